@@ -1,0 +1,67 @@
+// Typed errors with messages a user can act on. No message ever carries a secret value.
+
+export abstract class AuditError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Invalid or missing configuration; `setting` names the variable, flag or context key. */
+export class ConfigError extends AuditError {
+  readonly code = 'CONFIG';
+  constructor(
+    readonly setting: string,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${setting}: ${problem}`, options);
+  }
+}
+
+/** 401: the key is missing, invalid or revoked. */
+export class AuthError extends AuditError {
+  readonly code = 'AUTH';
+}
+
+/** 403: the key is valid but may not read what was asked. */
+export class PermissionError extends AuditError {
+  readonly code = 'PERMISSION';
+}
+
+/** 429 retries ran out. */
+export class RateLimitedError extends AuditError {
+  readonly code = 'RATE_LIMITED';
+}
+
+/** Any other API failure (non-retryable 4xx, 5xx after retries, malformed bodies, network). */
+export class ApiError extends AuditError {
+  readonly code = 'API';
+  constructor(
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The run's overall deadline passed before the listing finished. */
+export class DeadlineExceededError extends AuditError {
+  readonly code = 'DEADLINE';
+}
+
+/** The listing could not be made to agree with the API's own total. */
+export class IncompleteListingError extends AuditError {
+  readonly code = 'INCOMPLETE';
+}
+
+/** SES refused the message (unverified identity, sandbox, ...). */
+export class DeliveryError extends AuditError {
+  readonly code = 'DELIVERY';
+}
+
+export function isAuditError(e: unknown): e is AuditError {
+  return e instanceof AuditError;
+}

@@ -1,0 +1,118 @@
+// Domain types: the language every layer speaks. The core never sees raw API JSON; adapters
+// validate what they receive and hand over these shapes.
+
+export const NUMBER_TYPES = ['local', 'toll_free', 'mobile'] as const;
+export type KnownNumberType = (typeof NUMBER_TYPES)[number];
+export type NumberType = KnownNumberType | 'unknown';
+/** Report order of types, `unknown` last. */
+export const ALL_NUMBER_TYPES: readonly NumberType[] = [...NUMBER_TYPES, 'unknown'];
+
+/** Country key used when neither the API nor the number itself tells the country. */
+export const UNKNOWN_COUNTRY = 'unknown';
+
+/** Where a value came from: said by the API, worked out from the number, or not known. */
+export type ValueSource = 'api' | 'derived' | 'unknown';
+
+/**
+ * One phone-number record as the DialNexa adapter validated it: every documented field variant
+ * kept side by side, nothing interpreted yet. Unknown extra fields survive in `extra`.
+ */
+export interface NumberRecord {
+  id: string;
+  phone_number: string;
+  country_code?: string | null;
+  type?: string | null;
+  status?: string | null;
+  rental_status?: string | null;
+  inbound_agent_id?: string | null;
+  agent_id?: string | null;
+  nickname?: string | null;
+  label?: string | null;
+  provider?: string | null;
+  created_at?: string | null;
+  monthly_cost_usd?: string | number | null;
+  extra?: Record<string, unknown>;
+}
+
+/** A phone number as the audit understands it. */
+export interface PhoneNumber {
+  id: string;
+  /** E.164, always starting with `+`. */
+  phoneNumber: string;
+  /** ISO 3166-1 alpha-2 (upper case), or `unknown`. */
+  countryCode: string;
+  countrySource: ValueSource;
+  type: NumberType;
+  /** True when the API did not say the type and it was inferred from the numbering plan. */
+  typeInferred: boolean;
+  /** Effective status, lower case (`active`, `pending`, `expired`, ...); null when the API gave none. */
+  status: string | null;
+  /** Inbound agent id; null when none (absent, null or empty string). */
+  inboundAgentId: string | null;
+  /** `nickname`, else `label`. */
+  nickname: string | null;
+  provider: string | null;
+  createdAt: string | null;
+  /** Monthly cost in USD when the API gave one it could parse; else null. */
+  monthlyCostUsd: number | null;
+}
+
+export type Counts = Record<string, number>;
+
+export interface CostSummary {
+  currency: 'USD';
+  /** Sum of known monthly costs, rounded to cents. */
+  totalMonthly: number;
+  byCountry: Counts;
+  byType: Counts;
+  byCountryType: Record<string, Counts>;
+  /** Numbers whose monthly cost is known / unknown. */
+  knownCount: number;
+  unknownCount: number;
+}
+
+export interface AuditResult {
+  total: number;
+  byCountry: Counts;
+  byType: Record<NumberType, number>;
+  /** country -> type -> count; every cell of every listed country present (zeros included). */
+  byCountryType: Record<string, Record<NumberType, number>>;
+  byStatus: Counts;
+  byProvider: Counts;
+  /** Active (or status-less) numbers with no inbound agent, sorted by country then number. */
+  unrouted: PhoneNumber[];
+  /** Numbers whose status is set and is not `active`; never counted as unrouted. */
+  notActive: PhoneNumber[];
+  cost: CostSummary;
+}
+
+/** Filters passed through to the API. */
+export interface ListFilters {
+  countryCode?: string;
+  type?: KnownNumberType;
+}
+
+/** What one complete listing attempt produced. */
+export interface Listing {
+  records: NumberRecord[];
+  /** The total the API reported (null when it never said). */
+  reportedTotal: number | null;
+  /** False when the unique count still disagreed with the reported total after one re-list. */
+  complete: boolean;
+  /** Why the listing is incomplete, in words a reader can act on. */
+  incompleteReason?: string;
+  stats: ListingStats;
+}
+
+export interface ListingStats {
+  pages: number;
+  requests: number;
+  retries: number;
+  rateLimited: number;
+  duplicatesDropped: number;
+  relisted: boolean;
+  durationMs: number;
+}
+
+/** How the CSV travels with the email: as is, gzipped, or left out (too large even gzipped). */
+export type AttachmentMode = 'csv' | 'csv.gz' | 'omitted';

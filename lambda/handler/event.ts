@@ -1,0 +1,57 @@
+// The events the function accepts: the schedule's `{ scheduledTime, scheduleArn }`, a console `{}`,
+// and console overrides. An unknown field is an error: a typo must not silently run the default.
+import { z } from 'zod';
+import { ConfigError } from '../core/errors';
+import type { KnownNumberType } from '../core/types';
+import { parseCountryCode, parseEmailList, parseNumberType } from '../core/validation';
+
+const eventSchema = z.strictObject({
+  scheduledTime: z.string().optional(),
+  scheduleArn: z.string().optional(),
+  dryRun: z.boolean().optional(),
+  recipients: z.array(z.string()).optional(),
+  countryCode: z.string().optional(),
+  type: z.string().optional(),
+});
+
+export interface AuditEvent {
+  scheduledTime?: Date;
+  scheduleArn?: string;
+  dryRun: boolean;
+  recipients?: string[];
+  countryCode?: string;
+  type?: KnownNumberType;
+}
+
+export function parseEvent(raw: unknown): AuditEvent {
+  const input = raw === null || raw === undefined ? {} : raw;
+  const parsed = eventSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    if (issue.code === 'unrecognized_keys') {
+      throw new ConfigError(
+        `event.${issue.keys[0]}`,
+        `is not a known field; allowed: ${Object.keys(eventSchema.shape).join(', ')}`,
+      );
+    }
+    const where = issue.path.length ? `event.${issue.path.join('.')}` : 'event';
+    throw new ConfigError(where, issue.message);
+  }
+  const e = parsed.data;
+  let scheduledTime: Date | undefined;
+  if (e.scheduledTime !== undefined) {
+    scheduledTime = new Date(e.scheduledTime);
+    if (Number.isNaN(scheduledTime.getTime())) throw new ConfigError('event.scheduledTime', 'must be an ISO 8601 date-time');
+  }
+  if (e.scheduleArn !== undefined && !/^arn:aws[a-z-]*:scheduler:/.test(e.scheduleArn)) {
+    throw new ConfigError('event.scheduleArn', 'must be an EventBridge Scheduler schedule ARN');
+  }
+  return {
+    scheduledTime,
+    scheduleArn: e.scheduleArn,
+    dryRun: e.dryRun ?? false,
+    recipients: e.recipients === undefined ? undefined : parseEmailList('event.recipients', e.recipients),
+    countryCode: e.countryCode === undefined ? undefined : parseCountryCode('event.countryCode', e.countryCode),
+    type: e.type === undefined ? undefined : parseNumberType('event.type', e.type),
+  };
+}

@@ -1,0 +1,93 @@
+import { ConfigError } from '../../lambda/core/errors';
+import { readHandlerConfig } from '../../lambda/handler/config';
+
+const base = {
+  DIALNEXA_SECRET_ID: 'prod/dialnexa',
+  REPORT_RECIPIENTS: 'ops@example.com, finance@example.com',
+  REPORT_SENDER: 'reports@example.com',
+};
+
+function errorFor(env: Record<string, string>): ConfigError {
+  try {
+    readHandlerConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('readHandlerConfig', () => {
+  it('applies documented defaults to a minimal environment', () => {
+    const config = readHandlerConfig(base);
+    expect(config).toMatchObject({
+      secretId: 'prod/dialnexa',
+      secretField: 'apiKey',
+      secretMaxAgeSeconds: 300,
+      baseUrl: 'https://api.dialnexa.com',
+      recipients: ['ops@example.com', 'finance@example.com'],
+      sender: 'reports@example.com',
+      timeZone: 'UTC',
+      workspaceName: 'DialNexa workspace',
+      deadlineMarginMs: 20000,
+    });
+    expect(config.replyTo).toBeUndefined();
+    expect(config.configurationSetName).toBeUndefined();
+  });
+
+  it('reads every optional setting', () => {
+    const config = readHandlerConfig({
+      ...base,
+      DIALNEXA_SECRET_FIELD: 'key',
+      DIALNEXA_BASE_URL: 'https://eu.api.dialnexa.com/',
+      REPORT_REPLY_TO: 'noc@example.com',
+      SES_CONFIGURATION_SET: 'reports-set',
+      REPORT_TIME_ZONE: 'Asia/Kolkata',
+      WORKSPACE_NAME: 'Acme prod',
+      SECRET_MAX_AGE_SECONDS: '60',
+      RUN_DEADLINE_MARGIN_MS: '15000',
+    });
+    expect(config).toMatchObject({
+      secretField: 'key',
+      baseUrl: 'https://eu.api.dialnexa.com',
+      replyTo: ['noc@example.com'],
+      configurationSetName: 'reports-set',
+      timeZone: 'Asia/Kolkata',
+      workspaceName: 'Acme prod',
+      secretMaxAgeSeconds: 60,
+      deadlineMarginMs: 15000,
+    });
+  });
+
+  it.each([
+    [{ DIALNEXA_SECRET_ID: '' }, 'DIALNEXA_SECRET_ID', /required/],
+    [{ DIALNEXA_SECRET_ID: 'has space' }, 'DIALNEXA_SECRET_ID', /secret name or ARN/],
+    [{ DIALNEXA_SECRET_FIELD: 'a b' }, 'DIALNEXA_SECRET_FIELD', /field name/],
+    [{ REPORT_RECIPIENTS: '' }, 'REPORT_RECIPIENTS', /required/],
+    [{ REPORT_RECIPIENTS: 'ops@example.com, not-an-address' }, 'REPORT_RECIPIENTS', /not-an-address.*not an email/],
+    [{ REPORT_RECIPIENTS: Array.from({ length: 51 }, (_, i) => `u${i}@example.com`).join(',') }, 'REPORT_RECIPIENTS', /51 addresses; at most 50/],
+    [{ REPORT_SENDER: 'reports@localhost' }, 'REPORT_SENDER', /not an email/],
+    [{ REPORT_REPLY_TO: 'x' }, 'REPORT_REPLY_TO', /not an email/],
+    [{ REPORT_TIME_ZONE: 'Mars/Olympus' }, 'REPORT_TIME_ZONE', /IANA time zone/],
+    [{ DIALNEXA_BASE_URL: 'http://api.dialnexa.com' }, 'DIALNEXA_BASE_URL', /https/],
+    [{ DIALNEXA_BASE_URL: 'not a url' }, 'DIALNEXA_BASE_URL', /not a URL/],
+    [{ SES_CONFIGURATION_SET: 'bad set!' }, 'SES_CONFIGURATION_SET', /configuration set/],
+    [{ SECRET_MAX_AGE_SECONDS: '5m' }, 'SECRET_MAX_AGE_SECONDS', /whole number from 0 to 3600/],
+    [{ RUN_DEADLINE_MARGIN_MS: '10' }, 'RUN_DEADLINE_MARGIN_MS', /from 1000/],
+    [{ WORKSPACE_NAME: 'a\r\nBcc: evil@example.com' }, 'WORKSPACE_NAME', /one line/],
+  ])('rejects %j naming %s', (override, setting, problem) => {
+    const error = errorFor({ ...base, ...override });
+    expect(error.setting).toBe(setting);
+    expect(error.message.startsWith(`${setting}: `)).toBe(true);
+    expect(error.message).toMatch(problem);
+  });
+
+  it('accepts plain http only for a loopback simulator', () => {
+    expect(readHandlerConfig({ ...base, DIALNEXA_BASE_URL: 'http://127.0.0.1:4010' }).baseUrl).toBe('http://127.0.0.1:4010');
+  });
+
+  it('de-duplicates recipients case-insensitively, keeping the first spelling', () => {
+    const config = readHandlerConfig({ ...base, REPORT_RECIPIENTS: 'Ops@Example.com,ops@example.com,b@example.com' });
+    expect(config.recipients).toEqual(['Ops@Example.com', 'b@example.com']);
+  });
+});
