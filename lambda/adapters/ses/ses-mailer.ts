@@ -1,0 +1,90 @@
+// RawMailer over SES v1 SendRawEmail: the one SES API that takes a ready MIME message with
+// attachments and that the local emulator also speaks.
+import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { DeliveryError } from '../../core/errors';
+import type { RawMailer } from '../../core/ports';
+
+export interface SesRawMailerOptions {
+  /** Create it once at module scope and pass it in, so warm invocations reuse its connections. */
+  client?: SESClient;
+  /** SES configuration set for event publishing (bounces, complaints, deliveries). */
+  configurationSetName?: string;
+}
+
+export class SesRawMailer implements RawMailer {
+  private readonly client: SESClient;
+  private readonly configurationSetName?: string;
+
+  constructor(options: SesRawMailerOptions = {}) {
+    this.client = options.client ?? new SESClient({});
+    this.configurationSetName = options.configurationSetName;
+  }
+
+  async sendRaw(raw: Buffer, envelope: { from: string; to: string[] }): Promise<{ messageId: string }> {
+    let messageId: string | undefined;
+    try {
+      const out = await this.client.send(
+        new SendRawEmailCommand({
+          RawMessage: { Data: raw },
+          Source: envelope.from,
+          Destinations: envelope.to,
+          ...(this.configurationSetName ? { ConfigurationSetName: this.configurationSetName } : {}),
+        }),
+      );
+      messageId = out.MessageId;
+    } catch (err) {
+      throw toDeliveryError(err, envelope.from, this.configurationSetName);
+    }
+    if (!messageId) throw new DeliveryError('SES accepted the request but returned no MessageId');
+    return { messageId };
+  }
+}
+
+/** Turns an SES failure into a message that says what to fix. */
+export function toDeliveryError(err: unknown, from: string, configurationSetName?: string): DeliveryError {
+  const name = err instanceof Error ? err.name : 'Error';
+  const awsMessage = (err instanceof Error ? err.message : String(err)).replace(/\.$/, '') || name;
+  const cause = { cause: err };
+  switch (name) {
+    case 'MessageRejected':
+      return new DeliveryError(
+        `SES rejected the message: ${awsMessage}. Verify the sender identity ${from} in SES (and, while the ` +
+          'account is in the SES sandbox, every recipient), or request production access for the account',
+        cause,
+      );
+    case 'MailFromDomainNotVerifiedException':
+      return new DeliveryError(
+        `SES refused the message: the custom MAIL FROM domain of ${from} is not verified (${awsMessage}). ` +
+          'Publish the MX and SPF records SES asks for on that MAIL FROM domain, or remove the custom MAIL FROM setting',
+        cause,
+      );
+    case 'ConfigurationSetDoesNotExistException':
+      return new DeliveryError(
+        `SES configuration set "${configurationSetName ?? ''}" does not exist in this account and region ` +
+          `(${awsMessage}). Create it in SES, or fix or remove the configuration set setting`,
+        cause,
+      );
+    case 'ConfigurationSetSendingPausedException':
+      return new DeliveryError(
+        `Sending is paused for SES configuration set "${configurationSetName ?? ''}" (${awsMessage}). ` +
+          'Resume sending for the configuration set in SES',
+        cause,
+      );
+    case 'AccountSendingPausedException':
+      return new DeliveryError(
+        `Sending is paused for this SES account in this region (${awsMessage}). ` +
+          'Check the SES account dashboard (reputation, bounce or complaint rates) and resume sending',
+        cause,
+      );
+    case 'AccessDenied':
+    case 'AccessDeniedException':
+      return new DeliveryError(
+        `SES denied SendRawEmail (${awsMessage}). Allow ses:SendRawEmail on the identity of ${from}` +
+          (configurationSetName ? ` and on configuration set "${configurationSetName}"` : '') +
+          ' for the role that sends',
+        cause,
+      );
+    default:
+      return new DeliveryError(`SES SendRawEmail failed (${name}): ${awsMessage}`, cause);
+  }
+}

@@ -1,0 +1,142 @@
+import {
+  ConfigurationSetDoesNotExistException,
+  MailFromDomainNotVerifiedException,
+  MessageRejected,
+  SESClient,
+  SendRawEmailCommand,
+} from '@aws-sdk/client-ses';
+import { mockClient } from 'aws-sdk-client-mock';
+import { buildMime, csvAttachments } from '../../../lambda/adapters/email/mime';
+import { SesRawMailer } from '../../../lambda/adapters/ses/ses-mailer';
+import { DeliveryError } from '../../../lambda/core/errors';
+import { startSesLocal, type SesLocal } from '../../support/ses-local';
+
+const FROM = 'audit@example.com';
+const TO = ['ops@example.com', 'finance@example.com'];
+const CSV = 'id,phone_number\nn1,+14155550100\n';
+const meta = { $metadata: {} };
+
+async function rawReport(): Promise<Buffer> {
+  return buildMime(
+    {
+      from: `Number Audit <${FROM}>`,
+      to: TO,
+      subject: 'Number audit: 1 number, 0 unrouted – ✓',
+      text: 'Total: 1',
+      html: '<h1>Total: 1</h1>',
+      attachments: csvAttachments('csv', 'phone-numbers.csv', CSV),
+    },
+    { date: new Date('2025-03-03T07:00:00Z') },
+  );
+}
+
+describe('SesRawMailer against the SES emulator', () => {
+  let ses: SesLocal;
+  let client: SESClient;
+
+  beforeAll(async () => {
+    ses = await startSesLocal();
+    client = new SESClient({ endpoint: ses.endpoint, region: 'us-east-1', maxAttempts: 1 });
+  });
+  afterAll(async () => {
+    client.destroy();
+    await ses.close();
+  });
+
+  it('delivers subject, text, html and the CSV attachment, and returns the SES message id', async () => {
+    const { messageId } = await new SesRawMailer({ client, configurationSetName: 'number-audit' }).sendRaw(await rawReport(), { from: FROM, to: TO });
+    const emails = await ses.emails();
+    expect(emails).toHaveLength(1);
+    const [email] = emails;
+    expect(email.messageId).toBe(messageId);
+    expect(email.from).toBe(`"Number Audit" <${FROM}>`);
+    expect(email.destination.to).toEqual(['ops@example.com, finance@example.com']);
+    expect(email.subject).toBe('Number audit: 1 number, 0 unrouted – ✓');
+    expect(email.body.text?.trim()).toBe('Total: 1');
+    expect(email.body.html).toBe('<h1>Total: 1</h1>');
+    expect(email.attachments).toHaveLength(1);
+    expect(email.attachments[0]).toMatchObject({ filename: 'phone-numbers.csv', contentType: 'text/csv' });
+    expect(Buffer.from(email.attachments[0].content, 'base64').toString('utf8')).toBe(CSV);
+  });
+
+  it('clear() empties the store', async () => {
+    await new SesRawMailer({ client }).sendRaw(await rawReport(), { from: FROM, to: TO });
+    expect((await ses.emails()).length).toBeGreaterThan(0);
+    await ses.clear();
+    expect(await ses.emails()).toEqual([]);
+  });
+});
+
+describe('SesRawMailer request and error mapping', () => {
+  // Mock this one instance only: the emulator tests above use real SESClient instances.
+  const client = new SESClient({ region: 'us-east-1' });
+  const sesMock = mockClient(client);
+  const raw = Buffer.from('Subject: x\r\n\r\nbody');
+
+  afterEach(() => sesMock.reset());
+  afterAll(() => sesMock.restore());
+
+  it('sends the raw bytes, envelope and configuration set', async () => {
+    sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'mid-1' });
+    const out = await new SesRawMailer({ client, configurationSetName: 'number-audit' }).sendRaw(raw, { from: FROM, to: TO });
+    expect(out).toEqual({ messageId: 'mid-1' });
+    const calls = sesMock.commandCalls(SendRawEmailCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0].args[0].input).toEqual({
+      RawMessage: { Data: raw },
+      Source: FROM,
+      Destinations: TO,
+      ConfigurationSetName: 'number-audit',
+    });
+  });
+
+  it('leaves ConfigurationSetName out when none is configured', async () => {
+    sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'mid-2' });
+    await new SesRawMailer({ client }).sendRaw(raw, { from: FROM, to: TO });
+    expect(sesMock.commandCalls(SendRawEmailCommand)[0].args[0].input).not.toHaveProperty('ConfigurationSetName');
+  });
+
+  it('maps MessageRejected to a DeliveryError that says which identity to verify', async () => {
+    const rejected = new MessageRejected({ message: 'Email address is not verified. The following identities failed the check in region EU-WEST-1: audit@example.com', ...meta });
+    sesMock.on(SendRawEmailCommand).rejects(rejected);
+    const err = await new SesRawMailer({ client }).sendRaw(raw, { from: FROM, to: TO }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DeliveryError);
+    expect((err as DeliveryError).code).toBe('DELIVERY');
+    expect((err as Error).message).toMatch(
+      /^SES rejected the message: Email address is not verified\. The following identities failed the check in region EU-WEST-1: audit@example\.com\. Verify the sender identity audit@example\.com in SES \(and, while the account is in the SES sandbox, every recipient\)/,
+    );
+    expect((err as Error).cause).toBe(rejected);
+  });
+
+  it.each([
+    [
+      new MailFromDomainNotVerifiedException({ message: 'MAIL FROM domain not verified', ...meta }),
+      /custom MAIL FROM domain of audit@example\.com is not verified \(MAIL FROM domain not verified\)\. Publish the MX and SPF records/,
+    ],
+    [
+      new ConfigurationSetDoesNotExistException({ message: 'Configuration set <number-audit> does not exist.', ConfigurationSetName: 'number-audit', ...meta }),
+      /SES configuration set "number-audit" does not exist in this account and region \(Configuration set <number-audit> does not exist\)\. Create it/,
+    ],
+  ])('maps %p to an actionable DeliveryError', async (awsError, expected) => {
+    sesMock.on(SendRawEmailCommand).rejects(awsError);
+    const send = new SesRawMailer({ client, configurationSetName: 'number-audit' }).sendRaw(raw, { from: FROM, to: TO });
+    await expect(send).rejects.toThrow(DeliveryError);
+    await expect(send).rejects.toThrow(expected);
+  });
+
+  it('wraps any other failure in a DeliveryError that keeps the cause', async () => {
+    const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling' });
+    sesMock.on(SendRawEmailCommand).rejects(throttled);
+    const err = await new SesRawMailer({ client }).sendRaw(raw, { from: FROM, to: TO }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DeliveryError);
+    expect((err as Error).message).toBe('SES SendRawEmail failed (Throttling): Maximum sending rate exceeded');
+    expect((err as Error).cause).toBe(throttled);
+  });
+
+  it('fails when SES answers without a MessageId', async () => {
+    sesMock.on(SendRawEmailCommand).resolves({});
+    await expect(new SesRawMailer({ client }).sendRaw(raw, { from: FROM, to: TO })).rejects.toThrow(
+      new DeliveryError('SES accepted the request but returned no MessageId'),
+    );
+  });
+});
