@@ -77,6 +77,8 @@ export interface SimulatorOptions {
   randomFaults?: { seed: number; rate429: number; rate5xx: number };
   /** Monthly pricing rows for GET /v1/phone-number-pricing. */
   pricing?: Array<Record<string, unknown>>;
+  /** Clock (epoch ms) for recorded times and rate-limit windows; default Date.now. Latency uses real timers. */
+  now?: () => number;
 }
 
 export interface Simulator {
