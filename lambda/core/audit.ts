@@ -1,0 +1,140 @@
+// Aggregates normalized numbers into the audit: counts, the country x type matrix, unrouted and
+// not-active numbers, and monthly cost. Every map comes out in a deterministic key order so the
+// report, the CSV and snapshots never reorder between runs.
+import { ALL_NUMBER_TYPES, UNKNOWN_COUNTRY, type AuditResult, type Counts, type CostSummary, type NumberType, type PhoneNumber } from './types';
+
+/** byStatus key for numbers whose status the API did not give (they still count as unrouted candidates). */
+export const NO_STATUS = 'none';
+/** byProvider key for numbers without a provider. */
+export const UNKNOWN_PROVIDER = 'unknown';
+
+/** Country code ascending with `unknown` last, then phone number, then id (a stable total order). */
+export function compareByCountryThenNumber(a: PhoneNumber, b: PhoneNumber): number {
+  return (
+    compareKeys(a.countryCode, b.countryCode, UNKNOWN_COUNTRY) ||
+    compareStrings(a.phoneNumber, b.phoneNumber) ||
+    compareStrings(a.id, b.id)
+  );
+}
+
+/** Plain code-unit order: locale-independent, so output never depends on the runtime's ICU. */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareKeys(a: string, b: string, lastKey: string): number {
+  if (a === b) return 0;
+  if (a === lastKey) return 1;
+  if (b === lastKey) return -1;
+  return compareStrings(a, b);
+}
+
+/** Keys by count descending, then key; `lastKey` always last. */
+function orderedCounts(counts: Map<string, number>, lastKey: string): Counts {
+  const keys = [...counts.keys()].sort(
+    (a, b) =>
+      (a === lastKey ? 1 : 0) - (b === lastKey ? 1 : 0) || (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || compareStrings(a, b),
+  );
+  const out: Counts = {};
+  for (const key of keys) out[key] = counts.get(key) ?? 0;
+  return out;
+}
+
+function increment(map: Map<string, number>, key: string, by = 1): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+function zeroTypes(): Record<NumberType, number> {
+  return Object.fromEntries(ALL_NUMBER_TYPES.map((t) => [t, 0])) as Record<NumberType, number>;
+}
+
+/**
+ * Whole cents, rounded half up from the decimal the cost was written as. Summing integers keeps
+ * totals exact (0.10 + 0.20 is 30 cents, not 0.30000000000000004) and makes every sub-total add
+ * up to the grand total. `toFixed(6)` recovers the written decimal (1.005 -> "1.005000") where
+ * `x * 100` would not (100.49999...).
+ */
+export function toCents(usd: number): number {
+  const [whole, fraction = ''] = usd.toFixed(6).split('.');
+  const digits = fraction.padEnd(3, '0');
+  return Number(whole) * 100 + Number(digits.slice(0, 2)) + (Number(digits[2]) >= 5 ? 1 : 0);
+}
+
+function fromCents(cents: number): number {
+  return cents / 100;
+}
+
+/**
+ * Cost maps list only countries/types with at least one known cost: a 0 there means "known to
+ * cost nothing", never "not known". Country order follows the count order of `byCountry`.
+ */
+function costSummary(numbers: readonly PhoneNumber[], countryOrder: readonly string[]): CostSummary {
+  const byCountry = new Map<string, number>();
+  const byType = new Map<string, number>();
+  const byCountryType = new Map<string, Map<string, number>>();
+  let total = 0;
+  let knownCount = 0;
+  for (const n of numbers) {
+    if (n.monthlyCostUsd === null) continue;
+    const cents = toCents(n.monthlyCostUsd);
+    knownCount += 1;
+    total += cents;
+    increment(byCountry, n.countryCode, cents);
+    increment(byType, n.type, cents);
+    const row = byCountryType.get(n.countryCode) ?? new Map<string, number>();
+    increment(row, n.type, cents);
+    byCountryType.set(n.countryCode, row);
+  }
+  const countries = countryOrder.filter((c) => byCountry.has(c));
+  const types = ALL_NUMBER_TYPES.filter((t) => byType.has(t));
+  const money = (m: Map<string, number>, keys: readonly string[]): Counts =>
+    Object.fromEntries(keys.filter((k) => m.has(k)).map((k) => [k, fromCents(m.get(k) ?? 0)]));
+  return {
+    currency: 'USD',
+    totalMonthly: fromCents(total),
+    byCountry: money(byCountry, countries),
+    byType: money(byType, types),
+    byCountryType: Object.fromEntries(countries.map((c) => [c, money(byCountryType.get(c) ?? new Map(), ALL_NUMBER_TYPES)])),
+    knownCount,
+    unknownCount: numbers.length - knownCount,
+  };
+}
+
+/** Active (or status-less) and no inbound agent: an inbound call to it is rejected. */
+export function isUnrouted(n: PhoneNumber): boolean {
+  return (n.status === 'active' || n.status === null) && n.inboundAgentId === null;
+}
+
+export function isNotActive(n: PhoneNumber): boolean {
+  return n.status !== null && n.status !== 'active';
+}
+
+export function auditNumbers(numbers: readonly PhoneNumber[]): AuditResult {
+  const countries = new Map<string, number>();
+  const statuses = new Map<string, number>();
+  const providers = new Map<string, number>();
+  const byType = zeroTypes();
+  const cells = new Map<string, Record<NumberType, number>>();
+  for (const n of numbers) {
+    increment(countries, n.countryCode);
+    increment(statuses, n.status ?? NO_STATUS);
+    increment(providers, n.provider ?? UNKNOWN_PROVIDER);
+    byType[n.type] += 1;
+    const row = cells.get(n.countryCode) ?? zeroTypes();
+    row[n.type] += 1;
+    cells.set(n.countryCode, row);
+  }
+  const byCountry = orderedCounts(countries, UNKNOWN_COUNTRY);
+  const countryOrder = Object.keys(byCountry);
+  return {
+    total: numbers.length,
+    byCountry,
+    byType,
+    byCountryType: Object.fromEntries(countryOrder.map((c) => [c, cells.get(c) ?? zeroTypes()])),
+    byStatus: orderedCounts(statuses, NO_STATUS),
+    byProvider: orderedCounts(providers, UNKNOWN_PROVIDER),
+    unrouted: numbers.filter(isUnrouted).sort(compareByCountryThenNumber),
+    notActive: numbers.filter(isNotActive).sort(compareByCountryThenNumber),
+    cost: costSummary(numbers, countryOrder),
+  };
+}

@@ -1,0 +1,136 @@
+// Turns validated API records into the audit's PhoneNumber: one country, one canonical type, one
+// effective status, one agent id. Pure: the numbering-plan metadata is the only input besides the record.
+import { parsePhoneNumberFromString, type PhoneNumber as ParsedNumber } from 'libphonenumber-js/max';
+import { UNKNOWN_COUNTRY, type KnownNumberType, type NumberRecord, type NumberType, type PhoneNumber, type ValueSource } from './types';
+
+const TYPE_SPELLINGS: Readonly<Record<string, KnownNumberType>> = {
+  local: 'local',
+  fixed: 'local',
+  fixed_line: 'local',
+  geographic: 'local',
+  toll_free: 'toll_free',
+  'toll-free': 'toll_free',
+  tollfree: 'toll_free',
+  'toll free': 'toll_free',
+  mobile: 'mobile',
+  cell: 'mobile',
+};
+
+/**
+ * Crown-dependency policy: libphonenumber files some +44 ranges under GG, JE or IM (for example
+ * the +44 7911 mobiles go to Guernsey), yet providers sell and bill every +44 number as UK. So a
+ * country we DERIVE as GG/JE/IM for a +44 number is grouped as GB. A GG/JE/IM the API states
+ * itself is kept: the API knows what it sold.
+ */
+const CROWN_DEPENDENCIES = new Set(['GG', 'JE', 'IM']);
+
+/** Strict non-negative decimal, e.g. `1.15`; rejects `1e3`, `-1`, `1,15`, `$1`. */
+const COST_PATTERN = /^\s*\d+(\.\d+)?\s*$/;
+
+/** Trimmed non-empty string, else null. */
+function text(value: string | null | undefined): string | null {
+  if (typeof value !== 'string') return null;
+  const trimmed = value.trim();
+  return trimmed === '' ? null : trimmed;
+}
+
+/**
+ * The API promises E.164; tolerate the usual human formatting (spaces, dashes, dots, brackets,
+ * a `00` international prefix) so one badly formatted record still groups with its country.
+ */
+function canonicalE164(raw: string): string {
+  let digits = raw.trim().replace(/[\s\-.()/]/g, '');
+  if (digits.startsWith('00')) digits = `+${digits.slice(2)}`;
+  return digits.startsWith('+') ? digits : `+${digits}`;
+}
+
+function parse(e164: string): ParsedNumber | undefined {
+  try {
+    return parsePhoneNumberFromString(e164);
+  } catch {
+    return undefined;
+  }
+}
+
+function country(record: NumberRecord, parsed: ParsedNumber | undefined): { countryCode: string; countrySource: ValueSource } {
+  const given = text(record.country_code)?.toUpperCase();
+  if (given && /^[A-Z]{2}$/.test(given)) return { countryCode: given, countrySource: 'api' };
+  const derived = parsed?.country;
+  if (derived) {
+    const grouped = parsed.countryCallingCode === '44' && CROWN_DEPENDENCIES.has(derived) ? 'GB' : derived;
+    return { countryCode: grouped, countrySource: 'derived' };
+  }
+  return { countryCode: UNKNOWN_COUNTRY, countrySource: 'unknown' };
+}
+
+/** Canonical type for an API spelling; null when the spelling is absent or not recognised. */
+export function canonicalType(spelling: string | null | undefined): KnownNumberType | null {
+  const key = text(spelling)?.toLowerCase();
+  return key ? (TYPE_SPELLINGS[key] ?? null) : null;
+}
+
+/**
+ * Type from the numbering plan. FIXED_LINE_OR_MOBILE is what every US/CA number returns (NANP
+ * does not separate them); DialNexa sells those as local DIDs, so they count as local.
+ */
+function inferType(parsed: ParsedNumber | undefined): KnownNumberType | null {
+  switch (parsed?.getType()) {
+    case 'FIXED_LINE':
+    case 'FIXED_LINE_OR_MOBILE':
+      return 'local';
+    case 'MOBILE':
+      return 'mobile';
+    case 'TOLL_FREE':
+      return 'toll_free';
+    default:
+      return null;
+  }
+}
+
+function numberType(record: NumberRecord, parsed: ParsedNumber | undefined): { type: NumberType; typeInferred: boolean } {
+  const given = canonicalType(record.type);
+  if (given) return { type: given, typeInferred: false };
+  const inferred = inferType(parsed);
+  return inferred ? { type: inferred, typeInferred: true } : { type: 'unknown', typeInferred: false };
+}
+
+/**
+ * A rental that is not active (e.g. `expired`) overrides `status`. A lone `rental_status: active`
+ * still counts as the API saying "active", so status stays null only when the API said nothing.
+ */
+function effectiveStatus(record: NumberRecord): string | null {
+  const rental = text(record.rental_status)?.toLowerCase() ?? null;
+  if (rental && rental !== 'active') return rental;
+  return text(record.status)?.toLowerCase() ?? rental;
+}
+
+/** Monthly cost in USD, or null when absent, unparseable, negative or not finite. */
+export function parseCost(value: string | number | null | undefined): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
+  if (typeof value === 'string' && COST_PATTERN.test(value)) {
+    const parsed = Number(value.trim());
+    return Number.isFinite(parsed) ? parsed : null;
+  }
+  return null;
+}
+
+export function normalizeNumber(record: NumberRecord): PhoneNumber {
+  const phoneNumber = canonicalE164(record.phone_number);
+  const parsed = parse(phoneNumber);
+  return {
+    id: record.id,
+    phoneNumber,
+    ...country(record, parsed),
+    ...numberType(record, parsed),
+    status: effectiveStatus(record),
+    inboundAgentId: text(record.inbound_agent_id) ?? text(record.agent_id),
+    nickname: text(record.nickname) ?? text(record.label),
+    provider: text(record.provider),
+    createdAt: record.created_at ?? null,
+    monthlyCostUsd: parseCost(record.monthly_cost_usd),
+  };
+}
+
+export function normalizeAll(records: readonly NumberRecord[]): PhoneNumber[] {
+  return records.map(normalizeNumber);
+}

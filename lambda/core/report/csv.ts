@@ -1,0 +1,80 @@
+// The whole inventory as RFC 4180 CSV: CRLF line ends, fields quoted when they hold , " CR or LF,
+// quotes doubled. It starts with a UTF-8 byte order mark because Excel reads a BOM-less CSV in the
+// local ANSI code page and garbles non-Latin nicknames; most CSV readers skip the BOM (Python:
+// encoding='utf-8-sig').
+import { compareByCountryThenNumber } from '../audit';
+import type { PhoneNumber } from '../types';
+
+export const CSV_BOM = '\uFEFF';
+
+export const CSV_COLUMNS = [
+  'id',
+  'phone_number',
+  'country_code',
+  'type',
+  'type_inferred',
+  'status',
+  'inbound_agent_id',
+  'routed',
+  'nickname',
+  'provider',
+  'monthly_cost_usd',
+  'created_at',
+] as const;
+
+const E164 = /^\+[1-9]\d{1,14}$/;
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * Formula-injection policy: a spreadsheet runs a cell that starts with = + - @ (and, in some
+ * apps, TAB or CR) as a formula, so any such cell is prefixed with a single quote, which makes
+ * the spreadsheet show it as text. This covers every column that carries API text (id,
+ * nickname, provider, status, agent id, ...).
+ *
+ * Exception: the phone_number column keeps a strict E.164 value (`+` then digits only) as is,
+ * so the numbers stay usable by scripts and imports. A bare `+` followed by digits can call no
+ * function; the worst a spreadsheet does is read `+447911123456` as the number 447911123456 and
+ * drop the `+` on display, which we accept. Anything else in that column is neutralised too.
+ */
+export function neutraliseFormula(cell: string, column?: (typeof CSV_COLUMNS)[number]): string {
+  if (column === 'phone_number' && E164.test(cell)) return cell;
+  return FORMULA_START.test(cell) ? `'${cell}` : cell;
+}
+
+/** RFC 4180 quoting. */
+export function quoteCsvField(cell: string): string {
+  return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+}
+
+/** Plain decimal (never exponent notation), no trailing zeros beyond cents. */
+function formatCost(usd: number): string {
+  const fixed = usd.toFixed(6).replace(/0+$/, '').replace(/\.$/, '');
+  const [whole, fraction = ''] = fixed.split('.');
+  return `${whole}.${fraction.padEnd(2, '0')}`;
+}
+
+function row(n: PhoneNumber): Record<(typeof CSV_COLUMNS)[number], string> {
+  return {
+    id: n.id,
+    phone_number: n.phoneNumber,
+    country_code: n.countryCode,
+    type: n.type,
+    type_inferred: String(n.typeInferred),
+    status: n.status ?? '',
+    inbound_agent_id: n.inboundAgentId ?? '',
+    routed: String(n.inboundAgentId !== null),
+    nickname: n.nickname ?? '',
+    provider: n.provider ?? '',
+    monthly_cost_usd: n.monthlyCostUsd === null ? '' : formatCost(n.monthlyCostUsd),
+    created_at: n.createdAt ?? '',
+  };
+}
+
+export function renderCsv(numbers: readonly PhoneNumber[]): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const n of [...numbers].sort(compareByCountryThenNumber)) {
+    const cells = row(n);
+    lines.push(CSV_COLUMNS.map((c) => quoteCsvField(neutraliseFormula(cells[c], c))).join(','));
+  }
+  return `${CSV_BOM}${lines.join('\r\n')}\r\n`;
+}
