@@ -4,8 +4,8 @@
 import { auditNumbers } from './audit';
 import { normalizeAll } from './normalize';
 import type { ListProgress, Logger, NumberLister, RawMailer } from './ports';
-import { renderReport, type AttachmentMode, type RenderedReport } from './report';
-import type { AuditResult, ListFilters, ListingStats, PhoneNumber } from './types';
+import { renderBodies, renderReport, type RenderedBodies, type RenderedReport } from './report';
+import type { AttachmentMode, AuditResult, ListFilters, ListingStats, PhoneNumber } from './types';
 
 /** Builds the raw MIME for a report, shrinking the CSV attachment (gzip, then leave out) to fit. */
 export interface ReportEmailBuilder {
@@ -16,7 +16,7 @@ export interface ReportEmailBuilder {
     date: Date;
     csv: string;
     /** Renders the subject and bodies for an attachment mode, so the email can say what happened. */
-    render: (mode: AttachmentMode) => Pick<RenderedReport, 'subject' | 'html' | 'text'>;
+    render: (mode: AttachmentMode) => RenderedBodies;
   }): Promise<{ raw: Buffer; attachment: AttachmentMode }>;
 }
 
@@ -99,7 +99,7 @@ export async function runAudit(deps: RunAuditDeps, options: RunAuditOptions): Pr
     replyTo: options.replyTo,
     date: generatedAt,
     csv: report.csv,
-    render: (mode) => (mode === 'csv' ? report : renderReport(contextFor(mode), numbers)),
+    render: (mode) => (mode === 'csv' ? report : renderBodies(contextFor(mode))),
   });
   if (built.attachment !== 'csv') {
     logger.warn('the CSV did not fit in the email as it is', { attachment: built.attachment, rawBytes: built.raw.length });

@@ -1,7 +1,6 @@
 // Everything a report part needs besides the raw numbers. Kept apart from index.ts so the
 // renderers can import it without a cycle.
-import type { AuditResult, ListFilters } from '../types';
-import type { AttachmentMode } from './format';
+import type { AttachmentMode, AuditResult, ListFilters } from '../types';
 
 export const DEFAULT_UNROUTED_LIMIT = 100;
 

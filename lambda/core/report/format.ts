@@ -1,6 +1,6 @@
 // Shared wording and number/date formatting for every report part, so the subject, HTML, text
 // and CSV never disagree on how a figure or a date reads.
-import { UNKNOWN_COUNTRY, type ListFilters, type NumberType } from '../types';
+import { UNKNOWN_COUNTRY, type AttachmentMode, type ListFilters, type NumberType } from '../types';
 
 const countFormat = new Intl.NumberFormat('en-US');
 const usdFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -112,7 +112,6 @@ export function describeFilters(filters: ListFilters): string {
   return bits.length ? bits.join(', ') : 'all numbers';
 }
 
-export type AttachmentMode = 'csv' | 'csv.gz' | 'omitted';
 
 /** What the reader should expect to find attached. */
 export function describeAttachment(mode: AttachmentMode, note?: string): string {

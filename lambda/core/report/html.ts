@@ -16,8 +16,8 @@ import {
   formatUsd,
   moreRowsNote,
   typeLabel,
-  type AttachmentMode,
 } from './format';
+import type { AttachmentMode } from '../types';
 import { renderSubject } from './subject';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

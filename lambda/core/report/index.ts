@@ -11,15 +11,24 @@ export { CSV_BOM, CSV_COLUMNS, neutraliseFormula, quoteCsvField, renderCsv } fro
 export { escapeHtml, renderHtml, renderWorkspaceSection, type WorkspaceSectionInput } from './html';
 export { SUBJECT_MAX_LENGTH, renderSubject } from './subject';
 export { renderText } from './text';
-export { formatCount, formatDateTime, formatReportDate, formatUsd, isValidTimeZone, type AttachmentMode } from './format';
+export { formatCount, formatDateTime, formatReportDate, formatUsd, isValidTimeZone } from './format';
+export type { AttachmentMode } from '../types';
 
-export interface RenderedReport {
+export interface RenderedBodies {
   subject: string;
   html: string;
   text: string;
+}
+
+export interface RenderedReport extends RenderedBodies {
   csv: string;
 }
 
+/** Subject and both bodies; cheap next to the CSV, so re-rendered per attachment mode. */
+export function renderBodies(ctx: ReportContext): RenderedBodies {
+  return { subject: renderSubject(ctx), html: renderHtml(ctx), text: renderText(ctx) };
+}
+
 export function renderReport(ctx: ReportContext, numbers: readonly PhoneNumber[]): RenderedReport {
-  return { subject: renderSubject(ctx), html: renderHtml(ctx), text: renderText(ctx), csv: renderCsv(numbers) };
+  return { ...renderBodies(ctx), csv: renderCsv(numbers) };
 }
