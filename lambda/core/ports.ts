@@ -1,5 +1,7 @@
 // Narrow interfaces the orchestrator talks to. Adapters implement them; the core never imports
 // an adapter.
+import type { ClaimOutcome } from './idempotency';
+import type { Snapshot } from './snapshot';
 import type { ListFilters, Listing } from './types';
 
 /** Where the DialNexa API key comes from (Secrets Manager, an env var, ...). */
@@ -69,3 +71,46 @@ export const silentLogger: Logger = {
   warn: () => undefined,
   error: () => undefined,
 };
+
+/** One run's files, stored under `reports/<workspace-slug>/<yyyy>/<mm>/<dd>/<run-id>/` (UTC date). */
+export interface ArchivedRun {
+  workspace: string;
+  date: Date;
+  /** [A-Za-z0-9._-], at most 128 characters (e.g. the Lambda request id). */
+  runId: string;
+  /** File name ([A-Za-z0-9._-]) -> content; include `snapshot.json` for runs that may become the baseline. */
+  files: Record<string, Buffer | string>;
+}
+
+/** Where the latest complete run lives; `prefix` is what writeRun returned. */
+export interface LatestRunPointer {
+  runId: string;
+  generatedAt: string;
+  prefix: string;
+}
+
+/** A previous snapshot that was found; `ok: false` carries a reason for a warning line. */
+export type PreviousSnapshot = { ok: true; snapshot: Snapshot; location: string } | { ok: false; reason: string; location: string };
+
+/** Run history: the S3 bucket in AWS, a folder for the CLI (`--history DIR`) and the demo. */
+export interface ReportArchive {
+  /** `location` is for people (s3:// URL or path); `prefix` is for the latest pointer. */
+  writeRun(run: ArchivedRun): Promise<{ location: string; prefix: string }>;
+  /** The latest complete run's snapshot; null when there is no previous run. */
+  readLatestSnapshot(workspace: string): Promise<PreviousSnapshot | null>;
+  /** Call for complete runs only. Never moves backwards: an older generatedAt leaves it as is. */
+  writeLatestPointer(workspace: string, pointer: LatestRunPointer): Promise<{ updated: boolean }>;
+}
+
+/**
+ * At most one email per key (the caller hashes scheduleArn + scheduledTime). Protocol: claim;
+ * on `claimed`: build, markSending, send, markSent; on a failure before sending: release.
+ * markSending/markSent/release throw ClaimLostError when the claim is no longer ours.
+ */
+export interface IdempotencyStore {
+  claim(key: string, options: { leaseMs: number; now: Date }): Promise<ClaimOutcome>;
+  markSending(key: string, token: string): Promise<void>;
+  markSent(key: string, token: string, result: { messageId: string }): Promise<void>;
+  /** Gives a claim back so a retry can send at once instead of waiting out the lease. */
+  release(key: string, token: string): Promise<void>;
+}

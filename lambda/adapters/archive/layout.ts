@@ -1,0 +1,73 @@
+// Where things live in the history store (same layout in S3 and on disk):
+//   reports/<workspace-slug>/<yyyy>/<mm>/<dd>/<run-id>/<file>   one folder per run (UTC date)
+//   latest/<workspace-slug>.json                               pointer to the latest complete run
+//   idempotency/<key>.json                                     one record per scheduled run
+import { createHash } from 'node:crypto';
+import { assertIdempotencyKey } from '../../core/idempotency';
+
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * Lower-case [a-z0-9-]: safe as an S3 prefix and a folder name. A name with no Latin letters or
+ * digits at all gets a stable hash instead, so two such workspaces never share a history.
+ */
+export function workspaceSlug(workspace: string): string {
+  if (workspace.trim() === '') throw new Error('workspace name is empty');
+  const slug = workspace
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  return slug !== '' ? slug : `workspace-${createHash('sha256').update(workspace).digest('hex').slice(0, 12)}`;
+}
+
+function assertSafeName(what: string, name: string): void {
+  if (!SAFE_NAME.test(name) || name.includes('..')) {
+    throw new Error(`${what} "${name.slice(0, 40)}" must be 1-128 characters of A-Z, a-z, 0-9, ., _ or - (no "..")`);
+  }
+}
+
+export function runPrefix(workspace: string, date: Date, runId: string): string {
+  assertSafeName('run id', runId);
+  if (Number.isNaN(date.getTime())) throw new Error('run date is not a valid date');
+  const [yyyy, mm, dd] = date.toISOString().slice(0, 10).split('-');
+  return `reports/${workspaceSlug(workspace)}/${yyyy}/${mm}/${dd}/${runId}/`;
+}
+
+export function runFileKey(prefix: string, file: string): string {
+  assertSafeName('file name', file);
+  return `${prefix}${file}`;
+}
+
+/** True when `prefix` is a run folder of this workspace (guards against a tampered pointer). */
+export function isRunPrefixOf(workspace: string, prefix: string): boolean {
+  const slug = workspaceSlug(workspace);
+  const m = /^reports\/([a-z0-9-]+)\/\d{4}\/\d{2}\/\d{2}\/([^/]+)\/$/.exec(prefix);
+  return m !== null && m[1] === slug && SAFE_NAME.test(m[2]!) && !m[2]!.includes('..');
+}
+
+export function latestPointerKey(workspace: string): string {
+  return `latest/${workspaceSlug(workspace)}.json`;
+}
+
+export function idempotencyRecordKey(key: string): string {
+  assertIdempotencyKey(key);
+  return `idempotency/${key}.json`;
+}
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  json: 'application/json',
+  csv: 'text/csv; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  txt: 'text/plain; charset=utf-8',
+  eml: 'message/rfc822',
+  gz: 'application/gzip',
+};
+
+export function contentTypeFor(file: string): string {
+  const ext = file.slice(file.lastIndexOf('.') + 1).toLowerCase();
+  return CONTENT_TYPES[ext] ?? 'application/octet-stream';
+}

@@ -1,0 +1,73 @@
+// ReportArchive over any ObjectStore: run folders, the latest-complete-run pointer, and reading
+// the previous snapshot back without ever failing the run over a bad baseline.
+import { z } from 'zod';
+import type { ArchivedRun, LatestRunPointer, PreviousSnapshot, ReportArchive } from '../../core/ports';
+import { SNAPSHOT_FILE, parseSnapshot } from '../../core/snapshot';
+import { contentTypeFor, isRunPrefixOf, latestPointerKey, runFileKey, runPrefix } from './layout';
+import { MAX_CONFLICT_ROUNDS, type ObjectStore } from './object-store';
+
+const pointerSchema = z.object({
+  schemaVersion: z.literal(1),
+  workspace: z.string(),
+  runId: z.string().min(1),
+  generatedAt: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date'),
+  prefix: z.string().min(1),
+});
+
+function parsePointer(text: string): LatestRunPointer | null {
+  try {
+    const parsed = pointerSchema.safeParse(JSON.parse(text));
+    return parsed.success ? { runId: parsed.data.runId, generatedAt: parsed.data.generatedAt, prefix: parsed.data.prefix } : null;
+  } catch {
+    return null;
+  }
+}
+
+export class StoreReportArchive implements ReportArchive {
+  constructor(private readonly store: ObjectStore) {}
+
+  async writeRun(run: ArchivedRun): Promise<{ location: string; prefix: string }> {
+    const prefix = runPrefix(run.workspace, run.date, run.runId);
+    const files = Object.entries(run.files).map(([name, content]) => ({ key: runFileKey(prefix, name), name, content }));
+    await Promise.all(files.map((f) => this.store.put(f.key, f.content, contentTypeFor(f.name))));
+    return { location: this.store.describe(prefix), prefix };
+  }
+
+  async readLatestSnapshot(workspace: string): Promise<PreviousSnapshot | null> {
+    const pointerKey = latestPointerKey(workspace);
+    const stored = await this.store.get(pointerKey);
+    if (!stored) return null;
+    const pointerLocation = this.store.describe(pointerKey);
+    const pointer = parsePointer(stored.body);
+    if (!pointer) return { ok: false, reason: `the latest-run pointer is unreadable (${pointerLocation})`, location: pointerLocation };
+    if (!isRunPrefixOf(workspace, pointer.prefix)) {
+      return { ok: false, reason: `the latest-run pointer points outside this workspace's history (${pointerLocation})`, location: pointerLocation };
+    }
+    const snapshotKey = pointer.prefix + SNAPSHOT_FILE;
+    const location = this.store.describe(snapshotKey);
+    const snapshotObject = await this.store.get(snapshotKey);
+    if (!snapshotObject) return { ok: false, reason: `the previous snapshot is missing (${location})`, location };
+    const parsed = parseSnapshot(snapshotObject.body);
+    return parsed.ok ? { ok: true, snapshot: parsed.snapshot, location } : { ok: false, reason: `${parsed.reason} (${location})`, location };
+  }
+
+  async writeLatestPointer(workspace: string, pointer: LatestRunPointer): Promise<{ updated: boolean }> {
+    if (!isRunPrefixOf(workspace, pointer.prefix)) throw new Error(`latest pointer prefix "${pointer.prefix}" is not a run folder of this workspace`);
+    const at = Date.parse(pointer.generatedAt);
+    if (Number.isNaN(at)) throw new Error('latest pointer generatedAt is not a date');
+    const key = latestPointerKey(workspace);
+    const body = `${JSON.stringify({ schemaVersion: 1, workspace, ...pointer })}\n`;
+    // Compare-and-swap so a late retry of an older run can never move "latest" backwards.
+    for (let round = 0; round < MAX_CONFLICT_ROUNDS; round++) {
+      const existing = await this.store.get(key);
+      if (!existing) {
+        if (await this.store.putIfAbsent(key, body)) return { updated: true };
+        continue;
+      }
+      const current = parsePointer(existing.body);
+      if (current && Date.parse(current.generatedAt) >= at) return { updated: false };
+      if (await this.store.putIfMatch(key, body, existing.etag)) return { updated: true };
+    }
+    throw new Error(`could not update ${this.store.describe(key)}: it kept changing under concurrent writers`);
+  }
+}

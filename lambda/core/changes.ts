@@ -1,0 +1,139 @@
+// What changed since the last complete run: the part of a weekly report people act on.
+import { isUnrouted } from './audit';
+import { compareNumbersForReport, type Snapshot, type SnapshotNumber } from './snapshot';
+import { ALL_NUMBER_TYPES, UNKNOWN_COUNTRY, type PhoneNumber } from './types';
+
+export type ChangedNumber = SnapshotNumber;
+
+export interface ValueChange {
+  id: string;
+  phoneNumber: string;
+  /** Current country; carried so lists can be grouped and sorted like every other list. */
+  countryCode: string;
+  from: string | null;
+  to: string | null;
+}
+
+export interface Changes {
+  previousGeneratedAt: string;
+  added: ChangedNumber[];
+  removed: ChangedNumber[];
+  /** Inbound agent changed (set, cleared or pointed elsewhere). */
+  routingChanged: ValueChange[];
+  statusChanged: ValueChange[];
+  /**
+   * In both runs, unrouted now but not before. A number that arrives unrouted is listed under
+   * `added` only, so each number is told once.
+   */
+  newlyUnrouted: ChangedNumber[];
+  /** In both runs, unrouted before but not now (given an agent, or no longer active). */
+  newlyFixed: ChangedNumber[];
+  /** Current count minus previous count; only non-zero deltas. */
+  countDelta: { byCountry: Record<string, number>; byType: Record<string, number> };
+}
+
+function slim(n: PhoneNumber): SnapshotNumber {
+  return {
+    id: n.id,
+    phoneNumber: n.phoneNumber,
+    countryCode: n.countryCode,
+    type: n.type,
+    status: n.status,
+    inboundAgentId: n.inboundAgentId,
+    nickname: n.nickname,
+  };
+}
+
+// isUnrouted takes a whole PhoneNumber; a snapshot keeps the two fields it reads, the rest is filler.
+function wasUnrouted(n: SnapshotNumber): boolean {
+  return isUnrouted({
+    ...n,
+    countrySource: 'unknown',
+    typeInferred: false,
+    provider: null,
+    createdAt: null,
+    monthlyCostUsd: null,
+  });
+}
+
+function delta(previous: readonly SnapshotNumber[], current: readonly SnapshotNumber[], keyOf: (n: SnapshotNumber) => string) {
+  const counts = new Map<string, number>();
+  for (const n of current) counts.set(keyOf(n), (counts.get(keyOf(n)) ?? 0) + 1);
+  for (const n of previous) counts.set(keyOf(n), (counts.get(keyOf(n)) ?? 0) - 1);
+  return counts;
+}
+
+function nonZero(counts: Map<string, number>, order: (a: string, b: string) => number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const key of [...counts.keys()].sort(order)) {
+    const value = counts.get(key) ?? 0;
+    if (value !== 0) out[key] = value;
+  }
+  return out;
+}
+
+function countryOrder(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a === UNKNOWN_COUNTRY) return 1;
+  if (b === UNKNOWN_COUNTRY) return -1;
+  return a < b ? -1 : 1;
+}
+
+function typeOrder(a: string, b: string): number {
+  const rank = (t: string) => {
+    const i = (ALL_NUMBER_TYPES as readonly string[]).indexOf(t);
+    return i === -1 ? ALL_NUMBER_TYPES.length : i;
+  };
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** Numbers are matched by id: a number re-bought under a new id shows as removed + added. */
+export function diffSnapshots(previous: Snapshot, current: readonly PhoneNumber[]): Changes {
+  const now = current.map(slim);
+  const before = new Map(previous.numbers.map((n) => [n.id, n]));
+  const nowIds = new Set(now.map((n) => n.id));
+
+  const added: ChangedNumber[] = [];
+  const routingChanged: ValueChange[] = [];
+  const statusChanged: ValueChange[] = [];
+  const newlyUnrouted: ChangedNumber[] = [];
+  const newlyFixed: ChangedNumber[] = [];
+  for (const n of now) {
+    const old = before.get(n.id);
+    if (!old) {
+      added.push(n);
+      continue;
+    }
+    const base = { id: n.id, phoneNumber: n.phoneNumber, countryCode: n.countryCode };
+    if (old.inboundAgentId !== n.inboundAgentId) routingChanged.push({ ...base, from: old.inboundAgentId, to: n.inboundAgentId });
+    if (old.status !== n.status) statusChanged.push({ ...base, from: old.status, to: n.status });
+    const was = wasUnrouted(old);
+    const is = wasUnrouted(n);
+    if (is && !was) newlyUnrouted.push(n);
+    if (was && !is) newlyFixed.push(n);
+  }
+  const removed = [...before.values()].filter((n) => !nowIds.has(n.id));
+  const previousNumbers = [...before.values()];
+
+  return {
+    previousGeneratedAt: previous.generatedAt,
+    added: added.sort(compareNumbersForReport),
+    removed: removed.sort(compareNumbersForReport),
+    routingChanged: routingChanged.sort(compareNumbersForReport),
+    statusChanged: statusChanged.sort(compareNumbersForReport),
+    newlyUnrouted: newlyUnrouted.sort(compareNumbersForReport),
+    newlyFixed: newlyFixed.sort(compareNumbersForReport),
+    countDelta: {
+      byCountry: nonZero(delta(previousNumbers, now, (n) => n.countryCode), countryOrder),
+      byType: nonZero(delta(previousNumbers, now, (n) => n.type), typeOrder),
+    },
+  };
+}
+
+/** True when nothing at all changed (the report can then say so in one line). */
+export function hasChanges(changes: Changes): boolean {
+  return (
+    changes.added.length + changes.removed.length + changes.routingChanged.length + changes.statusChanged.length > 0 ||
+    Object.keys(changes.countDelta.byCountry).length + Object.keys(changes.countDelta.byType).length > 0
+  );
+}
