@@ -1,0 +1,110 @@
+// The DialNexa client: defaults, one rate limiter per client (the limit is per key), and the
+// two reads the audit needs.
+import { PermissionError } from '../../core/errors';
+import type { KeySource, ListOptions, Logger, NumberLister } from '../../core/ports';
+import { silentLogger } from '../../core/ports';
+import type { Listing } from '../../core/types';
+import { KeyHolder } from './key';
+import { listAllNumbers, type ListingSettings } from './listing';
+import { RateLimiter } from './rate-limit';
+import { getJson } from './request';
+import { defaultSleep, Run, type Sleep } from './run';
+import { parseAgents, parseJsonBody, type AgentSummary } from './schema';
+
+export interface DialNexaClientOptions {
+  /** e.g. https://api.dialnexa.com (no /v1). */
+  baseUrl: string;
+  keySource: KeySource;
+  fetch?: typeof fetch;
+  now?: () => number;
+  sleep?: Sleep;
+  random?: () => number;
+  logger?: Logger;
+  /** Per request, body included. Default 10 000. */
+  requestTimeoutMs?: number;
+  /** Attempts per request for 429/5xx/network/malformed answers. Default 6. */
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Pages fetched at once once the total is known. Default 8. */
+  concurrency?: number;
+  /** Guard against a server that never ends the list. Default 2000. */
+  maxPages?: number;
+  /** `limit` per page (the API allows at most 100). Default 100. */
+  pageSize?: number;
+}
+
+export interface DialNexaClient extends NumberLister {
+  listAll(options?: ListOptions): Promise<Listing>;
+  /** GET /v1/agents: id and current title of every agent. */
+  listAgents(options?: { deadline?: number }): Promise<AgentSummary[]>;
+}
+
+export function createDialNexaClient(options: DialNexaClientOptions): DialNexaClient {
+  const now = options.now ?? Date.now;
+  const settings: ListingSettings = {
+    baseUrl: options.baseUrl,
+    keySource: options.keySource,
+    fetch: options.fetch ?? globalThis.fetch,
+    now,
+    sleep: options.sleep ?? defaultSleep,
+    random: options.random ?? Math.random,
+    logger: options.logger ?? silentLogger,
+    requestTimeoutMs: positive(options.requestTimeoutMs, 10_000, 'requestTimeoutMs'),
+    maxAttempts: positive(options.maxAttempts, 6, 'maxAttempts'),
+    baseDelayMs: nonNegative(options.baseDelayMs, 250, 'baseDelayMs'),
+    maxDelayMs: nonNegative(options.maxDelayMs, 20_000, 'maxDelayMs'),
+    concurrency: positive(options.concurrency, 8, 'concurrency'),
+    maxPages: positive(options.maxPages, 2000, 'maxPages'),
+    pageSize: positive(options.pageSize, 100, 'pageSize'),
+    limiter: new RateLimiter({ now }),
+  };
+  new URL(settings.baseUrl); // fail at construction, not on the first page
+
+  return {
+    listAll: (listOptions) => listAllNumbers(settings, listOptions),
+
+    async listAgents(agentOptions = {}) {
+      const stats = { requests: 0, retries: 0, rateLimited: 0 };
+      const run = new Run({
+        now,
+        sleep: settings.sleep,
+        deadline: agentOptions.deadline,
+        deadlineMessage: () => "listing agents did not finish before the run's deadline",
+      });
+      try {
+        return await getJson(
+          settings,
+          { run, keys: new KeyHolder(settings.keySource), stats },
+          {
+            path: '/v1/agents',
+            query: {},
+            what: 'the agents list',
+            parse: (text) => parseAgents(parseJsonBody(text)),
+            forbidden: (said) =>
+              new PermissionError(
+                `DialNexa refused the key from ${settings.keySource.description}: the key cannot read agents (403): ` +
+                  'give it read access to agents in the DialNexa dashboard, or use a key that has it' +
+                  (said ? ` (DialNexa said: ${said})` : '') +
+                  '.',
+              ),
+          },
+        );
+      } finally {
+        run.dispose();
+      }
+    },
+  };
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number, got ${value}`);
+  return value;
+}
+
+function nonNegative(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be zero or more, got ${value}`);
+  return value;
+}

@@ -1,0 +1,36 @@
+// The API key for one operation: read once, re-read fresh at most once after a 401 (the key
+// may have been rotated since it was cached). Also scrubs the key out of any text.
+import type { KeySource } from '../../core/ports';
+
+export class KeyHolder {
+  private first: Promise<string> | null = null;
+  private fresh: Promise<string> | null = null;
+  private readonly known = new Set<string>();
+
+  constructor(readonly source: KeySource) {}
+
+  async get(): Promise<string> {
+    const key = await (this.fresh ?? (this.first ??= this.source.getKey()));
+    this.known.add(key);
+    return key;
+  }
+
+  /** After a 401 with `usedKey`: a key worth one more try, or null when the fresh read is spent. */
+  async afterUnauthorized(usedKey: string): Promise<string | null> {
+    if (this.fresh === null) {
+      this.fresh = this.source.getKey({ fresh: true });
+      return this.get();
+    }
+    const key = await this.get();
+    return key === usedKey ? null : key;
+  }
+
+  /** Defence in depth: no text built from server answers may carry a key we sent. */
+  redact(text: string): string {
+    let out = text;
+    for (const key of this.known) {
+      if (key.length >= 4) out = out.split(key).join('[redacted]');
+    }
+    return out;
+  }
+}

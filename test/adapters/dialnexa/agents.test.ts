@@ -1,0 +1,68 @@
+import { createDialNexaClient } from '../../../lambda/adapters/dialnexa';
+import { ApiError, DeadlineExceededError, PermissionError } from '../../../lambda/core/errors';
+import { generateAgents, startSimulator } from '../../../simulator';
+import type { Simulator, SimulatorOptions } from '../../../simulator/types';
+import { fakeClock, keySource, START } from './fixtures';
+
+let sim: Simulator | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+async function setup(options: SimulatorOptions = {}, clientOptions: { maxAttempts?: number } = {}) {
+  sim = await startSimulator(options);
+  const clock = fakeClock();
+  const keys = keySource(sim.apiKey);
+  const client = createDialNexaClient({ baseUrl: sim.url, keySource: keys, now: clock.now, sleep: clock.sleep, random: () => 1, ...clientOptions });
+  return { s: sim, client, clock, keys };
+}
+
+describe('listAgents', () => {
+  it('names every agent by its current version title', async () => {
+    const agents = generateAgents(11, 3);
+    const { s, client } = await setup({ agents: [...agents, { id: 'agt_untitled', current_version: { title: '' } }] });
+    await expect(client.listAgents()).resolves.toEqual([
+      ...agents.map((a) => ({ id: a.id, name: a.current_version.title })),
+      { id: 'agt_untitled', name: null },
+    ]);
+    expect(s.requests.map((r) => r.path)).toEqual(['/v1/agents']);
+  });
+
+  it('retries a 503 on the agents endpoint', async () => {
+    const { s, client, clock } = await setup({ agents: generateAgents(1, 2) });
+    s.enqueueFault({ kind: 'status', status: 503 }, { path: '/v1/agents' });
+    await expect(client.listAgents()).resolves.toHaveLength(2);
+    expect(clock.sleeps).toEqual([250]);
+  });
+
+  it('turns a 403 into PermissionError saying the key cannot read agents', async () => {
+    const { client } = await setup({ keys: { dnx_test_numbers_only: 'no-agents' } });
+    const err = await client.listAgents().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PermissionError);
+    expect((err as Error).message).toMatch(/the key cannot read agents \(403\)/);
+  });
+
+  it('re-reads the key once on a 401, then fails with AuthError', async () => {
+    const { s } = await setup();
+    const keys = keySource('dnx_test_wrong');
+    const bad = createDialNexaClient({ baseUrl: s.url, keySource: keys, sleep: async () => undefined });
+    await expect(bad.listAgents()).rejects.toThrow(/^DialNexa rejected the API key from secret "test\/dialnexa" \(401\)/);
+    expect(keys.reads).toEqual([{ fresh: false }, { fresh: true }]);
+    expect(s.requests).toHaveLength(2);
+  });
+
+  it('reports a malformed agents list', async () => {
+    const { s, client } = await setup({ agents: generateAgents(2, 1) }, { maxAttempts: 2 });
+    s.enqueueFault({ kind: 'malformed-json' }, { path: '/v1/agents' });
+    s.enqueueFault({ kind: 'malformed-json' }, { path: '/v1/agents' });
+    await expect(client.listAgents()).rejects.toThrow(ApiError);
+    await expect(client.listAgents()).resolves.toHaveLength(1);
+  });
+
+  it('respects the deadline', async () => {
+    const { s, client } = await setup();
+    await expect(client.listAgents({ deadline: START })).rejects.toThrow(DeadlineExceededError);
+    expect(s.requests).toHaveLength(0);
+  });
+});

@@ -1,0 +1,177 @@
+import {
+  backoffDelay,
+  isRetryableStatus,
+  parsePageEnvelope,
+  parseRateLimitReset,
+  parseRetryAfter,
+  toNumberRecord,
+} from '../../../lambda/adapters/dialnexa';
+import { errorMessageOf, MalformedBodyError, parseAgents, parseJsonBody } from '../../../lambda/adapters/dialnexa/schema';
+
+const NOW = Date.UTC(2025, 0, 6, 6, 0, 0);
+
+describe('parseRetryAfter', () => {
+  it('reads delta-seconds, including fractions and zero', () => {
+    expect(parseRetryAfter('7', NOW)).toBe(7000);
+    expect(parseRetryAfter(' 1.5 ', NOW)).toBe(1500);
+    expect(parseRetryAfter('0', NOW)).toBe(0);
+  });
+
+  it('reads an HTTP date relative to the injected clock', () => {
+    const at = new Date(NOW + 12_000).toUTCString();
+    expect(parseRetryAfter(at, NOW)).toBe(12_000);
+  });
+
+  it('gives 0 for a date already past, null for nothing or nonsense', () => {
+    expect(parseRetryAfter(new Date(NOW - 5000).toUTCString(), NOW)).toBe(0);
+    expect(parseRetryAfter(null, NOW)).toBeNull();
+    expect(parseRetryAfter(undefined, NOW)).toBeNull();
+    expect(parseRetryAfter('', NOW)).toBeNull();
+    expect(parseRetryAfter('-3', NOW)).toBeNull();
+    expect(parseRetryAfter('soon', NOW)).toBeNull();
+  });
+});
+
+describe('parseRateLimitReset', () => {
+  it('reads seconds-until-reset relative to now', () => {
+    expect(parseRateLimitReset('60', NOW)).toBe(NOW + 60_000);
+    expect(parseRateLimitReset('0', NOW)).toBe(NOW);
+    expect(parseRateLimitReset('0.25', NOW)).toBe(NOW + 250);
+  });
+
+  it('reads a Unix timestamp in seconds as an absolute instant', () => {
+    const epochSeconds = Math.ceil((NOW + 30_000) / 1000);
+    expect(parseRateLimitReset(String(epochSeconds), NOW)).toBe(epochSeconds * 1000);
+  });
+
+  it('rejects what it cannot read', () => {
+    expect(parseRateLimitReset(null, NOW)).toBeNull();
+    expect(parseRateLimitReset('', NOW)).toBeNull();
+    expect(parseRateLimitReset('-1', NOW)).toBeNull();
+    expect(parseRateLimitReset('later', NOW)).toBeNull();
+  });
+});
+
+describe('backoffDelay', () => {
+  const opts = (r: number) => ({ baseDelayMs: 250, maxDelayMs: 20_000, random: () => r });
+
+  it('doubles the ceiling per retry and scales it by random() (full jitter)', () => {
+    expect(backoffDelay(0, opts(1))).toBe(250);
+    expect(backoffDelay(1, opts(1))).toBe(500);
+    expect(backoffDelay(3, opts(1))).toBe(2000);
+    expect(backoffDelay(3, opts(0.5))).toBe(1000);
+    expect(backoffDelay(3, opts(0))).toBe(0);
+  });
+
+  it('never exceeds maxDelayMs', () => {
+    expect(backoffDelay(20, opts(1))).toBe(20_000);
+    expect(backoffDelay(1000, opts(0.999))).toBeLessThanOrEqual(20_000);
+  });
+});
+
+describe('isRetryableStatus', () => {
+  it('retries 429 and 5xx only', () => {
+    expect([429, 500, 502, 503, 504].every(isRetryableStatus)).toBe(true);
+    expect([400, 401, 403, 404, 409, 422].some(isRetryableStatus)).toBe(false);
+  });
+});
+
+describe('parsePageEnvelope', () => {
+  it('reads the documented {data, meta} envelope', () => {
+    const env = parsePageEnvelope({ data: [{ id: 'a' }], meta: { page: 2, limit: 100, total: 150, totalPages: 2 } });
+    expect(env).toEqual({ rawRecords: [{ id: 'a' }], page: 2, limit: 100, total: 150, totalPages: 2 });
+  });
+
+  it('reads the OpenAPI {items, total, page, limit} envelope, numeric strings included', () => {
+    const env = parsePageEnvelope({ items: [], total: '0', page: 1, limit: 100 });
+    expect(env).toEqual({ rawRecords: [], page: 1, limit: 100, total: 0, totalPages: null });
+  });
+
+  it('accepts an envelope that does not tell the total', () => {
+    expect(parsePageEnvelope({ data: [] }).total).toBeNull();
+    expect(parsePageEnvelope({ items: [], total: null }).total).toBeNull();
+  });
+
+  it('rejects bodies that are not a page', () => {
+    expect(() => parsePageEnvelope([])).toThrow(MalformedBodyError);
+    expect(() => parsePageEnvelope({ results: [] })).toThrow(/neither a "data" nor an "items"/);
+    expect(() => parsePageEnvelope({ data: 'x' })).toThrow(MalformedBodyError);
+    expect(() => parsePageEnvelope({ items: [], total: -1 })).toThrow(MalformedBodyError);
+  });
+});
+
+describe('parseJsonBody / errorMessageOf', () => {
+  it('turns bad JSON into a MalformedBodyError with a short preview', () => {
+    expect(() => parseJsonBody('{"data": [')).toThrow(/not valid JSON \(10 bytes/);
+  });
+
+  it('reads the error envelope message as a string or a joined list', () => {
+    expect(errorMessageOf('{"statusCode":400,"message":"limit too big","error":"Bad Request"}')).toBe('limit too big');
+    expect(errorMessageOf('{"message":["page must be positive","limit must be positive"]}')).toBe(
+      'page must be positive; limit must be positive',
+    );
+    expect(errorMessageOf('<html>502</html>')).toBeNull();
+    expect(errorMessageOf('{"error":"x"}')).toBeNull();
+  });
+});
+
+describe('toNumberRecord', () => {
+  it('maps known fields and keeps unknown ones in extra', () => {
+    const r = toNumberRecord({
+      id: 'phn_1',
+      phone_number: '+14155550100',
+      agent_id: 'agt_9',
+      type: 'toll-free',
+      monthly_cost_usd: '1.15',
+      capabilities: { voice: true },
+      x_region: 'us-east',
+    });
+    expect(r).toEqual({
+      ok: true,
+      record: {
+        id: 'phn_1',
+        phone_number: '+14155550100',
+        agent_id: 'agt_9',
+        type: 'toll-free',
+        monthly_cost_usd: '1.15',
+        extra: { capabilities: { voice: true }, x_region: 'us-east' },
+      },
+    });
+  });
+
+  it('keeps nulls as null, stringifies scalars, and moves unexpected shapes to extra', () => {
+    const r = toNumberRecord({ id: 'phn_2', phone_number: '+911234', inbound_agent_id: null, status: 1, label: { a: 1 } });
+    expect(r.ok && r.record).toEqual({
+      id: 'phn_2',
+      phone_number: '+911234',
+      inbound_agent_id: null,
+      status: '1',
+      extra: { label: { a: 1 } },
+    });
+  });
+
+  it('rejects records without an id or an E.164 phone number, naming the problem', () => {
+    expect(toNumberRecord({ phone_number: '+1' })).toEqual({ ok: false, id: null, problem: 'it has no string "id"' });
+    expect(toNumberRecord({ id: 'phn_3', phone_number: '14155550100' })).toEqual({
+      ok: false,
+      id: 'phn_3',
+      problem: 'its "phone_number" "14155550100" does not start with "+"',
+    });
+    expect(toNumberRecord({ id: 'phn_4' })).toMatchObject({ ok: false, id: 'phn_4' });
+    expect(toNumberRecord('phn_5')).toMatchObject({ ok: false, problem: 'the record is not an object' });
+  });
+});
+
+describe('parseAgents', () => {
+  it('names each agent by its current version title', () => {
+    expect(parseAgents({ agents: [{ id: 'agt_1', current_version: { title: 'Front desk' } }, { id: 'agt_2' }] })).toEqual([
+      { id: 'agt_1', name: 'Front desk' },
+      { id: 'agt_2', name: null },
+    ]);
+  });
+
+  it('rejects an agents list without ids', () => {
+    expect(() => parseAgents({ agents: [{ current_version: { title: 'x' } }] })).toThrow(MalformedBodyError);
+    expect(() => parseAgents({ data: [] })).toThrow(MalformedBodyError);
+  });
+});

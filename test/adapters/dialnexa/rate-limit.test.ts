@@ -1,0 +1,78 @@
+// The shared limiter against the simulator's fixed-window limit: concurrent workers must stay
+// inside the announced window (zero 429s), with real time and with a clock shared by both ends.
+import { createDialNexaClient } from '../../../lambda/adapters/dialnexa';
+import { startSimulator } from '../../../simulator';
+import type { RecordedRequest, Simulator, SimulatorOptions } from '../../../simulator/types';
+import { fakeClock, keySource, numbers } from './fixtures';
+
+let sim: Simulator | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+async function start(options: SimulatorOptions): Promise<Simulator> {
+  sim = await startSimulator(options);
+  return sim;
+}
+
+/** The most requests that arrived within any `windowMs` span. */
+function busiestWindow(requests: RecordedRequest[], windowMs: number): number {
+  return Math.max(
+    ...requests.map((r) => requests.filter((o) => o.receivedAt >= r.receivedAt && o.receivedAt < r.receivedAt + windowMs).length),
+  );
+}
+
+describe('rate limits', () => {
+  it('keeps 8 concurrent workers inside a real 5-per-400 ms window with zero 429s', async () => {
+    const s = await start({ numbers: numbers(3000), rateLimit: { limit: 5, windowMs: 400, resetStyle: 'seconds' } });
+    const client = createDialNexaClient({ baseUrl: s.url, keySource: keySource(s.apiKey), concurrency: 8 });
+    const listing = await client.listAll();
+    expect(listing.records).toHaveLength(3000);
+    expect(listing.complete).toBe(true);
+    expect(s.requests).toHaveLength(30);
+    expect(s.requests.filter((r) => r.status === 429)).toHaveLength(0);
+    expect(listing.stats.rateLimited).toBe(0);
+    expect(busiestWindow(s.requests, 400)).toBeLessThanOrEqual(5);
+  });
+
+  it.each(['epoch', 'seconds'] as const)('obeys a %s-style reset on a clock both sides share', async (resetStyle) => {
+    const clock = fakeClock();
+    const s = await start({ numbers: numbers(4000), now: clock.now, rateLimit: { limit: 7, windowMs: 60_000, resetStyle } });
+    const client = createDialNexaClient({
+      baseUrl: s.url,
+      keySource: keySource(s.apiKey),
+      now: clock.now,
+      sleep: clock.sleep,
+      concurrency: 8,
+    });
+    const listing = await client.listAll();
+    expect(listing.records).toHaveLength(4000);
+    expect(s.requests.filter((r) => r.status === 429)).toHaveLength(0);
+    expect(busiestWindow(s.requests, 60_000)).toBeLessThanOrEqual(7);
+    // 40 pages at 7 a minute: at least 5 waits for a new window.
+    expect(clock.sleeps.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('still finishes through 429s and Retry-After when the limit is not announced', async () => {
+    const clock = fakeClock();
+    const s = await start({
+      numbers: numbers(1000),
+      now: clock.now,
+      rateLimit: { limit: 4, windowMs: 10_000, announce: false, retryAfterStyle: 'http-date' },
+    });
+    const client = createDialNexaClient({
+      baseUrl: s.url,
+      keySource: keySource(s.apiKey),
+      now: clock.now,
+      sleep: clock.sleep,
+      random: () => 0,
+      concurrency: 4,
+      maxAttempts: 10,
+    });
+    const listing = await client.listAll();
+    expect(listing.records).toHaveLength(1000);
+    expect(listing.stats.rateLimited).toBeGreaterThan(0);
+    expect(listing.stats.rateLimited).toBe(s.requests.filter((r) => r.status === 429).length);
+  });
+});
