@@ -1,0 +1,295 @@
+// The deployed product: a weekly EventBridge Scheduler schedule (in the operator's time zone) invokes
+// the audit function, which reads the DialNexa key from Secrets Manager and emails the report via
+// SES. Every way a run can be lost ends in a queue or an alarm on one SNS topic.
+import { ArnFormat, CfnOutput, Duration, Stack, TimeZone, Token, Validations, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { ConfigError } from '../lambda/core/errors';
+import { AuditFunction } from './audit-function';
+import { cronExpression, type StackConfig } from './config';
+
+/** Retries and event age, for both the schedule's delivery and Lambda's asynchronous invoke. */
+export const DELIVERY = {
+  /** Scheduler -> Lambda: retries only when the invoke itself fails (throttling, service errors). */
+  scheduleRetryAttempts: 2,
+  scheduleMaxEventAge: Duration.hours(1),
+  /** Lambda async: re-runs a failed audit twice (1 and 2 minutes later) - transient API outages. */
+  functionRetryAttempts: 2,
+  functionMaxEventAge: Duration.hours(1),
+} as const;
+
+/** The custom EMF metric the handler emits when a listing could not be made complete. */
+export const INCOMPLETE_METRIC = { namespace: 'NumberAudit', metricName: 'IncompleteListings', service: 'number-audit' } as const;
+
+export interface NumberAuditStackProps extends StackProps {
+  config: StackConfig;
+}
+
+export class NumberAuditStack extends Stack {
+  readonly fn: AuditFunction;
+  readonly schedule: Schedule;
+  readonly scheduleDlq: sqs.Queue;
+  readonly failureQueue: sqs.Queue;
+  readonly alarmTopic: sns.Topic;
+  readonly schedulerRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: NumberAuditStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.checkRegion(config);
+
+    this.fn = new AuditFunction(this, 'AuditFunction', {
+      description: `Weekly DialNexa number audit for ${config.workspaceName}`,
+      memorySize: config.memorySize,
+      timeout: Duration.seconds(config.functionTimeoutSeconds),
+      logRetention: config.logRetentionDays,
+      bundleAwsSdk: config.bundleAwsSdk,
+      environment: functionEnvironment(config),
+    });
+    this.grantSecretRead(config);
+    this.grantSendEmail(config);
+
+    this.scheduleDlq = this.deadLetterQueue('ScheduleDlq', 'events EventBridge Scheduler could not deliver to the function');
+    this.failureQueue = this.deadLetterQueue('FailedRuns', 'runs that failed after every Lambda retry (on-failure destination)');
+
+    this.fn.configureAsyncInvoke({
+      retryAttempts: DELIVERY.functionRetryAttempts,
+      maxEventAge: DELIVERY.functionMaxEventAge,
+      onFailure: new SqsDestination(this.failureQueue),
+    });
+
+    this.schedulerRole = this.createSchedulerRole();
+    this.schedule = new Schedule(this, 'WeeklySchedule', {
+      description: `Number audit ${cronExpression(config.schedule)} ${config.timeZone}`,
+      schedule: ScheduleExpression.cron({
+        minute: config.schedule.minute,
+        hour: config.schedule.hour,
+        // ScheduleExpression.cron writes "?" for the day field that is left out.
+        day: config.schedule.day === '?' ? undefined : config.schedule.day,
+        weekDay: config.schedule.weekDay === '?' ? undefined : config.schedule.weekDay,
+        month: config.schedule.month,
+        year: config.schedule.year,
+        timeZone: TimeZone.of(config.timeZone),
+      }),
+      // A report that lands "sometime in the next hour" is not the 09:00 report the operator chose.
+      timeWindow: TimeWindow.off(),
+      target: new LambdaInvoke(this.fn, {
+        role: this.schedulerRole.withoutPolicyUpdates(),
+        // The handler accepts exactly these two fields from the schedule and rejects anything else.
+        input: ScheduleTargetInput.fromObject({
+          scheduledTime: ContextAttribute.scheduledTime,
+          scheduleArn: ContextAttribute.scheduleArn,
+        }),
+        retryAttempts: DELIVERY.scheduleRetryAttempts,
+        maxEventAge: DELIVERY.scheduleMaxEventAge,
+        deadLetterQueue: this.scheduleDlq,
+      }),
+    });
+
+    this.alarmTopic = this.createAlarmTopic(config);
+    this.createAlarms();
+
+    // What the README's commands need, from `aws cloudformation describe-stacks`.
+    const outputs: Record<string, [string, string]> = {
+      FunctionName: [this.fn.functionName, 'Run on demand: aws lambda invoke --function-name <this>'],
+      LogGroupName: [this.fn.logGroup.logGroupName, 'The function log: aws logs tail <this> --follow'],
+      ScheduleName: [this.schedule.scheduleName, 'EventBridge Scheduler schedule (default group)'],
+      AlarmTopicArn: [this.alarmTopic.topicArn, 'Alarm notifications; subscribe more endpoints here'],
+      ScheduleDlqUrl: [this.scheduleDlq.queueUrl, 'Events the schedule could not deliver'],
+      FailedRunsQueueUrl: [this.failureQueue.queueUrl, 'Runs that failed after every retry'],
+    };
+    for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description });
+  }
+
+  /**
+   * The role EventBridge Scheduler assumes. Written out instead of letting the target build it:
+   * Lambda's grantInvoke would add `<function>:*` (every version and alias), while the schedule only
+   * ever invokes the unqualified function. Handed to the target immutable, so nothing is added.
+   */
+  private createSchedulerRole(): iam.Role {
+    const role = new iam.Role(this, 'SchedulerRole', {
+      description: 'EventBridge Scheduler: invoke the number audit function, dead-letter to its queue',
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': this.account,
+            'aws:SourceArn': this.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+          },
+        },
+      }),
+    });
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'InvokeAuditFunction', actions: ['lambda:InvokeFunction'], resources: [this.fn.functionArn] }));
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'DeadLetter', actions: ['sqs:SendMessage'], resources: [this.scheduleDlq.queueArn] }));
+    return role;
+  }
+
+  /** The function reads the secret through its own region's endpoint: an ARN elsewhere cannot work. */
+  private checkRegion(config: StackConfig): void {
+    if (Token.isUnresolved(this.region)) return;
+    const arns: Array<[string, string | undefined]> = [
+      ['secret', config.secret.kind === 'arn' ? config.secret.arn : undefined],
+      ['secretKmsKeyArn', config.secretKmsKeyArn],
+    ];
+    for (const [key, arn] of arns) {
+      const region = arn?.split(':')[3];
+      if (region && region !== this.region) {
+        throw new ConfigError(key, `is in ${region} but the stack deploys to ${this.region}; deploy to ${region} or use a secret in ${this.region}`);
+      }
+    }
+  }
+
+  /** GetSecretValue on exactly the configured secret (and its key, when it has its own). */
+  private grantSecretRead(config: StackConfig): void {
+    this.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadDialNexaKey',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [secretPolicyArn(this, config)],
+      }),
+    );
+    if (config.secretKmsKeyArn) {
+      this.fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'DecryptDialNexaKey',
+          actions: ['kms:Decrypt'],
+          resources: [config.secretKmsKeyArn],
+          // Only when Secrets Manager asks on the function's behalf, never directly.
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } },
+        }),
+      );
+    }
+  }
+
+  /**
+   * SendRawEmail on the sender's identities only. SES authorizes against whichever identity is
+   * verified - the address itself or its domain - so both are listed; the FromAddress condition
+   * keeps a domain identity from letting the function send as anyone else at that domain.
+   */
+  private grantSendEmail(config: StackConfig): void {
+    const domain = config.sender.slice(config.sender.lastIndexOf('@') + 1);
+    const sesArn = (resource: string, resourceName: string): string =>
+      this.formatArn({ service: 'ses', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    const resources = [sesArn('identity', config.sender), sesArn('identity', domain)];
+    if (config.sesConfigurationSet) resources.push(sesArn('configuration-set', config.sesConfigurationSet));
+    this.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'SendReportEmail',
+        actions: ['ses:SendRawEmail'],
+        resources,
+        conditions: { StringEquals: { 'ses:FromAddress': config.sender } },
+      }),
+    );
+  }
+
+  private deadLetterQueue(id: string, holds: string): sqs.Queue {
+    const queue = new sqs.Queue(this, id, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // The longest SQS allows: time to notice the alarm, read the message and re-run by hand.
+      retentionPeriod: Duration.days(14),
+    });
+    // On the CfnQueue itself, not the construct, so the acknowledgment covers that one resource.
+    Validations.of(queue.node.defaultChild!).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: `This queue is itself a dead-letter queue (${holds}); a DLQ for a DLQ would only move the problem.`,
+    });
+    return queue;
+  }
+
+  private createAlarmTopic(config: StackConfig): sns.Topic {
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'Number Audit alarms',
+      // Publishers must use TLS (cdk-nag SNS3). No SSE: CloudWatch alarms cannot publish to a topic
+      // under the AWS managed aws/sns key, and alarm texts carry no data a KMS key would protect.
+      enforceSSL: true,
+    });
+    // The topic policy that enforceSSL creates replaces SNS's default one, so CloudWatch needs an
+    // explicit allow - limited to this account's alarms of this stack.
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowThisStacksAlarms',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `${this.stackName}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          StringEquals: { 'aws:SourceAccount': this.account },
+        },
+      }),
+    );
+    if (config.alarmEmail) topic.addSubscription(new EmailSubscription(config.alarmEmail));
+    return topic;
+  }
+
+  private createAlarms(): void {
+    const action = new SnsAction(this.alarmTopic);
+    const period = Duration.minutes(5);
+    const alarm = (id: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm => {
+      const a = new cloudwatch.Alarm(this, id, {
+        // Named with the stack's prefix so the topic policy can admit exactly these alarms.
+        alarmName: `${this.stackName}-${id}`,
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        // A weekly job has no data most of the time; silence is not a failure.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      a.addAlarmAction(action);
+      return a;
+    };
+
+    alarm('FunctionErrors', 'The number audit function failed (each attempt counts; see its log group).',
+      this.fn.metricErrors({ period, statistic: cloudwatch.Stats.SUM }));
+    alarm('ScheduleDlqMessages', 'EventBridge Scheduler could not invoke the audit function; the event is in the schedule DLQ.',
+      this.scheduleDlq.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }));
+    alarm('FailedRunMessages', 'An audit run failed after all retries; the event is in the failed-runs queue.',
+      this.failureQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }));
+    alarm('IncompleteListings', 'A report went out marked INCOMPLETE: the listing never matched the API total.',
+      new cloudwatch.Metric({
+        namespace: INCOMPLETE_METRIC.namespace,
+        metricName: INCOMPLETE_METRIC.metricName,
+        dimensionsMap: { service: INCOMPLETE_METRIC.service },
+        period,
+        statistic: cloudwatch.Stats.SUM,
+      }));
+  }
+}
+
+/** The function's environment: names, ARNs and settings only; the key is read at run time. */
+export function functionEnvironment(config: StackConfig): Record<string, string> {
+  const env: Record<string, string> = {
+    DIALNEXA_SECRET_ID: config.secret.kind === 'name' ? config.secret.name : config.secret.arn,
+    DIALNEXA_SECRET_FIELD: config.secretField,
+    DIALNEXA_BASE_URL: config.baseUrl,
+    REPORT_RECIPIENTS: config.recipients.join(','),
+    REPORT_SENDER: config.sender,
+    REPORT_TIME_ZONE: config.timeZone,
+    WORKSPACE_NAME: config.workspaceName,
+    RUN_DEADLINE_MARGIN_MS: String(config.runDeadlineMarginSeconds * 1000),
+    POWERTOOLS_SERVICE_NAME: INCOMPLETE_METRIC.service,
+    POWERTOOLS_METRICS_NAMESPACE: INCOMPLETE_METRIC.namespace,
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+  };
+  if (config.replyTo?.length) env.REPORT_REPLY_TO = config.replyTo.join(',');
+  if (config.sesConfigurationSet) env.SES_CONFIGURATION_SET = config.sesConfigurationSet;
+  return env;
+}
+
+/** The IAM resource that matches exactly the configured secret. */
+export function secretPolicyArn(stack: Stack, config: StackConfig): string {
+  const { secret } = config;
+  if (secret.kind === 'arn') return secret.complete ? secret.arn : `${secret.arn}-??????`;
+  // Secrets Manager appends "-" and 6 random characters to every secret's ARN; `?` matches one
+  // character each, so this matches this name and no longer one.
+  return stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${secret.name}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+}

@@ -1,0 +1,30 @@
+// bin/app.ts as the CLI runs it: a configuration mistake ends the synth with one line naming the
+// key, not a stack trace.
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { ROOT } from './helpers';
+
+function runApp(context: Record<string, unknown>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'bin', 'app.ts')],
+      // The CLI hands context to the app through this variable.
+      { cwd: ROOT, env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context) } },
+      (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+    );
+  });
+}
+
+it('a bad context value stops synth with the key and what is expected', async () => {
+  const { code, stdout, stderr } = await runApp({ recipients: 'ops@example.com', sender: 'audit@example.com', timeZone: 'Mars/Olympus_Mons' });
+  expect(code).toBe(1);
+  expect(stdout).toBe('');
+  expect(stderr).toBe('Invalid configuration: timeZone: "Mars/Olympus_Mons" is not an IANA time zone (e.g. UTC, Europe/London, Asia/Kolkata)\n');
+}, 30_000);
+
+it('a missing required key says how to pass it', async () => {
+  const { code, stderr } = await runApp({ sender: 'audit@example.com' });
+  expect(code).toBe(1);
+  expect(stderr).toBe('Invalid configuration: recipients: is required: one or more email addresses, comma-separated (set it in cdk.json or pass -c recipients=...)\n');
+}, 30_000);

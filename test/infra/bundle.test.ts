@@ -1,0 +1,199 @@
+// The real artifact: `cdk synth` through the CLI (offline, no credentials, no Docker), then the
+// bundled index.js from the cloud assembly, loaded in a fresh Node process with the environment
+// the template gives the function, invoked with the schedule's own input and the console events.
+// DialNexa is the simulator, SES is aws-ses-v2-local, Secrets Manager a local stand-in.
+import { execFile, fork } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { generateAgents, generatePortfolio, startSimulator, type Simulator } from '../../simulator';
+import { startSecretsLocal, type SecretsLocal } from '../support/secrets-local';
+import { startSesLocal, type SesLocal } from '../support/ses-local';
+import { ROOT } from './helpers';
+
+const RECIPIENTS = 'ops@example.com,finance@example.com';
+const SENDER = 'audit@reports.example.com';
+const SCHEDULE_ARN = 'arn:aws:scheduler:eu-west-1:123456789012:schedule/default/NumberAudit-WeeklySchedule';
+
+interface InvokeResult {
+  ok: boolean;
+  value?: { total: number; dryRun: boolean; messageId?: string; byCountry: Record<string, number>; complete: boolean };
+  name?: string;
+  message?: string;
+  stack?: string;
+}
+
+let outdir: string;
+let synth: { stdout: string; stderr: string; ms: number };
+let template: { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
+let assetDir: string;
+
+beforeAll(async () => {
+  outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'number-audit-synth-'));
+  const env = { ...process.env };
+  // Prove synth needs no AWS account: no credentials, no profile, no region.
+  for (const k of Object.keys(env)) if (/^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE|REGION|DEFAULT_REGION)$/.test(k)) delete env[k];
+  const started = Date.now();
+  const { stdout, stderr } = await promisify(execFile)(
+    process.execPath,
+    [path.join(ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk'), 'synth', '--quiet', '-o', outdir, '-c', `recipients=${RECIPIENTS}`, '-c', `sender=${SENDER}`, '-c', 'timeZone=Asia/Kolkata'],
+    { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 },
+  );
+  synth = { stdout, stderr, ms: Date.now() - started };
+  template = JSON.parse(fs.readFileSync(path.join(outdir, 'NumberAudit.template.json'), 'utf8'));
+  const assets = JSON.parse(fs.readFileSync(path.join(outdir, 'NumberAudit.assets.json'), 'utf8'));
+  const zipped = Object.values(assets.files as Record<string, { source: { path: string; packaging?: string } }>).filter((f) => f.source.packaging === 'zip');
+  expect(zipped).toHaveLength(1);
+  assetDir = path.join(outdir, zipped[0].source.path);
+}, 90_000);
+
+afterAll(() => {
+  if (outdir) fs.rmSync(outdir, { recursive: true, force: true });
+});
+
+const resources = (type: string) => Object.values(template.Resources).filter((r) => r.Type === type);
+
+describe('cdk synth', () => {
+  it('is quiet: no notices, telemetry banner, feature-flag or cdk-nag output, only the bundling line', () => {
+    expect(synth.stdout).toBe('');
+    expect(synth.stderr.trim().split('\n')).toEqual(['Bundling asset NumberAudit/AuditFunction/Code/Stage...']);
+  });
+
+  it('ran cdk-nag: its acknowledgments, with their reasons, are in the template', () => {
+    const acknowledged = Object.entries(template.Resources)
+      .flatMap(([id, r]) => ((r as { Metadata?: { cdk_nag?: { rules_to_suppress: Array<{ id: string; reason: string }> } } }).Metadata?.cdk_nag?.rules_to_suppress ?? []).map((s) => ({ resource: id.replace(/[0-9A-F]{8}$/, ''), ...s })));
+    expect(acknowledged).toEqual([
+      { resource: 'ScheduleDlq', id: 'AwsSolutions-SQS3', reason: expect.stringContaining('dead-letter queue') },
+      { resource: 'FailedRuns', id: 'AwsSolutions-SQS3', reason: expect.stringContaining('dead-letter queue') },
+    ]);
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
+    expect(report.pluginReports).toEqual([]);
+  });
+
+  it('produced one minified CommonJS index.js with an external source map, and the template points at it', () => {
+    expect(fs.readdirSync(assetDir).sort()).toEqual(['index.js', 'index.js.map']);
+    const code = fs.readFileSync(path.join(assetDir, 'index.js'), 'utf8');
+    expect(code.trimEnd().endsWith('//# sourceMappingURL=index.js.map')).toBe(true);
+    // Minified: long lines (only template literals keep their line breaks).
+    expect(code.length / code.split('\n').length).toBeGreaterThan(2000);
+    const map = JSON.parse(fs.readFileSync(path.join(assetDir, 'index.js.map'), 'utf8'));
+    expect(map.sources.some((s: string) => s.endsWith('lambda/handler/index.ts'))).toBe(true);
+    expect(map.sourcesContent).toBeUndefined();
+    // Guards against an accidental dependency explosion; issue 6 measures the real trade-offs.
+    expect(fs.statSync(path.join(assetDir, 'index.js')).size).toBeLessThan(3 * 1024 * 1024);
+    const [fn] = resources('AWS::Lambda::Function');
+    expect(fn.Properties.Code.S3Key).toBe(`${path.basename(assetDir).replace(/^asset\./, '')}.zip`);
+  });
+});
+
+describe('the bundled handler', () => {
+  let sim: Simulator;
+  let ses: SesLocal;
+  let secrets: SecretsLocal;
+  let env: Record<string, string>;
+  let results: InvokeResult[];
+  let childOutput = '';
+  const events: Record<string, unknown> = {};
+
+  beforeAll(async () => {
+    const agents = generateAgents(11, 6);
+    sim = await startSimulator({ numbers: generatePortfolio({ seed: 11, size: 240, variants: 'mixed', agentIds: agents.map((a) => a.id) }), agents });
+    ses = await startSesLocal();
+    const [fn] = resources('AWS::Lambda::Function');
+    const fnEnv = fn.Properties.Environment.Variables as Record<string, string>;
+    secrets = await startSecretsLocal({ [fnEnv.DIALNEXA_SECRET_ID]: JSON.stringify({ [fnEnv.DIALNEXA_SECRET_FIELD]: sim.apiKey }) });
+    env = {
+      PATH: process.env.PATH ?? '',
+      // Exactly what the template gives the function, plus what Lambda and the stand-ins provide.
+      ...fnEnv,
+      DIALNEXA_BASE_URL: sim.url,
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'test-access-key',
+      AWS_SECRET_ACCESS_KEY: 'test-secret-key',
+      AWS_ENDPOINT_URL_SES: ses.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      AWS_LAMBDA_FUNCTION_NAME: 'NumberAudit-AuditFunction',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+
+    // What EventBridge Scheduler sends: the target's Input with the context attributes filled in.
+    const [schedule] = resources('AWS::Scheduler::Schedule');
+    events.schedule = JSON.parse(
+      (schedule.Properties.Target.Input as string)
+        .replace('<aws.scheduler.scheduled-time>', '2026-11-30T03:30:00Z')
+        .replace('<aws.scheduler.schedule-arn>', SCHEDULE_ARN),
+    );
+    for (const name of ['weekly', 'dry-run', 'only-india-local']) {
+      events[name] = JSON.parse(fs.readFileSync(path.join(ROOT, 'events', `${name}.json`), 'utf8'));
+    }
+    events.typo = { dryrun: true };
+
+    const child = fork(path.join(__dirname, 'fixtures', 'invoke-bundle.cjs'), [path.join(assetDir, 'index.js')], {
+      env,
+      execArgv: [],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    child.stdout!.on('data', (c: Buffer) => (childOutput += c.toString('utf8')));
+    child.stderr!.on('data', (c: Buffer) => (childOutput += c.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    results = await new Promise<InvokeResult[]>((resolve, reject) => {
+      child.once('message', (m: { results: InvokeResult[] }) => resolve(m.results));
+      child.once('exit', (code) => reject(new Error(`runner exited with ${code} before answering:\n${childOutput}`)));
+      child.send({ events: Object.values(events) });
+    });
+    await exited;
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([sim?.close(), ses?.close(), secrets?.close()]);
+  });
+
+  const result = (name: string): InvokeResult => results[Object.keys(events).indexOf(name)];
+  /** The handler's return value; a failed invocation fails the test with the handler's own error. */
+  const value = (name: string): NonNullable<InvokeResult['value']> => {
+    const r = result(name);
+    if (!r.ok) throw new Error(`the ${name} event failed: ${r.name}: ${r.message}\n${r.stack}`);
+    return r.value!;
+  };
+
+  it('the schedule event produces a complete report, emailed to the configured recipients', async () => {
+    const run = value('schedule');
+    expect(run).toMatchObject({ total: 240, complete: true, dryRun: false });
+    const emails = await ses.emails();
+    const scheduled = emails.find((e) => e.messageId === run.messageId);
+    expect(scheduled).toBeDefined();
+    expect(scheduled!.from).toBe(SENDER);
+    expect(scheduled!.destination.to.join(',').split(/,\s*/)).toEqual(RECIPIENTS.split(','));
+    expect(scheduled!.attachments).toHaveLength(1);
+    expect(scheduled!.attachments[0].filename).toMatch(/\.csv(\.gz)?$/);
+  });
+
+  it('read the key through the secret the stack names', () => {
+    const [fn] = resources('AWS::Lambda::Function');
+    // Read once at cold start and cached across the five invocations.
+    expect(secrets.calls(fn.Properties.Environment.Variables.DIALNEXA_SECRET_ID)).toBe(1);
+  });
+
+  it('the committed console events run as documented', async () => {
+    expect(value('weekly')).toMatchObject({ total: 240, dryRun: false });
+    expect(value('dry-run')).toMatchObject({ total: 240, dryRun: true });
+    const india = value('only-india-local');
+    expect(Object.keys(india.byCountry)).toEqual(['IN']);
+    const emails = await ses.emails();
+    // schedule + weekly + India; the dry run sends nothing.
+    expect(emails).toHaveLength(3);
+    expect(emails.find((e) => e.messageId === india.messageId)?.destination.to).toEqual(['you@example.com']);
+  });
+
+  it('a rejected event fails with its error class name intact and a stack mapped to the TypeScript source', () => {
+    const typo = result('typo');
+    expect(typo).toMatchObject({ ok: false, name: 'ConfigError', message: expect.stringMatching(/^event\.dryrun: is not a known field/) });
+    expect(typo.stack).toMatch(/lambda\/handler\/event\.ts:\d+:\d+/);
+  });
+
+  it('never writes the API key to its output', () => {
+    expect(childOutput).toContain('audit finished');
+    expect(childOutput).not.toContain(sim.apiKey);
+  });
+});

@@ -1,0 +1,305 @@
+// The synthesized template with cdk.json's defaults and only the required keys given.
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Runtime } from 'aws-cdk-lib/aws-lambda';
+import type { NumberAuditStack } from '../../lib/number-audit-stack';
+import { addStack, buildApp, flat, logicalId, roleStatements } from './helpers';
+
+let stack: NumberAuditStack;
+let template: Template;
+let ids: { fn: string; fnRole: string; logs: string; dlq: string; failed: string; topic: string; schedulerRole: string };
+
+beforeAll(() => {
+  stack = addStack(buildApp());
+  template = Template.fromStack(stack);
+  ids = {
+    fn: logicalId(stack.fn),
+    fnRole: logicalId(stack.fn.role!),
+    logs: logicalId(stack.fn.logGroup),
+    dlq: logicalId(stack.scheduleDlq),
+    failed: logicalId(stack.failureQueue),
+    topic: logicalId(stack.alarmTopic),
+    schedulerRole: logicalId(stack.schedulerRole),
+  };
+});
+
+const ARN = (service: string, rest: string) => `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${rest}`;
+
+describe('schedule', () => {
+  it('fires Mondays 09:00 in the configured time zone, with no flexible window', () => {
+    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 9 ? * MON *)',
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+    });
+  });
+
+  it('sends exactly scheduledTime and scheduleArn from the context attributes', () => {
+    const [schedule] = Object.values(template.findResources('AWS::Scheduler::Schedule'));
+    expect(JSON.parse(schedule.Properties.Target.Input)).toEqual({
+      scheduledTime: '<aws.scheduler.scheduled-time>',
+      scheduleArn: '<aws.scheduler.schedule-arn>',
+    });
+  });
+
+  it('targets the function with an explicit retry policy and the SQS dead-letter queue', () => {
+    const [schedule] = Object.values(template.findResources('AWS::Scheduler::Schedule'));
+    expect(flat(schedule.Properties.Target)).toMatchObject({
+      Arn: `\${${ids.fn}.Arn}`,
+      RoleArn: `\${${ids.schedulerRole}.Arn}`,
+      RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+      DeadLetterConfig: { Arn: `\${${ids.dlq}.Arn}` },
+    });
+  });
+
+  it("runs as a role only Scheduler in this account's default group can assume", () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: {
+              StringEquals: {
+                'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+                'aws:SourceArn': Match.anyValue(),
+              },
+            },
+          },
+        ],
+      },
+    });
+    const role = template.findResources('AWS::IAM::Role')[ids.schedulerRole];
+    expect(flat(role.Properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals['aws:SourceArn'])).toBe(
+      ARN('scheduler', 'schedule-group/default'),
+    );
+  });
+
+  it("the Scheduler role may invoke the unqualified function and feed the DLQ, nothing else", () => {
+    expect(roleStatements(template, ids.schedulerRole)).toEqual([
+      { Sid: 'InvokeAuditFunction', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: `\${${ids.fn}.Arn}` },
+      { Sid: 'DeadLetter', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: `\${${ids.dlq}.Arn}` },
+    ]);
+  });
+});
+
+describe('function', () => {
+  it('runs on the newest Node.js runtime aws-cdk-lib knows (what cdk-nag L1 demands), on arm64', () => {
+    const newest = Runtime.ALL.map((r) => r.name)
+      .filter((n) => /^nodejs\d+/.test(n))
+      .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
+      .pop();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: newest,
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+    });
+    expect(newest).toBe('nodejs24.x');
+  });
+
+  it('has the configured memory and a timeout above the deadline margin', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 512, Timeout: 300 });
+  });
+
+  it('logs to its own log group, kept 90 days and removed with the stack', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: ids.logs } } });
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { RetentionInDays: 90 },
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+    });
+  });
+
+  it('gets names and settings in its environment, never a key value', () => {
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(fn.Properties.Environment.Variables).toEqual({
+      DIALNEXA_SECRET_ID: 'number-audit/dialnexa',
+      DIALNEXA_SECRET_FIELD: 'apiKey',
+      DIALNEXA_BASE_URL: 'https://api.dialnexa.com',
+      REPORT_RECIPIENTS: 'ops@example.com,finance@example.com',
+      REPORT_SENDER: 'audit@reports.example.com',
+      REPORT_TIME_ZONE: 'UTC',
+      WORKSPACE_NAME: 'DialNexa workspace',
+      RUN_DEADLINE_MARGIN_MS: '30000',
+      POWERTOOLS_SERVICE_NAME: 'number-audit',
+      POWERTOOLS_METRICS_NAMESPACE: 'NumberAudit',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+  });
+
+  it('retries a failed run twice within an hour, then parks the event in the failed-runs queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: ids.fn },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [ids.failed, 'Arn'] } } },
+    });
+  });
+});
+
+describe('least privilege', () => {
+  it('the function role carries no managed policy', () => {
+    const role = template.findResources('AWS::IAM::Role')[ids.fnRole];
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+    ]);
+  });
+
+  it('the function may write its log group, read one secret, send as the sender, and fill its failure queue', () => {
+    expect(roleStatements(template, ids.fnRole)).toEqual([
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `\${${ids.logs}.Arn}` },
+      {
+        Sid: 'ReadDialNexaKey',
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        // The 6 `?` match the suffix Secrets Manager adds to the name, and nothing longer.
+        Resource: ARN('secretsmanager', 'secret:number-audit/dialnexa-??????'),
+      },
+      {
+        Sid: 'SendReportEmail',
+        Effect: 'Allow',
+        Action: 'ses:SendRawEmail',
+        Resource: [ARN('ses', 'identity/audit@reports.example.com'), ARN('ses', 'identity/reports.example.com')],
+        Condition: { StringEquals: { 'ses:FromAddress': 'audit@reports.example.com' } },
+      },
+      // Added by the SqsDestination grant: SendMessage plus two read-only calls on that one queue.
+      { Effect: 'Allow', Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Resource: `\${${ids.failed}.Arn}` },
+    ]);
+  });
+
+  it('no IAM statement anywhere in the stack grants a bare "*" resource or action', () => {
+    const statements = [
+      ...Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement),
+      ...Object.values(template.findResources('AWS::IAM::Role')).flatMap((r) => r.Properties.AssumeRolePolicyDocument.Statement),
+    ] as Array<{ Action: unknown; Resource?: unknown }>;
+    expect(statements.length).toBeGreaterThan(5);
+    for (const s of statements) {
+      expect([s.Action].flat()).not.toContain('*');
+      expect([s.Resource].flat().map((r) => JSON.stringify(flat(r)))).not.toContainEqual(expect.stringMatching(/(^"\*"$)|[:/]\*"$/));
+    }
+  });
+});
+
+describe('dead-letter queues', () => {
+  it.each([['schedule DLQ', () => ids.dlq], ['failed runs', () => ids.failed]])('%s: encrypted, 14 days, SSL only', (_name, id) => {
+    const queue = template.findResources('AWS::SQS::Queue')[id()];
+    expect(queue.Properties).toEqual({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: id() }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Deny',
+            Action: 'sqs:*',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            Resource: { 'Fn::GetAtt': [id(), 'Arn'] },
+          },
+        ],
+      },
+    });
+  });
+});
+
+describe('alarms', () => {
+  it('the topic takes publishes over TLS only, from this stack\'s alarms', () => {
+    const [policy] = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
+    expect(flat(policy.Properties.PolicyDocument.Statement)).toEqual([
+      {
+        Sid: 'AllowPublishThroughSSLOnly',
+        Effect: 'Deny',
+        Action: 'sns:Publish',
+        Principal: '*',
+        Resource: `\${${ids.topic}}`,
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+      {
+        Sid: 'AllowThisStacksAlarms',
+        Effect: 'Allow',
+        Action: 'sns:Publish',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Resource: `\${${ids.topic}}`,
+        Condition: {
+          ArnLike: { 'aws:SourceArn': ARN('cloudwatch', 'alarm:NumberAudit-*') },
+          StringEquals: { 'aws:SourceAccount': '${AWS::AccountId}' },
+        },
+      },
+    ]);
+  });
+
+  it('has no email subscription unless alarmEmail is set', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  const common = {
+    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    Threshold: 1,
+    EvaluationPeriods: 1,
+    Period: 300,
+    TreatMissingData: 'notBreaching',
+  };
+
+  it('four alarms, each named under the stack prefix and notifying the topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual([
+      'NumberAudit-FailedRunMessages',
+      'NumberAudit-FunctionErrors',
+      'NumberAudit-IncompleteListings',
+      'NumberAudit-ScheduleDlqMessages',
+    ]);
+    for (const a of alarms) {
+      expect(a.Properties).toMatchObject(common);
+      expect(a.Properties.AlarmActions).toEqual([{ Ref: ids.topic }]);
+    }
+  });
+
+  it('function errors', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'NumberAudit-FunctionErrors',
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Statistic: 'Sum',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.fn } }],
+    });
+  });
+
+  it.each([
+    ['NumberAudit-ScheduleDlqMessages', () => ids.dlq],
+    ['NumberAudit-FailedRunMessages', () => ids.failed],
+  ])('%s: any message visible in the queue', (name, queue) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: name,
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Statistic: 'Maximum',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue(), 'QueueName'] } }],
+    });
+  });
+
+  it('the handler\'s IncompleteListings EMF metric, by its Powertools service dimension', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'NumberAudit-IncompleteListings',
+      Namespace: 'NumberAudit',
+      MetricName: 'IncompleteListings',
+      Statistic: 'Sum',
+      Dimensions: [{ Name: 'service', Value: 'number-audit' }],
+    });
+  });
+});
+
+it('outputs what the README commands need', () => {
+  const outputs = template.findOutputs('*');
+  expect(Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, flat(o.Value)]))).toEqual({
+    FunctionName: `\${${ids.fn}}`,
+    LogGroupName: `\${${ids.logs}}`,
+    ScheduleName: `\${${logicalId(stack.schedule)}}`,
+    AlarmTopicArn: `\${${ids.topic}}`,
+    ScheduleDlqUrl: `\${${ids.dlq}}`,
+    FailedRunsQueueUrl: `\${${ids.failed}}`,
+  });
+});
