@@ -1,7 +1,9 @@
 // audit.json: the stable, documented contract scripts rely on (README "audit.json"). Add fields,
 // never rename or remove them without bumping schemaVersion.
+import type { Changes } from './changes';
 import type { AuditRun } from './run-audit';
-import type { CostSummary, Counts, ListFilters, NumberType, PhoneNumber } from './types';
+import type { AuditResult, CostSummary, Counts, ListFilters, NumberType, PhoneNumber } from './types';
+import type { WorkspaceAudit, WorkspaceOutcome } from './workspace';
 
 export const AUDIT_SCHEMA_VERSION = 1;
 
@@ -12,15 +14,13 @@ export interface AuditJsonNumber {
   type: NumberType;
   status: string | null;
   nickname: string | null;
+  inboundAgentId: string | null;
+  /** Set on combined lists (the top level), where numbers of several workspaces meet. */
+  workspace?: string;
 }
 
-export interface AuditJson {
-  schemaVersion: number;
-  generatedAt: string;
-  workspace: string;
-  filters: ListFilters;
-  complete: boolean;
-  incompleteReason?: string;
+/** The figures every level shares (a workspace, or all workspaces combined). */
+export interface AuditJsonFigures {
   total: number;
   unroutedCount: number;
   byCountry: Counts;
@@ -30,7 +30,24 @@ export interface AuditJson {
   byProvider: Counts;
   unrouted: AuditJsonNumber[];
   notActive: AuditJsonNumber[];
+  /** Numbers routed to an agent that does not exist; null when agents were not checked. */
+  missingAgents: AuditJsonNumber[] | null;
   cost: CostSummary;
+}
+
+export interface WorkspaceAuditJson extends AuditJsonFigures {
+  schemaVersion: number;
+  generatedAt: string;
+  workspace: string;
+  ok: true;
+  filters: ListFilters;
+  complete: boolean;
+  incompleteReason?: string;
+  agentCheck: { status: 'checked'; agentCount: number } | { status: 'skipped'; reason: string } | { status: 'not-run' };
+  /** `compared`: `changes` holds the diff; otherwise `changes` is null and `changesNote` may say why. */
+  changesStatus: 'compared' | 'first-run' | 'skipped' | 'not-configured';
+  changesNote?: string;
+  changes: Changes | null;
   listing: {
     reportedTotal: number | null;
     pages: number;
@@ -42,7 +59,29 @@ export interface AuditJson {
   };
 }
 
-export function toJsonNumber(n: PhoneNumber): AuditJsonNumber {
+export interface FailedWorkspaceJson {
+  workspace: string;
+  ok: false;
+  error: { code: string; message: string };
+}
+
+export interface AuditJson extends AuditJsonFigures {
+  schemaVersion: number;
+  generatedAt: string;
+  runId: string;
+  /** The workspace's name when there is one; null when several are combined. */
+  workspace: string | null;
+  filters: ListFilters;
+  /** Every workspace read and every listing complete. */
+  complete: boolean;
+  incompleteReason?: string;
+  failedWorkspaces: number;
+  /** With one workspace, its changes (same as `workspaces[0].changes`); null with several. */
+  changes: Changes | null;
+  workspaces: Array<WorkspaceAuditJson | FailedWorkspaceJson>;
+}
+
+export function toJsonNumber(n: PhoneNumber, workspace?: string): AuditJsonNumber {
   return {
     id: n.id,
     phoneNumber: n.phoneNumber,
@@ -50,18 +89,13 @@ export function toJsonNumber(n: PhoneNumber): AuditJsonNumber {
     type: n.type,
     status: n.status,
     nickname: n.nickname,
+    inboundAgentId: n.inboundAgentId,
+    ...(workspace === undefined ? {} : { workspace }),
   };
 }
 
-export function toAuditJson(run: AuditRun): AuditJson {
-  const { audit, stats } = run;
+function figures(audit: AuditResult, missing: Array<{ n: PhoneNumber; ws?: string }> | null, wsOf: (n: PhoneNumber) => string | undefined): AuditJsonFigures {
   return {
-    schemaVersion: AUDIT_SCHEMA_VERSION,
-    generatedAt: run.generatedAt.toISOString(),
-    workspace: run.workspaceName,
-    filters: run.filters,
-    complete: run.complete,
-    ...(run.incompleteReason ? { incompleteReason: run.incompleteReason } : {}),
     total: audit.total,
     unroutedCount: audit.unrouted.length,
     byCountry: audit.byCountry,
@@ -69,17 +103,75 @@ export function toAuditJson(run: AuditRun): AuditJson {
     byCountryType: audit.byCountryType,
     byStatus: audit.byStatus,
     byProvider: audit.byProvider,
-    unrouted: audit.unrouted.map(toJsonNumber),
-    notActive: audit.notActive.map(toJsonNumber),
+    unrouted: audit.unrouted.map((n) => toJsonNumber(n, wsOf(n))),
+    notActive: audit.notActive.map((n) => toJsonNumber(n, wsOf(n))),
+    missingAgents: missing === null ? null : missing.map(({ n, ws }) => toJsonNumber(n, ws)),
     cost: audit.cost,
+  };
+}
+
+export function toWorkspaceAuditJson(ws: WorkspaceAudit, generatedAt: Date): WorkspaceAuditJson {
+  const missing = ws.agents?.status === 'checked' ? ws.agents.missing.map((n) => ({ n })) : null;
+  const changes = ws.changes;
+  return {
+    schemaVersion: AUDIT_SCHEMA_VERSION,
+    generatedAt: generatedAt.toISOString(),
+    workspace: ws.name,
+    ok: true,
+    filters: ws.filters,
+    complete: ws.complete,
+    ...(ws.incompleteReason ? { incompleteReason: ws.incompleteReason } : {}),
+    ...figures(ws.audit, missing, () => undefined),
+    agentCheck:
+      ws.agents === undefined
+        ? { status: 'not-run' }
+        : ws.agents.status === 'checked'
+          ? { status: 'checked', agentCount: ws.agents.agentCount }
+          : { status: 'skipped', reason: ws.agents.reason },
+    changesStatus: changes === undefined ? 'not-configured' : changes.status,
+    ...(changes?.status === 'skipped' ? { changesNote: changes.reason } : {}),
+    changes: changes?.status === 'compared' ? changes.changes : null,
     listing: {
-      reportedTotal: run.reportedTotal,
-      pages: stats.pages,
-      requests: stats.requests,
-      retries: stats.retries,
-      rateLimited: stats.rateLimited,
-      relisted: stats.relisted,
-      durationMs: stats.durationMs,
+      reportedTotal: ws.reportedTotal,
+      pages: ws.stats.pages,
+      requests: ws.stats.requests,
+      retries: ws.stats.retries,
+      rateLimited: ws.stats.rateLimited,
+      relisted: ws.stats.relisted,
+      durationMs: ws.stats.durationMs,
     },
+  };
+}
+
+function workspaceJson(ws: WorkspaceOutcome, generatedAt: Date): WorkspaceAuditJson | FailedWorkspaceJson {
+  return ws.ok ? toWorkspaceAuditJson(ws, generatedAt) : { workspace: ws.name, ok: false, error: ws.error };
+}
+
+export function toAuditJson(run: AuditRun): AuditJson {
+  const ok = run.workspaces.filter((w): w is WorkspaceAudit => w.ok);
+  const single = run.workspaces.length === 1 ? ok[0] : undefined;
+  const owner = new Map<string, string>();
+  for (const ws of ok) for (const n of ws.numbers) owner.set(n.id, ws.name);
+  const wsOf = (n: PhoneNumber) => (single ? undefined : owner.get(n.id));
+  const checked = ok.filter((w) => w.agents?.status === 'checked');
+  const missing =
+    checked.length === 0
+      ? null
+      : checked.flatMap((w) => (w.agents?.status === 'checked' ? w.agents.missing.map((n) => ({ n, ws: single ? undefined : w.name })) : []));
+  const incomplete = ok.filter((w) => !w.complete);
+  return {
+    schemaVersion: AUDIT_SCHEMA_VERSION,
+    generatedAt: run.generatedAt.toISOString(),
+    runId: run.runId,
+    workspace: run.workspaces.length === 1 ? run.workspaces[0].name : null,
+    filters: run.filters,
+    complete: run.complete,
+    ...(incomplete.length
+      ? { incompleteReason: incomplete.map((w) => (single ? w.incompleteReason : `${w.name}: ${w.incompleteReason}`)).join('; ') }
+      : {}),
+    failedWorkspaces: run.failedWorkspaces,
+    ...figures(run.combined, missing, wsOf),
+    changes: single?.changes?.status === 'compared' ? single.changes.changes : null,
+    workspaces: run.workspaces.map((w) => workspaceJson(w, run.generatedAt)),
   };
 }

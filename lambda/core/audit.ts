@@ -1,7 +1,7 @@
 // Aggregates normalized numbers into the audit: counts, the country x type matrix, unrouted and
 // not-active numbers, and monthly cost. Every map comes out in a deterministic key order so the
 // report, the CSV and snapshots never reorder between runs.
-import { ALL_NUMBER_TYPES, UNKNOWN_COUNTRY, type AuditResult, type Counts, type CostSummary, type NumberType, type PhoneNumber } from './types';
+import { ALL_NUMBER_TYPES, UNKNOWN_COUNTRY, type AuditResult, type Counts, type CostSource, type CostSummary, type NumberType, type PhoneNumber } from './types';
 
 /** byStatus key for numbers whose status the API did not give (they still count as unrouted candidates). */
 export const NO_STATUS = 'none';
@@ -74,7 +74,9 @@ function costSummary(numbers: readonly PhoneNumber[], countryOrder: readonly str
   const byCountryType = new Map<string, Map<string, number>>();
   let total = 0;
   let knownCount = 0;
+  const sources: Record<CostSource, number> = { api: 0, 'rate-card': 0, unknown: 0 };
   for (const n of numbers) {
+    sources[costSourceOf(n)] += 1;
     if (n.monthlyCostUsd === null) continue;
     const cents = toCents(n.monthlyCostUsd);
     knownCount += 1;
@@ -97,11 +99,21 @@ function costSummary(numbers: readonly PhoneNumber[], countryOrder: readonly str
     byCountryType: Object.fromEntries(countries.map((c) => [c, money(byCountryType.get(c) ?? new Map(), ALL_NUMBER_TYPES)])),
     knownCount,
     unknownCount: numbers.length - knownCount,
+    sources,
   };
 }
 
+/**
+ * The source as the cost itself confirms it, so source counts always add up to knownCount +
+ * unknownCount even for a hand-built number whose label disagrees with its cost.
+ */
+export function costSourceOf(n: Pick<PhoneNumber, 'monthlyCostUsd' | 'costSource'>): CostSource {
+  if (n.monthlyCostUsd === null) return 'unknown';
+  return n.costSource === 'unknown' ? 'api' : n.costSource;
+}
+
 /** Active (or status-less) and no inbound agent: an inbound call to it is rejected. */
-export function isUnrouted(n: PhoneNumber): boolean {
+export function isUnrouted(n: Pick<PhoneNumber, 'status' | 'inboundAgentId'>): boolean {
   return (n.status === 'active' || n.status === null) && n.inboundAgentId === null;
 }
 

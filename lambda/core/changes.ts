@@ -44,18 +44,6 @@ function slim(n: PhoneNumber): SnapshotNumber {
   };
 }
 
-// isUnrouted takes a whole PhoneNumber; a snapshot keeps the two fields it reads, the rest is filler.
-function wasUnrouted(n: SnapshotNumber): boolean {
-  return isUnrouted({
-    ...n,
-    countrySource: 'unknown',
-    typeInferred: false,
-    provider: null,
-    createdAt: null,
-    monthlyCostUsd: null,
-  });
-}
-
 function delta(previous: readonly SnapshotNumber[], current: readonly SnapshotNumber[], keyOf: (n: SnapshotNumber) => string) {
   const counts = new Map<string, number>();
   for (const n of current) counts.set(keyOf(n), (counts.get(keyOf(n)) ?? 0) + 1);
@@ -107,8 +95,8 @@ export function diffSnapshots(previous: Snapshot, current: readonly PhoneNumber[
     const base = { id: n.id, phoneNumber: n.phoneNumber, countryCode: n.countryCode };
     if (old.inboundAgentId !== n.inboundAgentId) routingChanged.push({ ...base, from: old.inboundAgentId, to: n.inboundAgentId });
     if (old.status !== n.status) statusChanged.push({ ...base, from: old.status, to: n.status });
-    const was = wasUnrouted(old);
-    const is = wasUnrouted(n);
+    const was = isUnrouted(old);
+    const is = isUnrouted(n);
     if (is && !was) newlyUnrouted.push(n);
     if (was && !is) newlyFixed.push(n);
   }

@@ -117,6 +117,7 @@ export function parseCost(value: string | number | null | undefined): number | n
 export function normalizeNumber(record: NumberRecord): PhoneNumber {
   const phoneNumber = canonicalE164(record.phone_number);
   const parsed = parse(phoneNumber);
+  const monthlyCostUsd = parseCost(record.monthly_cost_usd);
   return {
     id: record.id,
     phoneNumber,
@@ -127,7 +128,8 @@ export function normalizeNumber(record: NumberRecord): PhoneNumber {
     nickname: text(record.nickname) ?? text(record.label),
     provider: text(record.provider),
     createdAt: record.created_at ?? null,
-    monthlyCostUsd: parseCost(record.monthly_cost_usd),
+    monthlyCostUsd,
+    costSource: monthlyCostUsd === null ? 'unknown' : 'api',
   };
 }
 

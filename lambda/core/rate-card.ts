@@ -1,7 +1,9 @@
 // Monthly price per country and type for numbers whose cost the API does not state.
 // Shape: { "currency": "USD", "rates": { "US": { "local": 1.15, "*": 1.5 }, "*": { "*": 3 } } }.
 import { ConfigError } from './errors';
-import { NUMBER_TYPES, type KnownNumberType, type PhoneNumber } from './types';
+import { NUMBER_TYPES, type CostSource, type KnownNumberType, type PhoneNumber } from './types';
+
+export type { CostSource };
 
 export const WILDCARD = '*';
 
@@ -12,8 +14,6 @@ export interface RateCard {
   /** Country (ISO alpha-2 upper case, or `*`) -> type (or `*`) -> USD per month. */
   rates: Record<string, Partial<Record<TypeKey, number>>>;
 }
-
-export type CostSource = 'api' | 'rate-card' | 'unknown';
 
 export interface NumberCost {
   usd: number | null;
@@ -105,6 +105,18 @@ export function costFor(number: PhoneNumber, card?: RateCard): NumberCost {
   if (number.monthlyCostUsd !== null) return { usd: number.monthlyCostUsd, source: 'api' };
   const usd = card ? rateFor(number.countryCode, number.type, card) : null;
   return usd === null ? { usd: null, source: 'unknown' } : { usd, source: 'rate-card' };
+}
+
+/**
+ * Prices the numbers the API did not price; without a card they come back unchanged. A cost an
+ * earlier card filled in is looked up again, so applying a card twice changes nothing.
+ */
+export function applyRateCard(numbers: readonly PhoneNumber[], card?: RateCard): PhoneNumber[] {
+  if (!card) return [...numbers];
+  return numbers.map((n) => {
+    const cost = costFor(n.costSource === 'rate-card' ? { ...n, monthlyCostUsd: null } : n, card);
+    return cost.usd === n.monthlyCostUsd && cost.source === n.costSource ? n : { ...n, monthlyCostUsd: cost.usd, costSource: cost.source };
+  });
 }
 
 function short(v: string): string {

@@ -1,11 +1,21 @@
-// The one audit run every entry point (Lambda, CLI, demo) calls: list -> normalize -> audit ->
-// render -> build the email -> send. Adapters come in through `deps`; nothing here touches AWS,
-// the network or the clock directly.
+// The one audit run every entry point (Lambda, CLI, demo) calls:
+//   claim (one email per schedule time) -> per workspace: list -> normalize -> cost -> audit ->
+//   agent check -> changes since the last complete run -> render -> build the email -> send ->
+//   archive.
+// Adapters come in through `deps`; nothing here touches AWS, the network or the clock directly.
+import { checkAgents } from './agents';
+import { toWorkspaceAuditJson } from './audit-json';
 import { auditNumbers } from './audit';
+import { diffSnapshots } from './changes';
+import { isAuditError, PermissionError } from './errors';
+import type { IdempotencyRecord } from './idempotency';
 import { normalizeAll } from './normalize';
-import type { ListProgress, Logger, NumberLister, RawMailer } from './ports';
-import { renderBodies, renderReport, type RenderedBodies, type RenderedReport } from './report';
-import type { AttachmentMode, AuditResult, ListFilters, ListingStats, PhoneNumber } from './types';
+import type { IdempotencyStore, ListProgress, Logger, NumberLister, RawMailer, ReportArchive } from './ports';
+import { applyRateCard, type RateCard } from './rate-card';
+import { renderBodies, renderCsv, renderReport, type RenderedBodies, type RenderedReport } from './report';
+import { toSnapshot } from './snapshot';
+import type { ActionTriggers, Agent, AgentCheck, AttachmentMode, AuditResult, ListFilters } from './types';
+import type { ChangesSection, WorkspaceAudit, WorkspaceOutcome } from './workspace';
 
 /** Builds the raw MIME for a report, shrinking the CSV attachment (gzip, then leave out) to fit. */
 export interface ReportEmailBuilder {
@@ -20,17 +30,27 @@ export interface ReportEmailBuilder {
   }): Promise<{ raw: Buffer; attachment: AttachmentMode }>;
 }
 
+/** One workspace to audit: its name and a client holding its own key. */
+export interface WorkspaceSpec {
+  name: string;
+  lister: NumberLister & { listAgents?(options?: { deadline?: number }): Promise<Agent[]> };
+}
+
 export interface RunAuditDeps {
-  lister: NumberLister;
   emailBuilder: ReportEmailBuilder;
   /** Needed unless every run is a dry run. */
   mailer?: RawMailer;
+  /** Run history: previous snapshot for "changes", and where each run's files are kept. */
+  archive?: ReportArchive;
+  /** One email per scheduled run; used when `idempotencyKey` is given. */
+  idempotency?: IdempotencyStore;
   now: () => Date;
   logger: Logger;
 }
 
 export interface RunAuditOptions {
-  workspaceName: string;
+  workspaces: WorkspaceSpec[];
+  runId: string;
   timeZone: string;
   filters?: ListFilters;
   from: string;
@@ -38,22 +58,40 @@ export interface RunAuditOptions {
   replyTo?: string[];
   /** Build everything, send nothing. */
   dryRun?: boolean;
-  /** Epoch ms by which the listing must be done (leave room to render and send). */
+  /** Epoch ms by which listing must be done (leave room to render and send). */
   listDeadline?: number;
   onDemandHint: string;
-  onProgress?: (progress: ListProgress) => void;
+  onProgress?: (workspace: string, progress: ListProgress) => void;
+  rateCard?: RateCard;
+  triggers?: ActionTriggers;
+  /** Read GET /v1/agents to name agents and flag numbers routed to missing ones. Default true. */
+  checkAgents?: boolean;
+  /** Store this run's files (and move the baseline) in `deps.archive`. Default false. */
+  writeHistory?: boolean;
+  /** Same key, at most one email (e.g. sha256 of scheduleArn + scheduledTime). */
+  idempotencyKey?: string;
+  /** How long a claim stays another invocation's; keep it above the function timeout. */
+  leaseMs?: number;
+}
+
+export interface ArchivedLocation {
+  workspace: string;
+  location: string;
+  /** The run became the baseline for the next run's changes. */
+  baseline: boolean;
 }
 
 export interface AuditRun {
-  workspaceName: string;
+  status: 'sent' | 'dry-run';
+  runId: string;
   generatedAt: Date;
   filters: ListFilters;
+  workspaces: WorkspaceOutcome[];
+  /** The audit over every workspace that could be read. */
+  combined: AuditResult;
+  /** Every workspace read and every listing complete. */
   complete: boolean;
-  incompleteReason?: string;
-  reportedTotal: number | null;
-  stats: ListingStats;
-  numbers: PhoneNumber[];
-  audit: AuditResult;
+  failedWorkspaces: number;
   report: RenderedReport;
   email: {
     raw: Buffer;
@@ -62,36 +100,103 @@ export interface AuditRun {
     messageId?: string;
   };
   dryRun: boolean;
+  archived: ArchivedLocation[];
+  /** Problems that did not stop the run (e.g. the archive could not be written). */
+  warnings: string[];
 }
 
-export async function runAudit(deps: RunAuditDeps, options: RunAuditOptions): Promise<AuditRun> {
+/** The same scheduled run was already handled (or is being handled) by another invocation. */
+export interface DuplicateRun {
+  status: 'duplicate';
+  runId: string;
+  idempotencyKey: string;
+  /** `in-progress`: another invocation holds a fresh claim; `done`: already sent. */
+  reason: 'done' | 'in-progress';
+  /** The earlier attempt died while sending: the email may or may not have gone out. */
+  uncertain: boolean;
+  record: IdempotencyRecord;
+}
+
+export type RunOutcome = AuditRun | DuplicateRun;
+
+const DEFAULT_LEASE_MS = 20 * 60 * 1000;
+
+// The original error of a failed workspace, for rethrowing when it is the only one.
+const failures = new WeakMap<WorkspaceOutcome, unknown>();
+
+export async function runAudit(deps: RunAuditDeps, options: RunAuditOptions): Promise<RunOutcome> {
   const { logger } = deps;
-  const filters = options.filters ?? {};
-  const listing = await deps.lister.listAll({
-    filters,
-    deadline: options.listDeadline,
-    onProgress: options.onProgress,
-  });
-  logger.info('listing finished', { ...listing.stats, reportedTotal: listing.reportedTotal, complete: listing.complete });
-  if (!listing.complete) {
-    logger.warn('listing is incomplete; the report is marked INCOMPLETE', { reason: listing.incompleteReason });
+  if (options.workspaces.length === 0) throw new Error('runAudit: at least one workspace is required');
+
+  let token: string | undefined;
+  if (options.idempotencyKey !== undefined) {
+    if (!deps.idempotency) throw new Error('runAudit: idempotencyKey needs an idempotency store');
+    const claim = await deps.idempotency.claim(options.idempotencyKey, {
+      leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+      now: deps.now(),
+    });
+    if (claim.outcome !== 'claimed') {
+      const duplicate: DuplicateRun = {
+        status: 'duplicate',
+        runId: options.runId,
+        idempotencyKey: options.idempotencyKey,
+        reason: claim.outcome,
+        uncertain: claim.outcome === 'done' && claim.uncertain,
+        record: claim.record,
+      };
+      logger.warn('duplicate delivery of a scheduled run; nothing sent', { reason: duplicate.reason, uncertain: duplicate.uncertain });
+      return duplicate;
+    }
+    token = claim.token;
+    if (claim.takeover) logger.warn('took over a stale claim for this scheduled run');
   }
 
-  const numbers = normalizeAll(listing.records);
-  const audit = auditNumbers(numbers);
+  let sending = false;
+  try {
+    const run = await auditAndSend(deps, options, () => {
+      sending = true;
+      return token === undefined ? Promise.resolve() : deps.idempotency!.markSending(options.idempotencyKey!, token);
+    });
+    if (token !== undefined && run.email.messageId !== undefined) {
+      await deps.idempotency!.markSent(options.idempotencyKey!, token, { messageId: run.email.messageId });
+    }
+    return run;
+  } catch (error) {
+    // Give the claim back when nothing can have been sent, so a retry sends at once. Once we were
+    // sending, only an answer from SES proves nothing went out (DeliveryError); anything else
+    // (timeout, crash) leaves the record in `sending`: never resend.
+    const nothingSent = !sending || (isAuditError(error) && error.code === 'DELIVERY');
+    if (token !== undefined && nothingSent) {
+      await deps.idempotency!.release(options.idempotencyKey!, token).catch((releaseError: unknown) =>
+        logger.error('could not release the claim', { message: releaseError instanceof Error ? releaseError.message : String(releaseError) }),
+      );
+    }
+    throw error;
+  }
+}
+
+async function auditAndSend(deps: RunAuditDeps, options: RunAuditOptions, beforeSend: () => Promise<void>): Promise<AuditRun> {
+  const { logger } = deps;
+  const filters = options.filters ?? {};
+  const outcomes = await Promise.all(options.workspaces.map((ws) => auditWorkspaceSafely(deps, options, ws, filters)));
+
+  // One workspace: its failure is the run's failure (the caller maps 401/403/... to its surface).
+  // Several: a failed workspace gets its own section and the others still go out.
+  if (outcomes.length === 1 && !outcomes[0].ok) throw failures.get(outcomes[0])!;
+
+  const ok = outcomes.filter((o): o is WorkspaceAudit => o.ok);
+  const combined = auditNumbers(ok.flatMap((o) => o.numbers));
+  const failedWorkspaces = outcomes.length - ok.length;
   const generatedAt = deps.now();
   const contextFor = (attachment: AttachmentMode) => ({
-    workspaceName: options.workspaceName,
     generatedAt,
     timeZone: options.timeZone,
-    filters,
-    complete: listing.complete,
-    incompleteReason: listing.incompleteReason,
-    audit,
+    workspaces: outcomes,
     attachment,
     onDemandHint: options.onDemandHint,
+    triggers: options.triggers,
   });
-  const report = renderReport(contextFor('csv'), numbers);
+  const report = renderReport(contextFor('csv'));
 
   const built = await deps.emailBuilder.build({
     from: options.from,
@@ -109,22 +214,162 @@ export async function runAudit(deps: RunAuditDeps, options: RunAuditOptions): Pr
   let messageId: string | undefined;
   if (!dryRun) {
     if (!deps.mailer) throw new Error('runAudit: a mailer is required unless dryRun is set');
+    await beforeSend();
     ({ messageId } = await deps.mailer.sendRaw(built.raw, { from: options.from, to: options.to }));
     logger.info('report sent', { messageId, recipients: options.to.length, rawBytes: built.raw.length });
   }
 
+  const warnings: string[] = [];
+  const archived = options.writeHistory && deps.archive ? await archiveRuns(deps, deps.archive, options, ok, filters, generatedAt, report, warnings) : [];
+
   return {
-    workspaceName: options.workspaceName,
+    status: dryRun ? 'dry-run' : 'sent',
+    runId: options.runId,
     generatedAt,
     filters,
-    complete: listing.complete,
-    incompleteReason: listing.incompleteReason,
-    reportedTotal: listing.reportedTotal,
-    stats: listing.stats,
-    numbers,
-    audit,
+    workspaces: outcomes,
+    combined,
+    complete: failedWorkspaces === 0 && ok.every((o) => o.complete),
+    failedWorkspaces,
     report,
     email: { raw: built.raw, attachment: built.attachment, messageId },
     dryRun,
+    archived,
+    warnings,
   };
+}
+
+async function auditWorkspaceSafely(deps: RunAuditDeps, options: RunAuditOptions, ws: WorkspaceSpec, filters: ListFilters): Promise<WorkspaceOutcome> {
+  try {
+    return await auditWorkspace(deps, options, ws, filters);
+  } catch (error) {
+    deps.logger.error('workspace failed', {
+      workspace: ws.name,
+      code: isAuditError(error) ? error.code : 'UNEXPECTED',
+      message: error instanceof Error ? error.message : String(error),
+    });
+    const outcome: WorkspaceOutcome = {
+      ok: false,
+      name: ws.name,
+      error: {
+        code: isAuditError(error) ? error.code : 'UNEXPECTED',
+        message: error instanceof Error ? error.message : String(error),
+      },
+    };
+    failures.set(outcome, error);
+    return outcome;
+  }
+}
+
+async function auditWorkspace(deps: RunAuditDeps, options: RunAuditOptions, ws: WorkspaceSpec, filters: ListFilters): Promise<WorkspaceAudit> {
+  const { logger } = deps;
+  const listing = await ws.lister.listAll({
+    filters,
+    deadline: options.listDeadline,
+    onProgress: options.onProgress && ((p) => options.onProgress!(ws.name, p)),
+  });
+  logger.info('listing finished', { workspace: ws.name, ...listing.stats, reportedTotal: listing.reportedTotal, complete: listing.complete });
+  if (!listing.complete) {
+    logger.warn('listing is incomplete; the report is marked INCOMPLETE', { workspace: ws.name, reason: listing.incompleteReason });
+  }
+  const numbers = applyRateCard(normalizeAll(listing.records), options.rateCard);
+
+  const [agents, changes] = await Promise.all([
+    options.checkAgents === false || !ws.lister.listAgents ? undefined : agentCheck(ws, numbers, options, logger),
+    deps.archive ? changesSection(deps.archive, ws.name, filters, numbers, logger) : undefined,
+  ]);
+
+  return {
+    ok: true,
+    name: ws.name,
+    filters,
+    complete: listing.complete,
+    ...(listing.incompleteReason ? { incompleteReason: listing.incompleteReason } : {}),
+    reportedTotal: listing.reportedTotal,
+    stats: listing.stats,
+    numbers,
+    audit: auditNumbers(numbers),
+    agents,
+    changes,
+  };
+}
+
+async function agentCheck(ws: WorkspaceSpec, numbers: WorkspaceAudit['numbers'], options: RunAuditOptions, logger: Logger): Promise<AgentCheck> {
+  try {
+    const agents = await ws.lister.listAgents!({ deadline: options.listDeadline });
+    return checkAgents(numbers, agents);
+  } catch (error) {
+    // Agent names are a nicety: a key that may not read agents still gets its report.
+    const reason =
+      error instanceof PermissionError
+        ? 'the API key may not read agents (403); give it read access to agents to name them and find numbers routed to deleted agents'
+        : `agents could not be read: ${error instanceof Error ? error.message : String(error)}`;
+    logger.warn('agent checks skipped', { workspace: ws.name, reason });
+    return { status: 'skipped', reason };
+  }
+}
+
+async function changesSection(
+  archive: ReportArchive,
+  workspace: string,
+  filters: ListFilters,
+  numbers: WorkspaceAudit['numbers'],
+  logger: Logger,
+): Promise<ChangesSection> {
+  if (filters.countryCode || filters.type) {
+    return { status: 'skipped', reason: 'this run is filtered; changes are compared for unfiltered runs only' };
+  }
+  try {
+    const previous = await archive.readLatestSnapshot(workspace);
+    if (previous === null) return { status: 'first-run' };
+    if (!previous.ok) {
+      logger.warn('previous snapshot skipped', { workspace, reason: previous.reason, location: previous.location });
+      return { status: 'skipped', reason: `the previous report (${previous.location}) could not be used: ${previous.reason}` };
+    }
+    return { status: 'compared', changes: diffSnapshots(previous.snapshot, numbers) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    logger.warn('previous snapshot could not be read', { workspace, message });
+    return { status: 'skipped', reason: `the run history could not be read: ${message}` };
+  }
+}
+
+async function archiveRuns(
+  deps: RunAuditDeps,
+  archive: ReportArchive,
+  options: RunAuditOptions,
+  ok: WorkspaceAudit[],
+  filters: ListFilters,
+  generatedAt: Date,
+  report: RenderedReport,
+  warnings: string[],
+): Promise<ArchivedLocation[]> {
+  const out: ArchivedLocation[] = [];
+  for (const ws of ok) {
+    try {
+      const snapshot = toSnapshot(ws.name, generatedAt, ws.complete, ws.numbers);
+      const { location, prefix } = await archive.writeRun({
+        workspace: ws.name,
+        date: generatedAt,
+        runId: options.runId,
+        files: {
+          'audit.json': `${JSON.stringify(toWorkspaceAuditJson(ws, generatedAt), null, 2)}\n`,
+          'numbers.csv': renderCsv([ws]),
+          'report.html': report.html,
+          'snapshot.json': JSON.stringify(snapshot),
+        },
+      });
+      // Only a complete, unfiltered run may become the baseline for the next run's changes.
+      const baseline = ws.complete && !filters.countryCode && !filters.type;
+      if (baseline) {
+        await archive.writeLatestPointer(ws.name, { runId: options.runId, generatedAt: generatedAt.toISOString(), prefix });
+      }
+      out.push({ workspace: ws.name, location, baseline });
+    } catch (error) {
+      const message = `the run could not be archived for ${ws.name}: ${error instanceof Error ? error.message : String(error)}`;
+      deps.logger.error('archive failed', { workspace: ws.name, message });
+      warnings.push(message);
+    }
+  }
+  return out;
 }

@@ -53,9 +53,13 @@ export interface PhoneNumber {
   nickname: string | null;
   provider: string | null;
   createdAt: string | null;
-  /** Monthly cost in USD when the API gave one it could parse; else null. */
+  /** Monthly cost in USD: from the API, else from the rate card; null when neither knows. */
   monthlyCostUsd: number | null;
+  costSource: CostSource;
 }
+
+/** Where a number's monthly cost came from. */
+export type CostSource = 'api' | 'rate-card' | 'unknown';
 
 export type Counts = Record<string, number>;
 
@@ -69,6 +73,8 @@ export interface CostSummary {
   /** Numbers whose monthly cost is known / unknown. */
   knownCount: number;
   unknownCount: number;
+  /** How many numbers got their cost from each source. */
+  sources: Record<CostSource, number>;
 }
 
 export interface AuditResult {
@@ -116,3 +122,37 @@ export interface ListingStats {
 
 /** How the CSV travels with the email: as is, gzipped, or left out (too large even gzipped). */
 export type AttachmentMode = 'csv' | 'csv.gz' | 'omitted';
+
+/** An agent of the workspace (GET /v1/agents). */
+export interface Agent {
+  id: string;
+  /** `current_version.title`; null when the API gives none. */
+  name: string | null;
+}
+
+/** Whether routed numbers point at agents that exist. */
+export type AgentCheck =
+  | {
+      status: 'checked';
+      agentCount: number;
+      /** agent id -> name, for every agent of the workspace. */
+      names: Record<string, string | null>;
+      /** Numbers whose inbound agent id is not an agent of the workspace, sorted like unrouted. */
+      missing: PhoneNumber[];
+    }
+  | { status: 'skipped'; reason: string };
+
+/** Triggers of the `[Action needed]` subject prefix; each can be switched off. */
+export interface ActionTriggers {
+  unrouted: boolean;
+  missingAgents: boolean;
+  removedNumbers: boolean;
+  failedWorkspaces: boolean;
+}
+
+export const DEFAULT_ACTION_TRIGGERS: ActionTriggers = Object.freeze({
+  unrouted: true,
+  missingAgents: true,
+  removedNumbers: true,
+  failedWorkspaces: true,
+});

@@ -1,7 +1,11 @@
 // The Lambda's configuration: read from environment variables once, at cold start. Every error
 // names the variable. Variables carry names and ARNs only, never the key itself.
+import { z } from 'zod';
 import { ConfigError } from '../core/errors';
+import { parseRateCardText, type RateCard } from '../core/rate-card';
+import { DEFAULT_ACTION_TRIGGERS, type ActionTriggers } from '../core/types';
 import {
+  parseBoolean,
   parseEmail,
   parseEmailList,
   parseHttpsUrl,
@@ -9,9 +13,16 @@ import {
   parseTimeZone,
 } from '../core/validation';
 
-export interface HandlerConfig {
+/** One workspace and the secret holding its key. */
+export interface WorkspaceConfig {
+  name: string;
   secretId: string;
   secretField: string;
+}
+
+export interface HandlerConfig {
+  /** One entry unless WORKSPACES lists several. */
+  workspaces: WorkspaceConfig[];
   secretMaxAgeSeconds: number;
   baseUrl: string;
   recipients: string[];
@@ -19,11 +30,66 @@ export interface HandlerConfig {
   replyTo?: string[];
   configurationSetName?: string;
   timeZone: string;
-  workspaceName: string;
   /** Time kept back from the Lambda's remaining time for rendering and sending. */
   deadlineMarginMs: number;
   /** Name of this function, for the "run on demand" hint in the footer. */
   functionName: string;
+  /** S3 bucket for run history and one-email-per-schedule claims; none = no history, no dedupe. */
+  archiveBucket?: string;
+  rateCard?: RateCard;
+  triggers: ActionTriggers;
+  checkAgents: boolean;
+  /** How long a claim on a scheduled run stays another invocation's (above the function timeout). */
+  idempotencyLeaseMs: number;
+}
+
+const SECRET_ID_RE = /^[A-Za-z0-9/_+=.@:-]{1,2048}$/;
+const SECRET_FIELD_RE = /^[A-Za-z0-9_.-]{1,128}$/;
+
+const workspacesSchema = z
+  .array(
+    z.strictObject({
+      name: z.string().trim().min(1).max(100).regex(/^[^\r\n]+$/, 'must be one line'),
+      secretId: z.string().regex(SECRET_ID_RE, 'must be a Secrets Manager secret name or ARN'),
+      secretField: z.string().regex(SECRET_FIELD_RE, 'must be a JSON field name').optional(),
+    }),
+  )
+  .min(1)
+  .max(20);
+
+function parseWorkspaces(text: string, defaultField: string): WorkspaceConfig[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError('WORKSPACES', 'is not valid JSON; expected [{"name": "...", "secretId": "..."}]');
+  }
+  const parsed = workspacesSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError('WORKSPACES', `${issue.path.length ? `entry ${issue.path.join('.')}: ` : ''}${issue.message}`);
+  }
+  const names = new Set<string>();
+  return parsed.data.map((w) => {
+    const key = w.name.toLowerCase();
+    if (names.has(key)) throw new ConfigError('WORKSPACES', `lists the workspace "${w.name}" twice`);
+    names.add(key);
+    return { name: w.name, secretId: w.secretId, secretField: w.secretField ?? defaultField };
+  });
+}
+
+const TRIGGER_NAMES = Object.keys(DEFAULT_ACTION_TRIGGERS) as Array<keyof ActionTriggers>;
+
+/** `ACTION_TRIGGERS=unrouted,failedWorkspaces` switches the others off; `none` switches all off. */
+function parseTriggers(value: string | undefined): ActionTriggers {
+  if (value === undefined) return { ...DEFAULT_ACTION_TRIGGERS };
+  const wanted = value.trim() === 'none' ? [] : value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const w of wanted) {
+    if (!(TRIGGER_NAMES as string[]).includes(w)) {
+      throw new ConfigError('ACTION_TRIGGERS', `"${w}" is not a trigger; use some of ${TRIGGER_NAMES.join(', ')}, or none`);
+    }
+  }
+  return Object.fromEntries(TRIGGER_NAMES.map((t) => [t, wanted.includes(t)])) as unknown as ActionTriggers;
 }
 
 export const DEFAULT_BASE_URL = 'https://api.dialnexa.com';
@@ -41,12 +107,8 @@ export function readHandlerConfig(env: Env = process.env): HandlerConfig {
     return v ? v : undefined;
   };
 
-  const secretId = required('DIALNEXA_SECRET_ID');
-  if (!/^[A-Za-z0-9/_+=.@:-]{1,2048}$/.test(secretId)) {
-    throw new ConfigError('DIALNEXA_SECRET_ID', 'must be a Secrets Manager secret name or ARN');
-  }
   const secretField = optional('DIALNEXA_SECRET_FIELD') ?? 'apiKey';
-  if (!/^[A-Za-z0-9_.-]{1,128}$/.test(secretField)) {
+  if (!SECRET_FIELD_RE.test(secretField)) {
     throw new ConfigError('DIALNEXA_SECRET_FIELD', 'must be a JSON field name (letters, digits, _ . -)');
   }
   const configurationSetName = optional('SES_CONFIGURATION_SET');
@@ -58,10 +120,23 @@ export function readHandlerConfig(env: Env = process.env): HandlerConfig {
   if (/[\r\n]/.test(workspaceName) || workspaceName.length > 100) {
     throw new ConfigError('WORKSPACE_NAME', 'must be one line of at most 100 characters');
   }
+  const workspacesJson = optional('WORKSPACES');
+  let workspaces: WorkspaceConfig[];
+  if (workspacesJson !== undefined) {
+    workspaces = parseWorkspaces(workspacesJson, secretField);
+  } else {
+    const secretId = required('DIALNEXA_SECRET_ID');
+    if (!SECRET_ID_RE.test(secretId)) throw new ConfigError('DIALNEXA_SECRET_ID', 'must be a Secrets Manager secret name or ARN');
+    workspaces = [{ name: workspaceName, secretId, secretField }];
+  }
+  const archiveBucket = optional('ARCHIVE_BUCKET');
+  if (archiveBucket !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(archiveBucket)) {
+    throw new ConfigError('ARCHIVE_BUCKET', 'must be an S3 bucket name');
+  }
+  const rateCardText = optional('RATE_CARD');
 
   return {
-    secretId,
-    secretField,
+    workspaces,
     secretMaxAgeSeconds: parseIntInRange('SECRET_MAX_AGE_SECONDS', optional('SECRET_MAX_AGE_SECONDS') ?? '300', 0, 3600),
     baseUrl: parseHttpsUrl('DIALNEXA_BASE_URL', optional('DIALNEXA_BASE_URL') ?? DEFAULT_BASE_URL, {
       // The simulator used by local tests speaks plain HTTP on loopback; nothing else may.
@@ -72,8 +147,12 @@ export function readHandlerConfig(env: Env = process.env): HandlerConfig {
     replyTo: replyTo === undefined ? undefined : parseEmailList('REPORT_REPLY_TO', replyTo),
     configurationSetName,
     timeZone: parseTimeZone('REPORT_TIME_ZONE', optional('REPORT_TIME_ZONE') ?? 'UTC'),
-    workspaceName,
     deadlineMarginMs: parseIntInRange('RUN_DEADLINE_MARGIN_MS', optional('RUN_DEADLINE_MARGIN_MS') ?? '20000', 1000, 300000),
     functionName: optional('AWS_LAMBDA_FUNCTION_NAME') ?? 'the number-audit function',
+    archiveBucket,
+    rateCard: rateCardText === undefined ? undefined : parseRateCardText(rateCardText, 'RATE_CARD'),
+    triggers: parseTriggers(optional('ACTION_TRIGGERS')),
+    checkAgents: parseBoolean('CHECK_AGENTS', optional('CHECK_AGENTS') ?? 'true'),
+    idempotencyLeaseMs: parseIntInRange('IDEMPOTENCY_LEASE_SECONDS', optional('IDEMPOTENCY_LEASE_SECONDS') ?? '960', 60, 7200) * 1000,
   };
 }

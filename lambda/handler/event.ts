@@ -12,6 +12,7 @@ const eventSchema = z.strictObject({
   recipients: z.array(z.string()).optional(),
   countryCode: z.string().optional(),
   type: z.string().optional(),
+  idempotencyKey: z.string().optional(),
 });
 
 export interface AuditEvent {
@@ -21,6 +22,8 @@ export interface AuditEvent {
   recipients?: string[];
   countryCode?: string;
   type?: KnownNumberType;
+  /** Console runs are deduplicated only when they pass one. */
+  idempotencyKey?: string;
 }
 
 export function parseEvent(raw: unknown): AuditEvent {
@@ -46,6 +49,12 @@ export function parseEvent(raw: unknown): AuditEvent {
   if (e.scheduleArn !== undefined && !/^arn:aws[a-z-]*:scheduler:/.test(e.scheduleArn)) {
     throw new ConfigError('event.scheduleArn', 'must be an EventBridge Scheduler schedule ARN');
   }
+  if (e.idempotencyKey !== undefined && !/^[A-Za-z0-9_-]{1,200}$/.test(e.idempotencyKey)) {
+    throw new ConfigError('event.idempotencyKey', 'must be 1-200 characters of letters, digits, _ or -');
+  }
+  if ((e.scheduledTime === undefined) !== (e.scheduleArn === undefined)) {
+    throw new ConfigError(e.scheduledTime === undefined ? 'event.scheduledTime' : 'event.scheduleArn', 'the schedule sends scheduledTime and scheduleArn together');
+  }
   return {
     scheduledTime,
     scheduleArn: e.scheduleArn,
@@ -53,5 +62,6 @@ export function parseEvent(raw: unknown): AuditEvent {
     recipients: e.recipients === undefined ? undefined : parseEmailList('event.recipients', e.recipients),
     countryCode: e.countryCode === undefined ? undefined : parseCountryCode('event.countryCode', e.countryCode),
     type: e.type === undefined ? undefined : parseNumberType('event.type', e.type),
+    idempotencyKey: e.idempotencyKey,
   };
 }

@@ -1,30 +1,51 @@
 // Lambda entry point: a composition root. Config is read and adapters are created once per cold
 // start; each invocation parses its event, runs the one shared audit, and returns a JSON summary.
+import { createHash } from 'node:crypto';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient } from '@aws-sdk/client-ses';
 import type { Context } from 'aws-lambda';
+import { S3Archive } from '../adapters/archive/s3-archive';
 import { createDialNexaClient } from '../adapters/dialnexa';
 import { createReportEmailBuilder } from '../adapters/email/report-email-builder';
 import { createSecretsManagerKeySource } from '../adapters/secrets/secrets-manager-key-source';
 import { SesRawMailer } from '../adapters/ses/ses-mailer';
 import { isAuditError } from '../core/errors';
-import { runAudit } from '../core/run-audit';
+import { runAudit, type WorkspaceSpec } from '../core/run-audit';
 import { readHandlerConfig } from './config';
-import { parseEvent } from './event';
+import { parseEvent, type AuditEvent } from './event';
 import { logger, metrics, MetricUnit, powertoolsLogger } from './observability';
-import { toLambdaSummary, type LambdaSummary } from './summary';
+import { toDuplicateSummary, toLambdaSummary, type LambdaSummary } from './summary';
 
 const config = readHandlerConfig();
 
-const keySource = createSecretsManagerKeySource({
-  secretId: config.secretId,
-  field: config.secretField,
-  maxAgeSeconds: config.secretMaxAgeSeconds,
-  client: new SecretsManagerClient({}),
-});
-const client = createDialNexaClient({ baseUrl: config.baseUrl, keySource, logger });
+const secretsClient = new SecretsManagerClient({});
+const workspaces: WorkspaceSpec[] = config.workspaces.map((ws) => ({
+  name: ws.name,
+  lister: createDialNexaClient({
+    baseUrl: config.baseUrl,
+    keySource: createSecretsManagerKeySource({
+      secretId: ws.secretId,
+      field: ws.secretField,
+      maxAgeSeconds: config.secretMaxAgeSeconds,
+      client: secretsClient,
+      settingName: config.workspaces.length > 1 ? `WORKSPACES (${ws.name})` : 'DIALNEXA_SECRET_ID',
+    }),
+    logger,
+  }),
+}));
 const mailer = new SesRawMailer({ client: new SESClient({}), configurationSetName: config.configurationSetName });
 const emailBuilder = createReportEmailBuilder();
+const history = config.archiveBucket ? new S3Archive({ bucket: config.archiveBucket, client: new S3Client({}) }) : undefined;
+
+/** Scheduler delivers at least once and Lambda retries: one schedule time, one email. */
+function idempotencyKeyOf(ev: AuditEvent): string | undefined {
+  if (ev.idempotencyKey) return ev.idempotencyKey;
+  if (ev.scheduleArn && ev.scheduledTime) {
+    return createHash('sha256').update(`${ev.scheduleArn}|${ev.scheduledTime.toISOString()}`).digest('hex');
+  }
+  return undefined;
+}
 
 export async function handler(event: unknown, context: Context): Promise<LambdaSummary> {
   powertoolsLogger.addContext(context);
@@ -33,10 +54,13 @@ export async function handler(event: unknown, context: Context): Promise<LambdaS
     const ev = parseEvent(event);
     powertoolsLogger.appendKeys({ scheduleArn: ev.scheduleArn, scheduledTime: ev.scheduledTime?.toISOString() });
     const recipients = ev.recipients ?? config.recipients;
-    const run = await runAudit(
-      { lister: client, emailBuilder, mailer, now: () => new Date(), logger },
+    const idempotencyKey = ev.dryRun || !history ? undefined : idempotencyKeyOf(ev);
+    if (!history && ev.scheduleArn) logger.warn('no ARCHIVE_BUCKET: duplicate deliveries of this schedule time are not detected');
+    const outcome = await runAudit(
+      { emailBuilder, mailer, archive: history, idempotency: history, now: () => new Date(), logger },
       {
-        workspaceName: config.workspaceName,
+        workspaces,
+        runId: context.awsRequestId,
         timeZone: config.timeZone,
         filters: { countryCode: ev.countryCode, type: ev.type },
         from: config.sender,
@@ -45,22 +69,35 @@ export async function handler(event: unknown, context: Context): Promise<LambdaS
         dryRun: ev.dryRun,
         listDeadline: startedAt + context.getRemainingTimeInMillis() - config.deadlineMarginMs,
         onDemandHint: `Run it now from the Lambda console: open ${config.functionName}, Test, with the event {} (or {"dryRun": true} to send nothing).`,
+        rateCard: config.rateCard,
+        triggers: config.triggers,
+        checkAgents: config.checkAgents,
+        writeHistory: !ev.dryRun,
+        idempotencyKey,
+        leaseMs: config.idempotencyLeaseMs,
       },
     );
     const durationMs = Date.now() - startedAt;
-    metrics.addMetric('TotalNumbers', MetricUnit.Count, run.audit.total);
-    metrics.addMetric('UnroutedNumbers', MetricUnit.Count, run.audit.unrouted.length);
-    metrics.addMetric('ListingRetries', MetricUnit.Count, run.stats.retries);
-    metrics.addMetric('IncompleteListings', MetricUnit.Count, run.complete ? 0 : 1);
+    if (outcome.status === 'duplicate') {
+      metrics.addMetric('DuplicateDeliveries', MetricUnit.Count, 1);
+      return toDuplicateSummary(outcome, durationMs);
+    }
+    metrics.addMetric('TotalNumbers', MetricUnit.Count, outcome.combined.total);
+    metrics.addMetric('UnroutedNumbers', MetricUnit.Count, outcome.combined.unrouted.length);
+    metrics.addMetric('ListingRetries', MetricUnit.Count, outcome.workspaces.reduce((sum, w) => sum + (w.ok ? w.stats.retries : 0), 0));
+    metrics.addMetric('IncompleteListings', MetricUnit.Count, outcome.workspaces.filter((w) => w.ok && !w.complete).length);
+    metrics.addMetric('FailedWorkspaces', MetricUnit.Count, outcome.failedWorkspaces);
+    metrics.addMetric('ArchiveFailures', MetricUnit.Count, outcome.warnings.length);
     metrics.addMetric('RunDuration', MetricUnit.Milliseconds, durationMs);
     logger.info('audit finished', {
-      total: run.audit.total,
-      unrouted: run.audit.unrouted.length,
-      complete: run.complete,
-      dryRun: run.dryRun,
+      total: outcome.combined.total,
+      unrouted: outcome.combined.unrouted.length,
+      complete: outcome.complete,
+      failedWorkspaces: outcome.failedWorkspaces,
+      dryRun: outcome.dryRun,
       durationMs,
     });
-    return toLambdaSummary(run, durationMs, run.dryRun ? 0 : recipients.length);
+    return toLambdaSummary(outcome, durationMs, outcome.dryRun ? 0 : recipients.length);
   } catch (error) {
     metrics.addMetric('FailedRuns', MetricUnit.Count, 1);
     logger.error('audit failed', {

@@ -119,6 +119,7 @@ describe('auditNumbers: counts', () => {
       byCountryType: {},
       knownCount: 0,
       unknownCount: 0,
+      sources: { api: 0, 'rate-card': 0, unknown: 0 },
     });
   });
 });
@@ -155,8 +156,24 @@ describe('auditNumbers: cost', () => {
       byCountryType: { US: { local: 1.15, toll_free: 2 }, GB: { mobile: 1 } },
       knownCount: 4,
       unknownCount: 2,
+      sources: { api: 4, 'rate-card': 0, unknown: 2 },
     });
     expect(Object.keys(audit.cost.byCountry)).toEqual(['US', 'GB']);
+  });
+
+  it('counts each number under the source of its cost, adding up to the total', () => {
+    const audit = auditNumbers([
+      phone({ monthlyCostUsd: 1, costSource: 'api' }),
+      phone({ monthlyCostUsd: 2, costSource: 'api' }),
+      phone({ monthlyCostUsd: 3, costSource: 'rate-card' }),
+      phone({ monthlyCostUsd: null, costSource: 'unknown' }),
+      // A label that disagrees with the cost follows the cost, so the counts still add up.
+      phone({ monthlyCostUsd: null, costSource: 'api' }),
+      phone({ monthlyCostUsd: 4, costSource: 'unknown' }),
+    ]);
+    expect(audit.cost.sources).toEqual({ api: 3, 'rate-card': 1, unknown: 2 });
+    expect(audit.cost.knownCount).toBe(4);
+    expect(audit.cost.totalMonthly).toBe(10);
   });
 
   it('counts a zero cost as known', () => {

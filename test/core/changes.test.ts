@@ -14,6 +14,7 @@ function num(over: Partial<PhoneNumber> & { id: string; phoneNumber: string }): 
     provider: null,
     createdAt: null,
     monthlyCostUsd: null,
+    costSource: 'unknown',
     ...over,
   };
 }

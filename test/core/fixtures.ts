@@ -2,6 +2,7 @@
 import { auditNumbers } from '../../lambda/core/audit';
 import type { ReportContext } from '../../lambda/core/report';
 import type { PhoneNumber } from '../../lambda/core/types';
+import type { WorkspaceAudit, WorkspaceFailure } from '../../lambda/core/workspace';
 
 export function phone(overrides: Partial<PhoneNumber> = {}): PhoneNumber {
   return {
@@ -17,6 +18,7 @@ export function phone(overrides: Partial<PhoneNumber> = {}): PhoneNumber {
     provider: 'twilio',
     createdAt: '2026-01-05T10:00:00Z',
     monthlyCostUsd: 1.15,
+    costSource: 'api',
     ...overrides,
   };
 }
@@ -33,18 +35,46 @@ export function seeded(seed: number): () => number {
   };
 }
 
-/** A report context around an audit of `numbers`; override any field. */
-export function reportContext(numbers: PhoneNumber[], overrides: Partial<ReportContext> = {}): ReportContext {
+/** An audited workspace holding `numbers`; override any field. */
+export function workspace(numbers: PhoneNumber[], overrides: Partial<Omit<WorkspaceAudit, 'ok'>> = {}): WorkspaceAudit {
   return {
-    workspaceName: 'Acme prod',
-    generatedAt: new Date('2026-11-30T09:00:00Z'),
-    timeZone: 'Europe/London',
+    ok: true,
+    name: 'Acme prod',
     filters: {},
     complete: true,
+    reportedTotal: numbers.length,
+    stats: { pages: 1, requests: 1, retries: 0, rateLimited: 0, duplicatesDropped: 0, relisted: false, durationMs: 5 },
+    numbers,
     audit: auditNumbers(numbers),
+    ...overrides,
+  };
+}
+
+export function failedWorkspace(name: string, code = 'AUTH_FORBIDDEN', message = 'The API key was refused (403). Check the key in Secrets Manager.'): WorkspaceFailure {
+  return { ok: false, name, error: { code, message } };
+}
+
+type WorkspaceFields = Partial<Omit<WorkspaceAudit, 'ok' | 'numbers'>>;
+const WORKSPACE_KEYS = ['name', 'filters', 'complete', 'incompleteReason', 'reportedTotal', 'stats', 'audit', 'agents', 'changes'] as const;
+
+/**
+ * A one-workspace report context around `numbers`. Overrides may mix context fields
+ * (attachment, timeZone, ...) and that workspace's fields (name, complete, agents, changes, ...).
+ */
+export function reportContext(numbers: PhoneNumber[], overrides: Partial<ReportContext> & WorkspaceFields = {}): ReportContext {
+  const wsFields: WorkspaceFields = {};
+  const ctxFields: Partial<ReportContext> = {};
+  for (const [key, value] of Object.entries(overrides)) {
+    if ((WORKSPACE_KEYS as readonly string[]).includes(key)) (wsFields as Record<string, unknown>)[key] = value;
+    else (ctxFields as Record<string, unknown>)[key] = value;
+  }
+  return {
+    generatedAt: new Date('2026-11-30T09:00:00Z'),
+    timeZone: 'Europe/London',
+    workspaces: [workspace(numbers, wsFields)],
     attachment: 'csv',
     onDemandHint: 'Run `npm run audit` locally, or invoke the function from the Lambda console.',
-    ...overrides,
+    ...ctxFields,
   };
 }
 

@@ -195,9 +195,11 @@ describe('parseCost', () => {
     expect(parseCost(input)).toBe(expected);
   });
 
-  it('is what normalizeNumber stores', () => {
-    expect(normalizeNumber(record({ monthly_cost_usd: '1.15' })).monthlyCostUsd).toBe(1.15);
-    expect(normalizeNumber(record({ monthly_cost_usd: 'n/a' })).monthlyCostUsd).toBeNull();
+  it('is what normalizeNumber stores, with its source', () => {
+    expect(normalizeNumber(record({ monthly_cost_usd: '1.15' }))).toMatchObject({ monthlyCostUsd: 1.15, costSource: 'api' });
+    expect(normalizeNumber(record({ monthly_cost_usd: 0 }))).toMatchObject({ monthlyCostUsd: 0, costSource: 'api' });
+    expect(normalizeNumber(record({ monthly_cost_usd: 'n/a' }))).toMatchObject({ monthlyCostUsd: null, costSource: 'unknown' });
+    expect(normalizeNumber(record({}))).toMatchObject({ monthlyCostUsd: null, costSource: 'unknown' });
   });
 });
 

@@ -1,5 +1,6 @@
 import { ConfigError } from '../../lambda/core/errors';
-import { costFor, parseRateCard, parseRateCardText } from '../../lambda/core/rate-card';
+import { applyRateCard, costFor, parseRateCard, parseRateCardText } from '../../lambda/core/rate-card';
+import { auditNumbers } from '../../lambda/core/audit';
 import type { PhoneNumber } from '../../lambda/core/types';
 
 function num(over: Partial<PhoneNumber>): PhoneNumber {
@@ -16,6 +17,7 @@ function num(over: Partial<PhoneNumber>): PhoneNumber {
     provider: null,
     createdAt: null,
     monthlyCostUsd: null,
+    costSource: 'unknown',
     ...over,
   };
 }
@@ -44,6 +46,54 @@ describe('costFor', () => {
     const narrow = parseRateCard({ rates: { US: { local: 1 } } }, 'rateCard');
     expect(costFor(num({ countryCode: 'IN' }), narrow)).toEqual({ usd: null, source: 'unknown' });
     expect(costFor(num({ type: 'mobile' }), narrow)).toEqual({ usd: null, source: 'unknown' });
+  });
+});
+
+describe('applyRateCard', () => {
+  const numbers = [
+    num({ id: 'api', monthlyCostUsd: 0.99, costSource: 'api' }),
+    num({ id: 'api-zero', monthlyCostUsd: 0, costSource: 'api' }),
+    num({ id: 'us-tf', type: 'toll_free' }),
+    num({ id: 'in-mobile', countryCode: 'IN', type: 'mobile' }),
+    num({ id: 'in-local', countryCode: 'IN', type: 'local' }),
+  ];
+
+  it('keeps API costs, fills the rest from the card by country.type, country.*, *.type, *.*', () => {
+    const priced = applyRateCard(numbers, card);
+    expect(priced.map((n) => [n.id, n.monthlyCostUsd, n.costSource])).toEqual([
+      ['api', 0.99, 'api'],
+      ['api-zero', 0, 'api'],
+      ['us-tf', 2, 'rate-card'],
+      ['in-mobile', 4, 'rate-card'],
+      ['in-local', 3, 'rate-card'],
+    ]);
+    expect(numbers[2]?.monthlyCostUsd).toBeNull(); // the input is not mutated
+  });
+
+  it('leaves numbers the card does not cover unknown', () => {
+    const narrow = parseRateCard({ rates: { US: { local: 1 } } }, 'rateCard');
+    const priced = applyRateCard(numbers, narrow);
+    expect(priced.map((n) => n.costSource)).toEqual(['api', 'api', 'unknown', 'unknown', 'unknown']);
+    expect(priced[2]?.monthlyCostUsd).toBeNull();
+  });
+
+  it('returns the numbers unchanged without a card', () => {
+    expect(applyRateCard(numbers)).toEqual(numbers);
+  });
+
+  it('prices again from the new card, so applying twice changes nothing and a new card wins', () => {
+    const once = applyRateCard(numbers, card);
+    expect(applyRateCard(once, card)).toEqual(once);
+    const cheaper = parseRateCard({ rates: { '*': { '*': 0.5 } } }, 'rateCard');
+    expect(applyRateCard(once, cheaper).map((n) => n.monthlyCostUsd)).toEqual([0.99, 0, 0.5, 0.5, 0.5]);
+  });
+
+  it('feeds the audit: totals and source counts add up', () => {
+    const { cost } = auditNumbers(applyRateCard([...numbers, num({ id: 'x', monthlyCostUsd: null })], parseRateCard({ rates: { IN: { '*': 1.25 } } }, 'r')));
+    expect(cost.sources).toEqual({ api: 2, 'rate-card': 2, unknown: 2 });
+    expect(cost.totalMonthly).toBe(0.99 + 2.5);
+    expect(cost.byCountry).toEqual({ US: 0.99, IN: 2.5 });
+    expect(cost.knownCount + cost.unknownCount).toBe(6);
   });
 });
 

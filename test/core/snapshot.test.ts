@@ -14,6 +14,7 @@ function num(over: Partial<PhoneNumber> & { id: string }): PhoneNumber {
     provider: 'twilio',
     createdAt: '2026-01-01T00:00:00Z',
     monthlyCostUsd: 1.15,
+    costSource: 'api',
     ...over,
   };
 }

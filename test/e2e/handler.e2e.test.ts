@@ -6,6 +6,12 @@ import { startSecretsLocal, type SecretsLocal } from '../support/secrets-local';
 import { startSesLocal, type SesLocal } from '../support/ses-local';
 
 type Handler = typeof import('../../lambda/handler/index').handler;
+type Summary = Awaited<ReturnType<Handler>>;
+
+function ran(summary: Summary): Exclude<Summary, { status: 'duplicate' }> {
+  if (summary.status === 'duplicate') throw new Error('expected a run, got a duplicate');
+  return summary;
+}
 
 const SECRET_ID = 'number-audit/dialnexa';
 
@@ -104,10 +110,13 @@ describe('Lambda handler end to end', () => {
     const unrouted = expectedUnrouted(inventory);
     expect(unrouted).toBeGreaterThan(0);
 
-    const summary = await handler(
-      { scheduledTime: '2026-11-30T03:30:00Z', scheduleArn: 'arn:aws:scheduler:eu-west-1:123456789012:schedule/default/weekly' },
-      fakeContext(),
+    const summary = ran(
+      await handler(
+        { scheduledTime: '2026-11-30T03:30:00Z', scheduleArn: 'arn:aws:scheduler:eu-west-1:123456789012:schedule/default/weekly' },
+        fakeContext(),
+      ),
     );
+    expect(summary.status).toBe('sent');
 
     expect(summary.total).toBe(inventory.length);
     expect(summary.unroutedCount).toBe(unrouted);
@@ -137,7 +146,8 @@ describe('Lambda handler end to end', () => {
   });
 
   it('sends nothing on a dry run and still reports the figures', async () => {
-    const summary = await handler({ dryRun: true }, fakeContext());
+    const summary = ran(await handler({ dryRun: true }, fakeContext()));
+    expect(summary.status).toBe('dry-run');
     expect(summary.dryRun).toBe(true);
     expect(summary.messageId).toBeUndefined();
     expect(summary.total).toBe(sim.inventory().length);
@@ -145,7 +155,7 @@ describe('Lambda handler end to end', () => {
   });
 
   it('applies console overrides: recipients and a country filter reach the API and the email', async () => {
-    const summary = await handler({ recipients: ['analyst@example.com'], countryCode: 'IN', type: 'local' }, fakeContext());
+    const summary = ran(await handler({ recipients: ['analyst@example.com'], countryCode: 'IN', type: 'local' }, fakeContext()));
     const listRequests = sim.requests.filter((r) => r.path === '/v1/organization-phone-numbers');
     expect(listRequests.at(-1)?.query).toMatchObject({ country_code: 'IN', type: 'local' });
     expect(Object.keys(summary.byCountry)).toEqual(['IN']);

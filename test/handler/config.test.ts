@@ -21,18 +21,21 @@ describe('readHandlerConfig', () => {
   it('applies documented defaults to a minimal environment', () => {
     const config = readHandlerConfig(base);
     expect(config).toMatchObject({
-      secretId: 'prod/dialnexa',
-      secretField: 'apiKey',
+      workspaces: [{ name: 'DialNexa workspace', secretId: 'prod/dialnexa', secretField: 'apiKey' }],
       secretMaxAgeSeconds: 300,
       baseUrl: 'https://api.dialnexa.com',
       recipients: ['ops@example.com', 'finance@example.com'],
       sender: 'reports@example.com',
       timeZone: 'UTC',
-      workspaceName: 'DialNexa workspace',
       deadlineMarginMs: 20000,
+      triggers: { unrouted: true, missingAgents: true, removedNumbers: true, failedWorkspaces: true },
+      checkAgents: true,
+      idempotencyLeaseMs: 960_000,
     });
     expect(config.replyTo).toBeUndefined();
     expect(config.configurationSetName).toBeUndefined();
+    expect(config.archiveBucket).toBeUndefined();
+    expect(config.rateCard).toBeUndefined();
   });
 
   it('reads every optional setting', () => {
@@ -48,12 +51,11 @@ describe('readHandlerConfig', () => {
       RUN_DEADLINE_MARGIN_MS: '15000',
     });
     expect(config).toMatchObject({
-      secretField: 'key',
+      workspaces: [{ name: 'Acme prod', secretId: 'prod/dialnexa', secretField: 'key' }],
       baseUrl: 'https://eu.api.dialnexa.com',
       replyTo: ['noc@example.com'],
       configurationSetName: 'reports-set',
       timeZone: 'Asia/Kolkata',
-      workspaceName: 'Acme prod',
       secretMaxAgeSeconds: 60,
       deadlineMarginMs: 15000,
     });
@@ -75,11 +77,59 @@ describe('readHandlerConfig', () => {
     [{ SECRET_MAX_AGE_SECONDS: '5m' }, 'SECRET_MAX_AGE_SECONDS', /whole number from 0 to 3600/],
     [{ RUN_DEADLINE_MARGIN_MS: '10' }, 'RUN_DEADLINE_MARGIN_MS', /from 1000/],
     [{ WORKSPACE_NAME: 'a\r\nBcc: evil@example.com' }, 'WORKSPACE_NAME', /one line/],
+    [{ WORKSPACES: '[{name:1}]' }, 'WORKSPACES', /not valid JSON/],
+    [{ WORKSPACES: '[]' }, 'WORKSPACES', /1/],
+    [{ WORKSPACES: '[{"name":"A","secretId":"a b"}]' }, 'WORKSPACES', /entry 0\.secretId: must be a Secrets Manager secret name or ARN/],
+    [{ WORKSPACES: '[{"name":"A","secretId":"a","extra":1}]' }, 'WORKSPACES', /entry 0/],
+    [{ WORKSPACES: '[{"name":"A","secretId":"a"},{"name":"a","secretId":"b"}]' }, 'WORKSPACES', /"a" twice/],
+    [{ ARCHIVE_BUCKET: 'Not_A_Bucket' }, 'ARCHIVE_BUCKET', /bucket name/],
+    [{ RATE_CARD: '{"rates":{"US":{"local":-1}}}' }, 'RATE_CARD', /./],
+    [{ ACTION_TRIGGERS: 'unrouted,typo' }, 'ACTION_TRIGGERS', /"typo" is not a trigger/],
+    [{ CHECK_AGENTS: 'maybe' }, 'CHECK_AGENTS', /true or false/],
+    [{ IDEMPOTENCY_LEASE_SECONDS: '5' }, 'IDEMPOTENCY_LEASE_SECONDS', /from 60/],
   ])('rejects %j naming %s', (override, setting, problem) => {
     const error = errorFor({ ...base, ...override });
     expect(error.setting).toBe(setting);
     expect(error.message.startsWith(`${setting}: `)).toBe(true);
     expect(error.message).toMatch(problem);
+  });
+
+  it('reads several workspaces, each with its own secret, without DIALNEXA_SECRET_ID', () => {
+    const { DIALNEXA_SECRET_ID: _unused, ...rest } = base;
+    const config = readHandlerConfig({
+      ...rest,
+      DIALNEXA_SECRET_FIELD: 'key',
+      WORKSPACES: JSON.stringify([
+        { name: 'Acme prod', secretId: 'acme/dialnexa' },
+        { name: 'Acme EU', secretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:eu-AbCdEf', secretField: 'apiKey' },
+      ]),
+    });
+    expect(config.workspaces).toEqual([
+      { name: 'Acme prod', secretId: 'acme/dialnexa', secretField: 'key' },
+      { name: 'Acme EU', secretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:eu-AbCdEf', secretField: 'apiKey' },
+    ]);
+  });
+
+  it('reads history, rate card, triggers and agent checks', () => {
+    const config = readHandlerConfig({
+      ...base,
+      ARCHIVE_BUCKET: 'number-audit-history-123',
+      RATE_CARD: '{"rates":{"US":{"local":1.15},"*":{"*":3}}}',
+      ACTION_TRIGGERS: 'unrouted,failedWorkspaces',
+      CHECK_AGENTS: 'false',
+      IDEMPOTENCY_LEASE_SECONDS: '360',
+    });
+    expect(config.archiveBucket).toBe('number-audit-history-123');
+    expect(config.rateCard?.rates.US.local).toBe(1.15);
+    expect(config.triggers).toEqual({ unrouted: true, missingAgents: false, removedNumbers: false, failedWorkspaces: true });
+    expect(config.checkAgents).toBe(false);
+    expect(config.idempotencyLeaseMs).toBe(360_000);
+    expect(readHandlerConfig({ ...base, ACTION_TRIGGERS: 'none' }).triggers).toEqual({
+      unrouted: false,
+      missingAgents: false,
+      removedNumbers: false,
+      failedWorkspaces: false,
+    });
   });
 
   it('accepts plain http only for a loopback simulator', () => {

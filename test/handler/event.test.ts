@@ -21,6 +21,10 @@ describe('parseEvent', () => {
     expect(ev).toMatchObject({ dryRun: true, recipients: ['me@example.com'], countryCode: 'IN', type: 'toll_free' });
   });
 
+  it('takes an idempotency key for console runs', () => {
+    expect(parseEvent({ idempotencyKey: 'month-end-2026-11' }).idempotencyKey).toBe('month-end-2026-11');
+  });
+
   it.each([
     [{ dryrun: true }, 'event.dryrun', /not a known field/],
     [{ dryRun: 'yes' }, 'event.dryRun', /boolean/],
@@ -31,6 +35,8 @@ describe('parseEvent', () => {
     [{ scheduledTime: 'next monday' }, 'event.scheduledTime', /ISO 8601/],
     [{ scheduleArn: 'arn:aws:lambda:eu-west-1:1:function:x' }, 'event.scheduleArn', /Scheduler/],
     ['run', 'event', /object/],
+    [{ idempotencyKey: 'weekly run 1' }, 'event.idempotencyKey', /letters, digits/],
+    [{ scheduledTime: '2026-11-30T09:00:00Z' }, 'event.scheduleArn', /together/],
   ])('rejects %j naming %s', (raw, setting, problem) => {
     expect.assertions(3);
     try {

@@ -2,8 +2,10 @@
 // quotes doubled. It starts with a UTF-8 byte order mark because Excel reads a BOM-less CSV in the
 // local ANSI code page and garbles non-Latin nicknames; most CSV readers skip the BOM (Python:
 // encoding='utf-8-sig').
-import { compareByCountryThenNumber } from '../audit';
-import type { PhoneNumber } from '../types';
+import { agentName } from '../agents';
+import { compareByCountryThenNumber, costSourceOf } from '../audit';
+import type { AgentCheck, PhoneNumber } from '../types';
+import type { WorkspaceAudit, WorkspaceOutcome } from '../workspace';
 
 export const CSV_BOM = '\uFEFF';
 
@@ -20,7 +22,13 @@ export const CSV_COLUMNS = [
   'provider',
   'monthly_cost_usd',
   'created_at',
+  // Appended, never inserted, so scripts that read the first twelve columns by position keep working.
+  'cost_source',
+  'inbound_agent_name',
+  'workspace',
 ] as const;
+
+export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
 const E164 = /^\+[1-9]\d{1,14}$/;
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -36,7 +44,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  * function; the worst a spreadsheet does is read `+447911123456` as the number 447911123456 and
  * drop the `+` on display, which we accept. Anything else in that column is neutralised too.
  */
-export function neutraliseFormula(cell: string, column?: (typeof CSV_COLUMNS)[number]): string {
+export function neutraliseFormula(cell: string, column?: CsvColumn): string {
   if (column === 'phone_number' && E164.test(cell)) return cell;
   return FORMULA_START.test(cell) ? `'${cell}` : cell;
 }
@@ -53,7 +61,7 @@ function formatCost(usd: number): string {
   return `${whole}.${fraction.padEnd(2, '0')}`;
 }
 
-function row(n: PhoneNumber): Record<(typeof CSV_COLUMNS)[number], string> {
+function row(n: PhoneNumber, workspace: string, agents: AgentCheck | undefined): Record<CsvColumn, string> {
   return {
     id: n.id,
     phone_number: n.phoneNumber,
@@ -67,14 +75,26 @@ function row(n: PhoneNumber): Record<(typeof CSV_COLUMNS)[number], string> {
     provider: n.provider ?? '',
     monthly_cost_usd: n.monthlyCostUsd === null ? '' : formatCost(n.monthlyCostUsd),
     created_at: n.createdAt ?? '',
+    cost_source: costSourceOf(n),
+    inbound_agent_name: agentName(agents, n.inboundAgentId) ?? '',
+    workspace,
   };
 }
 
-export function renderCsv(numbers: readonly PhoneNumber[]): string {
+/** Plain code-unit order, so no locale can reorder the rows. */
+function byName(a: WorkspaceAudit, b: WorkspaceAudit): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** Every number of every audited workspace (failed ones have none), by workspace, country, number. */
+export function renderCsv(workspaces: readonly WorkspaceOutcome[]): string {
   const lines = [CSV_COLUMNS.join(',')];
-  for (const n of [...numbers].sort(compareByCountryThenNumber)) {
-    const cells = row(n);
-    lines.push(CSV_COLUMNS.map((c) => quoteCsvField(neutraliseFormula(cells[c], c))).join(','));
+  const audited = workspaces.filter((w): w is WorkspaceAudit => w.ok).sort(byName);
+  for (const ws of audited) {
+    for (const n of [...ws.numbers].sort(compareByCountryThenNumber)) {
+      const cells = row(n, ws.name, ws.agents);
+      lines.push(CSV_COLUMNS.map((c) => quoteCsvField(neutraliseFormula(cells[c], c))).join(','));
+    }
   }
   return `${CSV_BOM}${lines.join('\r\n')}\r\n`;
 }

@@ -1,6 +1,7 @@
 // Shared wording and number/date formatting for every report part, so the subject, HTML, text
 // and CSV never disagree on how a figure or a date reads.
-import { UNKNOWN_COUNTRY, type AttachmentMode, type ListFilters, type NumberType } from '../types';
+import type { Changes } from '../changes';
+import { UNKNOWN_COUNTRY, type AttachmentMode, type CostSource, type ListFilters, type NumberType } from '../types';
 
 const countFormat = new Intl.NumberFormat('en-US');
 const usdFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -112,7 +113,6 @@ export function describeFilters(filters: ListFilters): string {
   return bits.length ? bits.join(', ') : 'all numbers';
 }
 
-
 /** What the reader should expect to find attached. */
 export function describeAttachment(mode: AttachmentMode, note?: string): string {
   const base =
@@ -129,3 +129,54 @@ export function moreRowsNote(hidden: number, mode: AttachmentMode): string {
   const rows = `${formatCount(hidden)} more`;
   return mode === 'omitted' ? `and ${rows} (the CSV was not attached)` : `and ${rows} in the CSV`;
 }
+
+/** 3 -> "+3", -2 -> "-2" (ASCII, so it survives a subject line and a plain-text table). */
+export function formatDelta(n: number): string {
+  return n > 0 ? `+${formatCount(n)}` : n < 0 ? `-${formatCount(-n)}` : '0';
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+/** "812 from the API, 400 from the rate card, 38 unknown"; sources with no number are left out. */
+export function describeCostSources(sources: Record<CostSource, number>): string {
+  const parts: string[] = [];
+  if (sources.api > 0) parts.push(`${formatCount(sources.api)} from the API`);
+  if (sources['rate-card'] > 0) parts.push(`${formatCount(sources['rate-card'])} from the rate card`);
+  if (sources.unknown > 0) parts.push(`${formatCount(sources.unknown)} unknown`);
+  return parts.join(', ');
+}
+
+/** "3 added, 1 removed, 2 routing changes, 1 status change", or "" when none of those happened. */
+export function describeChanges(changes: Changes): string {
+  const parts: string[] = [];
+  if (changes.added.length > 0) parts.push(`${formatCount(changes.added.length)} added`);
+  if (changes.removed.length > 0) parts.push(`${formatCount(changes.removed.length)} removed`);
+  if (changes.routingChanged.length > 0) parts.push(plural(changes.routingChanged.length, 'routing change', 'routing changes'));
+  if (changes.statusChanged.length > 0) parts.push(plural(changes.statusChanged.length, 'status change', 'status changes'));
+  return parts.join(', ');
+}
+
+/** "IN +1, unknown +1" for a count delta map, in its own order. */
+export function describeDeltas(deltas: Record<string, number>, label: (key: string) => string): string {
+  return Object.entries(deltas)
+    .map(([key, n]) => `${label(key)} ${formatDelta(n)}`)
+    .join(', ');
+}
+
+export const FIRST_RUN_NOTE = 'First report: there is no previous report to compare with.';
+
+/** Rows of a capped change list that did not fit in the email. */
+export function moreChangesNote(hidden: number): string {
+  return `and ${formatCount(hidden)} more in the archived audit.json`;
+}
+
+/** A reason as the end of a sentence: one line, with a full stop unless it already ends in one. */
+export function asSentence(reason: string): string {
+  const line = singleLine(reason);
+  return /[.!?]$/.test(line) ? line : `${line}.`;
+}
+
+export const CHANGES_SKIPPED = 'Warning: changes could not be compared:';
+export const AGENTS_SKIPPED = 'Agent checks skipped:';

@@ -1,16 +1,16 @@
 // The report's public surface: one call renders every part from the same context.
-import type { PhoneNumber } from '../types';
 import type { ReportContext } from './context';
 import { renderCsv } from './csv';
 import { renderHtml } from './html';
 import { renderSubject } from './subject';
 import { renderText } from './text';
 
-export { DEFAULT_UNROUTED_LIMIT, type ReportContext } from './context';
-export { CSV_BOM, CSV_COLUMNS, neutraliseFormula, quoteCsvField, renderCsv } from './csv';
-export { escapeHtml, renderHtml, renderWorkspaceSection, type WorkspaceSectionInput } from './html';
+export { AGENT_ROWS_LIMIT, CHANGE_ROWS_LIMIT, DEFAULT_UNROUTED_LIMIT, type ReportContext } from './context';
+export { CSV_BOM, CSV_COLUMNS, neutraliseFormula, quoteCsvField, renderCsv, type CsvColumn } from './csv';
+export { escapeHtml, renderHtml, renderWorkspaceSection, type SectionOptions } from './html';
 export { SUBJECT_MAX_LENGTH, renderSubject } from './subject';
 export { renderText } from './text';
+export { reportTotals, workspaceState, type ReportTotals, type WorkspaceState } from './summary';
 export { formatCount, formatDateTime, formatReportDate, formatUsd, isValidTimeZone } from './format';
 export type { AttachmentMode } from '../types';
 
@@ -29,6 +29,7 @@ export function renderBodies(ctx: ReportContext): RenderedBodies {
   return { subject: renderSubject(ctx), html: renderHtml(ctx), text: renderText(ctx) };
 }
 
-export function renderReport(ctx: ReportContext, numbers: readonly PhoneNumber[]): RenderedReport {
-  return { ...renderBodies(ctx), csv: renderCsv(numbers) };
+/** Every part; the CSV holds the numbers of every audited workspace of the context. */
+export function renderReport(ctx: ReportContext): RenderedReport {
+  return { ...renderBodies(ctx), csv: renderCsv(ctx.workspaces) };
 }

@@ -1,24 +1,46 @@
 // The subject carries the key facts so the inbox alone tells whether to act. It is a header
 // line: no CR/LF may ever reach it (header injection), and it stays short enough to read.
+import type { ListFilters } from '../types';
+import { actionReasons } from '../workspace';
+import { triggersOf, type ReportContext } from './context';
 import { formatCount, formatReportDate, singleLine, truncate, typeLabel } from './format';
-import type { ReportContext } from './context';
+import { reportTotals } from './summary';
 
 export const SUBJECT_MAX_LENGTH = 200;
 const WORKSPACE_MAX_LENGTH = 60;
+const SEPARATOR = ' - ';
 
-function scope(ctx: ReportContext): string {
+function scope(filters: ListFilters | undefined): string {
   const bits: string[] = [];
-  if (ctx.filters.countryCode) bits.push(ctx.filters.countryCode);
-  if (ctx.filters.type) bits.push(typeLabel(ctx.filters.type).toLowerCase());
+  if (filters?.countryCode) bits.push(filters.countryCode);
+  if (filters?.type) bits.push(typeLabel(filters.type).toLowerCase());
   return bits.length ? ` (${bits.join(', ')})` : '';
 }
 
+function findings(missingAgents: number, removed: number): string {
+  return `${missingAgents > 0 ? `, ${formatCount(missingAgents)} to missing agents` : ''}${removed > 0 ? `, ${formatCount(removed)} removed` : ''}`;
+}
+
 export function renderSubject(ctx: ReportContext): string {
-  const { audit } = ctx;
-  const prefixes = [ctx.complete ? '' : '[INCOMPLETE] ', audit.unrouted.length > 0 ? '[Action needed] ' : ''].join('');
-  const facts = `DialNexa numbers${scope(ctx)}: ${formatCount(audit.total)} total, ${formatCount(audit.unrouted.length)} unrouted`;
-  const workspace = truncate(singleLine(ctx.workspaceName), WORKSPACE_MAX_LENGTH);
+  const { workspaces } = ctx;
+  const totals = reportTotals(workspaces);
+  const prefixes = `${totals.incomplete > 0 ? '[INCOMPLETE] ' : ''}${actionReasons(workspaces, triggersOf(ctx)).length > 0 ? '[Action needed] ' : ''}`;
   const date = formatReportDate(ctx.generatedAt, ctx.timeZone);
-  const subject = [`${prefixes}${facts}`, workspace, date].filter((s) => s !== '').join(' - ');
-  return truncate(singleLine(subject), SUBJECT_MAX_LENGTH);
+  const only = workspaces.length === 1 ? workspaces[0] : undefined;
+  if (!only) {
+    const filters = workspaces.find((w) => w.ok)?.filters;
+    const facts =
+      `DialNexa numbers${scope(filters)}: ${formatCount(totals.workspaces)} workspaces, ${formatCount(totals.numbers)} total, ` +
+      `${formatCount(totals.unrouted)} unrouted${findings(totals.missingAgents, totals.removed)}` +
+      `${totals.failed > 0 ? `, ${formatCount(totals.failed)} failed` : ''}`;
+    return truncate(singleLine(`${prefixes}${facts}${SEPARATOR}${date}`), SUBJECT_MAX_LENGTH);
+  }
+  const facts = only.ok
+    ? `DialNexa numbers${scope(only.filters)}: ${formatCount(totals.numbers)} total, ${formatCount(totals.unrouted)} unrouted${findings(totals.missingAgents, totals.removed)}`
+    : `DialNexa numbers: audit failed (${truncate(singleLine(only.error.code), 40)})`;
+  const head = singleLine(`${prefixes}${facts}`);
+  // The name gets what the facts and the date leave, so the date always survives.
+  const room = Math.min(WORKSPACE_MAX_LENGTH, SUBJECT_MAX_LENGTH - Array.from(head).length - Array.from(date).length - 2 * SEPARATOR.length);
+  const name = room > 1 ? truncate(singleLine(only.name), room) : '';
+  return truncate([head, name, date].filter((s) => s !== '').join(SEPARATOR), SUBJECT_MAX_LENGTH);
 }

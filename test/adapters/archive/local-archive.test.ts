@@ -39,6 +39,7 @@ const number: PhoneNumber = {
   provider: null,
   createdAt: null,
   monthlyCostUsd: null,
+  costSource: 'unknown',
 };
 
 describe('LocalArchive history', () => {

@@ -106,6 +106,7 @@ function num(id: string, over: Partial<PhoneNumber> = {}): PhoneNumber {
     provider: null,
     createdAt: null,
     monthlyCostUsd: null,
+    costSource: 'unknown',
     ...over,
   };
 }

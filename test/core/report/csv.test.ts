@@ -1,6 +1,13 @@
 import { CSV_BOM, CSV_COLUMNS, neutraliseFormula, renderCsv } from '../../../lambda/core/report';
 import { UNKNOWN_COUNTRY } from '../../../lambda/core/types';
-import { phone } from '../fixtures';
+import type { PhoneNumber } from '../../../lambda/core/types';
+import { checkAgents } from '../../../lambda/core/agents';
+import { failedWorkspace, phone, workspace } from '../fixtures';
+
+/** The CSV of one workspace holding `numbers`. */
+function csvOf(numbers: PhoneNumber[]): string {
+  return renderCsv([workspace(numbers)]);
+}
 
 /** A strict RFC 4180 reader (CRLF records, quoted fields, doubled quotes), written independently of the code under test. */
 function parseCsv(input: string): string[][] {
@@ -60,14 +67,14 @@ function records(csv: string): Record<string, string>[] {
 
 describe('renderCsv', () => {
   it('starts with a BOM and the documented header, CRLF line ends', () => {
-    expect(renderCsv([])).toBe(
-      `${CSV_BOM}id,phone_number,country_code,type,type_inferred,status,inbound_agent_id,routed,nickname,provider,monthly_cost_usd,created_at\r\n`,
+    expect(csvOf([])).toBe(
+      `${CSV_BOM}id,phone_number,country_code,type,type_inferred,status,inbound_agent_id,routed,nickname,provider,monthly_cost_usd,created_at,cost_source,inbound_agent_name,workspace\r\n`,
     );
   });
 
   it('writes one row per number with every field', () => {
     const [row] = records(
-      renderCsv([
+      csvOf([
         phone({
           id: 'phn_1',
           phoneNumber: '+447911123456',
@@ -96,12 +103,15 @@ describe('renderCsv', () => {
       provider: 'twilio',
       monthly_cost_usd: '1.15',
       created_at: '2026-01-05T10:00:00Z',
+      cost_source: 'api',
+      inbound_agent_name: '',
+      workspace: 'Acme prod',
     });
   });
 
   it('writes costs as plain decimals and missing values as empty cells', () => {
     const rows = records(
-      renderCsv([
+      csvOf([
         phone({ id: 'a', phoneNumber: '+12015550001', monthlyCostUsd: 2 }),
         phone({ id: 'b', phoneNumber: '+12015550002', monthlyCostUsd: 0.0000001 }),
         phone({ id: 'c', phoneNumber: '+12015550003', monthlyCostUsd: null, status: null, provider: null, createdAt: null }),
@@ -113,7 +123,7 @@ describe('renderCsv', () => {
 
   it('sorts by country (unknown last) then number', () => {
     const rows = records(
-      renderCsv([
+      csvOf([
         phone({ id: 'u', countryCode: UNKNOWN_COUNTRY, phoneNumber: '+999123' }),
         phone({ id: 'us2', countryCode: 'US', phoneNumber: '+12015550002' }),
         phone({ id: 'gb', countryCode: 'GB', phoneNumber: '+442071838750' }),
@@ -132,13 +142,13 @@ describe('renderCsv', () => {
     ['non-Latin text', '東京オフィス · Zürich · मुंबई · 😀'],
     ['everything at once', '"a, b"\r\n"c"'],
   ])('round-trips a nickname with %s', (_, nickname) => {
-    const [row] = records(renderCsv([phone({ nickname })]));
+    const [row] = records(csvOf([phone({ nickname })]));
     expect(row?.nickname).toBe(nickname);
   });
 
   it('neutralises formula cells in every text column', () => {
     const rows = records(
-      renderCsv([
+      csvOf([
         phone({ id: '=1+1', phoneNumber: '+12015550001', nickname: '=HYPERLINK("https://evil.example","x")', provider: '@SUM(A1)' }),
         phone({ id: 'p2', phoneNumber: '+12015550002', nickname: '+SUM(1,2)', status: '-2+3', inboundAgentId: '\tagt' }),
         phone({ id: 'p3', phoneNumber: '+12015550003', nickname: '\r=cmd' }),
@@ -151,13 +161,70 @@ describe('renderCsv', () => {
 
   it('keeps strict E.164 phone numbers as they are, and neutralises anything else in that column', () => {
     const rows = records(
-      renderCsv([
+      csvOf([
         phone({ id: 'a', countryCode: 'GB', phoneNumber: '+447911123456' }),
         phone({ id: 'b', countryCode: 'US', phoneNumber: '+1+cmd|calc' }),
         phone({ id: 'c', countryCode: 'US', phoneNumber: '=2+5' }),
       ]),
     );
     expect(rows.map((r) => r.phone_number)).toEqual(['+447911123456', "'+1+cmd|calc", "'=2+5"]);
+  });
+});
+
+describe('renderCsv: cost source, agent name, workspace', () => {
+  it('appends the three new columns after the original twelve, in order', () => {
+    expect(CSV_COLUMNS.slice(12)).toEqual(['cost_source', 'inbound_agent_name', 'workspace']);
+  });
+
+  it('tells where each cost came from, including rate-card costs in monthly_cost_usd', () => {
+    const rows = records(
+      csvOf([
+        phone({ id: 'a', phoneNumber: '+12015550001', monthlyCostUsd: 1.15, costSource: 'api' }),
+        phone({ id: 'b', phoneNumber: '+12015550002', monthlyCostUsd: 3, costSource: 'rate-card' }),
+        phone({ id: 'c', phoneNumber: '+12015550003', monthlyCostUsd: null, costSource: 'unknown' }),
+      ]),
+    );
+    expect(rows.map((r) => [r.monthly_cost_usd, r.cost_source])).toEqual([
+      ['1.15', 'api'],
+      ['3.00', 'rate-card'],
+      ['', 'unknown'],
+    ]);
+  });
+
+  it("names each number's agent when the agents were read, neutralising hostile names", () => {
+    const numbers = [
+      phone({ id: 'a', phoneNumber: '+12015550001', inboundAgentId: 'agt_1' }),
+      phone({ id: 'b', phoneNumber: '+12015550002', inboundAgentId: 'agt_evil' }),
+      phone({ id: 'c', phoneNumber: '+12015550003', inboundAgentId: 'agt_gone' }),
+      phone({ id: 'd', phoneNumber: '+12015550004', inboundAgentId: null }),
+      phone({ id: 'e', phoneNumber: '+12015550005', inboundAgentId: 'agt_unnamed' }),
+    ];
+    const agents = checkAgents(numbers, [
+      { id: 'agt_1', name: 'Sales, "EMEA"' },
+      { id: 'agt_evil', name: '=HYPERLINK("x")' },
+      { id: 'agt_unnamed', name: null },
+    ]);
+    const rows = records(renderCsv([workspace(numbers, { agents })]));
+    expect(rows.map((r) => r.inbound_agent_name)).toEqual(['Sales, "EMEA"', `'=HYPERLINK("x")`, '', '', '']);
+    expect(records(csvOf(numbers)).every((r) => r.inbound_agent_name === '')).toBe(true);
+  });
+
+  it('writes every audited workspace, sorted by workspace then country then number, and skips failed ones', () => {
+    const rows = records(
+      renderCsv([
+        workspace([phone({ id: 'z-us', countryCode: 'US', phoneNumber: '+12015550001' }), phone({ id: 'z-gb', countryCode: 'GB', phoneNumber: '+442071838750' })], { name: 'Zeta' }),
+        failedWorkspace('Beta'),
+        workspace([phone({ id: 'a-us2', phoneNumber: '+12015550002' }), phone({ id: 'a-us1', phoneNumber: '+12015550001' })], { name: 'Alpha' }),
+        workspace([phone({ id: 'w1', phoneNumber: '+12015550009' })], { name: '=cmd' }),
+      ]),
+    );
+    expect(rows.map((r) => [r.workspace, r.id])).toEqual([
+      ["'=cmd", 'w1'],
+      ['Alpha', 'a-us1'],
+      ['Alpha', 'a-us2'],
+      ['Zeta', 'z-gb'],
+      ['Zeta', 'z-us'],
+    ]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { escapeHtml, renderHtml, renderWorkspaceSection } from '../../../lambda/core/report';
 import { UNKNOWN_COUNTRY } from '../../../lambda/core/types';
-import { phone, reportContext, unroutedNumbers } from '../fixtures';
+import { failedWorkspace, phone, reportContext, unroutedNumbers, workspace } from '../fixtures';
 
 const SCRIPT = '<script>alert(1)</script>';
 const ATTRIBUTE_BREAKOUT = '"><img src=x onerror=alert(1)>';
@@ -30,7 +30,7 @@ describe('renderHtml: untrusted text is inert', () => {
   ];
   const html = renderHtml(
     reportContext(hostile, {
-      workspaceName: `${ATTRIBUTE_BREAKOUT}${SCRIPT}`,
+      name: `${ATTRIBUTE_BREAKOUT}${SCRIPT}`,
       onDemandHint: `${SCRIPT} see https://evil.example/x`,
       complete: false,
       incompleteReason: ATTRIBUTE_BREAKOUT,
@@ -167,11 +167,16 @@ describe('renderHtml: content', () => {
   });
 
   it('renders one workspace as a self-contained block', () => {
-    const section = renderWorkspaceSection(reportContext(unroutedNumbers(2), { workspaceName: 'Second & co' }));
+    const section = renderWorkspaceSection(workspace(unroutedNumbers(2), { name: 'Second & co' }), { timeZone: 'Europe/London', attachment: 'csv' });
     expect(section).toContain('Second &amp; co');
     expect(section).toContain('+12015550001');
     expect(section).not.toContain('<body');
     // Balanced table markup, so sections can be stacked inside one container.
     expect(section.match(/<table\b/g)?.length).toBe(section.match(/<\/table>/g)?.length);
+    const failed = renderWorkspaceSection(failedWorkspace('Beta & co', 'UPSTREAM_DOWN', 'DialNexa is down; the next run retries.'), { timeZone: 'UTC', attachment: 'csv' }, 'Workspace 2 of 2');
+    expect(failed).toContain('Beta &amp; co');
+    expect(failed).toContain('DialNexa is down; the next run retries.');
+    expect(failed).toContain('Workspace 2 of 2');
+    expect(failed.match(/<table\b/g)?.length).toBe(failed.match(/<\/table>/g)?.length);
   });
 });

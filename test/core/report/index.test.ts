@@ -1,4 +1,3 @@
-import { auditNumbers } from '../../../lambda/core/audit';
 import { normalizeAll } from '../../../lambda/core/normalize';
 import { CSV_BOM, renderReport } from '../../../lambda/core/report';
 import type { NumberRecord } from '../../../lambda/core/types';
@@ -12,8 +11,7 @@ describe('renderReport', () => {
       { id: 'phn_in', phone_number: '+919876543210', rental_status: 'expired', nickname: 'Old <IN> line' },
     ];
     const numbers = normalizeAll(records);
-    const ctx = reportContext([], { audit: auditNumbers(numbers) });
-    const report = renderReport(ctx, numbers);
+    const report = renderReport(reportContext(numbers));
 
     expect(report.subject).toBe('[Action needed] DialNexa numbers: 3 total, 1 unrouted - Acme prod - Mon 30 Nov 2026');
     expect(report.text).toMatch(/^ {2}\+447911123456 +GB +Mobile\* +-$/m);
@@ -22,8 +20,8 @@ describe('renderReport', () => {
     expect(report.text).toContain('$3.15');
     const lines = report.csv.slice(CSV_BOM.length).split('\r\n');
     expect(lines).toHaveLength(5); // header, 3 rows, trailing empty
-    expect(lines[1]).toBe('phn_gb,+447911123456,GB,mobile,true,active,,false,,,1.15,');
-    expect(lines[2]).toBe('phn_in,+919876543210,IN,mobile,true,expired,,false,Old <IN> line,,,');
-    expect(lines[3]).toBe('phn_us,+18005550199,US,toll_free,false,active,agt_1,true,,,2.00,');
+    expect(lines[1]).toBe('phn_gb,+447911123456,GB,mobile,true,active,,false,,,1.15,,api,,Acme prod');
+    expect(lines[2]).toBe('phn_in,+919876543210,IN,mobile,true,expired,,false,Old <IN> line,,,,unknown,,Acme prod');
+    expect(lines[3]).toBe('phn_us,+18005550199,US,toll_free,false,active,agt_1,true,,,2.00,,api,,Acme prod');
   });
 });

@@ -1,0 +1,143 @@
+// Building blocks of the HTML email, in one place so every section looks alike. Mail-client
+// rules: table layout, inline styles only, nothing remote. Cells are HTML that is already escaped.
+import { countryLabel, countryName, formatCount } from './format';
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+export const FONT = "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;";
+export const MONO = "font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,'Liberation Mono',monospace;";
+export const INK = '#111827';
+export const MUTED = '#6b7280';
+export const FAINT = '#9ca3af';
+export const LINE = '#e5e7eb';
+export const RED = '#b91c1c';
+export const RED_BG = '#fef2f2';
+export const GREEN = '#047857';
+export const GREEN_BG = '#ecfdf5';
+export const AMBER = '#92400e';
+export const AMBER_BG = '#fffbeb';
+export const BLUE = '#1d4ed8';
+export const PAGE_BG = '#f3f4f6';
+
+export interface Tone {
+  fg: string;
+  bg: string;
+}
+export const NEUTRAL: Tone = { fg: INK, bg: '#f9fafb' };
+export const BAD: Tone = { fg: RED, bg: RED_BG };
+export const GOOD: Tone = { fg: GREEN, bg: GREEN_BG };
+export const WARN: Tone = { fg: AMBER, bg: AMBER_BG };
+
+export const TABLE = 'role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"';
+const DATA_TABLE = `width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;${FONT}"`;
+
+export type Align = 'left' | 'right';
+
+export interface Column {
+  label: string;
+  align: Align;
+  /** Optional width hint, e.g. "34%". */
+  width?: string;
+}
+
+export type Cell = string;
+
+export interface TableOptions {
+  totals?: Cell[];
+  padding?: string;
+  /** Let header labels wrap and use a smaller type: the only way six columns fit a 375 px phone. */
+  compact?: boolean;
+}
+
+function th(col: Column, padding: string, wrap: boolean): string {
+  const width = col.width ? ` width="${col.width}"` : '';
+  return `<th align="${col.align}"${width} valign="bottom" style="padding:${padding};font-size:12px;line-height:15px;font-weight:600;color:${MUTED};text-align:${col.align};border-bottom:2px solid ${LINE};white-space:${wrap ? 'normal' : 'nowrap'};">${escapeHtml(col.label)}</th>`;
+}
+
+function td(cell: Cell, align: Align, padding: string, extra = '', fontSize = 13): string {
+  return `<td align="${align}" valign="top" style="padding:${padding};font-size:${fontSize}px;line-height:${fontSize + 5}px;color:${INK};text-align:${align};border-bottom:1px solid ${LINE};${extra}">${cell}</td>`;
+}
+
+function numericStyle(col: Column | undefined): string {
+  return col?.align === 'right' ? 'font-variant-numeric:tabular-nums;white-space:nowrap;' : '';
+}
+
+export function dataTable(columns: Column[], rows: Cell[][], options: TableOptions = {}): string {
+  const padding = options.padding ?? '7px 8px';
+  const compact = options.compact === true;
+  const size = compact ? 12 : 13;
+  const head = `<tr>${columns.map((c) => th(c, padding, compact)).join('')}</tr>`;
+  const body = rows
+    .map((r) => `<tr>${r.map((cell, i) => td(cell, columns[i]?.align ?? 'left', padding, numericStyle(columns[i]), size)).join('')}</tr>`)
+    .join('');
+  const totals = options.totals
+    ? `<tr>${options.totals
+        .map((cell, i) =>
+          td(cell, columns[i]?.align ?? 'left', padding, `${numericStyle(columns[i])}font-weight:700;border-top:2px solid ${LINE};border-bottom:0;`, size),
+        )
+        .join('')}</tr>`
+    : '';
+  return `<table ${DATA_TABLE}>${head}${body}${totals}</table>`;
+}
+
+/** A count that fades when zero, so the eye goes to what is there. */
+export function count(n: number): Cell {
+  return n === 0 ? `<span style="color:${FAINT};">0</span>` : formatCount(n);
+}
+
+export function heading(text: string, note?: string): string {
+  const sub = note ? `<p style="margin:2px 0 0 0;font-size:13px;line-height:19px;color:${MUTED};${FONT}">${note}</p>` : '';
+  return `<h2 style="margin:0;font-size:16px;line-height:22px;font-weight:700;color:${INK};${FONT}">${escapeHtml(text)}</h2>${sub}`;
+}
+
+export function subheading(text: string, color = INK): string {
+  return `<h3 style="margin:16px 0 6px 0;font-size:14px;line-height:20px;font-weight:700;color:${color};${FONT}">${escapeHtml(text)}</h3>`;
+}
+
+export function paragraph(html: string, color = MUTED): string {
+  return `<p style="margin:8px 0 0 0;font-size:13px;line-height:19px;color:${color};${FONT}">${html}</p>`;
+}
+
+export function spacer(px: number): string {
+  return `<div style="height:${px}px;line-height:${px}px;">&nbsp;</div>`;
+}
+
+/** A tinted box for a warning or a call-out; `html` is already escaped. */
+export function callout(html: string, tone: Tone): string {
+  return `<table ${TABLE} style="margin:8px 0 0 0;background:${tone.bg};border-left:4px solid ${tone.fg};border-radius:4px;" bgcolor="${tone.bg}"><tr><td style="padding:10px 12px;font-size:13px;line-height:19px;color:${INK};${FONT}">${html}</td></tr></table>`;
+}
+
+/** One white card; separated from the next by page background. */
+export function card(content: string, padding = 16): string {
+  return `<tr><td style="padding:0 0 16px 0;"><table ${TABLE} style="background:#ffffff;border:1px solid ${LINE};border-radius:8px;"><tr><td style="padding:${padding}px;${FONT}">${content}</td></tr></table></td></tr>`;
+}
+
+export function countryCell(code: string): Cell {
+  const name = countryName(code);
+  const label = escapeHtml(countryLabel(code));
+  return name === code ? `<strong>${label}</strong>` : `<strong>${label}</strong><br><span style="font-size:11px;line-height:14px;color:${MUTED};">${escapeHtml(name)}</span>`;
+}
+
+export function numberCell(phoneNumber: string): Cell {
+  return `<span style="${MONO}font-size:13px;white-space:nowrap;">${escapeHtml(phoneNumber)}</span>`;
+}
+
+export function faint(text: string): Cell {
+  return `<span style="color:${FAINT};">${escapeHtml(text)}</span>`;
+}
+
+export function tile(label: string, value: string, sub: string, tone: Tone): string {
+  return `<td width="50%" valign="top" style="padding:4px;"><table ${TABLE} style="background:${tone.bg};border-radius:6px;"><tr><td style="padding:12px;${FONT}">
+<div style="font-size:11px;line-height:14px;font-weight:600;letter-spacing:0.5px;text-transform:uppercase;color:${MUTED};">${escapeHtml(label)}</div>
+<div style="font-size:26px;line-height:32px;font-weight:700;color:${tone.fg};font-variant-numeric:tabular-nums;">${escapeHtml(value)}</div>
+<div style="font-size:12px;line-height:16px;color:${MUTED};">${sub}</div></td></tr></table></td>`;
+}
+
+/** A small coloured label such as OK or FAILED. */
+export function badge(text: string, tone: Tone): Cell {
+  return `<span style="display:inline-block;padding:1px 4px;border-radius:4px;background:${tone.bg};color:${tone.fg};font-size:10px;line-height:15px;font-weight:700;">${escapeHtml(text)}</span>`;
+}

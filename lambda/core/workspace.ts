@@ -1,0 +1,60 @@
+// One workspace's result as the orchestrator hands it to the report: either a full audit or a
+// failure that must not sink the other workspaces of the same email.
+import type { Changes } from './changes';
+import type { ActionTriggers, AgentCheck, AuditResult, ListFilters, ListingStats, PhoneNumber } from './types';
+
+export type ChangesSection =
+  /** No previous complete run. */
+  | { status: 'first-run' }
+  | { status: 'compared'; changes: Changes }
+  /** Corrupt or older snapshot, filtered run, ...: the reason is shown as a warning. */
+  | { status: 'skipped'; reason: string };
+
+export interface WorkspaceAudit {
+  ok: true;
+  name: string;
+  filters: ListFilters;
+  complete: boolean;
+  incompleteReason?: string;
+  reportedTotal: number | null;
+  stats: ListingStats;
+  numbers: PhoneNumber[];
+  audit: AuditResult;
+  /** undefined = not attempted. */
+  agents?: AgentCheck;
+  /** undefined = no history configured. */
+  changes?: ChangesSection;
+}
+
+export interface WorkspaceFailure {
+  ok: false;
+  name: string;
+  /** `message` already says what to do; it is shown as is. */
+  error: { code: string; message: string };
+}
+
+export type WorkspaceOutcome = WorkspaceAudit | WorkspaceFailure;
+
+/** Numbers routed to an agent that does not exist (0 when the check was skipped or not run). */
+export function missingAgentCount(ws: WorkspaceAudit): number {
+  return ws.agents?.status === 'checked' ? ws.agents.missing.length : 0;
+}
+
+/** Numbers gone since the previous complete run (0 without a comparison). */
+export function removedCount(ws: WorkspaceAudit): number {
+  return ws.changes?.status === 'compared' ? ws.changes.changes.removed.length : 0;
+}
+
+const FIRES: { [K in keyof ActionTriggers]: (all: readonly WorkspaceOutcome[]) => boolean } = {
+  unrouted: (all) => all.some((w) => w.ok && w.audit.unrouted.length > 0),
+  missingAgents: (all) => all.some((w) => w.ok && missingAgentCount(w) > 0),
+  removedNumbers: (all) => all.some((w) => w.ok && removedCount(w) > 0),
+  failedWorkspaces: (all) => all.some((w) => !w.ok),
+};
+
+const ORDER: ReadonlyArray<keyof ActionTriggers> = ['unrouted', 'missingAgents', 'removedNumbers', 'failedWorkspaces'];
+
+/** Triggers that fired, in order, e.g. ['unrouted', 'failedWorkspaces']. */
+export function actionReasons(workspaces: readonly WorkspaceOutcome[], triggers: ActionTriggers): Array<keyof ActionTriggers> {
+  return ORDER.filter((key) => triggers[key] && FIRES[key](workspaces));
+}
