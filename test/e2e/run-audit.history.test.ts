@@ -150,7 +150,7 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
     expect(json.changes?.added.map((n) => n.id).sort()).toEqual(['phn_new_routed', 'phn_new_unrouted']);
     expect(run.report.subject).toMatch(/^\[Action needed\]/);
     expect(run.report.text).toMatch(/CHANGES SINCE MON 23 NOV 2026/);
-    expect(run.report.html.indexOf('Changes since')).toBeLessThan(run.report.html.indexOf('Unrouted'));
+    expect(run.report.html.indexOf('Changes since')).toBeLessThan(run.report.html.indexOf('Unrouted numbers'));
   });
 
   it('skips a corrupt previous snapshot with a warning instead of failing', async () => {
