@@ -130,10 +130,11 @@ export function faint(text: string): Cell {
   return `<span style="color:${FAINT};">${escapeHtml(text)}</span>`;
 }
 
+// 24 px figures and 10 px padding keep two tiles of "$12,345.67" side by side on a 375 px phone.
 export function tile(label: string, value: string, sub: string, tone: Tone): string {
-  return `<td width="50%" valign="top" style="padding:4px;"><table ${TABLE} style="background:${tone.bg};border-radius:6px;"><tr><td style="padding:12px;${FONT}">
+  return `<td width="50%" valign="top" style="padding:4px;"><table ${TABLE} style="background:${tone.bg};border-radius:6px;"><tr><td style="padding:10px;${FONT}">
 <div style="font-size:11px;line-height:14px;font-weight:600;letter-spacing:0.5px;text-transform:uppercase;color:${MUTED};">${escapeHtml(label)}</div>
-<div style="font-size:26px;line-height:32px;font-weight:700;color:${tone.fg};font-variant-numeric:tabular-nums;">${escapeHtml(value)}</div>
+<div style="font-size:24px;line-height:30px;font-weight:700;color:${tone.fg};font-variant-numeric:tabular-nums;">${escapeHtml(value)}</div>
 <div style="font-size:12px;line-height:16px;color:${MUTED};">${sub}</div></td></tr></table></td>`;
 }
 

@@ -191,7 +191,8 @@ function unroutedSection(audit: AuditResult, limit: number, attachment: Attachme
       { label: 'Nickname', align: 'left', width: '35%' },
     ],
     shown.map((n) => [numberCell(n.phoneNumber), escapeHtml(countryLabel(n.countryCode)), typeCell(n), nicknameCell(n.nickname)]),
-    { padding: '6px 6px' },
+    // 4 px sides: with 6 px, a long number plus a long nickname word is wider than a 375 px phone.
+    { padding: '6px 4px' },
   );
   const more = all.length > shown.length ? paragraph(`<strong>${escapeHtml(moreRowsNote(all.length - shown.length, attachment))}.</strong>`, INK) : '';
   const inferred = shown.some((n) => n.typeInferred) ? paragraph('* type worked out from the number; the API did not give one.') : '';

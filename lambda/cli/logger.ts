@@ -1,0 +1,25 @@
+// The CLI's Logger: warnings always, the rest only with --verbose; all on stderr, one line each.
+// Errors too wait for --verbose: a failing run ends with its own one-line message, and the core's
+// "workspace failed" log line would only say it twice.
+import type { Logger } from '../core/ports';
+
+export function createCliLogger(writeLine: (line: string) => void, verbose: boolean): Logger {
+  const emit = (level: string, message: string, extra?: Record<string, unknown>) => {
+    const details = extra && Object.keys(extra).length ? ` ${safeJson(extra)}` : '';
+    writeLine(`number-audit: ${level}: ${message}${details}`);
+  };
+  return {
+    debug: (m, e) => verbose && emit('debug', m, e),
+    info: (m, e) => verbose && emit('info', m, e),
+    warn: (m, e) => emit('warning', m, verbose ? e : undefined),
+    error: (m, e) => verbose && emit('error', m, e),
+  };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? `${v.name}: ${v.message}` : v));
+  } catch {
+    return '[unprintable]';
+  }
+}

@@ -1,0 +1,67 @@
+// `npm run bench`: listing against the DialNexa simulator (ours vs the documented sequential
+// loop), compute for 100k numbers, and cold start of the Lambda bundle, checked against the
+// floors of issue 6. Not part of `npm test`: timings belong here, never in a unit test.
+//   npm run bench -- --json                  one JSON object on stdout
+//   npm run bench -- --only listing,compute  a subset (listing, compute, cold)
+//   npm run bench -- --md FILE               also write the README's Performance section
+//   npm run bench -- --runs N                compute runs for the median (default 5)
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runColdStartBench } from './bench/cold-start';
+import { runComputeBench } from './bench/compute';
+import { runListingBench } from './bench/listing';
+import { machineInfo } from './bench/machine';
+import { collectFloors, renderMarkdown, renderText, type BenchResult } from './bench/report';
+import { note } from './bench/stats';
+
+const SECTIONS = ['listing', 'compute', 'cold'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function parseCli() {
+  const { values } = parseArgs({
+    options: {
+      json: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      md: { type: 'string' },
+      runs: { type: 'string', default: '5' },
+      'keep-temp': { type: 'boolean', default: false },
+    },
+  });
+  const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...SECTIONS];
+  for (const s of only) if (!SECTIONS.includes(s as Section)) throw new Error(`--only: unknown section "${s}" (use ${SECTIONS.join(', ')})`);
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer');
+  return { json: values.json, only: new Set(only as Section[]), md: values.md, runs, keepTemp: values['keep-temp'] };
+}
+
+async function main(): Promise<void> {
+  const cli = parseCli();
+  const started = performance.now();
+  const machine = machineInfo();
+  const workDir = mkdtempSync(join(tmpdir(), 'number-audit-bench-'));
+  try {
+    const partial: Omit<BenchResult, 'floors' | 'wallMs'> = { machine };
+    if (cli.only.has('listing')) partial.listing = await runListingBench();
+    if (cli.only.has('compute')) partial.compute = await runComputeBench(workDir, cli.runs);
+    if (cli.only.has('cold')) partial.coldStart = runColdStartBench(workDir);
+    machine.loadAverage.end = Math.round(loadavg()[0] * 100) / 100;
+    const result: BenchResult = { ...partial, floors: collectFloors(partial), wallMs: Math.round(performance.now() - started) };
+
+    if (cli.md) {
+      writeFileSync(cli.md, renderMarkdown(result));
+      note(`wrote ${cli.md}`);
+    }
+    process.stdout.write(cli.json ? `${JSON.stringify(result)}\n` : `${renderText(result)}\n`);
+    if (result.floors.some((f) => !f.ok)) process.exitCode = 1;
+  } finally {
+    if (cli.keepTemp) note(`kept ${workDir}`);
+    else rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(2);
+});

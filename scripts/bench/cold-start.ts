@@ -1,0 +1,217 @@
+// Cold start: the synthesized Lambda asset in three builds (as synthesized: minified with the AWS
+// SDK bundled; the same unminified; the SDK left external), its size, and the time to load it
+// (module init) in fresh Node processes with the function's environment.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import { buildSync } from 'esbuild';
+import { median, note, round } from './stats';
+
+const REPO = join(__dirname, '..', '..');
+const HANDLER_ENTRY = join(REPO, 'lambda', 'handler', 'index.ts');
+/** Only to satisfy the stack's required context; nothing is deployed or sent. */
+const SYNTH_CONTEXT = ['-c', 'recipients=ops@example.com', '-c', 'sender=audit@example.com'];
+export const INIT_RUNS = 10;
+export const MAX_INIT_MS = 150;
+
+export interface BundleFigures {
+  id: 'minified' | 'unminified' | 'sdk-external';
+  label: string;
+  how: string;
+  jsBytes: number;
+  mapBytes: number;
+  /** deflate of index.js alone, and of every file in the asset (what the zip roughly weighs). */
+  jsDeflatedBytes: number;
+  assetDeflatedBytes: number;
+  /** Median module-init (require of the bundle) with NODE_OPTIONS as the stack sets it. */
+  initMs: number;
+  initRunsMs: number[];
+  /** The same without --enable-source-maps. */
+  initNoMapsMs: number;
+  /** RSS right after the require. */
+  rssAfterInitBytes: number;
+  nodeOptions: string;
+}
+
+export interface ColdStartResult {
+  bundles: BundleFigures[];
+  nodeVersion: string;
+  lambdaRuntime: string;
+  notes: string[];
+  floors: Record<string, boolean>;
+}
+
+interface SynthOutput {
+  assetDir: string;
+  environment: Record<string, unknown>;
+  runtime: string;
+}
+
+function synth(outDir: string, extraContext: string[]): SynthOutput {
+  const res = spawnSync('npx', ['cdk', 'synth', '--quiet', '-o', outDir, ...SYNTH_CONTEXT, ...extraContext], {
+    cwd: REPO,
+    encoding: 'utf8',
+    env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+    maxBuffer: 16 << 20,
+  });
+  if (res.status !== 0) throw new Error(`cdk synth failed (${res.status}):\n${res.stderr || res.stdout}`);
+  const template = readdirSync(outDir).find((f) => f.endsWith('.template.json'));
+  if (!template) throw new Error(`no template in ${outDir}`);
+  const resources = (JSON.parse(readFileSync(join(outDir, template), 'utf8')) as { Resources: Record<string, any> }).Resources;
+  // The audit function is the one whose environment names the DialNexa secret.
+  const fn = Object.values(resources).find(
+    (r) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Environment?.Variables && JSON.stringify(r.Properties.Environment.Variables).includes('REPORT_SENDER'),
+  );
+  if (!fn) throw new Error('no audit function in the synthesized template');
+  const key: unknown = fn.Properties.Code?.S3Key;
+  const hash = typeof key === 'string' ? key.replace(/\.zip$/, '') : undefined;
+  const assetDir = hash ? join(outDir, `asset.${hash}`) : undefined;
+  if (!assetDir || !existsSync(join(assetDir, 'index.js'))) throw new Error(`no asset with index.js for the audit function in ${outDir}`);
+  return { assetDir, environment: fn.Properties.Environment.Variables, runtime: String(fn.Properties.Runtime) };
+}
+
+/** The function's environment with placeholders for values only known at deploy time (Refs). */
+function functionEnv(variables: Record<string, unknown>): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_LAMBDA_FUNCTION_NAME: 'NumberAudit-AuditFunction',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs',
+    // Node 20 here, 24 on Lambda: the SDK's "old Node" notice is noise for this measurement.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  for (const [name, value] of Object.entries(variables)) {
+    env[name] = typeof value === 'string' ? value : `number-audit-bench-${name.toLowerCase().replace(/_/g, '-')}`;
+  }
+  return env;
+}
+
+function deflated(dir: string, only?: string): number {
+  let total = 0;
+  for (const f of readdirSync(dir)) {
+    if (only && f !== only) continue;
+    const p = join(dir, f);
+    if (statSync(p).isFile()) total += deflateRawSync(readFileSync(p)).length;
+  }
+  return total;
+}
+
+const INIT_SCRIPT =
+  'const t=process.hrtime.bigint();require(process.argv[1]);' +
+  'const ms=Number(process.hrtime.bigint()-t)/1e6;' +
+  'process.stdout.write(JSON.stringify({ms,rss:process.memoryUsage().rss}));';
+
+function timeInit(bundle: string, env: Record<string, string>): { ms: number; rss: number } {
+  const res = spawnSync(process.execPath, ['-e', INIT_SCRIPT, bundle], { env, encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`loading ${bundle} failed (${res.status}): ${res.stderr.slice(0, 2000)}`);
+  const out = res.stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(out.slice(out.indexOf('{'))) as { ms: number; rss: number };
+}
+
+function measure(
+  id: BundleFigures['id'],
+  label: string,
+  how: string,
+  assetDir: string,
+  env: Record<string, string>,
+  runs: number,
+): BundleFigures {
+  const bundle = join(assetDir, 'index.js');
+  const withMaps = { ...env };
+  const withoutMaps = { ...env };
+  delete withoutMaps.NODE_OPTIONS;
+  timeInit(bundle, withMaps); // warm the file cache; not counted
+  const samples = Array.from({ length: runs }, () => timeInit(bundle, withMaps));
+  const noMaps = Array.from({ length: runs }, () => timeInit(bundle, withoutMaps).ms);
+  const mapFile = join(assetDir, 'index.js.map');
+  return {
+    id,
+    label,
+    how,
+    jsBytes: statSync(bundle).size,
+    mapBytes: existsSync(mapFile) ? statSync(mapFile).size : 0,
+    jsDeflatedBytes: deflated(assetDir, 'index.js'),
+    assetDeflatedBytes: deflated(assetDir),
+    initMs: round(median(samples.map((s) => s.ms)), 1),
+    initRunsMs: samples.map((s) => round(s.ms, 1)),
+    initNoMapsMs: round(median(noMaps), 1),
+    rssAfterInitBytes: Math.round(median(samples.map((s) => s.rss))),
+    nodeOptions: withMaps.NODE_OPTIONS ?? '',
+  };
+}
+
+export function runColdStartBench(workDir: string, runs = INIT_RUNS): ColdStartResult {
+  note('cold start: cdk synth (minified, AWS SDK bundled: the stack as configured)');
+  const a = synth(join(workDir, 'synth-default'), []);
+  note('cold start: cdk synth with -c bundleAwsSdk=false');
+  const c = synth(join(workDir, 'synth-sdk-external'), ['-c', 'bundleAwsSdk=false']);
+  note('cold start: esbuild, same options as the synthesized asset but without --minify');
+  // lib/audit-function.ts has no switch for minify: rebuild with the options it gives
+  // NodejsFunction (cjs, source map without sources, keepNames; target from the runtime). The
+  // check below catches the day those options and this copy drift apart.
+  const unminDir = join(workDir, 'unminified');
+  const target = a.runtime.replace(/^nodejs(\d+).*$/, 'node$1');
+  buildSync({
+    entryPoints: [HANDLER_ENTRY],
+    bundle: true,
+    platform: 'node',
+    target,
+    format: 'cjs',
+    outfile: join(unminDir, 'index.js'),
+    minify: false,
+    keepNames: true,
+    sourcemap: true,
+    sourcesContent: false,
+    logLevel: 'error',
+  });
+  // The same esbuild call with --minify must match the synthesized asset, or the comparison is off.
+  const checkDir = join(workDir, 'minified-check');
+  buildSync({
+    entryPoints: [HANDLER_ENTRY],
+    bundle: true,
+    platform: 'node',
+    target,
+    format: 'cjs',
+    outfile: join(checkDir, 'index.js'),
+    minify: true,
+    keepNames: true,
+    sourcemap: true,
+    sourcesContent: false,
+    logLevel: 'error',
+  });
+  const notes: string[] = [];
+  const synthBytes = statSync(join(a.assetDir, 'index.js')).size;
+  const checkBytes = statSync(join(checkDir, 'index.js')).size;
+  if (Math.abs(checkBytes - synthBytes) / synthBytes > 0.01) {
+    notes.push(`esbuild with the stack's options gives ${checkBytes} bytes minified, the synthesized asset ${synthBytes}: the unminified figure may not compare exactly`);
+  }
+
+  const env = functionEnv(a.environment);
+  note(`cold start: module init, ${runs} fresh processes per bundle (with and without source maps)`);
+  const bundles = [
+    measure('minified', 'minified, SDK bundled', 'cdk synth (stack default)', a.assetDir, env, runs),
+    measure('unminified', 'unminified, SDK bundled', 'esbuild, stack options minus --minify', unminDir, env, runs),
+    measure(
+      'sdk-external',
+      'minified, SDK external',
+      'cdk synth -c bundleAwsSdk=false; SDK resolved from the repo via NODE_PATH',
+      c.assetDir,
+      // Node 20 here has no SDK of its own (Lambda's runtime does): resolve it from node_modules.
+      { ...functionEnv(c.environment), NODE_PATH: join(REPO, 'node_modules') },
+      runs,
+    ),
+  ];
+  notes.push(
+    `measured on Node ${process.versions.node}; the function runs on ${a.runtime}. The SDK-external bundle loads the repo's SDK copy through NODE_PATH, standing in for the runtime's.`,
+  );
+  return {
+    bundles,
+    nodeVersion: process.versions.node,
+    lambdaRuntime: a.runtime,
+    notes,
+    floors: { 'bundle module-init <= 150 ms median': bundles[0].initMs <= MAX_INIT_MS },
+  };
+}

@@ -1,0 +1,55 @@
+// Runs in a fresh Node process (bundled by esbuild, started with plain `node`): reads the listing's
+// pages, validates them as the client does, runs the pipeline once and reports time and memory.
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { NumberRecord } from '../../lambda/core/types';
+import { recordsFromPages, runPipeline } from './compute-pipeline';
+
+function statusKb(field: 'VmRSS' | 'VmHWM'): number | null {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  const [file, previousFile] = process.argv.slice(2);
+  if (!file) throw new Error('usage: compute-child <pages.ndjson> [previous-snapshot.json]');
+  // Page by page, as a listing holds them: loading must not set the peak.
+  const records: NumberRecord[] = [];
+  for await (const line of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
+    if (line !== '') records.push(...recordsFromPages([line]));
+  }
+  const history = previousFile ? { previousSnapshot: readFileSync(previousFile, 'utf8') } : undefined;
+  const before = { rssKb: statusKb('VmRSS'), hwmKb: statusKb('VmHWM') };
+  // "5" resets the high-water mark (Linux >= 4.0), so VmHWM afterwards is the pipeline's own peak.
+  let hwmReset = false;
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    hwmReset = true;
+  } catch {
+    hwmReset = false;
+  }
+  const result = await runPipeline(records, history);
+  const after = { rssKb: statusKb('VmRSS'), hwmKb: statusKb('VmHWM') };
+  process.stdout.write(
+    JSON.stringify({
+      numbers: records.length,
+      ms: result.ms,
+      attachment: result.attachment,
+      rawBytes: result.rawBytes,
+      before,
+      after,
+      hwmReset,
+      // KiB on Linux.
+      maxRssKb: process.resourceUsage().maxRSS,
+    }),
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,207 @@
+// Turns the measured figures into the console report and the README's Performance section.
+import type { ColdStartResult } from './cold-start';
+import type { ComputeResult } from './compute';
+import type { ScenarioResult } from './listing';
+import { CLIENT_CONCURRENCY } from './listing';
+import type { MachineInfo } from './machine';
+import { rateBound } from './bounds';
+import { count, kb, mark, mb, ms } from './stats';
+
+export interface BenchResult {
+  machine: MachineInfo;
+  listing?: ScenarioResult[];
+  compute?: ComputeResult;
+  coldStart?: ColdStartResult;
+  floors: Array<{ floor: string; ok: boolean; where: string }>;
+  wallMs: number;
+}
+
+/** DialNexa's observed limit (150 requests per 60 s per key), for the projection. */
+export const OBSERVED_LIMIT = { limit: 150, windowMs: 60_000 };
+
+function table(head: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+const x = (v: number) => `${v.toFixed(1)}x`;
+const r2 = (v: number) => v.toFixed(2);
+
+export function collectFloors(res: Omit<BenchResult, 'floors' | 'wallMs'>): BenchResult['floors'] {
+  const out: BenchResult['floors'] = [];
+  for (const s of res.listing ?? []) for (const [floor, ok] of Object.entries(s.floors)) out.push({ floor, ok, where: s.label });
+  for (const [floor, ok] of Object.entries(res.compute?.floors ?? {})) out.push({ floor, ok, where: 'compute' });
+  for (const [floor, ok] of Object.entries(res.coldStart?.floors ?? {})) out.push({ floor, ok, where: 'cold start (minified, as deployed)' });
+  return out;
+}
+
+export function listingTable(list: ScenarioResult[]): string {
+  return table(
+    ['Scenario', 'Requests (baseline / ours)', '429s (baseline / ours)', 'Baseline', 'Ours', 'Speed-up', 'Ideal bound', 'Ours / bound', 'Floors'],
+    list.map((s) => [
+      s.label,
+      `${count(s.baseline.requests)} / ${count(s.ours.requests)}`,
+      `${s.baseline.rateLimited} / ${s.ours.rateLimited}`,
+      ms(s.baseline.wallMs),
+      ms(s.ours.wallMs),
+      x(s.speedup),
+      ms(s.bound.ms),
+      r2(s.ratio),
+      Object.entries(s.floors)
+        .map(([f, ok]) => `${mark(ok)} ${f}`)
+        .join('<br>'),
+    ]),
+  );
+}
+
+export function boundFormulas(list: ScenarioResult[]): string[] {
+  const lines = list.map((s) => `- ${s.label}: ${s.bound.formula} = ${count(s.bound.ms)} ms`);
+  const f = list.find((s) => s.perRequestBound);
+  if (f?.perRequestBound) {
+    lines.push(
+      `- (${f.label}, if Retry-After held back only the request it answered: ${f.perRequestBound.formula} = ` +
+        `${count(f.perRequestBound.ms)} ms; ours / that = ${r2(f.ours.wallMs / f.perRequestBound.ms)})`,
+    );
+  }
+  return lines;
+}
+
+export function computeTable(c: ComputeResult): string {
+  const peak = (b: number | null) => (b === null ? 'n/a' : mb(b));
+  return table(
+    [`${count(c.numbers)} numbers`, `Median of ${c.runsMs.length}`, 'Runs', 'Fresh process: one run', 'Peak RSS (process)', 'RSS with the listing loaded'],
+    [
+      [
+        'normalize + audit + render (HTML, text, CSV) + MIME',
+        ms(c.medianMs),
+        c.runsMs.map((v) => count(v)).join(', '),
+        ms(c.child.ms),
+        peak(c.child.maxRssBytes),
+        peak(c.child.rssBeforeBytes),
+      ],
+      [
+        '… plus history (last week\'s snapshot parsed and diffed, archive files rendered)',
+        ms(c.withHistory.medianMs),
+        c.withHistory.runsMs.map((v) => count(v)).join(', '),
+        ms(c.withHistory.child.ms),
+        peak(c.withHistory.child.maxRssBytes),
+        peak(c.withHistory.child.rssBeforeBytes),
+      ],
+    ],
+  );
+}
+
+export function computeParts(c: ComputeResult): string {
+  const p = c.partsMs;
+  return (
+    `Where the median run goes: normalize ${ms(p.normalize)}, audit ${ms(p.audit)} (runs twice: workspace and combined), ` +
+    `email build ${ms(p.email)} (MIME; the ${mb(c.csvBytes)} CSV went as ${c.attachment}, message ${mb(c.rawBytes)}), ` +
+    `render and the rest ${ms(p.renderAndRest)}. With history the run also writes ${mb(c.withHistory.archivedBytes)} of archive files.`
+  );
+}
+
+export function coldStartTable(c: ColdStartResult): string {
+  return table(
+    ['Bundle', 'How', 'index.js', 'Zipped: index.js / whole asset (with map)', 'Module init, median of 10 (source maps on, as deployed)', 'Without --enable-source-maps', 'RSS after init'],
+    c.bundles.map((b) => [
+      b.label,
+      b.how,
+      kb(b.jsBytes),
+      `${kb(b.jsDeflatedBytes)} / ${kb(b.assetDeflatedBytes)}`,
+      ms(b.initMs),
+      ms(b.initNoMapsMs),
+      mb(b.rssAfterInitBytes),
+    ]),
+  );
+}
+
+/** Listing time at DialNexa's observed limit for larger workspaces, from the bound and our worst measured ratio. */
+export function projection(list: ScenarioResult[], latencyMs = 100): { table: string; worstRatio: number } {
+  const worstRatio = Math.max(1, ...list.map((s) => s.ratio));
+  const rows = [10_000, 50_000, 100_000, 200_000].map((n) => {
+    const pages = Math.ceil(n / 100);
+    const b = rateBound({ pages, latencyMs, concurrency: CLIENT_CONCURRENCY }, OBSERVED_LIMIT.limit, OBSERVED_LIMIT.windowMs);
+    return [count(n), count(pages), ms(b.ms), ms(b.ms * worstRatio)];
+  });
+  return {
+    worstRatio,
+    table: table(['Numbers', 'Pages', 'Bound at 150 req / 60 s, L = 100 ms', `Projected (bound × ${worstRatio.toFixed(2)}, our worst measured ratio)`], rows),
+  };
+}
+
+function machineLine(m: MachineInfo): string {
+  const load = m.loadAverage.end === undefined ? `${m.loadAverage.start}` : `${m.loadAverage.start} at start, ${m.loadAverage.end} at end`;
+  return `${m.cpus} vCPU ${m.cpuModel}, ${m.memoryGb} GB RAM, Node ${m.node} (${m.platform}); 1-minute load average ${load}.`;
+}
+
+export function renderText(res: BenchResult): string {
+  const out: string[] = [];
+  out.push(`Number Audit benchmark: ${machineLine(res.machine)}`, '');
+  if (res.listing) {
+    out.push(`Listing (simulator in its own process on 127.0.0.1; our client at concurrency ${CLIENT_CONCURRENCY}, the handler's default)`);
+    out.push(listingTable(res.listing), '', 'Ideal bounds (L latency, P pages, C concurrency, R requests per window W, r pages in the last window, Rq requests answered, U union of Retry-After pauses, n pauses):');
+    out.push(...boundFormulas(res.listing), '');
+  }
+  if (res.compute) out.push('Compute', computeTable(res.compute), computeParts(res.compute), '');
+  if (res.coldStart) out.push('Cold start', coldStartTable(res.coldStart), ...res.coldStart.notes.map((n) => `Note: ${n}`), '');
+  if (res.listing) {
+    const p = projection(res.listing);
+    out.push('Projection at the observed DialNexa limit', p.table, '');
+  }
+  out.push('Floors');
+  for (const f of res.floors) out.push(`  ${mark(f.ok)} ${f.floor} (${f.where})`);
+  out.push('', `Bench wall time ${ms(res.wallMs)}.`);
+  return out.join('\n');
+}
+
+export function renderMarkdown(res: BenchResult): string {
+  const out: string[] = ['## Performance', ''];
+  out.push(`Measured with \`npm run bench\` on ${machineLine(res.machine)}`, '');
+  if (res.listing) {
+    out.push(
+      '### Listing',
+      '',
+      'The client against the DialNexa simulator on loopback (in its own process), 100 ms added to every answer. ' +
+        'The baseline is the loop from DialNexa\'s pagination docs: `page=1, 2, …` with `limit=100`, one request after another, ' +
+        `stop on a short page, wait Retry-After (or 1 s) after a 429/5xx. Ours pages concurrently (${CLIENT_CONCURRENCY} at a time) once page 1 gives the total, ` +
+        'and never sends more than the `X-RateLimit-*` headers allow.',
+      '',
+      listingTable(res.listing),
+      '',
+      'Ideal bound: page 1 alone (it tells the total), then the rest at the client\'s concurrency, or at the announced rate when that is slower ' +
+        '(L latency, P pages, C concurrency, R requests per window W, r pages left for the last window, Rq requests answered, ' +
+        'U union of the Retry-After pauses, n their number):',
+      '',
+      ...boundFormulas(res.listing),
+      '',
+    );
+    const p = projection(res.listing);
+    out.push(
+      'At DialNexa\'s observed limit (150 requests per 60 s per key) the rate, not the client, sets the listing time:',
+      '',
+      p.table,
+      '',
+    );
+  }
+  if (res.compute) out.push('### Compute', '', computeTable(res.compute), '', computeParts(res.compute), '');
+  if (res.coldStart) {
+    out.push('### Cold start', '', coldStartTable(res.coldStart), '', ...res.coldStart.notes.map((n) => `- ${n}`), '');
+  }
+  out.push('### Floors', '');
+  for (const f of res.floors) out.push(`- ${mark(f.ok)} ${f.floor} (${f.where})`);
+  out.push(
+    '',
+    '### Reproduce',
+    '',
+    '```sh',
+    'npm ci',
+    'npm run bench            # about 4 minutes; tables on stdout, progress on stderr',
+    'npm run bench -- --json  # the same figures as one JSON object',
+    'npm run bench -- --only listing,compute,cold --md perf.md',
+    '```',
+    '',
+    'Timings move with other load on the machine (the load average is printed with the figures).',
+    '',
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,91 @@
+// The demo's workspace: one fixed seed, so every `npm run demo` (and the demo test) shows the same
+// ~1,250 numbers in nine countries with every documented field variant, plus "last week's"
+// inventory, so the first run already has changes to report: numbers added and removed, re-routed,
+// newly unrouted and fixed, and two numbers routed to an agent that was deleted.
+import { generateAgents, generatePortfolio, type PortfolioOptions, type SimAgent, type SimRecord } from '../simulator';
+
+export const DEMO_SEED = 20261130;
+export const DEMO_SIZE = 1250;
+export const DEMO_WORKSPACE_NAME = 'Acme Voice (demo)';
+export const DEMO_FROM = 'number-audit@acme.example.com';
+export const DEMO_TO = ['telephony-ops@acme.example.com', 'finance@acme.example.com'];
+export const DELETED_AGENT_ID = 'agt_deleted0retired';
+
+export const DEMO_PORTFOLIO: PortfolioOptions = {
+  seed: DEMO_SEED,
+  size: DEMO_SIZE,
+  unroutedRatio: 0.03,
+  notActiveRatio: 0.02,
+  costRatio: 0.85,
+  variants: 'mixed',
+};
+
+/** The ids behind each kind of change between last week and now. */
+export interface DemoStory {
+  added: string[];
+  removed: string[];
+  rerouted: string[];
+  newlyUnrouted: string[];
+  fixed: string[];
+  missingAgent: string[];
+}
+
+export interface DemoWorkspace {
+  numbers: SimRecord[];
+  agents: SimAgent[];
+  lastWeek: SimRecord[];
+  story: DemoStory;
+}
+
+export function demoWorkspace(overrides: Partial<PortfolioOptions> = {}): DemoWorkspace {
+  const options = { ...DEMO_PORTFOLIO, ...overrides };
+  const agents = generateAgents(options.seed, 8);
+  const agentIds = agents.map((a) => a.id);
+  const current = generatePortfolio({ ...options, agentIds });
+  // The same numbers in one clean shape tell which are active and routed, whatever the variant.
+  const plain = generatePortfolio({ ...options, agentIds, variants: 'canonical' });
+  const active = (i: number) => plain[i].status === 'active';
+  const routed = plain.flatMap((r, i) => (active(i) && r.inbound_agent_id ? [i] : []));
+  const unrouted = plain.flatMap((r, i) => (active(i) && !r.inbound_agent_id ? [i] : []));
+
+  const missingAgent = routed.slice(0, 2);
+  const rerouted = routed.slice(10, 14);
+  const fixed = routed.slice(20, 22);
+  const newlyUnrouted = unrouted.slice(0, 3);
+  const taken = new Set([...missingAgent, ...rerouted, ...fixed, ...newlyUnrouted]);
+  const added = plain.flatMap((_, i) => (i % 150 === 75 && !taken.has(i) ? [i] : []));
+  const removed = generatePortfolio({ ...options, seed: options.seed + 1, size: 3, agentIds });
+
+  for (const i of missingAgent) setAgent(current[i], DELETED_AGENT_ID);
+  const lastWeek = current.filter((_, i) => !added.includes(i)).map((r) => ({ ...r }));
+  const lastWeekById = new Map(lastWeek.map((r) => [r.id, r]));
+  const patchLastWeek = (i: number, agentId: string | null) => setAgent(lastWeekById.get(current[i].id)!, agentId);
+  for (const i of rerouted) {
+    const now = String(plain[i].inbound_agent_id);
+    patchLastWeek(i, agentIds[(agentIds.indexOf(now) + 1) % agentIds.length]);
+  }
+  for (const i of newlyUnrouted) patchLastWeek(i, agentIds[0]);
+  for (const i of fixed) patchLastWeek(i, null);
+  lastWeek.push(...removed);
+
+  const ids = (indices: number[]) => indices.map((i) => current[i].id);
+  return {
+    numbers: current,
+    agents,
+    lastWeek,
+    story: {
+      added: ids(added),
+      removed: removed.map((r) => r.id),
+      rerouted: ids(rerouted),
+      newlyUnrouted: ids(newlyUnrouted),
+      fixed: ids(fixed),
+      missingAgent: ids(missingAgent),
+    },
+  };
+}
+
+/** Routes (or unroutes) a record whatever field variant it uses. */
+function setAgent(record: SimRecord, agentId: string | null): void {
+  delete record.agent_id;
+  record.inbound_agent_id = agentId;
+}

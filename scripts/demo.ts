@@ -1,0 +1,188 @@
+// `npm run demo`: the whole product, offline, in seconds. Starts the DialNexa simulator with the
+// demo workspace and the local SES emulator, runs the same runAudit the Lambda runs, sends the
+// email through the emulator, writes out/ and prints a summary. A run of "last week's" inventory
+// goes first into out/history/, so the email already shows what changed.
+// `npm run demo -- --serve` then keeps the SES web viewer up until Ctrl-C.
+import { rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SESClient } from '@aws-sdk/client-ses';
+import { LocalArchive } from '../lambda/adapters/archive/local-archive';
+import { createDialNexaClient } from '../lambda/adapters/dialnexa';
+import { createReportEmailBuilder } from '../lambda/adapters/email/report-email-builder';
+import { createStaticKeySource } from '../lambda/adapters/secrets/static-key-source';
+import { SesRawMailer } from '../lambda/adapters/ses/ses-mailer';
+import { createCliLogger } from '../lambda/cli/logger';
+import { writeOutputs, type OutputFile } from '../lambda/cli/output';
+import { createProgressReporter } from '../lambda/cli/progress';
+import { formatSummary } from '../lambda/cli/summary';
+import { silentLogger } from '../lambda/core/ports';
+import { runAudit, type AuditRun } from '../lambda/core/run-audit';
+import { startSimulator, type SimRecord } from '../simulator';
+import { startSesLocal, type SesLocal, type StoredEmail } from '../test/support/ses-local';
+import { DEMO_FROM, DEMO_TO, DEMO_WORKSPACE_NAME, demoWorkspace, type DemoStory } from './demo-portfolio';
+
+export const DEFAULT_OUT_DIR = join(__dirname, '..', 'out');
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+
+export interface DemoOptions {
+  outDir?: string;
+  /** Keep the SES emulator running after the run (the caller closes it with `result.close()`). */
+  keepSesOpen?: boolean;
+  timeZone?: string;
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+  isTTY?: boolean;
+}
+
+export interface DemoResult {
+  run: AuditRun;
+  files: Record<OutputFile, string>;
+  /** The run history (last week's run and today's), same layout as the S3 archive. */
+  historyDir: string;
+  /** Which numbers changed since last week, and how. */
+  story: DemoStory;
+  /** The simulator's inventory as served, for checking the audit against it. */
+  inventory: SimRecord[];
+  /** What the local SES received. */
+  emails: StoredEmail[];
+  sesEndpoint: string;
+  wallMs: number;
+  /** Stops the SES emulator when it was kept open. */
+  close(): Promise<void>;
+}
+
+export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
+  const started = Date.now();
+  const stdout = options.stdout ?? ((t: string) => void process.stdout.write(t));
+  const stderr = options.stderr ?? ((t: string) => void process.stderr.write(t));
+  const outDir = options.outDir ?? DEFAULT_OUT_DIR;
+  const progress = createProgressReporter({ write: stderr, isTTY: options.isTTY ?? false });
+  const logger = createCliLogger((line) => progress.line(line), false);
+  const now = new Date();
+
+  const workspace = demoWorkspace();
+  // A fresh history each time, so every demo tells the same story: last week's run, then today's.
+  const historyDir = join(outDir, 'history');
+  await rm(historyDir, { recursive: true, force: true });
+  const archive = new LocalArchive({ dir: historyDir });
+  // A little latency so the listing behaves (and the progress bar looks) like a real API.
+  const sim = await startSimulator({ numbers: workspace.lastWeek, agents: workspace.agents, latencyMs: 20 });
+  let ses: SesLocal | undefined;
+  try {
+    ses = await startSesLocal();
+    const lister = createDialNexaClient({
+      baseUrl: sim.url,
+      keySource: createStaticKeySource(sim.apiKey, 'the simulator key'),
+      logger,
+    });
+    const workspaces = [{ name: DEMO_WORKSPACE_NAME, lister }];
+    const common = {
+      workspaces,
+      timeZone: options.timeZone ?? 'UTC',
+      from: DEMO_FROM,
+      to: DEMO_TO,
+      onDemandHint: 'Run this audit on your own workspace from a terminal: npm run --silent audit -- --help',
+      writeHistory: true,
+    };
+
+    // Last week's run: nothing sent, only kept as the baseline for today's changes.
+    await runAudit(
+      { emailBuilder: createReportEmailBuilder(), archive, now: () => new Date(now.getTime() - WEEK_MS), logger: silentLogger },
+      { ...common, runId: 'demo-last-week', dryRun: true },
+    );
+    sim.remove(...sim.inventory().map((r) => r.id));
+    sim.add(...workspace.numbers);
+    sim.resetLog();
+
+    const mailer = new SesRawMailer({
+      client: new SESClient({
+        endpoint: ses.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' },
+      }),
+    });
+    const outcome = await runAudit(
+      { emailBuilder: createReportEmailBuilder(), mailer, archive, now: () => now, logger },
+      { ...common, runId: `demo-${now.toISOString().slice(0, 10)}`, onProgress: (_ws, p) => progress.update(p) },
+    );
+    progress.finish();
+    if (outcome.status === 'duplicate') throw new Error('the demo run was taken for a duplicate');
+    const run = outcome;
+    for (const warning of run.warnings) stderr(`demo: warning: ${warning}\n`);
+    const files = await writeOutputs(outDir, run);
+    const emails = await ses.emails();
+    const inventory = sim.inventory();
+    const wallMs = Date.now() - started;
+
+    const shown = Object.fromEntries(Object.entries(files).map(([name, path]) => [name, relativeOrAbsolute(path)]));
+    stdout(
+      formatSummary(run, {
+        files: { ...shown, history: `${relativeOrAbsolute(historyDir)}/` },
+        delivery: `sent to ${DEMO_TO.join(', ')} through the local SES emulator (message id ${run.email.messageId})`,
+        wallMs,
+      }),
+    );
+
+    const kept = ses;
+    if (!options.keepSesOpen) await kept.close();
+    return {
+      run,
+      files,
+      historyDir,
+      inventory,
+      story: workspace.story,
+      emails,
+      sesEndpoint: kept.endpoint,
+      wallMs,
+      close: () => (options.keepSesOpen ? kept.close() : Promise.resolve()),
+    };
+  } catch (error) {
+    progress.finish();
+    await ses?.close();
+    throw error;
+  } finally {
+    await sim.close();
+  }
+}
+
+function relativeOrAbsolute(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : rel;
+}
+
+async function cli(argv: string[]): Promise<number> {
+  let serve = false;
+  let outDir: string | undefined;
+  try {
+    const { values } = parseArgs({ args: argv, options: { serve: { type: 'boolean' }, out: { type: 'string' } }, strict: true });
+    serve = values.serve === true;
+    outDir = values.out;
+  } catch (error) {
+    process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)} (usage: npm run demo [-- --serve] [--out DIR])\n`);
+    return 2;
+  }
+  // The demo talks only to local emulators; the SDK's Node 20 notice would only be noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const result = await runDemo({ outDir, keepSesOpen: serve, isTTY: process.stderr.isTTY === true });
+  if (!serve) return 0;
+  process.stdout.write(`\nSES web viewer: ${result.sesEndpoint}/  (the email is there; Ctrl-C to stop)\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await result.close();
+  return 0;
+}
+
+if (require.main === module) {
+  cli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

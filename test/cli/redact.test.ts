@@ -1,0 +1,43 @@
+import { createRedactor, REDACTED } from '../../lambda/cli/redact';
+import { exitCodeFor } from '../../lambda/cli/exit-codes';
+import {
+  ApiError,
+  AuthError,
+  ConfigError,
+  DeadlineExceededError,
+  DeliveryError,
+  IncompleteListingError,
+  PermissionError,
+} from '../../lambda/core/errors';
+
+describe('redactor', () => {
+  it('replaces every occurrence of a known key', () => {
+    const r = createRedactor();
+    r.add('  dnx_live_abcdef123456\n');
+    expect(r.redact('a dnx_live_abcdef123456 b dnx_live_abcdef123456')).toBe(`a ${REDACTED} b ${REDACTED}`);
+  });
+
+  it('ignores empty and very short values that would blank out ordinary words', () => {
+    const r = createRedactor();
+    r.add(undefined);
+    r.add('');
+    r.add('abc');
+    expect(r.redact('abc and more')).toBe('abc and more');
+  });
+});
+
+describe('exitCodeFor', () => {
+  it.each([
+    [new ConfigError('--type', 'bad'), 2],
+    [new AuthError('401'), 3],
+    [new PermissionError('403'), 3],
+    [new IncompleteListingError('short'), 4],
+    [new ApiError('500', 500), 1],
+    [new DeadlineExceededError('late'), 1],
+    [new DeliveryError('ses'), 1],
+    [new Error('boom'), 1],
+    ['a string', 1],
+  ])('%p -> %i', (error, code) => {
+    expect(exitCodeFor(error)).toBe(code);
+  });
+});
