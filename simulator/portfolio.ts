@@ -143,6 +143,8 @@ interface Base {
   cost?: string;
 }
 
+const CROWN_DEPENDENCIES = new Set(['JE', 'GG', 'IM']);
+
 interface MixedState {
   unrouted: Cycle<UnroutedShape>;
   tollFree: Cycle<string>;
@@ -150,8 +152,9 @@ interface MixedState {
 
 function mixedRecord(base: Base, rng: Rng, state: MixedState): SimRecord {
   const rec: SimRecord = { id: base.id, phone_number: base.phoneNumber };
-  // Dropped only where the number itself still tells the right country (not CA toll-free).
-  const derivable = derivedCountryFor(base.country, base.type) === base.country;
+  // Dropped only where the number itself still tells the right country (not CA toll-free), and
+  // never for Crown dependencies: the audit groups a +44 number it has to place itself under GB.
+  const derivable = derivedCountryFor(base.country, base.type) === base.country && !CROWN_DEPENDENCIES.has(base.country);
   if (!(derivable && rng() < 0.12)) rec.country_code = base.country;
   if (rng() >= 0.08) rec.type = base.type === 'toll_free' ? state.tollFree.next() : base.type;
 

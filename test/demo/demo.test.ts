@@ -116,10 +116,6 @@ it('prints a short summary with the table, the unrouted count and the file paths
   expect(summary).toMatch(/Done in \d+\.\d s\./);
 });
 
-it('runs well under 30 seconds', () => {
-  expect(result.wallMs).toBeLessThan(30_000);
-});
-
 it('--serve keeps the SES web viewer up with the email until closed', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'number-audit-serve-'));
   const served = await runDemo({ outDir: dir, keepSesOpen: true, stdout: () => undefined, stderr: () => undefined });
