@@ -7,23 +7,23 @@ import { NumberAuditStack } from '../lib/number-audit-stack';
 
 const app = new App();
 
-let config;
 try {
-  config = readConfig(app);
+  const config = readConfig(app);
+  new NumberAuditStack(app, config.stackName, {
+    config,
+    description: 'Number Audit: weekly DialNexa phone-number audit emailed through SES',
+    // Account and region come from the CLI's profile at deploy time; without credentials the stack
+    // synthesizes environment-agnostic.
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  });
 } catch (e) {
-  // A configuration mistake is the operator's to fix: say which key and what is expected, no stack trace.
+  // A configuration mistake is the operator's to fix: say which key and what is expected, no stack
+  // trace. Some are only found while building the stack (a secret in another region, an
+  // environment too big for Lambda).
   if (!isAuditError(e)) throw e;
   console.error(`Invalid configuration: ${e.message}`);
   process.exit(1);
 }
-
-new NumberAuditStack(app, config.stackName, {
-  config,
-  description: 'Number Audit: weekly DialNexa phone-number audit emailed through SES',
-  // Account and region come from the CLI's profile at deploy time; without credentials the stack
-  // synthesizes environment-agnostic.
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-});
 
 // Findings fail the synth. Acknowledged ones are also written into the template's Metadata
 // (cdk_nag.rules_to_suppress), so a reviewer of the deployed stack sees each one and its reason.

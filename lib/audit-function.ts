@@ -15,6 +15,9 @@ export const HANDLER_ENTRY = path.join(__dirname, '..', 'lambda', 'handler', 'in
 /** cdk-nag AwsSolutions-L1 demands the newest `nodejs*` runtime aws-cdk-lib knows; today that is 24. */
 export const AUDIT_RUNTIME = Runtime.NODEJS_24_X;
 
+/** Added to every environment: stack traces point into the TypeScript sources through the source map. */
+export const RUNTIME_ENVIRONMENT = { NODE_OPTIONS: '--enable-source-maps' } as const;
+
 export interface AuditFunctionProps {
   environment: Record<string, string>;
   memorySize: number;
@@ -53,11 +56,7 @@ export class AuditFunction extends NodejsFunction {
       description: props.description,
       role,
       logGroup,
-      environment: {
-        ...props.environment,
-        // Stack traces point into the TypeScript sources through the bundled source map.
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      environment: { ...props.environment, ...RUNTIME_ENVIRONMENT },
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.CJS,

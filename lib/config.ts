@@ -3,7 +3,10 @@
 // is expected, instead of failing a deploy or the first Monday run.
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { workspaceSlug } from '../lambda/adapters/archive/layout';
 import { ConfigError } from '../lambda/core/errors';
+import { parseRateCard, parseRateCardText, type RateCard } from '../lambda/core/rate-card';
+import { DEFAULT_ACTION_TRIGGERS, type ActionTriggers } from '../lambda/core/types';
 import { parseEmail, parseEmailList, parseHttpsUrl, parseIntInRange, parseTimeZone, parseBoolean } from '../lambda/core/validation';
 
 /** Every context key the stack reads. */
@@ -26,6 +29,11 @@ export const CONTEXT_KEYS = [
   'workspaceName',
   'baseUrl',
   'bundleAwsSdk',
+  'workspaces',
+  'rateCard',
+  'actionTriggers',
+  'checkAgents',
+  'historyRetentionDays',
 ] as const;
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
 
@@ -43,6 +51,9 @@ export const DEFAULTS = {
   workspaceName: 'DialNexa workspace',
   baseUrl: 'https://api.dialnexa.com',
   bundleAwsSdk: true,
+  actionTriggers: 'unrouted,missingAgents,removedNumbers,failedWorkspaces',
+  checkAgents: true,
+  historyRetentionDays: 400,
 } as const satisfies Partial<Record<ContextKey, unknown>>;
 
 /** The function needs this much time to list, render and send after the deadline margin. */
@@ -52,6 +63,22 @@ export type SecretRef =
   | { kind: 'name'; name: string }
   /** `complete`: the ARN ends in the 6-character suffix Secrets Manager adds to every secret. */
   | { kind: 'arn'; arn: string; complete: boolean };
+
+/** At most this many workspaces in one stack (the function's WORKSPACES limit). */
+export const MAX_WORKSPACES = 20;
+
+/** One workspace of a multi-workspace stack and the secret holding its key. */
+export interface WorkspaceRef {
+  name: string;
+  secret: SecretRef;
+  /** The entry's own field, or the stack's `secretField`. */
+  secretField: string;
+  /** The entry's own key, or the stack's `secretKmsKeyArn`. */
+  secretKmsKeyArn?: string;
+}
+
+export type ActionTrigger = keyof ActionTriggers;
+export const ACTION_TRIGGERS = Object.keys(DEFAULT_ACTION_TRIGGERS) as ActionTrigger[];
 
 /** AWS cron fields, as EventBridge Scheduler reads them (day or weekDay is `?`, never both set). */
 export interface CronFields {
@@ -84,6 +111,16 @@ export interface StackConfig {
   baseUrl: string;
   /** Bundle the AWS SDK v3 into the asset instead of using the runtime's copy. */
   bundleAwsSdk: boolean;
+  /** Several workspaces, each with its own secret; undefined: the one `secret` named `workspaceName`. */
+  workspaces?: WorkspaceRef[];
+  /** Prices for numbers the API gives no monthly cost for. */
+  rateCard?: RateCard;
+  /** The findings that put `[Action needed]` in the subject. */
+  actionTriggers: ActionTriggers;
+  /** Read the workspace's agents to flag numbers routed to an agent that no longer exists. */
+  checkAgents: boolean;
+  /** Days a run folder (`reports/`) is kept in the history bucket. */
+  historyRetentionDays: number;
 }
 
 /** Reads every known key from the construct tree's context (cdk.json + `-c`) and parses it. */
@@ -109,9 +146,9 @@ export function parseConfig(raw: Record<string, unknown>): StackConfig {
     recipients: parseEmailList('recipients', list('recipients', required('recipients', get('recipients'), 'one or more email addresses, comma-separated'))),
     sender: parseEmail('sender', text('sender', required('sender', get('sender'), 'the verified SES address reports come from'))),
     replyTo: optional(get('replyTo'), (v) => parseEmailList('replyTo', list('replyTo', v))),
-    secret: parseSecret(text('secret', withDefault('secret'))),
-    secretField: parseSecretField(text('secretField', withDefault('secretField'))),
-    secretKmsKeyArn: optional(get('secretKmsKeyArn'), (v) => parseKmsKeyArn(text('secretKmsKeyArn', v))),
+    secret: parseSecret('secret', text('secret', withDefault('secret'))),
+    secretField: parseSecretField('secretField', text('secretField', withDefault('secretField'))),
+    secretKmsKeyArn: optional(get('secretKmsKeyArn'), (v) => parseKmsKeyArn('secretKmsKeyArn', text('secretKmsKeyArn', v))),
     schedule: parseCron('schedule', text('schedule', withDefault('schedule'))),
     timeZone: parseTimeZone('timeZone', text('timeZone', withDefault('timeZone'))),
     alarmEmail: optional(get('alarmEmail'), (v) => parseEmail('alarmEmail', text('alarmEmail', v))),
@@ -120,10 +157,24 @@ export function parseConfig(raw: Record<string, unknown>): StackConfig {
     functionTimeoutSeconds: parseIntInRange('functionTimeoutSeconds', integer('functionTimeoutSeconds', withDefault('functionTimeoutSeconds')), 60, 900),
     runDeadlineMarginSeconds: parseIntInRange('runDeadlineMarginSeconds', integer('runDeadlineMarginSeconds', withDefault('runDeadlineMarginSeconds')), 5, 300),
     memorySize: parseIntInRange('memorySize', integer('memorySize', withDefault('memorySize')), 128, 10240),
-    workspaceName: parseWorkspaceName(text('workspaceName', withDefault('workspaceName'))),
+    workspaceName: parseWorkspaceName('workspaceName', text('workspaceName', withDefault('workspaceName'))),
     baseUrl: parseHttpsUrl('baseUrl', text('baseUrl', withDefault('baseUrl'))),
     bundleAwsSdk: parseBoolean('bundleAwsSdk', String(withDefault('bundleAwsSdk'))),
+    rateCard: optional(get('rateCard'), parseRateCardValue),
+    actionTriggers: parseTriggers(withDefault('actionTriggers')),
+    checkAgents: parseBoolean('checkAgents', String(withDefault('checkAgents'))),
+    historyRetentionDays: parseIntInRange('historyRetentionDays', integer('historyRetentionDays', withDefault('historyRetentionDays')), MIN_HISTORY_DAYS, 3653),
   };
+  const workspaces = get('workspaces');
+  if (workspaces !== undefined) {
+    // Either one secret named by secret + workspaceName, or the list: never a silent mix of both.
+    for (const key of ['secret', 'workspaceName'] as const) {
+      if (get(key) !== undefined && get(key) !== DEFAULTS[key]) {
+        throw new ConfigError('workspaces', `replaces ${key}; remove ${key} (it is "${String(get(key))}") or make it an entry of workspaces`);
+      }
+    }
+    config.workspaces = parseWorkspaces(workspaces, config.secretField, config.secretKmsKeyArn);
+  }
   if (config.functionTimeoutSeconds < config.runDeadlineMarginSeconds + MIN_WORK_SECONDS) {
     throw new ConfigError(
       'functionTimeoutSeconds',
@@ -184,32 +235,32 @@ function parseStackName(v: string): string {
 const SECRET_NAME_RE = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const SECRET_ARN_RE = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:([A-Za-z0-9/_+=.@-]+)$/;
 
-function parseSecret(v: string): SecretRef {
+function parseSecret(key: string, v: string): SecretRef {
   if (v.startsWith('arn:')) {
     const m = SECRET_ARN_RE.exec(v);
     if (!m) {
-      throw new ConfigError('secret', `"${v}" is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>)`);
+      throw new ConfigError(key, `"${v}" is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>)`);
     }
     // A complete ARN ends in '-' and the 6 random characters Secrets Manager appends; without them
     // the ARN is partial and IAM needs the `-??????` pattern to match the real secret.
     return { kind: 'arn', arn: v, complete: /-[A-Za-z0-9]{6}$/.test(m[1]) };
   }
   if (!SECRET_NAME_RE.test(v)) {
-    throw new ConfigError('secret', `"${v}" is not a secret name (letters, digits and /_+=.@-) or a Secrets Manager ARN`);
+    throw new ConfigError(key, `"${v}" is not a secret name (letters, digits and /_+=.@-) or a Secrets Manager ARN`);
   }
   return { kind: 'name', name: v };
 }
 
-function parseSecretField(v: string): string {
+function parseSecretField(key: string, v: string): string {
   if (!/^[A-Za-z0-9_.-]{1,128}$/.test(v)) {
-    throw new ConfigError('secretField', `"${v}" is not a JSON field name (letters, digits, _ . -), e.g. apiKey`);
+    throw new ConfigError(key, `"${v}" is not a JSON field name (letters, digits, _ . -), e.g. apiKey`);
   }
   return v;
 }
 
-function parseKmsKeyArn(v: string): string {
+function parseKmsKeyArn(key: string, v: string): string {
   if (!/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(v)) {
-    throw new ConfigError('secretKmsKeyArn', `"${v}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>)`);
+    throw new ConfigError(key, `"${v}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>)`);
   }
   return v;
 }
@@ -222,11 +273,96 @@ function parseConfigurationSet(v: string): string {
   return v;
 }
 
-function parseWorkspaceName(v: string): string {
+function parseWorkspaceName(key: string, v: string): string {
   if (v.length < 1 || v.length > 100 || /[\x00-\x1f\x7f]/.test(v)) {
-    throw new ConfigError('workspaceName', 'must be 1-100 printable characters (it appears in the email subject)');
+    throw new ConfigError(key, 'must be 1-100 printable characters (it appears in the email subject)');
   }
   return v;
+}
+
+/** The previous run is the baseline of the "changes" section: keep it at least a monthly schedule's interval. */
+export const MIN_HISTORY_DAYS = 35;
+
+/** An object in cdk.json, or the JSON text `-c rateCard='{...}'` passes. */
+function parseRateCardValue(value: unknown): RateCard {
+  return typeof value === 'string' ? parseRateCardText(value, 'rateCard') : parseRateCard(value, 'rateCard');
+}
+
+/** `unrouted,failedWorkspaces` keeps only those; `none` switches every trigger off. */
+function parseTriggers(value: unknown): ActionTriggers {
+  const expected = `use some of ${ACTION_TRIGGERS.join(', ')} (comma-separated), or none`;
+  const items = (typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : undefined)
+    ?.map((v) => (typeof v === 'string' ? v.trim() : v))
+    .filter((v) => v !== '');
+  if (!items || items.some((v) => typeof v !== 'string')) throw new ConfigError('actionTriggers', `must be a string or an array of strings; ${expected}`);
+  const names = items as string[];
+  if (names.some((n) => n.toLowerCase() === 'none')) {
+    if (names.length > 1) throw new ConfigError('actionTriggers', `"none" cannot be combined with other triggers; ${expected}`);
+    return Object.fromEntries(ACTION_TRIGGERS.map((t) => [t, false])) as unknown as ActionTriggers;
+  }
+  const enabled = names.map((n) => {
+    const trigger = ACTION_TRIGGERS.find((t) => t.toLowerCase() === n.toLowerCase());
+    if (!trigger) throw new ConfigError('actionTriggers', `"${n}" is not a trigger; ${expected}`);
+    return trigger;
+  });
+  return Object.fromEntries(ACTION_TRIGGERS.map((t) => [t, enabled.includes(t)])) as unknown as ActionTriggers;
+}
+
+const WORKSPACE_FIELDS = ['name', 'secretId', 'secretField', 'secretKmsKeyArn'];
+
+/** `[{"name": "Acme prod", "secretId": "acme/dialnexa"}, ...]`, as JSON text or a cdk.json array. */
+function parseWorkspaces(value: unknown, defaultField: string, defaultKmsKeyArn: string | undefined): WorkspaceRef[] {
+  const shape = '[{"name": "Acme prod", "secretId": "acme/dialnexa"}, ...] (optional per entry: secretField, secretKmsKeyArn)';
+  let list = value;
+  if (typeof value === 'string') {
+    try {
+      list = JSON.parse(value);
+    } catch {
+      throw new ConfigError('workspaces', `is not valid JSON; expected ${shape}`);
+    }
+  }
+  if (!Array.isArray(list) || list.length < 1 || list.length > MAX_WORKSPACES) {
+    throw new ConfigError('workspaces', `must be a list of 1-${MAX_WORKSPACES} workspaces: ${shape}`);
+  }
+  const seenNames = new Map<string, string>();
+  const seenSlugs = new Map<string, string>();
+  return list.map((entry: unknown, i) => {
+    let where = `entry ${i + 1}`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new ConfigError('workspaces', `${where} must be an object: ${shape}`);
+    const e = entry as Record<string, unknown>;
+    const unknown = Object.keys(e).find((k) => !WORKSPACE_FIELDS.includes(k));
+    if (unknown !== undefined) throw new ConfigError('workspaces', `${where}: unknown field "${unknown}"; the fields are ${WORKSPACE_FIELDS.join(', ')}`);
+    const field = <T>(key: string, parse: (v: string) => T): T => {
+      const v = e[key];
+      if (v === undefined) throw new ConfigError('workspaces', `${where}: ${key} is required: ${shape}`);
+      if (typeof v !== 'string') throw new ConfigError('workspaces', `${where}: ${key} must be a string (got ${describe(v)})`);
+      try {
+        return parse(v.trim());
+      } catch (err) {
+        // The parsers name the field; say which entry too.
+        throw err instanceof ConfigError ? new ConfigError('workspaces', `${where}: ${err.message}`) : err;
+      }
+    };
+    const name = field('name', (v) => parseWorkspaceName('name', v));
+    where = `${where} ("${name}")`;
+    const ref: WorkspaceRef = {
+      name,
+      secret: field('secretId', (v) => parseSecret('secretId', v)),
+      secretField: e.secretField === undefined ? defaultField : field('secretField', (v) => parseSecretField('secretField', v)),
+      secretKmsKeyArn: e.secretKmsKeyArn === undefined ? defaultKmsKeyArn : field('secretKmsKeyArn', (v) => parseKmsKeyArn('secretKmsKeyArn', v)),
+    };
+    const other = seenNames.get(name.toLowerCase());
+    if (other !== undefined) throw new ConfigError('workspaces', `${where}: the name is already used by "${other}"; names must differ (ignoring case)`);
+    seenNames.set(name.toLowerCase(), name);
+    // History lives under reports/<slug>/: two workspaces sharing a slug would share one history.
+    const slug = workspaceSlug(name);
+    const sameFolder = seenSlugs.get(slug);
+    if (sameFolder !== undefined) {
+      throw new ConfigError('workspaces', `${where}: "${name}" and "${sameFolder}" would share the history folder reports/${slug}/; rename one`);
+    }
+    seenSlugs.set(slug, name);
+    return ref;
+  });
 }
 
 /** The retention periods CloudWatch Logs accepts (CDK's 9999 "infinite" sentinel is not one). */

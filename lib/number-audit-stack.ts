@@ -1,6 +1,7 @@
 // The deployed product: a weekly EventBridge Scheduler schedule (in the operator's time zone) invokes
-// the audit function, which reads the DialNexa key from Secrets Manager and emails the report via
-// SES. Every way a run can be lost ends in a queue or an alarm on one SNS topic.
+// the audit function, which reads each workspace's DialNexa key from Secrets Manager, keeps its run
+// history in an S3 bucket and emails the report via SES. Every way a run can be lost ends in a
+// queue or an alarm on one SNS topic.
 import { ArnFormat, CfnOutput, Duration, Stack, TimeZone, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -13,8 +14,10 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ConfigError } from '../lambda/core/errors';
-import { AuditFunction } from './audit-function';
-import { cronExpression, type StackConfig } from './config';
+import { AuditFunction, RUNTIME_ENVIRONMENT } from './audit-function';
+import { cronExpression, type SecretRef, type StackConfig } from './config';
+import { AUDIT_METRICS, checkEnvironmentSize, functionEnvironment } from './function-environment';
+import { HistoryBucket } from './history-bucket';
 
 /** Retries and event age, for both the schedule's delivery and Lambda's asynchronous invoke. */
 export const DELIVERY = {
@@ -25,9 +28,6 @@ export const DELIVERY = {
   functionRetryAttempts: 2,
   functionMaxEventAge: Duration.hours(1),
 } as const;
-
-/** The custom EMF metric the handler emits when a listing could not be made complete. */
-export const INCOMPLETE_METRIC = { namespace: 'NumberAudit', metricName: 'IncompleteListings', service: 'number-audit' } as const;
 
 export interface NumberAuditStackProps extends StackProps {
   config: StackConfig;
@@ -40,22 +40,30 @@ export class NumberAuditStack extends Stack {
   readonly failureQueue: sqs.Queue;
   readonly alarmTopic: sns.Topic;
   readonly schedulerRole: iam.Role;
+  readonly historyBucket: HistoryBucket;
 
   constructor(scope: Construct, id: string, props: NumberAuditStackProps) {
     super(scope, id, props);
     const { config } = props;
     this.checkRegion(config);
 
+    this.historyBucket = new HistoryBucket(this, 'HistoryBucket', { retentionDays: config.historyRetentionDays });
+    const environment = functionEnvironment(config, this.historyBucket.bucketName);
+    checkEnvironmentSize({ ...environment, ...RUNTIME_ENVIRONMENT });
+
     this.fn = new AuditFunction(this, 'AuditFunction', {
-      description: `Weekly DialNexa number audit for ${config.workspaceName}`,
+      description: config.workspaces
+        ? `Weekly DialNexa number audit for ${config.workspaces.length} workspaces`
+        : `Weekly DialNexa number audit for ${config.workspaceName}`,
       memorySize: config.memorySize,
       timeout: Duration.seconds(config.functionTimeoutSeconds),
       logRetention: config.logRetentionDays,
       bundleAwsSdk: config.bundleAwsSdk,
-      environment: functionEnvironment(config),
+      environment,
     });
     this.grantSecretRead(config);
     this.grantSendEmail(config);
+    this.historyBucket.grantHistoryAccess(this.fn);
 
     this.scheduleDlq = this.deadLetterQueue('ScheduleDlq', 'events EventBridge Scheduler could not deliver to the function');
     this.failureQueue = this.deadLetterQueue('FailedRuns', 'runs that failed after every Lambda retry (on-failure destination)');
@@ -105,6 +113,7 @@ export class NumberAuditStack extends Stack {
       AlarmTopicArn: [this.alarmTopic.topicArn, 'Alarm notifications; subscribe more endpoints here'],
       ScheduleDlqUrl: [this.scheduleDlq.queueUrl, 'Events the schedule could not deliver'],
       FailedRunsQueueUrl: [this.failureQueue.queueUrl, 'Runs that failed after every retry'],
+      HistoryBucketName: [this.historyBucket.bucketName, 'Run history (reports/, latest/) and one-email-per-schedule claims (idempotency/); kept after cdk destroy'],
     };
     for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description });
   }
@@ -134,33 +143,41 @@ export class NumberAuditStack extends Stack {
   /** The function reads the secret through its own region's endpoint: an ARN elsewhere cannot work. */
   private checkRegion(config: StackConfig): void {
     if (Token.isUnresolved(this.region)) return;
-    const arns: Array<[string, string | undefined]> = [
-      ['secret', config.secret.kind === 'arn' ? config.secret.arn : undefined],
-      ['secretKmsKeyArn', config.secretKmsKeyArn],
+    // [setting, what within it, ARN]
+    const arns: Array<[string, string, string | undefined]> = [
+      ['secret', '', config.workspaces ? undefined : secretArn(config.secret)],
+      ['secretKmsKeyArn', '', config.secretKmsKeyArn],
     ];
-    for (const [key, arn] of arns) {
+    config.workspaces?.forEach((w, i) => {
+      const where = `entry ${i + 1} ("${w.name}"): `;
+      arns.push(['workspaces', `${where}secretId `, secretArn(w.secret)], ['workspaces', `${where}secretKmsKeyArn `, w.secretKmsKeyArn]);
+    });
+    for (const [key, what, arn] of arns) {
       const region = arn?.split(':')[3];
       if (region && region !== this.region) {
-        throw new ConfigError(key, `is in ${region} but the stack deploys to ${this.region}; deploy to ${region} or use a secret in ${this.region}`);
+        throw new ConfigError(key, `${what}is in ${region} but the stack deploys to ${this.region}; deploy to ${region} or use a secret in ${this.region}`);
       }
     }
   }
 
-  /** GetSecretValue on exactly the configured secret (and its key, when it has its own). */
+  /** GetSecretValue on exactly the configured secrets (and their keys, when they have their own). */
   private grantSecretRead(config: StackConfig): void {
+    const secrets = workspaceSecrets(config);
     this.fn.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'ReadDialNexaKey',
         actions: ['secretsmanager:GetSecretValue'],
-        resources: [secretPolicyArn(this, config)],
+        // Two workspaces may share one secret (a field each): one resource per secret.
+        resources: [...new Set(secrets.map((w) => secretPolicyArn(this, w.secret)))],
       }),
     );
-    if (config.secretKmsKeyArn) {
+    const kmsKeys = [...new Set(secrets.flatMap((w) => (w.kmsKeyArn ? [w.kmsKeyArn] : [])))];
+    if (kmsKeys.length) {
       this.fn.addToRolePolicy(
         new iam.PolicyStatement({
           sid: 'DecryptDialNexaKey',
           actions: ['kms:Decrypt'],
-          resources: [config.secretKmsKeyArn],
+          resources: kmsKeys,
           // Only when Secrets Manager asks on the function's behalf, never directly.
           conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } },
         }),
@@ -254,40 +271,35 @@ export class NumberAuditStack extends Stack {
       this.scheduleDlq.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }));
     alarm('FailedRunMessages', 'An audit run failed after all retries; the event is in the failed-runs queue.',
       this.failureQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }));
-    alarm('IncompleteListings', 'A report went out marked INCOMPLETE: the listing never matched the API total.',
+    const emf = (metricName: string): cloudwatch.Metric =>
       new cloudwatch.Metric({
-        namespace: INCOMPLETE_METRIC.namespace,
-        metricName: INCOMPLETE_METRIC.metricName,
-        dimensionsMap: { service: INCOMPLETE_METRIC.service },
+        namespace: AUDIT_METRICS.namespace,
+        metricName,
+        dimensionsMap: { service: AUDIT_METRICS.service },
         period,
         statistic: cloudwatch.Stats.SUM,
-      }));
+      });
+    alarm('IncompleteListings', 'A report went out marked INCOMPLETE: the listing never matched the API total.', emf('IncompleteListings'));
+    alarm('FailedWorkspaces', 'A workspace could not be audited (key refused, API outage); the email says which and what to do.',
+      emf('FailedWorkspaces'));
+    alarm('ArchiveFailures', 'A run could not be written to the history bucket: the email went out, but the next run compares with an older baseline.',
+      emf('ArchiveFailures'));
   }
 }
 
-/** The function's environment: names, ARNs and settings only; the key is read at run time. */
-export function functionEnvironment(config: StackConfig): Record<string, string> {
-  const env: Record<string, string> = {
-    DIALNEXA_SECRET_ID: config.secret.kind === 'name' ? config.secret.name : config.secret.arn,
-    DIALNEXA_SECRET_FIELD: config.secretField,
-    DIALNEXA_BASE_URL: config.baseUrl,
-    REPORT_RECIPIENTS: config.recipients.join(','),
-    REPORT_SENDER: config.sender,
-    REPORT_TIME_ZONE: config.timeZone,
-    WORKSPACE_NAME: config.workspaceName,
-    RUN_DEADLINE_MARGIN_MS: String(config.runDeadlineMarginSeconds * 1000),
-    POWERTOOLS_SERVICE_NAME: INCOMPLETE_METRIC.service,
-    POWERTOOLS_METRICS_NAMESPACE: INCOMPLETE_METRIC.namespace,
-    POWERTOOLS_LOG_LEVEL: 'INFO',
-  };
-  if (config.replyTo?.length) env.REPORT_REPLY_TO = config.replyTo.join(',');
-  if (config.sesConfigurationSet) env.SES_CONFIGURATION_SET = config.sesConfigurationSet;
-  return env;
+/** Every secret the function reads, with the KMS key that encrypts it (when not aws/secretsmanager). */
+export function workspaceSecrets(config: StackConfig): Array<{ secret: SecretRef; kmsKeyArn?: string }> {
+  return config.workspaces
+    ? config.workspaces.map((w) => ({ secret: w.secret, kmsKeyArn: w.secretKmsKeyArn }))
+    : [{ secret: config.secret, kmsKeyArn: config.secretKmsKeyArn }];
 }
 
-/** The IAM resource that matches exactly the configured secret. */
-export function secretPolicyArn(stack: Stack, config: StackConfig): string {
-  const { secret } = config;
+function secretArn(secret: SecretRef): string | undefined {
+  return secret.kind === 'arn' ? secret.arn : undefined;
+}
+
+/** The IAM resource that matches exactly this secret. */
+export function secretPolicyArn(stack: Stack, secret: SecretRef): string {
   if (secret.kind === 'arn') return secret.complete ? secret.arn : `${secret.arn}-??????`;
   // Secrets Manager appends "-" and 6 random characters to every secret's ARN; `?` matches one
   // character each, so this matches this name and no longer one.

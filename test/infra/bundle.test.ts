@@ -1,7 +1,9 @@
 // The real artifact: `cdk synth` through the CLI (offline, no credentials, no Docker), then the
 // bundled index.js from the cloud assembly, loaded in a fresh Node process with the environment
-// the template gives the function, invoked with the schedule's own input and the console events.
-// DialNexa is the simulator, SES is aws-ses-v2-local, Secrets Manager a local stand-in.
+// the template gives the function, invoked with the schedule's own input (delivered twice) and the
+// console events. DialNexa is the simulator, SES is aws-ses-v2-local, Secrets Manager and the
+// history bucket are local stand-ins; what the function did in the bucket is held against the
+// IAM statements the template grants it.
 import { execFile, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,7 +12,8 @@ import { promisify } from 'node:util';
 import { generateAgents, generatePortfolio, startSimulator, type Simulator } from '../../simulator';
 import { startSecretsLocal, type SecretsLocal } from '../support/secrets-local';
 import { startSesLocal, type SesLocal } from '../support/ses-local';
-import { ROOT } from './helpers';
+import { startS3Local, type S3Local } from './fixtures/s3-local';
+import { flat, ROOT } from './helpers';
 
 const RECIPIENTS = 'ops@example.com,finance@example.com';
 const SENDER = 'audit@reports.example.com';
@@ -18,7 +21,7 @@ const SCHEDULE_ARN = 'arn:aws:scheduler:eu-west-1:123456789012:schedule/default/
 
 interface InvokeResult {
   ok: boolean;
-  value?: { total: number; dryRun: boolean; messageId?: string; byCountry: Record<string, number>; complete: boolean };
+  value?: { status: string; total: number; dryRun: boolean; messageId?: string; byCountry: Record<string, number>; complete: boolean };
   name?: string;
   message?: string;
   stack?: string;
@@ -64,6 +67,12 @@ describe('cdk synth', () => {
     const acknowledged = Object.entries(template.Resources)
       .flatMap(([id, r]) => ((r as { Metadata?: { cdk_nag?: { rules_to_suppress: Array<{ id: string; reason: string }> } } }).Metadata?.cdk_nag?.rules_to_suppress ?? []).map((s) => ({ resource: id.replace(/[0-9A-F]{8}$/, ''), ...s })));
     expect(acknowledged).toEqual([
+      { resource: 'HistoryBucket', id: 'AwsSolutions-S1', reason: expect.stringContaining('already emailed') },
+      ...['reports', 'latest', 'idempotency'].map((prefix) => ({
+        resource: 'AuditFunctionRoleDefaultPolicy',
+        id: expect.stringMatching(new RegExp(`^AwsSolutions-IAM5\\[Resource::<HistoryBucket[0-9A-F]{8}\\.Arn>/${prefix}/\\*\\]$`)),
+        reason: expect.stringContaining(`objects under ${prefix}/`),
+      })),
       { resource: 'ScheduleDlq', id: 'AwsSolutions-SQS3', reason: expect.stringContaining('dead-letter queue') },
       { resource: 'FailedRuns', id: 'AwsSolutions-SQS3', reason: expect.stringContaining('dead-letter queue') },
     ]);
@@ -91,6 +100,8 @@ describe('the bundled handler', () => {
   let sim: Simulator;
   let ses: SesLocal;
   let secrets: SecretsLocal;
+  let s3: S3Local;
+  let fnEnv: Record<string, unknown>;
   let env: Record<string, string>;
   let results: InvokeResult[];
   let childOutput = '';
@@ -100,13 +111,17 @@ describe('the bundled handler', () => {
     const agents = generateAgents(11, 6);
     sim = await startSimulator({ numbers: generatePortfolio({ seed: 11, size: 240, variants: 'mixed', agentIds: agents.map((a) => a.id) }), agents });
     ses = await startSesLocal();
+    s3 = await startS3Local('number-audit-history-test');
     const [fn] = resources('AWS::Lambda::Function');
-    const fnEnv = fn.Properties.Environment.Variables as Record<string, string>;
-    secrets = await startSecretsLocal({ [fnEnv.DIALNEXA_SECRET_ID]: JSON.stringify({ [fnEnv.DIALNEXA_SECRET_FIELD]: sim.apiKey }) });
+    fnEnv = fn.Properties.Environment.Variables as Record<string, unknown>;
+    secrets = await startSecretsLocal({ [fnEnv.DIALNEXA_SECRET_ID as string]: JSON.stringify({ [fnEnv.DIALNEXA_SECRET_FIELD as string]: sim.apiKey }) });
     env = {
       PATH: process.env.PATH ?? '',
       // Exactly what the template gives the function, plus what Lambda and the stand-ins provide.
-      ...fnEnv,
+      ...(fnEnv as Record<string, string>),
+      // A Ref to the stack's bucket in the template; its name once deployed.
+      ARCHIVE_BUCKET: s3.bucket,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
       DIALNEXA_BASE_URL: sim.url,
       AWS_REGION: 'eu-west-1',
       AWS_ACCESS_KEY_ID: 'test-access-key',
@@ -124,6 +139,8 @@ describe('the bundled handler', () => {
         .replace('<aws.scheduler.scheduled-time>', '2026-11-30T03:30:00Z')
         .replace('<aws.scheduler.schedule-arn>', SCHEDULE_ARN),
     );
+    // Scheduler delivers at least once: the same schedule time again.
+    events.scheduleAgain = { ...(events.schedule as object) };
     for (const name of ['weekly', 'dry-run', 'only-india-local']) {
       events[name] = JSON.parse(fs.readFileSync(path.join(ROOT, 'events', `${name}.json`), 'utf8'));
     }
@@ -146,7 +163,7 @@ describe('the bundled handler', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([sim?.close(), ses?.close(), secrets?.close()]);
+    await Promise.all([sim?.close(), ses?.close(), secrets?.close(), s3?.close()]);
   });
 
   const result = (name: string): InvokeResult => results[Object.keys(events).indexOf(name)];
@@ -169,9 +186,13 @@ describe('the bundled handler', () => {
     expect(scheduled!.attachments[0].filename).toMatch(/\.csv(\.gz)?$/);
   });
 
+  it('a second delivery of the same schedule time sends nothing', () => {
+    expect(value('scheduleAgain')).toMatchObject({ status: 'duplicate' });
+  });
+
   it('read the key through the secret the stack names', () => {
     const [fn] = resources('AWS::Lambda::Function');
-    // Read once at cold start and cached across the five invocations.
+    // Read once at cold start and cached across the six invocations.
     expect(secrets.calls(fn.Properties.Environment.Variables.DIALNEXA_SECRET_ID)).toBe(1);
   });
 
@@ -181,7 +202,7 @@ describe('the bundled handler', () => {
     const india = value('only-india-local');
     expect(Object.keys(india.byCountry)).toEqual(['IN']);
     const emails = await ses.emails();
-    // schedule + weekly + India; the dry run sends nothing.
+    // schedule + weekly + India; the duplicate delivery and the dry run send nothing.
     expect(emails).toHaveLength(3);
     expect(emails.find((e) => e.messageId === india.messageId)?.destination.to).toEqual(['you@example.com']);
   });
@@ -190,6 +211,40 @@ describe('the bundled handler', () => {
     const typo = result('typo');
     expect(typo).toMatchObject({ ok: false, name: 'ConfigError', message: expect.stringMatching(/^event\.dryrun: is not a known field/) });
     expect(typo.stack).toMatch(/lambda\/handler\/event\.ts:\d+:\d+/);
+  });
+
+  it("keeps its history in the stack's bucket, in the documented layout", () => {
+    const [bucket] = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::S3::Bucket');
+    expect(fnEnv.ARCHIVE_BUCKET).toEqual({ Ref: bucket[0] });
+    const keys = [...s3.objects.keys()];
+    const run = /^reports\/dialnexa-workspace\/\d{4}\/\d{2}\/\d{2}\/([^/]+)\/(audit\.json|numbers\.csv|report\.html|snapshot\.json)$/;
+    const others = keys.filter((k) => !run.test(k));
+    expect(others.sort()).toEqual([expect.stringMatching(/^idempotency\/[0-9a-f]{64}\.json$/), 'latest/dialnexa-workspace.json']);
+    // schedule, weekly and the India run each get a folder; the duplicate and the dry run do not.
+    const runs = new Set(keys.filter((k) => run.test(k)).map((k) => run.exec(k)![1]));
+    expect(runs.size).toBe(3);
+    expect(keys.filter((k) => run.test(k))).toHaveLength(12);
+  });
+
+  it('did nothing in the bucket its IAM statements would refuse', () => {
+    const [bucketId] = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::S3::Bucket')!;
+    const [fn] = resources('AWS::Lambda::Function');
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+    const statements = resources('AWS::IAM::Policy')
+      .filter((p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId))
+      .flatMap((p) => flat(p.Properties.PolicyDocument.Statement) as Array<{ Effect: string; Action: string | string[]; Resource: string | string[] }>)
+      .filter((st) => st.Effect === 'Allow');
+    const bucketArn = `\${${bucketId}.Arn}`;
+    const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    const allowed = (action: string, resource: string) =>
+      statements.some((st) => [st.Action].flat().includes(action) && [st.Resource].flat().some((r) => glob(r).test(resource)));
+    expect(s3.requests.length).toBeGreaterThan(10);
+    for (const r of s3.requests) expect([r.action, r.key, allowed(r.action, `${bucketArn}/${r.key}`)]).toEqual([r.action, r.key, true]);
+    // The first run read keys that did not exist yet; S3 answers those 404 only with ListBucket.
+    expect(s3.requests.some((r) => r.status === 404)).toBe(true);
+    expect(allowed('s3:ListBucket', bucketArn)).toBe(true);
+    expect(allowed('s3:DeleteObject', `${bucketArn}/reports/x`)).toBe(false);
+    expect(allowed('s3:GetObject', `${bucketArn}/elsewhere/x`)).toBe(false);
   });
 
   it('never writes the API key to its output', () => {

@@ -29,7 +29,12 @@ describe('parseConfig', () => {
       workspaceName: 'DialNexa workspace',
       baseUrl: 'https://api.dialnexa.com',
       bundleAwsSdk: true,
+      rateCard: undefined,
+      actionTriggers: { unrouted: true, missingAgents: true, removedNumbers: true, failedWorkspaces: true },
+      checkAgents: true,
+      historyRetentionDays: 400,
     });
+    expect(parseConfig(base)).not.toHaveProperty('workspaces');
   });
 
   it('reads -c strings and cdk.json JSON values alike', () => {
@@ -83,6 +88,16 @@ describe('parseConfig', () => {
     ['baseUrl', 'not a url', /^baseUrl: "not a url" is not a URL/],
     ['bundleAwsSdk', 'maybe', /^bundleAwsSdk: must be true or false/],
     ['stackName', '1-audit', /^stackName: "1-audit" is not a CloudFormation stack name/],
+    ['rateCard', '{"rates": {"USA": {"local": 1}}}', /^rateCard: rates: "USA" is not a two-letter ISO country code/],
+    ['rateCard', { rates: { US: { local: -1 } } }, /^rateCard: rates\.US\.local must be a non-negative number of USD per month/],
+    ['rateCard', { currency: 'EUR', rates: { '*': { '*': 1 } } }, /^rateCard: currency must be "USD"/],
+    ['rateCard', '{"rates": ', /^rateCard: the rate card is not valid JSON/],
+    ['actionTriggers', 'unrouted,unroutd', /^actionTriggers: "unroutd" is not a trigger; use some of unrouted, missingAgents, removedNumbers, failedWorkspaces \(comma-separated\), or none/],
+    ['actionTriggers', 'none,unrouted', /^actionTriggers: "none" cannot be combined with other triggers/],
+    ['actionTriggers', [1], /^actionTriggers: must be a string or an array of strings/],
+    ['checkAgents', 'sometimes', /^checkAgents: must be true or false/],
+    ['historyRetentionDays', '7', /^historyRetentionDays: must be a whole number from 35 to 3653/],
+    ['historyRetentionDays', '1 year', /^historyRetentionDays: must be a whole number from 35 to 3653/],
   ])('%s = %j fails naming the key', (key, value, message) => {
     expect(() => parseConfig({ ...base, [key]: value })).toThrow(message);
   });
@@ -92,6 +107,83 @@ describe('parseConfig', () => {
       /^functionTimeoutSeconds: must be at least runDeadlineMarginSeconds \(45\) \+ 30 s of work = 75 \(got 60\)/,
     );
     expect(parseConfig({ ...base, functionTimeoutSeconds: 75, runDeadlineMarginSeconds: 45 }).functionTimeoutSeconds).toBe(75);
+  });
+});
+
+describe('history, cost and findings', () => {
+  it('reads a rate card from a cdk.json object or a -c JSON string, normalized the same way', () => {
+    const card = { currency: 'USD', rates: { us: { local: 1.15, 'toll-free': 2, '*': 1.5 }, '*': { '*': 3 } } };
+    const fromObject = parseConfig({ ...base, rateCard: card }).rateCard;
+    expect(parseConfig({ ...base, rateCard: JSON.stringify(card) }).rateCard).toEqual(fromObject);
+    expect(fromObject).toEqual({ currency: 'USD', rates: { US: { local: 1.15, toll_free: 2, '*': 1.5 }, '*': { '*': 3 } } });
+  });
+
+  it.each([
+    ['unrouted, FailedWorkspaces', { unrouted: true, missingAgents: false, removedNumbers: false, failedWorkspaces: true }],
+    [['missingAgents'], { unrouted: false, missingAgents: true, removedNumbers: false, failedWorkspaces: false }],
+    ['none', { unrouted: false, missingAgents: false, removedNumbers: false, failedWorkspaces: false }],
+    ['', { unrouted: true, missingAgents: true, removedNumbers: true, failedWorkspaces: true }],
+  ])('actionTriggers %j', (value, triggers) => {
+    expect(parseConfig({ ...base, actionTriggers: value }).actionTriggers).toEqual(triggers);
+  });
+
+  it('reads checkAgents and historyRetentionDays from -c strings and JSON values alike', () => {
+    expect(parseConfig({ ...base, checkAgents: 'false', historyRetentionDays: '730' })).toMatchObject({ checkAgents: false, historyRetentionDays: 730 });
+    expect(parseConfig({ ...base, checkAgents: false, historyRetentionDays: 35 })).toMatchObject({ checkAgents: false, historyRetentionDays: 35 });
+  });
+});
+
+describe('workspaces', () => {
+  const KMS = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const OWN_KMS = 'arn:aws:kms:eu-west-1:123456789012:key/9999abcd-12ab-34cd-56ef-1234567890ab';
+  const list = [
+    { name: 'Acme prod', secretId: 'acme/dialnexa' },
+    { name: 'Globex', secretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:globex/dialnexa-Ab12Cd', secretField: 'key', secretKmsKeyArn: OWN_KMS },
+  ];
+
+  it('reads a JSON string (-c) or an array (cdk.json); entries inherit secretField and secretKmsKeyArn', () => {
+    const fromCli = parseConfig({ ...base, secretKmsKeyArn: KMS, workspaces: JSON.stringify(list) });
+    expect(parseConfig({ ...base, secretKmsKeyArn: KMS, workspaces: list })).toEqual(fromCli);
+    expect(fromCli.workspaces).toEqual([
+      { name: 'Acme prod', secret: { kind: 'name', name: 'acme/dialnexa' }, secretField: 'apiKey', secretKmsKeyArn: KMS },
+      { name: 'Globex', secret: { kind: 'arn', arn: list[1].secretId, complete: true }, secretField: 'key', secretKmsKeyArn: OWN_KMS },
+    ]);
+  });
+
+  it('accepts up to 20 workspaces', () => {
+    const twenty = Array.from({ length: 20 }, (_, i) => ({ name: `Client ${i}`, secretId: `clients/${i}` }));
+    expect(parseConfig({ ...base, workspaces: twenty }).workspaces).toHaveLength(20);
+  });
+
+  it.each([
+    ['not JSON', '[{name: "x"}]', /^workspaces: is not valid JSON; expected \[\{"name"/],
+    ['an empty list', '[]', /^workspaces: must be a list of 1-20 workspaces/],
+    ['21 entries', Array.from({ length: 21 }, (_, i) => ({ name: `c${i}`, secretId: `c/${i}` })), /^workspaces: must be a list of 1-20/],
+    ['an entry that is not an object', ['acme/dialnexa'], /^workspaces: entry 1 must be an object/],
+    ['an unknown field', [{ name: 'Acme', secretId: 'acme/k', secret: 'x' }], /^workspaces: entry 1: unknown field "secret"; the fields are name, secretId, secretField, secretKmsKeyArn/],
+    ['a missing secretId', [{ name: 'Acme' }], /^workspaces: entry 1 \("Acme"\): secretId is required: \[\{"name"/],
+    ['a numeric name', [{ name: 7, secretId: 'acme/k' }], /^workspaces: entry 1: name must be a string \(got a number\)/],
+    ['a bad secretId', [{ name: 'Acme', secretId: 'acme/k' }, { name: 'Globex', secretId: 'has spaces' }], /^workspaces: entry 2 \("Globex"\): secretId: "has spaces" is not a secret name/],
+    ['a bad secretField', [{ name: 'Acme', secretId: 'acme/k', secretField: 'api key' }], /^workspaces: entry 1 \("Acme"\): secretField: "api key" is not a JSON field name/],
+    ['a bad KMS key', [{ name: 'Acme', secretId: 'acme/k', secretKmsKeyArn: 'alias/x' }], /^workspaces: entry 1 \("Acme"\): secretKmsKeyArn: "alias\/x" is not a KMS key ARN/],
+    ['a two-line name', [{ name: 'Acme\nprod', secretId: 'acme/k' }], /^workspaces: entry 1: name: must be 1-100 printable characters/],
+    ['the same name twice', [{ name: 'Acme', secretId: 'a/1' }, { name: 'ACME', secretId: 'a/2' }], /^workspaces: entry 2 \("ACME"\): the name is already used by "Acme"/],
+    ['names sharing a history folder', [{ name: 'Acme prod', secretId: 'a/1' }, { name: 'acme-prod', secretId: 'a/2' }], /^workspaces: entry 2 \("acme-prod"\): "acme-prod" and "Acme prod" would share the history folder reports\/acme-prod\//],
+  ])('fails on %s, naming workspaces and the entry', (_what, value, message) => {
+    expect(() => parseConfig({ ...base, workspaces: value })).toThrow(message);
+  });
+
+  it.each([
+    ['secret', 'other/secret'],
+    ['workspaceName', 'Acme'],
+  ])('refuses %s next to workspaces, which replace it', (key, value) => {
+    expect(() => parseConfig({ ...base, [key]: value, workspaces: list })).toThrow(
+      new RegExp(`^workspaces: replaces ${key}; remove ${key} \\(it is "${value}"\\) or make it an entry of workspaces`),
+    );
+  });
+
+  it("leaves cdk.json's default secret and workspaceName alone", () => {
+    expect(parseConfig({ ...cdkJsonContext(), ...base, workspaces: list }).workspaces).toHaveLength(2);
   });
 });
 

@@ -4,7 +4,7 @@ import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { addStack, buildApp } from './helpers';
+import { addStack, buildApp, logicalId } from './helpers';
 
 function acknowledgments(root: IConstruct): Array<{ path: string; id: string; reason: string }> {
   return root.node.findAll().flatMap((c) =>
@@ -14,23 +14,46 @@ function acknowledgments(root: IConstruct): Array<{ path: string; id: string; re
   );
 }
 
-it('the stack has zero unacknowledged AwsSolutions findings', () => {
-  const app = buildApp({ alarmEmail: 'oncall@example.com', sesConfigurationSet: 'audit' });
+it('the stack has zero unacknowledged AwsSolutions findings, with every option set', () => {
+  const app = buildApp({
+    alarmEmail: 'oncall@example.com',
+    sesConfigurationSet: 'audit',
+    secretKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    workspaces: [{ name: 'Acme', secretId: 'acme/dialnexa' }, { name: 'Globex', secretId: 'globex/dialnexa' }],
+    rateCard: { rates: { '*': { '*': 1 } } },
+  });
   addStack(app);
   const report = new AwsSolutionsChecks(app).validateScope(app);
   expect(report.violations).toEqual([]);
   expect(report.success).toBe(true);
 });
 
-it('acknowledges exactly one finding per dead-letter queue (SQS3), each with a reason', () => {
+it('acknowledges exactly: SQS3 per dead-letter queue, S1 on the history bucket, IAM5 per history prefix; each with a reason', () => {
   const app = buildApp();
-  addStack(app);
+  const stack = addStack(app);
   const acks = acknowledgments(app);
+  const bucketArn = `<${logicalId(stack.historyBucket)}.Arn>`;
   expect(acks.map(({ path, id }) => ({ path, id }))).toEqual([
+    { path: 'NumberAudit/HistoryBucket/Resource', id: 'AwsSolutions-S1' },
+    ...['reports', 'latest', 'idempotency'].map((prefix) => ({
+      path: 'NumberAudit/AuditFunctionRole/DefaultPolicy/Resource',
+      id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}/*]`,
+    })),
     { path: 'NumberAudit/ScheduleDlq/Resource', id: 'AwsSolutions-SQS3' },
     { path: 'NumberAudit/FailedRuns/Resource', id: 'AwsSolutions-SQS3' },
   ]);
-  for (const a of acks) expect(a.reason).toMatch(/dead-letter queue .{20,}/);
+  const reasons = acks.map((a) => a.reason);
+  expect(reasons[0]).toMatch(/already emailed .*CloudTrail S3 data events/);
+  for (const [i, prefix] of ['reports', 'latest', 'idempotency'].entries()) expect(reasons[i + 1]).toMatch(new RegExp(`^Prefix-scoped: objects under ${prefix}/ .{40,}`));
+  for (const r of reasons.slice(4)) expect(r).toMatch(/dead-letter queue .{20,}/);
+});
+
+it('a grant on the whole history bucket is reported, not covered by the prefix acknowledgments', () => {
+  const app = buildApp();
+  const stack = addStack(app);
+  stack.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [stack.historyBucket.arnForObjects('*')] }));
+  const report = new AwsSolutionsChecks(app).validateScope(app);
+  expect(report.violations.map((v) => v.ruleName)).toEqual([`AwsSolutions-IAM5[Resource::<${logicalId(stack.historyBucket)}.Arn>/*]`]);
 });
 
 it('a wildcard permission added to the function is reported', () => {

@@ -6,7 +6,7 @@ import { addStack, buildApp, flat, logicalId, roleStatements } from './helpers';
 
 let stack: NumberAuditStack;
 let template: Template;
-let ids: { fn: string; fnRole: string; logs: string; dlq: string; failed: string; topic: string; schedulerRole: string };
+let ids: { fn: string; fnRole: string; logs: string; dlq: string; failed: string; topic: string; schedulerRole: string; bucket: string };
 
 beforeAll(() => {
   stack = addStack(buildApp());
@@ -19,6 +19,7 @@ beforeAll(() => {
     failed: logicalId(stack.failureQueue),
     topic: logicalId(stack.alarmTopic),
     schedulerRole: logicalId(stack.schedulerRole),
+    bucket: logicalId(stack.historyBucket),
   };
 });
 
@@ -123,6 +124,11 @@ describe('function', () => {
       REPORT_TIME_ZONE: 'UTC',
       WORKSPACE_NAME: 'DialNexa workspace',
       RUN_DEADLINE_MARGIN_MS: '30000',
+      ARCHIVE_BUCKET: { Ref: ids.bucket },
+      ACTION_TRIGGERS: 'unrouted,missingAgents,removedNumbers,failedWorkspaces',
+      CHECK_AGENTS: 'true',
+      // The 300 s timeout + 60: a claim outlives the attempt that made it.
+      IDEMPOTENCY_LEASE_SECONDS: '360',
       POWERTOOLS_SERVICE_NAME: 'number-audit',
       POWERTOOLS_METRICS_NAMESPACE: 'NumberAudit',
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -150,7 +156,7 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('the function may write its log group, read one secret, send as the sender, and fill its failure queue', () => {
+  it('the function may write its log group, read one secret, send as the sender, use three bucket prefixes, and fill its failure queue', () => {
     expect(roleStatements(template, ids.fnRole)).toEqual([
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `\${${ids.logs}.Arn}` },
       {
@@ -167,21 +173,35 @@ describe('least privilege', () => {
         Resource: [ARN('ses', 'identity/audit@reports.example.com'), ARN('ses', 'identity/reports.example.com')],
         Condition: { StringEquals: { 'ses:FromAddress': 'audit@reports.example.com' } },
       },
+      {
+        Sid: 'HistoryObjects',
+        Effect: 'Allow',
+        // No DeleteObject: expiry is the lifecycle rules' job.
+        Action: ['s3:GetObject', 's3:PutObject'],
+        Resource: [`\${${ids.bucket}.Arn}/idempotency/*`, `\${${ids.bucket}.Arn}/latest/*`, `\${${ids.bucket}.Arn}/reports/*`],
+      },
+      // On the bucket, unconditioned: what turns a missing key into 404 instead of 403.
+      { Sid: 'HistoryMissingKeyIs404', Effect: 'Allow', Action: 's3:ListBucket', Resource: `\${${ids.bucket}.Arn}` },
       // Added by the SqsDestination grant: SendMessage plus two read-only calls on that one queue.
       { Effect: 'Allow', Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Resource: `\${${ids.failed}.Arn}` },
     ]);
   });
 
-  it('no IAM statement anywhere in the stack grants a bare "*" resource or action', () => {
+  it('no IAM statement anywhere in the stack grants a bare "*" resource or action; the only trailing wildcards are the three history prefixes', () => {
     const statements = [
       ...Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement),
       ...Object.values(template.findResources('AWS::IAM::Role')).flatMap((r) => r.Properties.AssumeRolePolicyDocument.Statement),
     ] as Array<{ Action: unknown; Resource?: unknown }>;
     expect(statements.length).toBeGreaterThan(5);
+    const prefixes = ['reports', 'latest', 'idempotency'].map((p) => JSON.stringify(`\${${ids.bucket}.Arn}/${p}/*`));
+    const wildcards: string[] = [];
     for (const s of statements) {
       expect([s.Action].flat()).not.toContain('*');
-      expect([s.Resource].flat().map((r) => JSON.stringify(flat(r)))).not.toContainEqual(expect.stringMatching(/(^"\*"$)|[:/]\*"$/));
+      const resources = [s.Resource].flat().map((r) => JSON.stringify(flat(r)));
+      expect(resources).not.toContain('"*"');
+      wildcards.push(...resources.filter((r) => /[:/]\*"$/.test(r)));
     }
+    expect(wildcards.sort()).toEqual([...prefixes].sort());
   });
 });
 
@@ -203,6 +223,43 @@ describe('dead-letter queues', () => {
         ],
       },
     });
+  });
+});
+
+describe('history bucket', () => {
+  it('is encrypted, private, owner-enforced, unversioned, and kept when the stack is destroyed', () => {
+    const bucket = template.findResources('AWS::S3::Bucket')[ids.bucket];
+    expect(Object.keys(template.findResources('AWS::S3::Bucket'))).toEqual([ids.bucket]);
+    expect(bucket).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    const { LifecycleConfiguration, ...rest } = bucket.Properties;
+    expect(rest).toEqual({
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+    expect(LifecycleConfiguration).toBeDefined();
+  });
+
+  it('expires run folders after historyRetentionDays and claims after 30 days; latest/ pointers never', () => {
+    const bucket = template.findResources('AWS::S3::Bucket')[ids.bucket];
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual([
+      { Id: 'ExpireRunHistory', Prefix: 'reports/', ExpirationInDays: 400, Status: 'Enabled' },
+      { Id: 'ExpireIdempotencyClaims', Prefix: 'idempotency/', ExpirationInDays: 30, Status: 'Enabled' },
+    ]);
+  });
+
+  it('refuses every request not made over TLS, to the bucket and its objects', () => {
+    const [policy] = Object.values(template.findResources('AWS::S3::BucketPolicy'));
+    expect(policy.Properties.Bucket).toEqual({ Ref: ids.bucket });
+    expect(flat(policy.Properties.PolicyDocument.Statement)).toEqual([
+      {
+        Effect: 'Deny',
+        Action: 's3:*',
+        Principal: { AWS: '*' },
+        Resource: [`\${${ids.bucket}.Arn}`, `\${${ids.bucket}.Arn}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ]);
   });
 });
 
@@ -244,10 +301,12 @@ describe('alarms', () => {
     TreatMissingData: 'notBreaching',
   };
 
-  it('four alarms, each named under the stack prefix and notifying the topic', () => {
+  it('six alarms, each named under the stack prefix and notifying the topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual([
+      'NumberAudit-ArchiveFailures',
       'NumberAudit-FailedRunMessages',
+      'NumberAudit-FailedWorkspaces',
       'NumberAudit-FunctionErrors',
       'NumberAudit-IncompleteListings',
       'NumberAudit-ScheduleDlqMessages',
@@ -281,11 +340,11 @@ describe('alarms', () => {
     });
   });
 
-  it('the handler\'s IncompleteListings EMF metric, by its Powertools service dimension', () => {
+  it.each(['IncompleteListings', 'FailedWorkspaces', 'ArchiveFailures'])('the handler\'s %s EMF metric, by its Powertools service dimension', (metric) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'NumberAudit-IncompleteListings',
+      AlarmName: `NumberAudit-${metric}`,
       Namespace: 'NumberAudit',
-      MetricName: 'IncompleteListings',
+      MetricName: metric,
       Statistic: 'Sum',
       Dimensions: [{ Name: 'service', Value: 'number-audit' }],
     });
@@ -301,5 +360,6 @@ it('outputs what the README commands need', () => {
     AlarmTopicArn: `\${${ids.topic}}`,
     ScheduleDlqUrl: `\${${ids.dlq}}`,
     FailedRunsQueueUrl: `\${${ids.failed}}`,
+    HistoryBucketName: `\${${ids.bucket}}`,
   });
 });
