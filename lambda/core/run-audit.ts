@@ -7,7 +7,7 @@ import { checkAgents } from './agents';
 import { toWorkspaceAuditJson } from './audit-json';
 import { auditNumbers } from './audit';
 import { diffSnapshots } from './changes';
-import { isAuditError, PermissionError } from './errors';
+import { AuditError, isAuditError, PermissionError } from './errors';
 import type { IdempotencyRecord } from './idempotency';
 import { normalizeAll } from './normalize';
 import type { IdempotencyStore, ListProgress, Logger, NumberLister, RawMailer, ReportArchive } from './ports';
@@ -46,6 +46,8 @@ export interface RunAuditDeps {
   idempotency?: IdempotencyStore;
   now: () => Date;
   logger: Logger;
+  /** Used while waiting for another invocation's claim; default a timer. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface RunAuditOptions {
@@ -72,6 +74,19 @@ export interface RunAuditOptions {
   idempotencyKey?: string;
   /** How long a claim stays another invocation's; keep it above the function timeout. */
   leaseMs?: number;
+  /**
+   * When another invocation holds a fresh claim, wait up to this long for it to finish (then
+   * `duplicate`) or to be released or go stale (then take over). Still held after that:
+   * RunInProgressError, so the platform retries later. Default 0: return `duplicate` at once.
+   */
+  claimWaitMs?: number;
+  /** Interval between claim re-reads while waiting. Default 5 s. */
+  claimPollMs?: number;
+}
+
+/** Another invocation still holds this scheduled run's claim; retry later. */
+export class RunInProgressError extends AuditError {
+  readonly code = 'IN_PROGRESS';
 }
 
 export interface ArchivedLocation {
@@ -131,10 +146,7 @@ export async function runAudit(deps: RunAuditDeps, options: RunAuditOptions): Pr
   let token: string | undefined;
   if (options.idempotencyKey !== undefined) {
     if (!deps.idempotency) throw new Error('runAudit: idempotencyKey needs an idempotency store');
-    const claim = await deps.idempotency.claim(options.idempotencyKey, {
-      leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
-      now: deps.now(),
-    });
+    const claim = await claimRun(deps, deps.idempotency, options.idempotencyKey, options);
     if (claim.outcome !== 'claimed') {
       const duplicate: DuplicateRun = {
         status: 'duplicate',
@@ -172,6 +184,29 @@ export async function runAudit(deps: RunAuditDeps, options: RunAuditOptions): Pr
       );
     }
     throw error;
+  }
+}
+
+/** Claims the run, waiting (bounded) while another live invocation holds it. */
+async function claimRun(deps: RunAuditDeps, store: IdempotencyStore, key: string, options: RunAuditOptions) {
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const waitMs = options.claimWaitMs ?? 0;
+  const pollMs = options.claimPollMs ?? 5000;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let waited = 0;
+  for (;;) {
+    const claim = await store.claim(key, { leaseMs, now: deps.now() });
+    if (claim.outcome !== 'in-progress' || waitMs === 0) return claim;
+    if (waited >= waitMs) {
+      throw new RunInProgressError(
+        `another invocation has held this scheduled run's claim since ${claim.record.claimedAt} and has not finished; ` +
+          'nothing was sent by this attempt, and a retry will take over once the claim is released or goes stale',
+      );
+    }
+    const step = Math.min(pollMs, waitMs - waited);
+    deps.logger.info('another invocation is handling this scheduled run; waiting', { waitedMs: waited, claimedAt: claim.record.claimedAt });
+    await sleep(step);
+    waited += step;
   }
 }
 

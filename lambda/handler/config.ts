@@ -1,6 +1,7 @@
 // The Lambda's configuration: read from environment variables once, at cold start. Every error
 // names the variable. Variables carry names and ARNs only, never the key itself.
 import { z } from 'zod';
+import { workspaceSlug } from '../adapters/archive/layout';
 import { ConfigError } from '../core/errors';
 import { parseRateCardText, type RateCard } from '../core/rate-card';
 import { DEFAULT_ACTION_TRIGGERS, type ActionTriggers } from '../core/types';
@@ -69,11 +70,15 @@ function parseWorkspaces(text: string, defaultField: string): WorkspaceConfig[] 
     const issue = parsed.error.issues[0];
     throw new ConfigError('WORKSPACES', `${issue.path.length ? `entry ${issue.path.join('.')}: ` : ''}${issue.message}`);
   }
-  const names = new Set<string>();
+  const names = new Map<string, string>();
   return parsed.data.map((w) => {
-    const key = w.name.toLowerCase();
-    if (names.has(key)) throw new ConfigError('WORKSPACES', `lists the workspace "${w.name}" twice`);
-    names.add(key);
+    // Two names with one history folder would overwrite each other's baseline.
+    const slug = workspaceSlug(w.name);
+    const clash = names.get(slug);
+    if (clash !== undefined) {
+      throw new ConfigError('WORKSPACES', clash.toLowerCase() === w.name.toLowerCase() ? `lists the workspace "${w.name}" twice` : `"${clash}" and "${w.name}" would share the history folder "${slug}"; rename one`);
+    }
+    names.set(slug, w.name);
     return { name: w.name, secretId: w.secretId, secretField: w.secretField ?? defaultField };
   });
 }

@@ -75,6 +75,9 @@ export async function handler(event: unknown, context: Context): Promise<LambdaS
         writeHistory: !ev.dryRun,
         idempotencyKey,
         leaseMs: config.idempotencyLeaseMs,
+        // Wait for a concurrent delivery of the same schedule time rather than drop this one:
+        // at most 2 minutes, and never into the time the run itself needs.
+        claimWaitMs: Math.max(0, Math.min(120_000, context.getRemainingTimeInMillis() - config.deadlineMarginMs - 120_000)),
       },
     );
     const durationMs = Date.now() - startedAt;

@@ -13,7 +13,7 @@ import { SesRawMailer } from '../../lambda/adapters/ses/ses-mailer';
 import { toAuditJson } from '../../lambda/core/audit-json';
 import { ApiError } from '../../lambda/core/errors';
 import { parseRateCard } from '../../lambda/core/rate-card';
-import { runAudit, type AuditRun, type RunAuditOptions, type RunOutcome, type WorkspaceSpec } from '../../lambda/core/run-audit';
+import { runAudit, RunInProgressError, type AuditRun, type RunAuditOptions, type RunOutcome, type WorkspaceSpec } from '../../lambda/core/run-audit';
 import { silentLogger, type RawMailer } from '../../lambda/core/ports';
 import type { WorkspaceAudit } from '../../lambda/core/workspace';
 import { generateAgents, generatePortfolio, startSimulator, type SimRecord, type Simulator } from '../../simulator';
@@ -305,6 +305,44 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
       const retry = await runAudit(deps(), options({ idempotencyKey: key }));
       expect(retry).toMatchObject({ status: 'duplicate', reason: 'done', uncertain: true });
       expect(await ses.emails()).toHaveLength(1);
+    });
+
+    it('waits for a live claim and reports the duplicate once its owner has sent', async () => {
+      const held = await archive.claim(key, { leaseMs: 600_000, now: clock });
+      if (held.outcome !== 'claimed') throw new Error('setup: expected to claim');
+      const sleeps: number[] = [];
+      const sleep = async (ms: number) => {
+        sleeps.push(ms);
+        // The owner finishes while we wait.
+        await archive.markSending(key, held.token);
+        await archive.markSent(key, held.token, { messageId: 'ses-owner-1' });
+      };
+      const outcome = await runAudit({ ...deps(), sleep }, options({ idempotencyKey: key, leaseMs: 600_000, claimWaitMs: 60_000, claimPollMs: 5_000 }));
+      expect(outcome).toMatchObject({ status: 'duplicate', reason: 'done', uncertain: false, record: { messageId: 'ses-owner-1' } });
+      expect(sleeps).toEqual([5_000]);
+      expect(await ses.emails()).toHaveLength(0);
+    });
+
+    it('takes over a claim left by an attempt that crashed before sending, once it goes stale', async () => {
+      const held = await archive.claim(key, { leaseMs: 60_000, now: clock });
+      expect(held.outcome).toBe('claimed');
+      const sleep = async (ms: number) => {
+        clock = new Date(clock.getTime() + ms);
+      };
+      const outcome = await runAudit({ ...deps(), sleep }, options({ idempotencyKey: key, leaseMs: 60_000, claimWaitMs: 120_000, claimPollMs: 20_000 }));
+      expect(outcome.status).toBe('sent');
+      expect(await ses.emails()).toHaveLength(1);
+    });
+
+    it('fails, to be retried later, when the claim is still held after the wait', async () => {
+      await archive.claim(key, { leaseMs: 600_000, now: clock });
+      const sleep = async (ms: number) => {
+        clock = new Date(clock.getTime() + ms);
+      };
+      await expect(
+        runAudit({ ...deps(), sleep }, options({ idempotencyKey: key, leaseMs: 600_000, claimWaitMs: 30_000, claimPollMs: 10_000 })),
+      ).rejects.toBeInstanceOf(RunInProgressError);
+      expect(await ses.emails()).toHaveLength(0);
     });
 
     it('does not deduplicate runs without a key', async () => {

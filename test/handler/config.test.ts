@@ -82,6 +82,7 @@ describe('readHandlerConfig', () => {
     [{ WORKSPACES: '[{"name":"A","secretId":"a b"}]' }, 'WORKSPACES', /entry 0\.secretId: must be a Secrets Manager secret name or ARN/],
     [{ WORKSPACES: '[{"name":"A","secretId":"a","extra":1}]' }, 'WORKSPACES', /entry 0/],
     [{ WORKSPACES: '[{"name":"A","secretId":"a"},{"name":"a","secretId":"b"}]' }, 'WORKSPACES', /"a" twice/],
+    [{ WORKSPACES: '[{"name":"Acme prod","secretId":"a"},{"name":"acme-prod","secretId":"b"}]' }, 'WORKSPACES', /share the history folder "acme-prod"/],
     [{ ARCHIVE_BUCKET: 'Not_A_Bucket' }, 'ARCHIVE_BUCKET', /bucket name/],
     [{ RATE_CARD: '{"rates":{"US":{"local":-1}}}' }, 'RATE_CARD', /./],
     [{ ACTION_TRIGGERS: 'unrouted,typo' }, 'ACTION_TRIGGERS', /"typo" is not a trigger/],
