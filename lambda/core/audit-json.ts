@@ -150,9 +150,10 @@ function workspaceJson(ws: WorkspaceOutcome, generatedAt: Date): WorkspaceAuditJ
 export function toAuditJson(run: AuditRun): AuditJson {
   const ok = run.workspaces.filter((w): w is WorkspaceAudit => w.ok);
   const single = run.workspaces.length === 1 ? ok[0] : undefined;
-  const owner = new Map<string, string>();
-  for (const ws of ok) for (const n of ws.numbers) owner.set(n.id, ws.name);
-  const wsOf = (n: PhoneNumber) => (single ? undefined : owner.get(n.id));
+  // By object, not id: two workspaces may reuse an id.
+  const owner = new Map<PhoneNumber, string>();
+  for (const ws of ok) for (const n of ws.numbers) owner.set(n, ws.name);
+  const wsOf = (n: PhoneNumber) => (single ? undefined : owner.get(n));
   const checked = ok.filter((w) => w.agents?.status === 'checked');
   const missing =
     checked.length === 0

@@ -62,6 +62,14 @@ export class DeliveryError extends AuditError {
   readonly code = 'DELIVERY';
 }
 
+/**
+ * SES gave no definite answer (network error, timeout, 5xx): the email may have gone out. Never
+ * retried by us and never released for a retry: a duplicate weekly email is worse than a check.
+ */
+export class DeliveryUncertainError extends AuditError {
+  readonly code = 'DELIVERY_UNCERTAIN';
+}
+
 export function isAuditError(e: unknown): e is AuditError {
   return e instanceof AuditError;
 }

@@ -12,8 +12,8 @@ import type { IdempotencyRecord } from './idempotency';
 import { normalizeAll } from './normalize';
 import type { IdempotencyStore, ListProgress, Logger, NumberLister, RawMailer, ReportArchive } from './ports';
 import { applyRateCard, type RateCard } from './rate-card';
-import { renderBodies, renderCsv, renderReport, type RenderedBodies, type RenderedReport } from './report';
-import { toSnapshot } from './snapshot';
+import { renderBodies, renderCsv, renderReport, type RenderedBodies, type RenderedReport, type ReportContext } from './report';
+import { serializeSnapshot, SNAPSHOT_FILE, toSnapshot } from './snapshot';
 import type { ActionTriggers, Agent, AgentCheck, AttachmentMode, AuditResult, ListFilters } from './types';
 import type { ChangesSection, WorkspaceAudit, WorkspaceOutcome } from './workspace';
 
@@ -82,6 +82,11 @@ export interface RunAuditOptions {
   claimWaitMs?: number;
   /** Interval between claim re-reads while waiting. Default 5 s. */
   claimPollMs?: number;
+}
+
+/** No workspace of a several-workspace run could be read; each one's reason is in the message. */
+export class AllWorkspacesFailedError extends AuditError {
+  readonly code = 'ALL_WORKSPACES_FAILED';
 }
 
 /** Another invocation still holds this scheduled run's claim; retry later. */
@@ -165,18 +170,25 @@ export async function runAudit(deps: RunAuditDeps, options: RunAuditOptions): Pr
 
   let sending = false;
   try {
-    const run = await auditAndSend(deps, options, () => {
+    const run = await auditAndSend(deps, options, async () => {
+      if (token !== undefined) await deps.idempotency!.markSending(options.idempotencyKey!, token);
       sending = true;
-      return token === undefined ? Promise.resolve() : deps.idempotency!.markSending(options.idempotencyKey!, token);
     });
     if (token !== undefined && run.email.messageId !== undefined) {
-      await deps.idempotency!.markSent(options.idempotencyKey!, token, { messageId: run.email.messageId });
+      try {
+        await deps.idempotency!.markSent(options.idempotencyKey!, token, { messageId: run.email.messageId });
+      } catch (error) {
+        // The email went out; a retry will find `sending` and not resend. Say so, do not fail.
+        const message = `the send could not be recorded as done: ${error instanceof Error ? error.message : String(error)}`;
+        logger.error('could not mark the run as sent', { message });
+        run.warnings.push(message);
+      }
     }
     return run;
   } catch (error) {
     // Give the claim back when nothing can have been sent, so a retry sends at once. Once we were
-    // sending, only an answer from SES proves nothing went out (DeliveryError); anything else
-    // (timeout, crash) leaves the record in `sending`: never resend.
+    // sending, only a refusal from SES proves nothing went out (DeliveryError); anything else
+    // (no answer, crash) leaves the record in `sending`: never resend.
     const nothingSent = !sending || (isAuditError(error) && error.code === 'DELIVERY');
     if (token !== undefined && nothingSent) {
       await deps.idempotency!.release(options.idempotencyKey!, token).catch((releaseError: unknown) =>
@@ -216,14 +228,20 @@ async function auditAndSend(deps: RunAuditDeps, options: RunAuditOptions, before
   const outcomes = await Promise.all(options.workspaces.map((ws) => auditWorkspaceSafely(deps, options, ws, filters)));
 
   // One workspace: its failure is the run's failure (the caller maps 401/403/... to its surface).
-  // Several: a failed workspace gets its own section and the others still go out.
+  // Several: a failed workspace gets its own section and the others still go out; when none could
+  // be read there is nothing to report, and failing lets the platform retry.
   if (outcomes.length === 1 && !outcomes[0].ok) throw failures.get(outcomes[0])!;
-
   const ok = outcomes.filter((o): o is WorkspaceAudit => o.ok);
+  if (ok.length === 0) {
+    throw new AllWorkspacesFailedError(
+      `every workspace failed: ${outcomes.map((o) => `${o.name}: ${o.ok ? '' : o.error.message}`).join('; ')}`,
+    );
+  }
+
   const combined = auditNumbers(ok.flatMap((o) => o.numbers));
   const failedWorkspaces = outcomes.length - ok.length;
   const generatedAt = deps.now();
-  const contextFor = (attachment: AttachmentMode) => ({
+  const contextFor = (attachment: AttachmentMode): ReportContext => ({
     generatedAt,
     timeZone: options.timeZone,
     workspaces: outcomes,
@@ -255,7 +273,7 @@ async function auditAndSend(deps: RunAuditDeps, options: RunAuditOptions, before
   }
 
   const warnings: string[] = [];
-  const archived = options.writeHistory && deps.archive ? await archiveRuns(deps, deps.archive, options, ok, filters, generatedAt, report, warnings) : [];
+  const archived = options.writeHistory && deps.archive ? await archiveRuns(deps, deps.archive, options, ok, contextFor('csv'), report, warnings) : [];
 
   return {
     status: dryRun ? 'dry-run' : 'sent',
@@ -311,7 +329,7 @@ async function auditWorkspace(deps: RunAuditDeps, options: RunAuditOptions, ws: 
 
   const [agents, changes] = await Promise.all([
     options.checkAgents === false || !ws.lister.listAgents ? undefined : agentCheck(ws, numbers, options, logger),
-    deps.archive ? changesSection(deps.archive, ws.name, filters, numbers, logger) : undefined,
+    deps.archive ? changesSection(deps.archive, ws.name, filters, listing.complete, numbers, logger) : undefined,
   ]);
 
   return {
@@ -348,11 +366,16 @@ async function changesSection(
   archive: ReportArchive,
   workspace: string,
   filters: ListFilters,
+  complete: boolean,
   numbers: WorkspaceAudit['numbers'],
   logger: Logger,
 ): Promise<ChangesSection> {
   if (filters.countryCode || filters.type) {
     return { status: 'skipped', reason: 'this run is filtered; changes are compared for unfiltered runs only' };
+  }
+  if (!complete) {
+    // Numbers missing from an incomplete listing would all read as "removed".
+    return { status: 'skipped', reason: 'the listing is incomplete, so changes are not compared' };
   }
   try {
     const previous = await archive.readLatestSnapshot(workspace);
@@ -374,15 +397,18 @@ async function archiveRuns(
   archive: ReportArchive,
   options: RunAuditOptions,
   ok: WorkspaceAudit[],
-  filters: ListFilters,
-  generatedAt: Date,
+  reportContext: ReportContext,
   report: RenderedReport,
   warnings: string[],
 ): Promise<ArchivedLocation[]> {
+  const { generatedAt } = reportContext;
+  const filters = options.filters ?? {};
   const out: ArchivedLocation[] = [];
   for (const ws of ok) {
     try {
       const snapshot = toSnapshot(ws.name, generatedAt, ws.complete, ws.numbers);
+      // Each workspace's folder gets its own report (agencies keep clients apart).
+      const html = ok.length === 1 && options.workspaces.length === 1 ? report.html : renderBodies({ ...reportContext, workspaces: [ws] }).html;
       const { location, prefix } = await archive.writeRun({
         workspace: ws.name,
         date: generatedAt,
@@ -390,8 +416,8 @@ async function archiveRuns(
         files: {
           'audit.json': `${JSON.stringify(toWorkspaceAuditJson(ws, generatedAt), null, 2)}\n`,
           'numbers.csv': renderCsv([ws]),
-          'report.html': report.html,
-          'snapshot.json': JSON.stringify(snapshot),
+          'report.html': html,
+          [SNAPSHOT_FILE]: serializeSnapshot(snapshot),
         },
       });
       // Only a complete, unfiltered run may become the baseline for the next run's changes.

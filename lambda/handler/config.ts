@@ -19,6 +19,8 @@ export interface WorkspaceConfig {
   name: string;
   secretId: string;
   secretField: string;
+  /** The setting a problem with this secret is reported against. */
+  setting: string;
 }
 
 export interface HandlerConfig {
@@ -79,7 +81,7 @@ function parseWorkspaces(text: string, defaultField: string): WorkspaceConfig[] 
       throw new ConfigError('WORKSPACES', clash.toLowerCase() === w.name.toLowerCase() ? `lists the workspace "${w.name}" twice` : `"${clash}" and "${w.name}" would share the history folder "${slug}"; rename one`);
     }
     names.set(slug, w.name);
-    return { name: w.name, secretId: w.secretId, secretField: w.secretField ?? defaultField };
+    return { name: w.name, secretId: w.secretId, secretField: w.secretField ?? defaultField, setting: `WORKSPACES (${w.name})` };
   });
 }
 
@@ -132,7 +134,7 @@ export function readHandlerConfig(env: Env = process.env): HandlerConfig {
   } else {
     const secretId = required('DIALNEXA_SECRET_ID');
     if (!SECRET_ID_RE.test(secretId)) throw new ConfigError('DIALNEXA_SECRET_ID', 'must be a Secrets Manager secret name or ARN');
-    workspaces = [{ name: workspaceName, secretId, secretField }];
+    workspaces = [{ name: workspaceName, secretId, secretField, setting: 'DIALNEXA_SECRET_ID' }];
   }
   const archiveBucket = optional('ARCHIVE_BUCKET');
   if (archiveBucket !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(archiveBucket)) {

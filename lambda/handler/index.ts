@@ -3,13 +3,12 @@
 import { createHash } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESClient } from '@aws-sdk/client-ses';
 import type { Context } from 'aws-lambda';
 import { S3Archive } from '../adapters/archive/s3-archive';
 import { createDialNexaClient } from '../adapters/dialnexa';
 import { createReportEmailBuilder } from '../adapters/email/report-email-builder';
 import { createSecretsManagerKeySource } from '../adapters/secrets/secrets-manager-key-source';
-import { SesRawMailer } from '../adapters/ses/ses-mailer';
+import { createSesClient, SesRawMailer } from '../adapters/ses/ses-mailer';
 import { isAuditError } from '../core/errors';
 import { runAudit, type WorkspaceSpec } from '../core/run-audit';
 import { readHandlerConfig } from './config';
@@ -29,12 +28,12 @@ const workspaces: WorkspaceSpec[] = config.workspaces.map((ws) => ({
       field: ws.secretField,
       maxAgeSeconds: config.secretMaxAgeSeconds,
       client: secretsClient,
-      settingName: config.workspaces.length > 1 ? `WORKSPACES (${ws.name})` : 'DIALNEXA_SECRET_ID',
+      settingName: ws.setting,
     }),
     logger,
   }),
 }));
-const mailer = new SesRawMailer({ client: new SESClient({}), configurationSetName: config.configurationSetName });
+const mailer = new SesRawMailer({ client: createSesClient(), configurationSetName: config.configurationSetName });
 const emailBuilder = createReportEmailBuilder();
 const history = config.archiveBucket ? new S3Archive({ bucket: config.archiveBucket, client: new S3Client({}) }) : undefined;
 

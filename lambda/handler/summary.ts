@@ -1,5 +1,5 @@
 // The function's result on the Lambda console: a subset of audit.json plus how the email went.
-import { toAuditJson, type AuditJson } from '../core/audit-json';
+import { toAuditJson, type AuditJson, type WorkspaceAuditJson } from '../core/audit-json';
 import type { AuditRun, DuplicateRun } from '../core/run-audit';
 import type { AttachmentMode } from '../core/types';
 
@@ -28,7 +28,7 @@ export type RunSummary = Pick<
   unroutedTruncated: boolean;
   missingAgentsCount: number | null;
   workspaces: Array<
-    | { workspace: string; ok: true; complete: boolean; total: number; unroutedCount: number; changes: string }
+    | { workspace: string; ok: true; complete: boolean; total: number; unroutedCount: number; changesStatus: WorkspaceAuditJson['changesStatus'] }
     | { workspace: string; ok: false; error: { code: string; message: string } }
   >;
   dryRun: boolean;
@@ -74,7 +74,7 @@ export function toLambdaSummary(run: AuditRun, durationMs: number, recipients: n
     missingAgentsCount: json.missingAgents === null ? null : json.missingAgents.length,
     workspaces: json.workspaces.map((w) =>
       w.ok
-        ? { workspace: w.workspace, ok: true, complete: w.complete, total: w.total, unroutedCount: w.unroutedCount, changes: w.changesStatus }
+        ? { workspace: w.workspace, ok: true, complete: w.complete, total: w.total, unroutedCount: w.unroutedCount, changesStatus: w.changesStatus }
         : { workspace: w.workspace, ok: false, error: w.error },
     ),
     dryRun: run.dryRun,

@@ -169,8 +169,12 @@ describe('Lambda handler end to end', () => {
     expect(sim.requests.length).toBe(before);
   });
 
-  it('never writes the API key to the logs', () => {
+  it('never writes the API key to the logs', async () => {
+    output = '';
+    await handler({ dryRun: true }, fakeContext());
+    await expect(handler({ dryrun: true }, fakeContext())).rejects.toThrow();
     expect(output).toContain('listing finished');
+    expect(output).toContain('audit failed');
     expect(output).not.toContain(sim.apiKey);
   });
 });

@@ -1,7 +1,9 @@
 // runAudit across runs: history and changes, agent checks, rate-card costs, several workspaces
 // and one email per scheduled run. Real parts: the DialNexa simulator over HTTP, the SES emulator,
 // and the run history in a temporary folder (the same layout the S3 bucket uses).
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SESClient } from '@aws-sdk/client-ses';
@@ -9,11 +11,11 @@ import { LocalArchive } from '../../lambda/adapters/archive/local-archive';
 import { createDialNexaClient } from '../../lambda/adapters/dialnexa';
 import { createReportEmailBuilder } from '../../lambda/adapters/email/report-email-builder';
 import { createStaticKeySource } from '../../lambda/adapters/secrets/static-key-source';
-import { SesRawMailer } from '../../lambda/adapters/ses/ses-mailer';
+import { createSesClient, SesRawMailer } from '../../lambda/adapters/ses/ses-mailer';
 import { toAuditJson } from '../../lambda/core/audit-json';
-import { ApiError } from '../../lambda/core/errors';
+import { ApiError, DeliveryError, DeliveryUncertainError } from '../../lambda/core/errors';
 import { parseRateCard } from '../../lambda/core/rate-card';
-import { runAudit, RunInProgressError, type AuditRun, type RunAuditOptions, type RunOutcome, type WorkspaceSpec } from '../../lambda/core/run-audit';
+import { AllWorkspacesFailedError, runAudit, RunInProgressError, type AuditRun, type RunAuditOptions, type RunOutcome, type WorkspaceSpec } from '../../lambda/core/run-audit';
 import { silentLogger, type RawMailer } from '../../lambda/core/ports';
 import type { WorkspaceAudit } from '../../lambda/core/workspace';
 import { generateAgents, generatePortfolio, startSimulator, type SimRecord, type Simulator } from '../../simulator';
@@ -190,6 +192,9 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
     expect(broken.complete).toBe(false);
     expect(broken.report.subject).toMatch(/^\[INCOMPLETE\]/);
     expect(broken.archived).toEqual([expect.objectContaining({ baseline: false })]);
+    // Numbers missing from an incomplete listing must not read as removed.
+    expect(only(broken).changes).toEqual({ status: 'skipped', reason: expect.stringMatching(/listing is incomplete/) });
+    expect(broken.report.subject).not.toMatch(/removed/);
 
     clock = new Date('2026-11-30T09:00:00Z');
     await sim.close();
@@ -246,7 +251,6 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
       await runAudit(
         deps(),
         options({
-          writeHistory: false,
           workspaces: [
             { name: 'Acme prod', lister: lister(sim) },
             { name: 'Acme EU', lister: lister(sim, 'no_numbers_key') },
@@ -269,6 +273,26 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
       ['Acme prod', true],
       ['Acme EU', false],
     ]);
+    // The healthy workspace's history holds its own report, not the combined email.
+    expect(run.archived).toHaveLength(1);
+    const archivedHtml = await readFile(join(run.archived[0].location, 'report.html'), 'utf8');
+    expect(archivedHtml).toContain('Acme prod');
+    expect(archivedHtml).not.toContain('Acme EU');
+  });
+
+  it('fails without sending when no workspace can be read, naming each one', async () => {
+    const run = runAudit(
+      deps(),
+      options({
+        workspaces: [
+          { name: 'Acme EU', lister: lister(sim, 'no_numbers_key') },
+          { name: 'Acme APAC', lister: lister(sim, 'revoked_key') },
+        ],
+      }),
+    );
+    await expect(run).rejects.toBeInstanceOf(AllWorkspacesFailedError);
+    await expect(run).rejects.toThrow(/Acme EU: .*cannot read phone numbers.*; Acme APAC: .*invalid or revoked/);
+    expect(await ses.emails()).toHaveLength(0);
   });
 
   describe('one email per scheduled run', () => {
@@ -294,16 +318,71 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
       expect(await ses.emails()).toHaveLength(1);
     });
 
-    it('never resends when an attempt died after handing the email to SES', async () => {
-      const sendsThenLosesTheAnswer: RawMailer = {
-        async sendRaw(raw, envelope) {
-          await mailer.sendRaw(raw, envelope);
-          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-        },
-      };
-      await expect(runAudit(deps({ mailer: sendsThenLosesTheAnswer }), options({ idempotencyKey: key }))).rejects.toThrow('socket hang up');
+    it('never resends when SES took the email but its answer was lost', async () => {
+      // A proxy that hands the request to the SES emulator, then drops the connection unanswered.
+      const proxy = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', async () => {
+          await fetch(`${ses.endpoint}${req.url}`, {
+            method: req.method,
+            headers: { 'content-type': String(req.headers['content-type']), authorization: String(req.headers.authorization) },
+            body: Buffer.concat(chunks),
+          });
+          res.socket?.destroy();
+        });
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      const { port } = proxy.address() as AddressInfo;
+      const lossy = new SesRawMailer({ client: createSesClient({ endpoint: `http://127.0.0.1:${port}`, region: 'eu-west-1' }) });
+      try {
+        await expect(runAudit(deps({ mailer: lossy }), options({ idempotencyKey: key }))).rejects.toBeInstanceOf(DeliveryUncertainError);
+      } finally {
+        await new Promise((resolve) => proxy.close(resolve));
+      }
+      expect(await ses.emails()).toHaveLength(1);
       const retry = await runAudit(deps(), options({ idempotencyKey: key }));
       expect(retry).toMatchObject({ status: 'duplicate', reason: 'done', uncertain: true });
+      expect(await ses.emails()).toHaveLength(1);
+    });
+
+    it('gives the claim back when SES refuses the message, so the retry sends', async () => {
+      const refusing: RawMailer = {
+        sendRaw: async () => {
+          throw new DeliveryError('SES rejected the message: Email address is not verified');
+        },
+      };
+      await expect(runAudit(deps({ mailer: refusing }), options({ idempotencyKey: key }))).rejects.toBeInstanceOf(DeliveryError);
+      expect((await runAudit(deps(), options({ idempotencyKey: key }))).status).toBe('sent');
+      expect(await ses.emails()).toHaveLength(1);
+    });
+
+    it('gives the claim back when it cannot be moved to sending, so the retry sends', async () => {
+      let failOnce = true;
+      const flaky: typeof archive = Object.create(archive);
+      flaky.markSending = async (k: string, t: string) => {
+        if (failOnce) {
+          failOnce = false;
+          throw new Error('S3 503 SlowDown');
+        }
+        return archive.markSending(k, t);
+      };
+      await expect(runAudit({ ...deps(), idempotency: flaky }, options({ idempotencyKey: key }))).rejects.toThrow('SlowDown');
+      expect(await ses.emails()).toHaveLength(0);
+      expect((await runAudit({ ...deps(), idempotency: flaky }, options({ idempotencyKey: key }))).status).toBe('sent');
+      expect(await ses.emails()).toHaveLength(1);
+    });
+
+    it('succeeds with a warning when the send went out but could not be recorded', async () => {
+      const forgetful: typeof archive = Object.create(archive);
+      forgetful.markSent = async () => {
+        throw new Error('S3 500 InternalError');
+      };
+      const run = asRun(await runAudit({ ...deps(), idempotency: forgetful }, options({ idempotencyKey: key })));
+      expect(run.status).toBe('sent');
+      expect(run.warnings).toEqual([expect.stringMatching(/could not be recorded as done: S3 500 InternalError/)]);
+      // The record stays in `sending`: a redelivery does not resend.
+      expect(await runAudit(deps(), options({ idempotencyKey: key }))).toMatchObject({ status: 'duplicate', uncertain: true });
       expect(await ses.emails()).toHaveLength(1);
     });
 

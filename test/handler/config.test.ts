@@ -21,7 +21,7 @@ describe('readHandlerConfig', () => {
   it('applies documented defaults to a minimal environment', () => {
     const config = readHandlerConfig(base);
     expect(config).toMatchObject({
-      workspaces: [{ name: 'DialNexa workspace', secretId: 'prod/dialnexa', secretField: 'apiKey' }],
+      workspaces: [{ name: 'DialNexa workspace', secretId: 'prod/dialnexa', secretField: 'apiKey', setting: 'DIALNEXA_SECRET_ID' }],
       secretMaxAgeSeconds: 300,
       baseUrl: 'https://api.dialnexa.com',
       recipients: ['ops@example.com', 'finance@example.com'],
@@ -106,8 +106,8 @@ describe('readHandlerConfig', () => {
       ]),
     });
     expect(config.workspaces).toEqual([
-      { name: 'Acme prod', secretId: 'acme/dialnexa', secretField: 'key' },
-      { name: 'Acme EU', secretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:eu-AbCdEf', secretField: 'apiKey' },
+      { name: 'Acme prod', secretId: 'acme/dialnexa', secretField: 'key', setting: 'WORKSPACES (Acme prod)' },
+      { name: 'Acme EU', secretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:eu-AbCdEf', secretField: 'apiKey', setting: 'WORKSPACES (Acme EU)' },
     ]);
   });
 

@@ -1,7 +1,7 @@
 // RawMailer over SES v1 SendRawEmail: the one SES API that takes a ready MIME message with
 // attachments and that the local emulator also speaks.
-import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import { DeliveryError } from '../../core/errors';
+import { SESClient, SendRawEmailCommand, type SESClientConfig } from '@aws-sdk/client-ses';
+import { DeliveryError, DeliveryUncertainError } from '../../core/errors';
 import type { RawMailer } from '../../core/ports';
 
 export interface SesRawMailerOptions {
@@ -11,12 +11,24 @@ export interface SesRawMailerOptions {
   configurationSetName?: string;
 }
 
+/**
+ * An SES client for sending reports: one attempt only (an SDK retry after a lost answer would send
+ * the email twice; retries belong to the claim protocol) and a bounded request time.
+ */
+export function createSesClient(overrides: SESClientConfig = {}): SESClient {
+  return new SESClient({
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+    ...overrides,
+  });
+}
+
 export class SesRawMailer implements RawMailer {
   private readonly client: SESClient;
   private readonly configurationSetName?: string;
 
   constructor(options: SesRawMailerOptions = {}) {
-    this.client = options.client ?? new SESClient({});
+    this.client = options.client ?? createSesClient();
     this.configurationSetName = options.configurationSetName;
   }
 
@@ -40,11 +52,24 @@ export class SesRawMailer implements RawMailer {
   }
 }
 
+/** SES answered with a client error (4xx): it refused the message, nothing was sent. */
+function definitelyRefused(err: unknown): boolean {
+  const status = (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 /** Turns an SES failure into a message that says what to fix. */
-export function toDeliveryError(err: unknown, from: string, configurationSetName?: string): DeliveryError {
+export function toDeliveryError(err: unknown, from: string, configurationSetName?: string): DeliveryError | DeliveryUncertainError {
   const name = err instanceof Error ? err.name : 'Error';
   const awsMessage = (err instanceof Error ? err.message : String(err)).replace(/\.$/, '') || name;
   const cause = { cause: err };
+  if (!definitelyRefused(err)) {
+    return new DeliveryUncertainError(
+      `SES gave no definite answer to SendRawEmail (${name}: ${awsMessage}); the report may or may not have been sent. ` +
+        'Check the recipients\' inboxes before running it again',
+      cause,
+    );
+  }
   switch (name) {
     case 'MessageRejected':
       return new DeliveryError(

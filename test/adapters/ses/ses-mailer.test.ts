@@ -7,14 +7,15 @@ import {
 } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { buildMime, csvAttachments } from '../../../lambda/adapters/email/mime';
-import { SesRawMailer } from '../../../lambda/adapters/ses/ses-mailer';
-import { DeliveryError } from '../../../lambda/core/errors';
+import { createSesClient, SesRawMailer } from '../../../lambda/adapters/ses/ses-mailer';
+import { DeliveryError, DeliveryUncertainError } from '../../../lambda/core/errors';
 import { startSesLocal, type SesLocal } from '../../support/ses-local';
 
 const FROM = 'audit@example.com';
 const TO = ['ops@example.com', 'finance@example.com'];
 const CSV = 'id,phone_number\nn1,+14155550100\n';
-const meta = { $metadata: {} };
+// SES answered: a 4xx with an error name. Only such an answer proves nothing was sent.
+const meta = { $metadata: { httpStatusCode: 400 } };
 
 async function rawReport(): Promise<Buffer> {
   return buildMime(
@@ -125,12 +126,29 @@ describe('SesRawMailer request and error mapping', () => {
   });
 
   it('wraps any other failure in a DeliveryError that keeps the cause', async () => {
-    const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling' });
+    const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling', ...meta });
     sesMock.on(SendRawEmailCommand).rejects(throttled);
     const err = await new SesRawMailer({ client }).sendRaw(raw, { from: FROM, to: TO }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeliveryError);
     expect((err as Error).message).toBe('SES SendRawEmail failed (Throttling): Maximum sending rate exceeded');
     expect((err as Error).cause).toBe(throttled);
+  });
+
+  it.each([
+    ['a dropped connection', Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' })],
+    ['a timeout', Object.assign(new Error('Connection timed out after 60000 ms'), { name: 'TimeoutError' })],
+    ['a 5xx answer', Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } })],
+  ])('calls %s uncertain: the email may have gone out', async (_what, failure) => {
+    sesMock.on(SendRawEmailCommand).rejects(failure);
+    const err = await new SesRawMailer({ client }).sendRaw(raw, { from: FROM, to: TO }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DeliveryUncertainError);
+    expect((err as DeliveryUncertainError).code).toBe('DELIVERY_UNCERTAIN');
+    expect((err as Error).message).toMatch(/may or may not have been sent/);
+    expect((err as Error).cause).toBe(failure);
+  });
+
+  it('builds clients that never retry a send on their own', async () => {
+    expect(await createSesClient({ region: 'eu-west-1' }).config.maxAttempts()).toBe(1);
   });
 
   it('fails when SES answers without a MessageId', async () => {
