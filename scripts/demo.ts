@@ -3,8 +3,8 @@
 // email through the emulator, writes out/ and prints a summary. A run of "last week's" inventory
 // goes first into out/history/, so the email already shows what changed.
 // `npm run demo -- --serve` then keeps the SES web viewer up until Ctrl-C.
-import { rm } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SESClient } from '@aws-sdk/client-ses';
 import { LocalArchive } from '../lambda/adapters/archive/local-archive';
@@ -15,15 +15,48 @@ import { SesRawMailer } from '../lambda/adapters/ses/ses-mailer';
 import { createCliLogger } from '../lambda/cli/logger';
 import { writeOutputs, type OutputFile } from '../lambda/cli/output';
 import { createProgressReporter } from '../lambda/cli/progress';
+import { oneLine } from '../lambda/cli/sanitize';
 import { formatSummary } from '../lambda/cli/summary';
 import { silentLogger } from '../lambda/core/ports';
 import { runAudit, type AuditRun } from '../lambda/core/run-audit';
 import { startSimulator, type SimRecord } from '../simulator';
-import { startSesLocal, type SesLocal, type StoredEmail } from '../test/support/ses-local';
+import { startSesLocal, type SesLocal, type StoredEmail } from './support/ses-local';
 import { DEMO_FROM, DEMO_TO, DEMO_WORKSPACE_NAME, demoWorkspace, type DemoStory } from './demo-portfolio';
 
 export const DEFAULT_OUT_DIR = join(__dirname, '..', 'out');
+/** Written into every history folder the demo creates: the only kind it will ever clear. */
+export const DEMO_MARKER = '.number-audit-demo';
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** `--out` points at a folder whose history/ the demo did not create (exit code 2). */
+export class UnsafeHistoryDirError extends Error {
+  constructor(readonly dir: string) {
+    super(`${dir} was not created by the demo (no ${DEMO_MARKER} file in it), so the demo will not clear it. Choose another --out DIR, or remove that folder yourself.`);
+    this.name = 'UnsafeHistoryDirError';
+  }
+}
+
+/**
+ * Empties `dir` for a fresh demo history, but only when the demo made it: `--out ~` must never
+ * cost anyone their own ~/history. A missing or empty folder is fine too. `trustUnmarked` is for
+ * this repository's git-ignored out/, the demo's own folder, where runs from before the marker
+ * left histories without one.
+ */
+export async function prepareHistoryDir(dir: string, options: { trustUnmarked?: boolean } = {}): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ENOTDIR') throw new UnsafeHistoryDirError(dir);
+    if (code !== 'ENOENT') throw error;
+    entries = [];
+  }
+  if (entries.length > 0 && !entries.includes(DEMO_MARKER) && !options.trustUnmarked) throw new UnsafeHistoryDirError(dir);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, DEMO_MARKER), 'Created by `npm run demo`, which clears this folder on every run.\n');
+}
 
 export interface DemoOptions {
   outDir?: string;
@@ -64,7 +97,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const workspace = demoWorkspace();
   // A fresh history each time, so every demo tells the same story: last week's run, then today's.
   const historyDir = join(outDir, 'history');
-  await rm(historyDir, { recursive: true, force: true });
+  await prepareHistoryDir(historyDir, { trustUnmarked: resolve(outDir) === resolve(DEFAULT_OUT_DIR) });
   const archive = new LocalArchive({ dir: historyDir });
   // A little latency so the listing behaves (and the progress bar looks) like a real API.
   const sim = await startSimulator({ numbers: workspace.lastWeek, agents: workspace.agents, latencyMs: 20 });
@@ -109,7 +142,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     progress.finish();
     if (outcome.status === 'duplicate') throw new Error('the demo run was taken for a duplicate');
     const run = outcome;
-    for (const warning of run.warnings) stderr(`demo: warning: ${warning}\n`);
+    for (const warning of run.warnings) stderr(`demo: warning: ${oneLine(warning)}\n`);
     const files = await writeOutputs(outDir, run);
     const emails = await ses.emails();
     const inventory = sim.inventory();
@@ -151,7 +184,20 @@ function relativeOrAbsolute(path: string): string {
   return rel.startsWith('..') ? path : rel;
 }
 
-async function cli(argv: string[]): Promise<number> {
+export interface DemoCliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  isTTY: boolean;
+}
+
+const processIo: DemoCliIo = {
+  stdout: (t) => void process.stdout.write(t),
+  stderr: (t) => void process.stderr.write(t),
+  isTTY: process.stderr.isTTY === true,
+};
+
+/** `npm run demo`: 0 done, 1 failed, 2 bad arguments or an --out whose history/ is not the demo's. */
+export async function demoCli(argv: string[], io: DemoCliIo = processIo): Promise<number> {
   let serve = false;
   let outDir: string | undefined;
   try {
@@ -159,14 +205,21 @@ async function cli(argv: string[]): Promise<number> {
     serve = values.serve === true;
     outDir = values.out;
   } catch (error) {
-    process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)} (usage: npm run demo [-- --serve] [--out DIR])\n`);
+    io.stderr(`demo: ${error instanceof Error ? error.message : String(error)} (usage: npm run demo [-- --serve] [--out DIR])\n`);
     return 2;
   }
   // The demo talks only to local emulators; the SDK's Node 20 notice would only be noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const result = await runDemo({ outDir, keepSesOpen: serve, isTTY: process.stderr.isTTY === true });
+  let result: DemoResult;
+  try {
+    result = await runDemo({ outDir, keepSesOpen: serve, isTTY: io.isTTY, stdout: io.stdout, stderr: io.stderr });
+  } catch (error) {
+    if (!(error instanceof UnsafeHistoryDirError)) throw error;
+    io.stderr(`demo: ${error.message}\n`);
+    return 2;
+  }
   if (!serve) return 0;
-  process.stdout.write(`\nSES web viewer: ${result.sesEndpoint}/  (the email is there; Ctrl-C to stop)\n`);
+  io.stdout(`\nSES web viewer: ${result.sesEndpoint}/  (the email is there; Ctrl-C to stop)\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -176,12 +229,12 @@ async function cli(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  cli(process.argv.slice(2)).then(
+  demoCli(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`demo: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
       process.exitCode = 1;
     },
   );

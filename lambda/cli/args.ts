@@ -1,6 +1,7 @@
 // Command-line flags -> validated options. Every problem is a ConfigError naming the flag, so the
 // CLI can answer with one line and exit code 2.
 import { parseArgs } from 'node:util';
+import { DEFAULT_BASE_URL } from '../core/defaults';
 import { ConfigError } from '../core/errors';
 import type { ListFilters } from '../core/types';
 import {
@@ -13,7 +14,6 @@ import {
   parseTimeZone,
 } from '../core/validation';
 
-export const DEFAULT_BASE_URL = 'https://api.dialnexa.com';
 export const DEFAULT_TIMEOUT_SECONDS = 600;
 export const DEFAULT_WORKSPACE_NAME = 'DialNexa workspace';
 export const API_KEY_VAR = 'DIALNEXA_API_KEY';

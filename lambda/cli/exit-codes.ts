@@ -1,5 +1,6 @@
 // The CLI's exit codes, documented in --help and the README; scripts branch on them.
-import { AuthError, ConfigError, IncompleteListingError, PermissionError } from '../core/errors';
+// EXIT_INCOMPLETE is no error: main returns it for a run whose listing came back `complete: false`.
+import { AuthError, ConfigError, PermissionError } from '../core/errors';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -10,6 +11,5 @@ export const EXIT_INCOMPLETE = 4;
 export function exitCodeFor(error: unknown): number {
   if (error instanceof ConfigError) return EXIT_USAGE;
   if (error instanceof AuthError || error instanceof PermissionError) return EXIT_AUTH;
-  if (error instanceof IncompleteListingError) return EXIT_INCOMPLETE;
   return EXIT_FAILURE;
 }

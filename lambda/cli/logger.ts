@@ -2,11 +2,12 @@
 // Errors too wait for --verbose: a failing run ends with its own one-line message, and the core's
 // "workspace failed" log line would only say it twice.
 import type { Logger } from '../core/ports';
+import { stripControls } from './sanitize';
 
 export function createCliLogger(writeLine: (line: string) => void, verbose: boolean): Logger {
   const emit = (level: string, message: string, extra?: Record<string, unknown>) => {
     const details = extra && Object.keys(extra).length ? ` ${safeJson(extra)}` : '';
-    writeLine(`number-audit: ${level}: ${message}${details}`);
+    writeLine(stripControls(`number-audit: ${level}: ${message}${details}`));
   };
   return {
     debug: (m, e) => verbose && emit('debug', m, e),

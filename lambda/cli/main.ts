@@ -21,6 +21,7 @@ import { createCliLogger } from './logger';
 import { auditJsonText, writeOutputs } from './output';
 import { createProgressReporter } from './progress';
 import { createRedactor, type Redactor } from './redact';
+import { oneLine, stripControls } from './sanitize';
 import { formatSummary } from './summary';
 
 export interface CliIo {
@@ -123,7 +124,7 @@ export async function main(argv: readonly string[], io: CliIo, deps: CliDeps = {
   } catch (error) {
     progress.finish();
     err(`${PROGRAM}: ${describeError(error)}\n`);
-    if (verbose && error instanceof Error && error.stack) err(`${error.stack}\n`);
+    if (verbose && error instanceof Error && error.stack) err(`${error.stack.split('\n').map(stripControls).join('\n')}\n`);
     return exitCodeFor(error);
   }
 }
@@ -192,10 +193,6 @@ function describeError(error: unknown): string {
     return `${message}. Configure AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...) for SES and Secrets Manager`;
   }
   return message;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 
 /** Runs the CLI on this process's argv and streams (bin/number-audit.js and `npm run audit`). */

@@ -4,12 +4,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { toAuditJson } from '../core/audit-json';
 import type { AuditRun } from '../core/run-audit';
+import { escapeJsonControls } from './sanitize';
 
 export const OUTPUT_FILES = ['report.html', 'report.txt', 'numbers.csv', 'audit.json', 'email.eml'] as const;
 export type OutputFile = (typeof OUTPUT_FILES)[number];
 
 export function auditJsonText(run: AuditRun): string {
-  return `${JSON.stringify(toAuditJson(run), null, 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify(toAuditJson(run), null, 2))}\n`;
 }
 
 /**

@@ -1,9 +1,11 @@
 // The short terminal summary the CLI (without --json) and the demo print: a country x type table,
-// the findings, the monthly cost, what changed, and where the files went.
+// the findings, the monthly cost, what changed, and where the files went. Names, reasons and
+// errors come from the API, SES or a history file, so every line is stripped of control characters.
 import { countryLabel, formatCount, formatUsd, typeLabel } from '../core/report/format';
 import type { AuditRun } from '../core/run-audit';
 import { ALL_NUMBER_TYPES, type AuditResult, type NumberType } from '../core/types';
 import type { WorkspaceAudit } from '../core/workspace';
+import { stripControls } from './sanitize';
 
 export interface SummaryExtras {
   files?: Record<string, string>;
@@ -45,7 +47,7 @@ export function formatSummary(run: AuditRun, extras: SummaryExtras = {}): string
     for (const [name, path] of Object.entries(extras.files)) lines.push(`  ${name.padEnd(12)} ${path}`);
   }
   if (extras.wallMs !== undefined) lines.push('', `Done in ${(extras.wallMs / 1000).toFixed(1)} s.`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(stripControls).join('\n')}\n`;
 }
 
 function runState(run: AuditRun, ok: WorkspaceAudit[]): string {
@@ -74,9 +76,8 @@ function countryTypeTable(audit: AuditResult): string[] {
   // Only the types that occur, so a filtered run does not print empty columns.
   const types = ALL_NUMBER_TYPES.filter((t) => audit.byType[t] > 0);
   const shownTypes: NumberType[] = types.length ? types : ['local'];
-  const countries = Object.keys(audit.byCountryType).sort(
-    (a, b) => (audit.byCountry[b] ?? 0) - (audit.byCountry[a] ?? 0) || a.localeCompare(b),
-  );
+  // The audit's own order, as in the email: most numbers first, ties by code (code units), unknown last.
+  const countries = Object.keys(audit.byCountryType);
   const header = ['Country', ...shownTypes.map(typeLabel), 'Total'];
   const rows = countries.map((c) => [
     countryLabel(c),

@@ -8,13 +8,20 @@ export const NO_STATUS = 'none';
 /** byProvider key for numbers without a provider. */
 export const UNKNOWN_PROVIDER = 'unknown';
 
-/** Country code ascending with `unknown` last, then phone number, then id (a stable total order). */
-export function compareByCountryThenNumber(a: PhoneNumber, b: PhoneNumber): number {
-  return (
-    compareKeys(a.countryCode, b.countryCode, UNKNOWN_COUNTRY) ||
-    compareStrings(a.phoneNumber, b.phoneNumber) ||
-    compareStrings(a.id, b.id)
-  );
+/** The three fields every listed number carries, whatever its shape (audit, snapshot, change). */
+export type ListedNumber = Pick<PhoneNumber, 'countryCode' | 'phoneNumber' | 'id'>;
+
+/**
+ * The one order of every list of numbers (audit, snapshot, changes, CSV): country code ascending
+ * with `unknown` last, then phone number, then id (a stable total order).
+ */
+export function compareByCountryThenNumber(a: ListedNumber, b: ListedNumber): number {
+  return compareCountryCodes(a.countryCode, b.countryCode) || compareStrings(a.phoneNumber, b.phoneNumber) || compareStrings(a.id, b.id);
+}
+
+/** Country codes ascending, `unknown` last. */
+export function compareCountryCodes(a: string, b: string): number {
+  return compareKeys(a, b, UNKNOWN_COUNTRY);
 }
 
 /** Plain code-unit order: locale-independent, so output never depends on the runtime's ICU. */

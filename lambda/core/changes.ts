@@ -1,7 +1,7 @@
 // What changed since the last complete run: the part of a weekly report people act on.
-import { isUnrouted } from './audit';
-import { compareNumbersForReport, type Snapshot, type SnapshotNumber } from './snapshot';
-import { ALL_NUMBER_TYPES, UNKNOWN_COUNTRY, type PhoneNumber } from './types';
+import { compareByCountryThenNumber, compareCountryCodes, isUnrouted } from './audit';
+import { toSnapshotNumber, type Snapshot, type SnapshotNumber } from './snapshot';
+import { ALL_NUMBER_TYPES, type PhoneNumber } from './types';
 
 export type ChangedNumber = SnapshotNumber;
 
@@ -32,18 +32,6 @@ export interface Changes {
   countDelta: { byCountry: Record<string, number>; byType: Record<string, number> };
 }
 
-function slim(n: PhoneNumber): SnapshotNumber {
-  return {
-    id: n.id,
-    phoneNumber: n.phoneNumber,
-    countryCode: n.countryCode,
-    type: n.type,
-    status: n.status,
-    inboundAgentId: n.inboundAgentId,
-    nickname: n.nickname,
-  };
-}
-
 function delta(previous: readonly SnapshotNumber[], current: readonly SnapshotNumber[], keyOf: (n: SnapshotNumber) => string) {
   const counts = new Map<string, number>();
   for (const n of current) counts.set(keyOf(n), (counts.get(keyOf(n)) ?? 0) + 1);
@@ -60,13 +48,6 @@ function nonZero(counts: Map<string, number>, order: (a: string, b: string) => n
   return out;
 }
 
-function countryOrder(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a === UNKNOWN_COUNTRY) return 1;
-  if (b === UNKNOWN_COUNTRY) return -1;
-  return a < b ? -1 : 1;
-}
-
 function typeOrder(a: string, b: string): number {
   const rank = (t: string) => {
     const i = (ALL_NUMBER_TYPES as readonly string[]).indexOf(t);
@@ -77,7 +58,7 @@ function typeOrder(a: string, b: string): number {
 
 /** Numbers are matched by id: a number re-bought under a new id shows as removed + added. */
 export function diffSnapshots(previous: Snapshot, current: readonly PhoneNumber[]): Changes {
-  const now = current.map(slim);
+  const now = current.map(toSnapshotNumber);
   const before = new Map(previous.numbers.map((n) => [n.id, n]));
   const nowIds = new Set(now.map((n) => n.id));
 
@@ -105,14 +86,14 @@ export function diffSnapshots(previous: Snapshot, current: readonly PhoneNumber[
 
   return {
     previousGeneratedAt: previous.generatedAt,
-    added: added.sort(compareNumbersForReport),
-    removed: removed.sort(compareNumbersForReport),
-    routingChanged: routingChanged.sort(compareNumbersForReport),
-    statusChanged: statusChanged.sort(compareNumbersForReport),
-    newlyUnrouted: newlyUnrouted.sort(compareNumbersForReport),
-    newlyFixed: newlyFixed.sort(compareNumbersForReport),
+    added: added.sort(compareByCountryThenNumber),
+    removed: removed.sort(compareByCountryThenNumber),
+    routingChanged: routingChanged.sort(compareByCountryThenNumber),
+    statusChanged: statusChanged.sort(compareByCountryThenNumber),
+    newlyUnrouted: newlyUnrouted.sort(compareByCountryThenNumber),
+    newlyFixed: newlyFixed.sort(compareByCountryThenNumber),
     countDelta: {
-      byCountry: nonZero(delta(previousNumbers, now, (n) => n.countryCode), countryOrder),
+      byCountry: nonZero(delta(previousNumbers, now, (n) => n.countryCode), compareCountryCodes),
       byType: nonZero(delta(previousNumbers, now, (n) => n.type), typeOrder),
     },
   };

@@ -52,11 +52,6 @@ export class DeadlineExceededError extends AuditError {
   readonly code = 'DEADLINE';
 }
 
-/** The listing could not be made to agree with the API's own total. */
-export class IncompleteListingError extends AuditError {
-  readonly code = 'INCOMPLETE';
-}
-
 /** SES refused the message (unverified identity, sandbox, ...). */
 export class DeliveryError extends AuditError {
   readonly code = 'DELIVERY';

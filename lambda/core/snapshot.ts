@@ -1,7 +1,8 @@
 // The slice of a run kept as the baseline for next week's "changes": only the fields a change is
 // detected on, so the file stays small and its schema stays stable.
 import { z } from 'zod';
-import { ALL_NUMBER_TYPES, UNKNOWN_COUNTRY, type NumberType, type PhoneNumber } from './types';
+import { compareByCountryThenNumber } from './audit';
+import { ALL_NUMBER_TYPES, type NumberType, type PhoneNumber } from './types';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 export const SNAPSHOT_FILE = 'snapshot.json';
@@ -26,24 +27,20 @@ export interface Snapshot {
   numbers: SnapshotNumber[];
 }
 
-/**
- * Same order as the audit's lists (country, `unknown` last, then number, then id), for any shape
- * that carries those three fields; plain code-unit comparison so no locale can reorder it.
- */
-export function compareNumbersForReport(
-  a: { countryCode: string; phoneNumber: string; id: string },
-  b: { countryCode: string; phoneNumber: string; id: string },
-): number {
-  if (a.countryCode !== b.countryCode) {
-    if (a.countryCode === UNKNOWN_COUNTRY) return 1;
-    if (b.countryCode === UNKNOWN_COUNTRY) return -1;
-    return a.countryCode < b.countryCode ? -1 : 1;
-  }
-  if (a.phoneNumber !== b.phoneNumber) return a.phoneNumber < b.phoneNumber ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
 export type SnapshotParse = { ok: true; snapshot: Snapshot } | { ok: false; reason: string };
+
+/** The fields of a number a change is detected on. */
+export function toSnapshotNumber(n: PhoneNumber): SnapshotNumber {
+  return {
+    id: n.id,
+    phoneNumber: n.phoneNumber,
+    countryCode: n.countryCode,
+    type: n.type,
+    status: n.status,
+    inboundAgentId: n.inboundAgentId,
+    nickname: n.nickname,
+  };
+}
 
 export function toSnapshot(workspace: string, generatedAt: Date, complete: boolean, numbers: readonly PhoneNumber[]): Snapshot {
   return {
@@ -51,17 +48,7 @@ export function toSnapshot(workspace: string, generatedAt: Date, complete: boole
     workspace,
     generatedAt: generatedAt.toISOString(),
     complete,
-    numbers: numbers
-      .map((n) => ({
-        id: n.id,
-        phoneNumber: n.phoneNumber,
-        countryCode: n.countryCode,
-        type: n.type,
-        status: n.status,
-        inboundAgentId: n.inboundAgentId,
-        nickname: n.nickname,
-      }))
-      .sort(compareNumbersForReport),
+    numbers: numbers.map(toSnapshotNumber).sort(compareByCountryThenNumber),
   };
 }
 

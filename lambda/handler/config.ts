@@ -2,6 +2,7 @@
 // names the variable. Variables carry names and ARNs only, never the key itself.
 import { z } from 'zod';
 import { workspaceSlug } from '../adapters/archive/layout';
+import { DEFAULT_BASE_URL } from '../core/defaults';
 import { ConfigError } from '../core/errors';
 import { parseRateCardText, type RateCard } from '../core/rate-card';
 import { DEFAULT_ACTION_TRIGGERS, type ActionTriggers } from '../core/types';
@@ -98,8 +99,6 @@ function parseTriggers(value: string | undefined): ActionTriggers {
   }
   return Object.fromEntries(TRIGGER_NAMES.map((t) => [t, wanted.includes(t)])) as unknown as ActionTriggers;
 }
-
-export const DEFAULT_BASE_URL = 'https://api.dialnexa.com';
 
 type Env = Record<string, string | undefined>;
 

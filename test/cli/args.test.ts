@@ -1,4 +1,5 @@
-import { DEFAULT_BASE_URL, DRY_RUN_FROM, DRY_RUN_TO, parseCliArgs, wantsHelp } from '../../lambda/cli/args';
+import { DRY_RUN_FROM, DRY_RUN_TO, parseCliArgs, wantsHelp } from '../../lambda/cli/args';
+import { DEFAULT_BASE_URL } from '../../lambda/core/defaults';
 import { ConfigError } from '../../lambda/core/errors';
 
 const parse = (...argv: string[]) => parseCliArgs(argv, { timeZone: 'Europe/London' });

@@ -6,7 +6,6 @@ import {
   ConfigError,
   DeadlineExceededError,
   DeliveryError,
-  IncompleteListingError,
   PermissionError,
 } from '../../lambda/core/errors';
 
@@ -31,7 +30,6 @@ describe('exitCodeFor', () => {
     [new ConfigError('--type', 'bad'), 2],
     [new AuthError('401'), 3],
     [new PermissionError('403'), 3],
-    [new IncompleteListingError('short'), 4],
     [new ApiError('500', 500), 1],
     [new DeadlineExceededError('late'), 1],
     [new DeliveryError('ses'), 1],

@@ -1,6 +1,7 @@
 import { auditNumbers, NO_STATUS, toCents, UNKNOWN_PROVIDER } from '../../lambda/core/audit';
 import { ALL_NUMBER_TYPES, UNKNOWN_COUNTRY, type NumberType, type PhoneNumber } from '../../lambda/core/types';
-import { phone, seeded } from './fixtures';
+import { mulberry32, pick } from '../../simulator/prng';
+import { phone } from './fixtures';
 
 describe('auditNumbers: unrouted and not active', () => {
   it('flags active and status-less numbers without an agent, never pending or expired ones', () => {
@@ -39,17 +40,16 @@ describe('auditNumbers: counts', () => {
   const providers = ['twilio', 'plivo', null];
 
   function generated(size: number, seed: number): PhoneNumber[] {
-    const rnd = seeded(seed);
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+    const rnd = mulberry32(seed);
     return Array.from({ length: size }, (_, i) =>
       phone({
         id: `phn_${i}`,
         phoneNumber: `+1201555${String(i).padStart(4, '0')}`,
-        countryCode: pick(countries),
-        type: pick(ALL_NUMBER_TYPES),
-        status: pick(statuses),
+        countryCode: pick(rnd, countries),
+        type: pick(rnd, ALL_NUMBER_TYPES),
+        status: pick(rnd, statuses),
         inboundAgentId: rnd() < 0.3 ? null : `agt_${i}`,
-        provider: pick(providers),
+        provider: pick(rnd, providers),
         monthlyCostUsd: rnd() < 0.2 ? null : Math.round(rnd() * 500) / 100,
       }),
     );

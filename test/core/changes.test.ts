@@ -1,23 +1,9 @@
 import { diffSnapshots, hasChanges } from '../../lambda/core/changes';
 import { toSnapshot } from '../../lambda/core/snapshot';
 import type { PhoneNumber } from '../../lambda/core/types';
+import { phone } from './fixtures';
 
-function num(over: Partial<PhoneNumber> & { id: string; phoneNumber: string }): PhoneNumber {
-  return {
-    countryCode: 'US',
-    countrySource: 'api',
-    type: 'local',
-    typeInferred: false,
-    status: 'active',
-    inboundAgentId: 'agent-a',
-    nickname: null,
-    provider: null,
-    createdAt: null,
-    monthlyCostUsd: null,
-    costSource: 'unknown',
-    ...over,
-  };
-}
+const num = (over: Partial<PhoneNumber> & { id: string; phoneNumber: string }): PhoneNumber => phone({ inboundAgentId: 'agent-a', ...over });
 
 const lastWeek = new Date('2026-11-23T09:00:00Z');
 

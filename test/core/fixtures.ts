@@ -23,18 +23,6 @@ export function phone(overrides: Partial<PhoneNumber> = {}): PhoneNumber {
   };
 }
 
-/** Deterministic pseudo-random sequence (mulberry32), so generated sets are the same every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** An audited workspace holding `numbers`; override any field. */
 export function workspace(numbers: PhoneNumber[], overrides: Partial<Omit<WorkspaceAudit, 'ok'>> = {}): WorkspaceAudit {
   return {

@@ -2,25 +2,10 @@ import { ConfigError } from '../../lambda/core/errors';
 import { applyRateCard, costFor, parseRateCard, parseRateCardText } from '../../lambda/core/rate-card';
 import { auditNumbers } from '../../lambda/core/audit';
 import type { PhoneNumber } from '../../lambda/core/types';
+import { phone } from './fixtures';
 
-function num(over: Partial<PhoneNumber>): PhoneNumber {
-  return {
-    id: 'n1',
-    phoneNumber: '+12025550001',
-    countryCode: 'US',
-    countrySource: 'api',
-    type: 'local',
-    typeInferred: false,
-    status: 'active',
-    inboundAgentId: null,
-    nickname: null,
-    provider: null,
-    createdAt: null,
-    monthlyCostUsd: null,
-    costSource: 'unknown',
-    ...over,
-  };
-}
+/** No cost of its own, so the rate card decides. */
+const num = (over: Partial<PhoneNumber>): PhoneNumber => phone({ monthlyCostUsd: null, costSource: 'unknown', ...over });
 
 const card = parseRateCard({ currency: 'USD', rates: { US: { local: 1.15, toll_free: 2.0, '*': 1.5 }, '*': { '*': 3.0, mobile: 4 } } }, 'rateCard');
 

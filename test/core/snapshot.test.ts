@@ -1,23 +1,9 @@
 import { parseSnapshot, serializeSnapshot, toSnapshot } from '../../lambda/core/snapshot';
 import type { PhoneNumber } from '../../lambda/core/types';
+import { phone } from './fixtures';
 
-function num(over: Partial<PhoneNumber> & { id: string }): PhoneNumber {
-  return {
-    phoneNumber: `+1202555${over.id.padStart(4, '0')}`,
-    countryCode: 'US',
-    countrySource: 'api',
-    type: 'local',
-    typeInferred: false,
-    status: 'active',
-    inboundAgentId: 'agent-1',
-    nickname: null,
-    provider: 'twilio',
-    createdAt: '2026-01-01T00:00:00Z',
-    monthlyCostUsd: 1.15,
-    costSource: 'api',
-    ...over,
-  };
-}
+/** A number whose phone number follows from its id, so each test names only the id. */
+const num = (over: Partial<PhoneNumber> & { id: string }): PhoneNumber => phone({ phoneNumber: `+1202555${over.id.padStart(4, '0')}`, ...over });
 
 const at = new Date('2026-11-30T09:00:00Z');
 
@@ -60,6 +46,17 @@ describe('parseSnapshot', () => {
     const result = parseSnapshot(text);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.reason).toMatch(reason);
+  });
+
+  // A baseline written by an older or a newer release: otherwise well-formed, it must still be
+  // refused on its version alone, so "changes" is skipped with this reason instead of misread.
+  it.each([
+    [0, 'an older schema (version 0; this version reads 1)'],
+    [2, 'a newer schema (version 2; this version reads 1)'],
+  ])('refuses a full snapshot of schemaVersion %i', (version, words) => {
+    const snap = JSON.parse(serializeSnapshot(toSnapshot('Acme', at, true, [num({ id: '1' }), num({ id: '2', inboundAgentId: null })])));
+    snap.schemaVersion = version;
+    expect(parseSnapshot(JSON.stringify(snap))).toEqual({ ok: false, reason: `the previous snapshot uses ${words}` });
   });
 
   it('rejects a malformed number and says where', () => {

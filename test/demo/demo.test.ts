@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditJson } from '../../lambda/core/audit-json';
-import { runDemo, type DemoResult } from '../../scripts/demo';
+import { DEMO_MARKER, runDemo, type DemoResult } from '../../scripts/demo';
 import { DEMO_FROM, DEMO_TO, demoWorkspace } from '../../scripts/demo-portfolio';
 import type { SimRecord } from '../../simulator';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
@@ -59,6 +59,8 @@ it('writes the five files, and keeps a history', async () => {
   expect((await readdir(tmp)).sort()).toEqual(['audit.json', 'email.eml', 'history', 'numbers.csv', 'report.html', 'report.txt']);
   expect(result.run.archived).toHaveLength(1);
   expect(result.run.archived[0].baseline).toBe(true);
+  // Marked as the demo's own, so the next run may clear it.
+  expect(await readdir(result.historyDir)).toContain(DEMO_MARKER);
 });
 
 it("reports exactly what changed since last week's run", () => {

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { EmailAttachment, EmailMessage } from '../../core/ports';
+import { singleLine } from '../../core/report/format';
 import type { AttachmentMode } from '../../core/types';
 
 /**
@@ -22,14 +23,10 @@ export interface BuildMimeOptions {
 }
 
 /**
- * CR/LF must never reach a header line (header injection). MailComposer already encodes them;
- * this is a second, independent defence for every value that becomes a header.
+ * multipart/mixed( multipart/alternative(text, html), attachments... ). CR/LF must never reach a
+ * header line (header injection): MailComposer already encodes them, and every header value also
+ * goes through the report's singleLine as a second, independent defence.
  */
-export function singleLine(value: string): string {
-  return value.replace(/[\r\n]+/g, ' ');
-}
-
-/** multipart/mixed( multipart/alternative(text, html), attachments... ). */
 export async function buildMime(message: EmailMessage, options: BuildMimeOptions): Promise<Buffer> {
   const composer = new MailComposer({
     from: singleLine(message.from),

@@ -16,16 +16,6 @@ export function formatUsd(amount: number): string {
   return usdFormat.format(amount);
 }
 
-/** True when Intl knows the IANA zone (validate config with it; renderers throw RangeError otherwise). */
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function parts(date: Date, timeZone: string, options: Intl.DateTimeFormatOptions): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of new Intl.DateTimeFormat('en-GB', { ...options, timeZone }).formatToParts(date)) out[p.type] = p.value;
@@ -135,7 +125,8 @@ export function formatDelta(n: number): string {
   return n > 0 ? `+${formatCount(n)}` : n < 0 ? `-${formatCount(-n)}` : '0';
 }
 
-function plural(n: number, one: string, many: string): string {
+/** 1 -> "1 agent", 1250 -> "1,250 agents". */
+export function plural(n: number, one: string, many: string): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 

@@ -42,6 +42,8 @@ export interface Column {
   align: Align;
   /** Optional width hint, e.g. "34%". */
   width?: string;
+  /** API text (nicknames, agent names): may break anywhere, so one long word cannot push the table past a phone's width. */
+  wrap?: boolean;
 }
 
 export type Cell = string;
@@ -53,16 +55,23 @@ export interface TableOptions {
   compact?: boolean;
 }
 
+const NON_BREAKING_HYPHEN = '\u2011';
+const WRAP_ANYWHERE = 'word-break:break-word;overflow-wrap:anywhere;';
+
 function th(col: Column, padding: string, wrap: boolean): string {
   const width = col.width ? ` width="${col.width}"` : '';
-  return `<th align="${col.align}"${width} valign="bottom" style="padding:${padding};font-size:12px;line-height:15px;font-weight:600;color:${MUTED};text-align:${col.align};border-bottom:2px solid ${LINE};white-space:${wrap ? 'normal' : 'nowrap'};">${escapeHtml(col.label)}</th>`;
+  // U+2011 looks like "-" but never breaks, so "Toll-free" stays whole in a header that may wrap
+  // (compact tables) or in a client that ignores nowrap.
+  const label = escapeHtml(col.label).replace(/-/g, NON_BREAKING_HYPHEN);
+  return `<th align="${col.align}"${width} valign="bottom" style="padding:${padding};font-size:12px;line-height:15px;font-weight:600;color:${MUTED};text-align:${col.align};border-bottom:2px solid ${LINE};white-space:${wrap ? 'normal' : 'nowrap'};">${label}</th>`;
 }
 
 function td(cell: Cell, align: Align, padding: string, extra = '', fontSize = 13): string {
   return `<td align="${align}" valign="top" style="padding:${padding};font-size:${fontSize}px;line-height:${fontSize + 5}px;color:${INK};text-align:${align};border-bottom:1px solid ${LINE};${extra}">${cell}</td>`;
 }
 
-function numericStyle(col: Column | undefined): string {
+function cellStyle(col: Column | undefined): string {
+  if (col?.wrap) return WRAP_ANYWHERE;
   return col?.align === 'right' ? 'font-variant-numeric:tabular-nums;white-space:nowrap;' : '';
 }
 
@@ -72,12 +81,12 @@ export function dataTable(columns: Column[], rows: Cell[][], options: TableOptio
   const size = compact ? 12 : 13;
   const head = `<tr>${columns.map((c) => th(c, padding, compact)).join('')}</tr>`;
   const body = rows
-    .map((r) => `<tr>${r.map((cell, i) => td(cell, columns[i]?.align ?? 'left', padding, numericStyle(columns[i]), size)).join('')}</tr>`)
+    .map((r) => `<tr>${r.map((cell, i) => td(cell, columns[i]?.align ?? 'left', padding, cellStyle(columns[i]), size)).join('')}</tr>`)
     .join('');
   const totals = options.totals
     ? `<tr>${options.totals
         .map((cell, i) =>
-          td(cell, columns[i]?.align ?? 'left', padding, `${numericStyle(columns[i])}font-weight:700;border-top:2px solid ${LINE};border-bottom:0;`, size),
+          td(cell, columns[i]?.align ?? 'left', padding, `${cellStyle(columns[i])}font-weight:700;border-top:2px solid ${LINE};border-bottom:0;`, size),
         )
         .join('')}</tr>`
     : '';

@@ -23,6 +23,7 @@ import {
   formatUsd,
   moreChangesNote,
   moreRowsNote,
+  plural,
   typeLabel,
 } from './format';
 import {
@@ -55,10 +56,6 @@ import {
 } from './html-kit';
 
 export type SectionOptions = Pick<ReportContext, 'timeZone' | 'attachment' | 'unroutedLimit'>;
-
-function plural(n: number, one: string, many: string): string {
-  return `${formatCount(n)} ${n === 1 ? one : many}`;
-}
 
 function typeCell(n: { type: NumberType; typeInferred?: boolean }): Cell {
   return `${escapeHtml(typeLabel(n.type))}${n.typeInferred ? `<span style="color:${MUTED};">*</span>` : ''}`;
@@ -104,7 +101,7 @@ function numberList(title: string, rows: readonly ChangedNumber[], check: AgentC
       { label: 'Number', align: 'left' },
       { label: 'Country', align: 'left' },
       { label: 'Type', align: 'left' },
-      { label: 'Agent', align: 'left', width: '35%' },
+      { label: 'Agent', align: 'left', width: '35%', wrap: true },
     ],
     shown.map((n) => [numberCell(n.phoneNumber), escapeHtml(countryLabel(n.countryCode)), typeCell(n), agentCell(check, n.inboundAgentId)]),
     { padding: '6px 6px' },
@@ -118,8 +115,8 @@ function valueList(title: string, rows: readonly ValueChange[], cell: (value: st
   const table = dataTable(
     [
       { label: 'Number', align: 'left' },
-      { label: 'Was', align: 'left', width: '30%' },
-      { label: 'Now', align: 'left', width: '30%' },
+      { label: 'Was', align: 'left', width: '30%', wrap: true },
+      { label: 'Now', align: 'left', width: '30%', wrap: true },
     ],
     shown.map((c) => [numberCell(c.phoneNumber), cell(c.from), cell(c.to)]),
     { padding: '6px 6px' },
@@ -188,7 +185,7 @@ function unroutedSection(audit: AuditResult, limit: number, attachment: Attachme
       { label: 'Number', align: 'left' },
       { label: 'Country', align: 'left' },
       { label: 'Type', align: 'left' },
-      { label: 'Nickname', align: 'left', width: '35%' },
+      { label: 'Nickname', align: 'left', width: '35%', wrap: true },
     ],
     shown.map((n) => [numberCell(n.phoneNumber), escapeHtml(countryLabel(n.countryCode)), typeCell(n), nicknameCell(n.nickname)]),
     // 4 px sides: with 6 px, a long number plus a long nickname word is wider than a 375 px phone.
@@ -216,8 +213,8 @@ function missingAgentSection(check: AgentCheck | undefined, limit: number, attac
     [
       { label: 'Number', align: 'left' },
       { label: 'Country', align: 'left' },
-      { label: 'Agent id', align: 'left', width: '30%' },
-      { label: 'Nickname', align: 'left', width: '25%' },
+      { label: 'Agent id', align: 'left', width: '30%', wrap: true },
+      { label: 'Nickname', align: 'left', width: '25%', wrap: true },
     ],
     shown.map((n) => [numberCell(n.phoneNumber), escapeHtml(countryLabel(n.countryCode)), agentCell(undefined, n.inboundAgentId), nicknameCell(n.nickname)]),
     { padding: '6px 6px' },
@@ -241,7 +238,7 @@ function agentsSection(numbers: readonly PhoneNumber[], check: AgentCheck | unde
   return card(
     `${heading('Routed numbers by agent', 'The CSV names the agent of every number (inbound_agent_name).')}${spacer(8)}${dataTable(
       [
-        { label: 'Agent', align: 'left' },
+        { label: 'Agent', align: 'left', wrap: true },
         { label: 'Numbers', align: 'right' },
       ],
       rows,

@@ -4,7 +4,7 @@
 // config goes through `escapeHtml`.
 import type { WorkspaceAudit, WorkspaceOutcome } from '../workspace';
 import type { ReportContext } from './context';
-import { describeAttachment, describeFilters, formatCount, formatDateTime, formatReportDate, formatUsd } from './format';
+import { describeAttachment, describeFilters, formatCount, formatDateTime, formatReportDate, formatUsd, plural } from './format';
 import { renderWorkspaceSection } from './html-workspace';
 import {
   BAD,
@@ -27,7 +27,7 @@ import {
   WARN,
   type Cell,
 } from './html-kit';
-import { changesCell, missingAgentsCell, reportTotals, workspaceState } from './summary';
+import { changesCell, missingAgentsCell, reportTotals, soleAudit, workspaceState } from './summary';
 import { renderSubject } from './subject';
 
 export { escapeHtml } from './html-kit';
@@ -58,10 +58,10 @@ function combinedSummary(workspaces: readonly WorkspaceOutcome[]): string {
   });
   const bits = [`${formatCount(t.numbers)} numbers`, `${formatCount(t.unrouted)} unrouted`];
   if (t.missingAgents > 0) bits.push(`${formatCount(t.missingAgents)} routed to a missing agent`);
-  if (t.failed > 0) bits.push(`${formatCount(t.failed)} workspace${t.failed === 1 ? '' : 's'} failed`);
+  if (t.failed > 0) bits.push(`${plural(t.failed, 'workspace', 'workspaces')} failed`);
   const table = dataTable(
     [
-      { label: 'Workspace', align: 'left' },
+      { label: 'Workspace', align: 'left', wrap: true },
       { label: 'Total', align: 'right' },
       { label: 'Unrouted', align: 'right' },
       { label: 'Missing agents', align: 'right' },
@@ -77,9 +77,9 @@ function combinedSummary(workspaces: readonly WorkspaceOutcome[]): string {
 function footer(ctx: ReportContext): string {
   const line = (label: string, value: string) =>
     `<div style="margin:0 0 4px 0;"><strong style="color:#4b5563;">${escapeHtml(label)}:</strong> ${escapeHtml(value)}</div>`;
-  const only = ctx.workspaces.length === 1 ? ctx.workspaces[0] : undefined;
+  const only = soleAudit(ctx.workspaces);
   const where = only
-    ? `${line('Workspace', only.name)}${only.ok ? `\n${line('Scope', describeFilters(only.filters))}` : ''}`
+    ? `${line('Workspace', only.name)}\n${line('Scope', describeFilters(only.filters))}`
     : line('Workspaces', ctx.workspaces.map((w) => w.name).join(', '));
   return `<tr><td style="padding:4px 8px 24px 8px;font-size:12px;line-height:18px;color:${MUTED};${FONT}">
 ${line('Generated', formatDateTime(ctx.generatedAt, ctx.timeZone))}
@@ -100,7 +100,7 @@ function preheader(ctx: ReportContext): string {
 
 export function renderHtml(ctx: ReportContext): string {
   const { workspaces } = ctx;
-  const several = workspaces.length !== 1;
+  const several = soleAudit(workspaces) === undefined;
   const sections = workspaces.map((w, i) => renderWorkspaceSection(w, ctx, several ? `Workspace ${i + 1} of ${workspaces.length}` : undefined));
   return `<!DOCTYPE html>
 <html lang="en">

@@ -11,7 +11,7 @@ export { escapeHtml, renderHtml, renderWorkspaceSection, type SectionOptions } f
 export { SUBJECT_MAX_LENGTH, renderSubject } from './subject';
 export { renderText } from './text';
 export { reportTotals, workspaceState, type ReportTotals, type WorkspaceState } from './summary';
-export { formatCount, formatDateTime, formatReportDate, formatUsd, isValidTimeZone } from './format';
+export { formatCount, formatDateTime, formatReportDate, formatUsd } from './format';
 export type { AttachmentMode } from '../types';
 
 export interface RenderedBodies {

@@ -4,7 +4,7 @@ import type { ListFilters } from '../types';
 import { actionReasons } from '../workspace';
 import { triggersOf, type ReportContext } from './context';
 import { formatCount, formatReportDate, singleLine, truncate, typeLabel } from './format';
-import { reportTotals } from './summary';
+import { reportTotals, soleAudit } from './summary';
 
 export const SUBJECT_MAX_LENGTH = 200;
 const WORKSPACE_MAX_LENGTH = 60;
@@ -26,7 +26,7 @@ export function renderSubject(ctx: ReportContext): string {
   const totals = reportTotals(workspaces);
   const prefixes = `${totals.incomplete > 0 ? '[INCOMPLETE] ' : ''}${actionReasons(workspaces, triggersOf(ctx)).length > 0 ? '[Action needed] ' : ''}`;
   const date = formatReportDate(ctx.generatedAt, ctx.timeZone);
-  const only = workspaces.length === 1 ? workspaces[0] : undefined;
+  const only = soleAudit(workspaces);
   if (!only) {
     const filters = workspaces.find((w) => w.ok)?.filters;
     const facts =
@@ -35,9 +35,7 @@ export function renderSubject(ctx: ReportContext): string {
       `${totals.failed > 0 ? `, ${formatCount(totals.failed)} failed` : ''}`;
     return truncate(singleLine(`${prefixes}${facts}${SEPARATOR}${date}`), SUBJECT_MAX_LENGTH);
   }
-  const facts = only.ok
-    ? `DialNexa numbers${scope(only.filters)}: ${formatCount(totals.numbers)} total, ${formatCount(totals.unrouted)} unrouted${findings(totals.missingAgents, totals.removed)}`
-    : `DialNexa numbers: audit failed (${truncate(singleLine(only.error.code), 40)})`;
+  const facts = `DialNexa numbers${scope(only.filters)}: ${formatCount(totals.numbers)} total, ${formatCount(totals.unrouted)} unrouted${findings(totals.missingAgents, totals.removed)}`;
   const head = singleLine(`${prefixes}${facts}`);
   // The name gets what the facts and the date leave, so the date always survives.
   const room = Math.min(WORKSPACE_MAX_LENGTH, SUBJECT_MAX_LENGTH - Array.from(head).length - Array.from(date).length - 2 * SEPARATOR.length);

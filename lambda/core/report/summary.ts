@@ -35,6 +35,15 @@ export function reportTotals(workspaces: readonly WorkspaceOutcome[]): ReportTot
   return out;
 }
 
+/**
+ * The workspace of a one-workspace report. runAudit throws when its only workspace fails, so a
+ * lone workspace is always audited; a lone failure would get the several-workspace layout.
+ */
+export function soleAudit(workspaces: readonly WorkspaceOutcome[]): WorkspaceAudit | undefined {
+  const only = workspaces.length === 1 ? workspaces[0] : undefined;
+  return only?.ok ? only : undefined;
+}
+
 export type WorkspaceState = 'OK' | 'INCOMPLETE' | 'FAILED';
 
 export function workspaceState(w: WorkspaceOutcome): WorkspaceState {

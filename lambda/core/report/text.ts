@@ -23,10 +23,11 @@ import {
   formatUsd,
   moreChangesNote,
   moreRowsNote,
+  plural,
   singleLine,
   typeLabel,
 } from './format';
-import { changesCell, missingAgentsCell, reportTotals, routedByAgent, workspaceState } from './summary';
+import { changesCell, missingAgentsCell, reportTotals, routedByAgent, soleAudit, workspaceState } from './summary';
 
 type Align = 'left' | 'right';
 type Options = Pick<ReportContext, 'timeZone' | 'attachment' | 'unroutedLimit'>;
@@ -51,10 +52,6 @@ function table(headers: string[], aligns: Align[], rows: string[][], totals?: st
 
 function section(title: string): string[] {
   return ['', title.toUpperCase(), '='.repeat(title.length)];
-}
-
-function plural(n: number, one: string, many: string): string {
-  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
 function typeText(n: { type: NumberType; typeInferred?: boolean }): string {
@@ -339,12 +336,10 @@ function incompleteHead(workspaces: readonly WorkspaceOutcome[]): string[] {
 export function renderText(ctx: ReportContext): string {
   const { workspaces } = ctx;
   const date = formatReportDate(ctx.generatedAt, ctx.timeZone);
-  const only = workspaces.length === 1 ? workspaces[0] : undefined;
+  const only = soleAudit(workspaces);
   const body: string[] = [...incompleteHead(workspaces)];
   if (only) {
-    body.push(`DialNexa number audit - ${singleLine(only.name)}`);
-    if (only.ok) body.push(`${date} - ${describeFilters(only.filters)}`, '', ...figures(only), ...auditedBody(only, ctx));
-    else body.push(date, '', ...failure(only));
+    body.push(`DialNexa number audit - ${singleLine(only.name)}`, `${date} - ${describeFilters(only.filters)}`, '', ...figures(only), ...auditedBody(only, ctx));
   } else {
     const t = reportTotals(workspaces);
     const failed = t.failed > 0 ? `, ${plural(t.failed, 'workspace', 'workspaces')} failed` : '';
@@ -360,7 +355,7 @@ export function renderText(ctx: ReportContext): string {
     );
   }
   const where = only
-    ? [`Workspace: ${singleLine(only.name)}`, ...(only.ok ? [`Scope: ${describeFilters(only.filters)}`] : [])]
+    ? [`Workspace: ${singleLine(only.name)}`, `Scope: ${describeFilters(only.filters)}`]
     : [`Workspaces: ${workspaces.map((w) => singleLine(w.name)).join(', ')}`];
   const foot = [
     '',

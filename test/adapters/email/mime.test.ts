@@ -7,7 +7,6 @@ import {
   csvAttachments,
   gzipCsv,
   SES_MAX_RAW_BYTES,
-  singleLine,
 } from '../../../lambda/adapters/email/mime';
 
 const DATE = new Date('2025-03-03T07:00:00Z');
@@ -114,12 +113,6 @@ describe('buildMime', () => {
     }
     expect(raw).not.toMatch(/^(bcc|x-evil|x-injected-to):/im);
     expect(header(raw, 'subject')).toBe('Weekly audit Bcc: thief@evil.test forged body');
-  });
-});
-
-describe('singleLine', () => {
-  it('turns any run of CR/LF into one space', () => {
-    expect(singleLine('a\r\nb\n\nc\rd')).toBe('a b c d');
   });
 });
 

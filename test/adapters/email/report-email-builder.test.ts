@@ -5,7 +5,7 @@ import { createReportEmailBuilder } from '../../../lambda/adapters/email/report-
 import { SES_MAX_RAW_BYTES } from '../../../lambda/adapters/email/mime';
 import { SesRawMailer } from '../../../lambda/adapters/ses/ses-mailer';
 import type { AttachmentMode } from '../../../lambda/core/types';
-import { startSesLocal, type SesLocal } from '../../support/ses-local';
+import { startSesLocal, type SesLocal } from '../../../scripts/support/ses-local';
 
 const DATE = new Date('2025-03-03T07:00:00Z');
 const FROM = 'audit@example.com';

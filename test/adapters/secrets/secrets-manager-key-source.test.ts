@@ -7,7 +7,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { createSecretsManagerKeySource } from '../../../lambda/adapters/secrets/secrets-manager-key-source';
 import { ConfigError } from '../../../lambda/core/errors';
-import { startSecretsLocal, type SecretsLocal } from '../../support/secrets-local';
+import { startSecretsLocal, type SecretsLocal } from '../../../scripts/support/secrets-local';
 
 const KEY = 'dnx_live_4f9c2b7e1a';
 

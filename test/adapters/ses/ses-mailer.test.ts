@@ -9,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { buildMime, csvAttachments } from '../../../lambda/adapters/email/mime';
 import { createSesClient, SesRawMailer } from '../../../lambda/adapters/ses/ses-mailer';
 import { DeliveryError, DeliveryUncertainError } from '../../../lambda/core/errors';
-import { startSesLocal, type SesLocal } from '../../support/ses-local';
+import { startSesLocal, type SesLocal } from '../../../scripts/support/ses-local';
 
 const FROM = 'audit@example.com';
 const TO = ['ops@example.com', 'finance@example.com'];

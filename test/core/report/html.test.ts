@@ -76,8 +76,23 @@ describe('renderHtml: layout for mail clients', () => {
     expect([...attributeWidths, ...cssWidths].filter((w) => w > 375)).toEqual([]);
   });
 
-  it('uses short headers for the country x type matrix', () => {
-    for (const label of ['Country', 'Local', 'Toll-free', 'Mobile', 'Unknown', 'Total']) expect(html).toContain(`>${label}</th>`);
+  it('uses short headers for the country x type matrix, "Toll-free" with a non-breaking hyphen', () => {
+    for (const label of ['Country', 'Local', 'Toll\u2011free', 'Mobile', 'Unknown', 'Total']) expect(html).toContain(`>${label}</th>`);
+    expect(html).not.toMatch(/<th[^>]*>[^<]*-[^<]*<\/th>/);
+  });
+
+  it('keeps the plain hyphen in body cells, which stay searchable and copyable', () => {
+    const tollFree = renderHtml(reportContext([phone({ id: 't', phoneNumber: '+18005550100', type: 'toll_free', inboundAgentId: null })]));
+    expect(tollFree).toMatch(/<td[^>]*>Toll-free<\/td>/);
+  });
+
+  it('lets nickname and agent cells wrap anywhere, so a long word cannot widen a phone layout', () => {
+    const long = 'Customer-support-overflow-line-for-the-northern-region';
+    const wide = renderHtml(reportContext([phone({ id: 'w', inboundAgentId: null, nickname: long })]));
+    const cell = new RegExp(`<td[^>]*style="([^"]*)"[^>]*>${long}</td>`).exec(wide);
+    expect(cell?.[1]).toContain('word-break:break-word;overflow-wrap:anywhere;');
+    // Numbers never wrap.
+    expect(wide).toMatch(/<td[^>]*><span style="[^"]*white-space:nowrap;">\+12015550100<\/span><\/td>/);
   });
 });
 

@@ -1,0 +1,23 @@
+// Text from the API, SES or a history file reaches the terminal. An ESC or C1 byte in a nickname
+// or an error message could recolour, retitle or rewrite the user's terminal, so nothing the CLI
+// prints may carry one.
+
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/g;
+
+/** Every C0/C1 control character (newlines included) becomes a space; the length is kept. */
+export function stripControls(text: string): string {
+  return text.replace(CONTROL, ' ');
+}
+
+/** One line for a message: line breaks fold into one space, any other control becomes a space. */
+export function oneLine(text: string): string {
+  return stripControls(text.replace(/\s*[\r\n]+\s*/g, ' ')).trim();
+}
+
+/**
+ * JSON text with DEL and C1 written as \u escapes. JSON.stringify already escapes C0 but leaves
+ * U+007F-U+009F raw; the escaped form parses back to the very same strings.
+ */
+export function escapeJsonControls(json: string): string {
+  return json.replace(/[\x7f-\x9f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

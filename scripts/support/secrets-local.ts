@@ -1,0 +1,97 @@
+// A tiny local stand-in for Secrets Manager: GetSecretValue only, over the real AWS JSON 1.1
+// protocol, so a real SecretsManagerClient (endpoint option, or AWS_ENDPOINT_URL_SECRETS_MANAGER)
+// talks to it. 127.0.0.1, port 0. Signatures are not checked. A local stand-in for tests and
+// local runs; never part of the Lambda bundle.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A secret's content, or an AWS error to answer with (e.g. `{ error: 'AccessDeniedException' }`). */
+export type LocalSecret =
+  | string
+  | { binary: Uint8Array }
+  | { error: string; message?: string; status?: number };
+
+export interface SecretsLocal {
+  endpoint: string;
+  /** GetSecretValue requests received, for one SecretId or for all. */
+  calls(secretId?: string): number;
+  setSecret(secretId: string, value: LocalSecret): void;
+  deleteSecret(secretId: string): void;
+  close(): Promise<void>;
+}
+
+const ACCOUNT = '000000000000';
+
+export async function startSecretsLocal(initial: Record<string, LocalSecret> = {}): Promise<SecretsLocal> {
+  const secrets = new Map<string, LocalSecret>(Object.entries(initial));
+  const versions = new Map<string, number>();
+  const received: string[] = [];
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((err: unknown) => {
+      send(res, 500, { __type: 'InternalServiceError', message: String(err) });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const target = String(req.headers['x-amz-target'] ?? '');
+    if (req.method !== 'POST' || target !== 'secretsmanager.GetSecretValue') {
+      send(res, 400, { __type: 'UnknownOperationException', message: `stand-in does not implement ${target || req.method}` });
+      return;
+    }
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { SecretId?: string };
+    const id = body.SecretId ?? '';
+    received.push(id);
+    const secret = secrets.get(id);
+    if (secret === undefined) {
+      send(res, 400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
+      return;
+    }
+    if (typeof secret === 'object' && 'error' in secret) {
+      send(res, secret.status ?? 400, { __type: secret.error, message: secret.message ?? `${secret.error} (stand-in)` });
+      return;
+    }
+    const name = id.startsWith('arn:') ? (id.split(':secret:')[1] ?? id) : id;
+    const version = versions.get(id) ?? 1;
+    send(res, 200, {
+      ARN: id.startsWith('arn:') ? id : `arn:aws:secretsmanager:${process.env.AWS_REGION ?? 'us-east-1'}:${ACCOUNT}:secret:${id}-AbCdEf`,
+      Name: name,
+      VersionId: `00000000-0000-4000-8000-${String(version).padStart(12, '0')}`,
+      VersionStages: ['AWSCURRENT'],
+      CreatedDate: 1_700_000_000,
+      ...(typeof secret === 'string'
+        ? { SecretString: secret }
+        : { SecretBinary: Buffer.from(secret.binary).toString('base64') }),
+    });
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    calls: (secretId) => (secretId === undefined ? received.length : received.filter((r) => r === secretId).length),
+    setSecret(secretId, value) {
+      secrets.set(secretId, value);
+      versions.set(secretId, (versions.get(secretId) ?? 1) + 1);
+    },
+    deleteSecret: (secretId) => void secrets.delete(secretId),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.1',
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': '00000000-0000-4000-8000-000000000000',
+  });
+  res.end(text);
+}
