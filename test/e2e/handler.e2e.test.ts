@@ -2,8 +2,8 @@
 // aws-ses-v2-local, Secrets Manager through a local stand-in; all started here on loopback.
 import type { Context } from 'aws-lambda';
 import { generateAgents, generatePortfolio, startSimulator, type SimRecord, type Simulator } from '../../simulator';
-import { startSecretsLocal, type SecretsLocal } from '../support/secrets-local';
-import { startSesLocal, type SesLocal } from '../support/ses-local';
+import { startSecretsLocal, type SecretsLocal } from '../../scripts/support/secrets-local';
+import { startSesLocal, type SesLocal } from '../../scripts/support/ses-local';
 
 type Handler = typeof import('../../lambda/handler/index').handler;
 type Summary = Awaited<ReturnType<Handler>>;

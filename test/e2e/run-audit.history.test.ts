@@ -19,7 +19,7 @@ import { AllWorkspacesFailedError, runAudit, RunInProgressError, type AuditRun, 
 import { silentLogger, type RawMailer } from '../../lambda/core/ports';
 import type { WorkspaceAudit } from '../../lambda/core/workspace';
 import { generateAgents, generatePortfolio, startSimulator, type SimRecord, type Simulator } from '../../simulator';
-import { startSesLocal, type SesLocal } from '../support/ses-local';
+import { startSesLocal, type SesLocal } from '../../scripts/support/ses-local';
 
 const FROM = 'reports@example.com';
 const TO = ['ops@example.com'];

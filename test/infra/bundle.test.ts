@@ -10,8 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { generateAgents, generatePortfolio, startSimulator, type Simulator } from '../../simulator';
-import { startSecretsLocal, type SecretsLocal } from '../support/secrets-local';
-import { startSesLocal, type SesLocal } from '../support/ses-local';
+import { startSecretsLocal, type SecretsLocal } from '../../scripts/support/secrets-local';
+import { startSesLocal, type SesLocal } from '../../scripts/support/ses-local';
 import { startS3Local, type S3Local } from './fixtures/s3-local';
 import { flat, ROOT } from './helpers';
 
