@@ -37,8 +37,9 @@ export class FixedWindowLimiter {
     if (this.options.announce !== false) {
       headers['X-RateLimit-Limit'] = String(limit);
       headers['X-RateLimit-Remaining'] = String(Math.max(0, limit - w.count));
+      const round = this.options.resetRounding === 'down' ? Math.floor : Math.ceil;
       headers['X-RateLimit-Reset'] =
-        this.options.resetStyle === 'epoch' ? String(Math.ceil(resetAt / 1000)) : String(Math.ceil((resetAt - now) / 1000));
+        this.options.resetStyle === 'epoch' ? String(round(resetAt / 1000)) : String(round((resetAt - now) / 1000));
     }
     if (!limited) return { limited, headers };
     const retryAfter =

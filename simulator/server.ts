@@ -28,6 +28,8 @@ interface Answer {
   headers: Record<string, string>;
   body: string;
   fault?: Fault['kind'];
+  /** Sent chunked, without Content-Length. */
+  chunked?: boolean;
 }
 
 const DEFAULT_MESSAGES: Record<number, string> = {
@@ -235,6 +237,11 @@ class SimulatorServer implements Simulator {
         return html502();
       case 'slow-body':
         return this.route(method, path, query, access, rate);
+      case 'huge-body': {
+        const normal = this.route(method, path, query, access, rate);
+        const pad = Math.max(0, fault.bytes - Buffer.byteLength(normal.body));
+        return { ...normal, body: normal.body + ' '.repeat(pad), chunked: fault.contentLength === false };
+      }
       case 'malformed-json': {
         const normal = this.route(method, path, query, access, rate);
         // Cut before the end so the body can never parse.
@@ -306,8 +313,16 @@ class SimulatorServer implements Simulator {
   private send(res: http.ServerResponse, entry: RecordedRequest, answer: Answer, slowMs: number | undefined): void {
     if (res.destroyed || this.closing) return;
     const buf = Buffer.from(answer.body, 'utf8');
-    const headers = { ...answer.headers, 'Content-Length': String(buf.length) };
+    const headers = answer.chunked ? answer.headers : { ...answer.headers, 'Content-Length': String(buf.length) };
     entry.status = answer.status;
+    if (answer.chunked) {
+      entry.finishedAt = this.now();
+      res.writeHead(answer.status, headers);
+      // A write after writeHead without Content-Length goes out chunked.
+      res.write(buf);
+      res.end();
+      return;
+    }
     if (slowMs === undefined) {
       entry.finishedAt = this.now();
       res.writeHead(answer.status, headers);

@@ -27,6 +27,11 @@ export interface RateLimitOptions {
   retryAfterStyle?: 'seconds' | 'http-date';
   /** When false, no X-RateLimit-* headers are sent (a limit is still enforced). Default true. */
   announce?: boolean;
+  /**
+   * How X-RateLimit-Reset rounds to whole seconds. `up` (default) never announces a reset before
+   * the window ends; `down` announces up to a second early, as some servers do.
+   */
+  resetRounding?: 'up' | 'down';
 }
 
 /** A scripted fault, served instead of the normal answer to one matching request. */
@@ -36,7 +41,12 @@ export type Fault =
   | { kind: 'html-502' }
   | { kind: 'hang' } // headers never sent; the connection stays open until the client gives up
   | { kind: 'slow-body'; delayMs: number } // headers and half the body sent, the rest after delayMs
-  | { kind: 'malformed-json' }; // 200 with a truncated JSON body
+  | { kind: 'malformed-json' } // 200 with a truncated JSON body
+  /**
+   * The normal answer padded with trailing spaces to `bytes` (still valid JSON). `contentLength:
+   * false` streams it chunked, with no Content-Length to judge it by. Default true.
+   */
+  | { kind: 'huge-body'; bytes: number; contentLength?: boolean };
 
 export interface FaultMatch {
   /** Only requests for this page (default: any page). */

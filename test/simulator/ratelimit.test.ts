@@ -46,6 +46,19 @@ describe('simulator: rate limiting', () => {
     expect(Date.parse(limited.headers.get('retry-after') as string)).toBe(1_700_000_061_000);
   });
 
+  test.each([
+    ['epoch', 'up', '1700000061'],
+    ['epoch', 'down', '1700000060'],
+    ['seconds', 'up', '45'],
+    ['seconds', 'down', '44'],
+  ] as const)('%s-style reset rounded %s', async (resetStyle, resetRounding, reset) => {
+    t = 1_700_000_000_500;
+    sim = await startSimulator({ numbers, now: () => t, rateLimit: { limit: 5, windowMs: 60_000, resetStyle, resetRounding } });
+    await get(sim, LIST);
+    t += 15_500; // 44.5 s left; the window ends at 1700000060.5
+    expect((await get(sim, LIST)).headers.get('x-ratelimit-reset')).toBe(reset);
+  });
+
   test('announce: false hides the headers but still limits', async () => {
     t = 0;
     sim = await startSimulator({ numbers, now: () => t, rateLimit: { limit: 1, windowMs: 1_000, announce: false } });

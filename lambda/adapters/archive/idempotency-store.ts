@@ -35,12 +35,19 @@ export class StoreIdempotencyStore implements IdempotencyStore {
   async claim(key: string, options: { leaseMs: number; now: Date }): Promise<ClaimOutcome> {
     const path = idempotencyRecordKey(key);
     const at = options.now.toISOString();
+    /** The token of our last failed conditional write, with whether it was a takeover. */
+    let attempted: { token: string; takeover: boolean } | null = null;
     for (let round = 0; round < MAX_CONFLICT_ROUNDS; round++) {
       const existing = await this.read(path);
+      // A write whose success answer was lost fails on the SDK's retry (412): the record is ours.
+      if (attempted && existing?.record.token === attempted.token && existing.record.state === 'claimed') {
+        return { outcome: 'claimed', token: attempted.token, takeover: attempted.takeover };
+      }
       if (!existing) {
         const token = this.newToken();
         const record = { schemaVersion: 1, key, state: 'claimed', token, attempt: 1, claimedAt: at, updatedAt: at } as const;
         if (await this.store.putIfAbsent(path, serializeIdempotencyRecord(record))) return { outcome: 'claimed', token, takeover: false };
+        attempted = { token, takeover: false };
         continue;
       }
       const decision = decideClaim(existing.record, options.now, options.leaseMs);
@@ -57,6 +64,7 @@ export class StoreIdempotencyStore implements IdempotencyStore {
         updatedAt: at,
       };
       if (await this.store.putIfMatch(path, serializeIdempotencyRecord(record), existing.etag)) return { outcome: 'claimed', token, takeover: true };
+      attempted = { token, takeover: true };
     }
     throw new Error(`could not settle the claim on ${this.store.describe(path)}: it kept changing under concurrent writers`);
   }
@@ -96,8 +104,11 @@ export class StoreIdempotencyStore implements IdempotencyStore {
       updatedAt: this.clock().toISOString(),
       ...(messageId !== undefined ? { messageId } : {}),
     };
-    if (!(await this.store.putIfMatch(path, serializeIdempotencyRecord(record), existing.etag))) {
-      throw new ClaimLostError(`the claim on scheduled run ${key} changed while moving it to ${to}; not sending`);
-    }
+    if (await this.store.putIfMatch(path, serializeIdempotencyRecord(record), existing.etag)) return;
+    // Only this invocation writes with its token: a record of ours already in `to` means the write
+    // landed and only its answer was lost (the SDK's retry then met a changed ETag).
+    const after = await this.read(path);
+    if (after && after.record.token === token && after.record.state === to) return;
+    throw new ClaimLostError(`the claim on scheduled run ${key} changed while moving it to ${to}; not sending`);
   }
 }

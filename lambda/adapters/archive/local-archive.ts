@@ -123,12 +123,38 @@ export class FsObjectStore implements ObjectStore {
     throw new Error(`${lock} stayed locked; if no other audit is running, delete it`);
   }
 
+  /**
+   * Between judging a lock stale and removing it, another process may have replaced it with a
+   * fresh one. So the lock is first renamed to a name only we know (atomic: of several breakers
+   * one gets it), judged again there, and handed back if it turns out fresh.
+   */
   private async clearStaleLock(lock: string): Promise<void> {
+    if (!(await this.isStale(lock))) return;
+    const aside = `${lock}.${process.pid}.${randomUUID()}.stale`;
     try {
-      const { mtimeMs } = await fs.stat(lock);
-      if (Date.now() - mtimeMs > STALE_LOCK_MS) await fs.rm(lock, { force: true });
+      await fs.rename(lock, aside);
     } catch (e) {
-      if (errorCode(e) !== 'ENOENT') throw e;
+      if (errorCode(e) === 'ENOENT') return; // another process removed it first
+      throw e;
+    }
+    try {
+      if (await this.isStale(aside)) return;
+      // A live lock: put it back unless a new holder took the free name (then we cannot undo it).
+      await fs.link(aside, lock).catch((e: unknown) => {
+        if (errorCode(e) !== 'EEXIST') throw e;
+      });
+    } finally {
+      await fs.rm(aside, { force: true });
+    }
+  }
+
+  private async isStale(file: string): Promise<boolean> {
+    try {
+      const { mtimeMs } = await fs.stat(file);
+      return Date.now() - mtimeMs > STALE_LOCK_MS;
+    } catch (e) {
+      if (errorCode(e) === 'ENOENT') return false;
+      throw e;
     }
   }
 }

@@ -6,6 +6,7 @@ import { silentLogger } from '../../core/ports';
 import type { Listing } from '../../core/types';
 import { KeyHolder } from './key';
 import { listAllNumbers, type ListingSettings } from './listing';
+import { DEFAULT_MAX_BODY_BYTES } from './http';
 import { RateLimiter } from './rate-limit';
 import { getJson } from './request';
 import { defaultSleep, Run, type Sleep } from './run';
@@ -32,6 +33,14 @@ export interface DialNexaClientOptions {
   maxPages?: number;
   /** `limit` per page (the API allows at most 100). Default 100. */
   pageSize?: number;
+  /** Largest response body read; a larger one is retried as malformed. Default 8 MB. */
+  maxBodyBytes?: number;
+  /**
+   * Extra wait past an announced X-RateLimit-Reset before using the new window, whatever its form.
+   * Default: 1000 after an epoch-timestamp reset (read on our clock, whole seconds, maybe rounded
+   * down), 0 after a seconds-until-reset count (already late by the transit time).
+   */
+  resetMarginMs?: number;
 }
 
 export interface DialNexaClient extends NumberLister {
@@ -57,7 +66,8 @@ export function createDialNexaClient(options: DialNexaClientOptions): DialNexaCl
     concurrency: positive(options.concurrency, 8, 'concurrency'),
     maxPages: positive(options.maxPages, 2000, 'maxPages'),
     pageSize: positive(options.pageSize, 100, 'pageSize'),
-    limiter: new RateLimiter({ now }),
+    maxBodyBytes: positive(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes'),
+    limiter: new RateLimiter({ now, resetMarginMs: optionalNonNegative(options.resetMarginMs, 'resetMarginMs') }),
   };
   new URL(settings.baseUrl); // fail at construction, not on the first page
 
@@ -107,4 +117,8 @@ function nonNegative(value: number | undefined, fallback: number, name: string):
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be zero or more, got ${value}`);
   return value;
+}
+
+function optionalNonNegative(value: number | undefined, name: string): number | undefined {
+  return value === undefined ? undefined : nonNegative(value, 0, name);
 }

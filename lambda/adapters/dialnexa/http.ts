@@ -10,7 +10,12 @@ export interface HttpAnswer {
 
 export type HttpOutcome =
   | { ok: true; answer: HttpAnswer }
-  | { ok: false; kind: 'timeout' | 'network'; detail: string };
+  | { ok: false; kind: 'timeout' | 'network'; detail: string }
+  /** The body is over `maxBodyBytes`: not read (Content-Length) or cut off while streaming. */
+  | { ok: false; kind: 'too-large'; status: number; headers: Headers; detail: string };
+
+/** Far above any real page (100 records are a few tens of KB), far below what hurts a Lambda. */
+export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export interface ExchangeOptions {
   fetch: typeof fetch;
@@ -19,9 +24,18 @@ export interface ExchangeOptions {
   timeoutMs: number;
   /** The operation's signal (deadline, a sibling's failure): its reason is rethrown. */
   signal: AbortSignal;
+  /** Largest body read; default DEFAULT_MAX_BODY_BYTES. */
+  maxBodyBytes?: number;
 }
 
-export async function exchange({ fetch: fetchFn, url, headers, timeoutMs, signal }: ExchangeOptions): Promise<HttpOutcome> {
+export async function exchange({
+  fetch: fetchFn,
+  url,
+  headers,
+  timeoutMs,
+  signal,
+  maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
+}: ExchangeOptions): Promise<HttpOutcome> {
   signal.throwIfAborted();
   // A cleared timer instead of AbortSignal.timeout: nothing stays scheduled after the answer.
   const timeout = new AbortController();
@@ -31,7 +45,13 @@ export async function exchange({ fetch: fetchFn, url, headers, timeoutMs, signal
   );
   try {
     const res = await fetchFn(url, { method: 'GET', headers, signal: AbortSignal.any([timeout.signal, signal]) });
-    const text = await res.text();
+    const declared = Number(res.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > maxBodyBytes) {
+      await res.body?.cancel().catch(() => undefined);
+      return tooLarge(res, `the body is ${declared} bytes (Content-Length), over the ${maxBodyBytes}-byte limit`);
+    }
+    const text = await readCapped(res, maxBodyBytes);
+    if (text === null) return tooLarge(res, `the body ran past the ${maxBodyBytes}-byte limit`);
     return { ok: true, answer: { status: res.status, headers: res.headers, text } };
   } catch (err) {
     if (signal.aborted) throw signal.reason;
@@ -42,6 +62,30 @@ export async function exchange({ fetch: fetchFn, url, headers, timeoutMs, signal
   } finally {
     clearTimeout(timer);
   }
+}
+
+function tooLarge(res: Response, detail: string): HttpOutcome {
+  return { ok: false, kind: 'too-large', status: res.status, headers: res.headers, detail };
+}
+
+/** The body as text, or null once it passes `maxBytes` (the rest is never read). */
+async function readCapped(res: Response, maxBytes: number): Promise<string | null> {
+  if (res.body === null) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  // TextDecoder drops a BOM like res.text() does.
+  return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
 }
 
 function describeNetworkError(err: unknown): string {
@@ -69,6 +113,7 @@ export function buildUrl(baseUrl: string, path: string, query: Record<string, st
 }
 
 const REASONS: Record<number, string> = {
+  200: 'OK',
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',

@@ -15,12 +15,12 @@ export class KeyHolder {
     return key;
   }
 
-  /** After a 401 with `usedKey`: a key worth one more try, or null when the fresh read is spent. */
+  /**
+   * After a 401 with `usedKey`: a different key worth one more try, or null. Null when the fresh
+   * read (made once) gave the same key: asking again with a key just refused is pointless.
+   */
   async afterUnauthorized(usedKey: string): Promise<string | null> {
-    if (this.fresh === null) {
-      this.fresh = this.source.getKey({ fresh: true });
-      return this.get();
-    }
+    this.fresh ??= this.source.getKey({ fresh: true });
     const key = await this.get();
     return key === usedKey ? null : key;
   }

@@ -7,6 +7,9 @@ export interface WaitContext {
   sleep(ms: number): Promise<void>;
 }
 
+/** Larger X-RateLimit-Reset values can only be Unix timestamps (1e9 s is 2001; no window is 31 years). */
+const EPOCH_SECONDS_FLOOR = 1e9;
+
 /**
  * `X-RateLimit-Reset` as an epoch-ms instant. The docs say a Unix timestamp in seconds, servers
  * were seen sending seconds-until-reset; values above ~1e9 can only be timestamps.
@@ -15,7 +18,7 @@ export function parseRateLimitReset(value: string | null | undefined, nowMs: num
   if (value === null || value === undefined || value.trim() === '') return null;
   const n = Number(value.trim());
   if (!Number.isFinite(n) || n < 0) return null;
-  return n > 1e9 ? Math.round(n * 1000) : Math.round(nowMs + n * 1000);
+  return n > EPOCH_SECONDS_FLOOR ? Math.round(n * 1000) : Math.round(nowMs + n * 1000);
 }
 
 function parseCount(value: string | null): number | null {
@@ -23,19 +26,36 @@ function parseCount(value: string | null): number | null {
   return Number(value);
 }
 
+/**
+ * Default wait past an epoch-timestamp reset: it is read on our clock, not the server's (skew),
+ * and is whole seconds, maybe rounded down. Without it the client sends into the old window.
+ * A seconds-until-reset count needs none by default: it is measured from the answer's arrival,
+ * so it is already late by the transit time, and no clock but ours is involved.
+ */
+export const DEFAULT_EPOCH_RESET_MARGIN_MS = 1000;
+
+/** `X-RateLimit-Reset` written as a Unix timestamp rather than seconds from now. */
+function isEpochReset(value: string): boolean {
+  return Number(value.trim()) > EPOCH_SECONDS_FLOOR;
+}
+
 export interface RateLimiterOptions {
   now: () => number;
-  /** Extra wait after the announced reset, for clock skew and rounding. */
+  /**
+   * Extra wait past an announced reset, whatever its form. Default: DEFAULT_EPOCH_RESET_MARGIN_MS
+   * after an epoch-timestamp reset, 0 after a seconds-until-reset count.
+   */
   resetMarginMs?: number;
 }
 
 export class RateLimiter {
   private readonly now: () => number;
-  private readonly margin: number;
+  private readonly margin: number | undefined;
   /** False until a response carried rate-limit headers: until then nothing is held. */
   private announced = false;
   private limit: number | null = null;
   private remaining: number | null = null;
+  /** When the current window may be taken as over: the announced reset plus the margin. */
   private resetAt: number | null = null;
   /** Same-window tolerance: a whole-second Reset header is only exact to a second. */
   private resetResolutionMs = 0;
@@ -45,7 +65,7 @@ export class RateLimiter {
 
   constructor(options: RateLimiterOptions) {
     this.now = options.now;
-    this.margin = options.resetMarginMs ?? 0;
+    this.margin = options.resetMarginMs;
   }
 
   /** Requests sent and not yet answered. */
@@ -66,8 +86,8 @@ export class RateLimiter {
         this.inFlight += 1;
         return;
       }
-      if (this.resetAt !== null && now < this.resetAt + this.margin) {
-        await ctx.sleep(this.resetAt + this.margin - now);
+      if (this.resetAt !== null && now < this.resetAt) {
+        await ctx.sleep(this.resetAt - now);
         continue;
       }
       // The window is over but its size is unknown, or every slot is in flight: the next
@@ -92,7 +112,7 @@ export class RateLimiter {
 
   private slots(now: number): number {
     if (!this.announced) return Number.POSITIVE_INFINITY;
-    const windowOpen = this.resetAt !== null && now < this.resetAt + this.margin;
+    const windowOpen = this.resetAt !== null && now < this.resetAt;
     // In-flight requests may or may not be in the server's count yet: assume they are not.
     if (windowOpen && this.remaining !== null) return this.remaining - this.inFlight;
     if (this.limit !== null) return this.limit - this.inFlight;
@@ -105,14 +125,18 @@ export class RateLimiter {
     const limit = parseCount(headers.get('x-ratelimit-limit'));
     const remaining = parseCount(headers.get('x-ratelimit-remaining'));
     const rawReset = headers.get('x-ratelimit-reset');
-    const resetAt = parseRateLimitReset(rawReset, now);
+    const announced = parseRateLimitReset(rawReset, now);
+    const resetAt =
+      announced === null || rawReset === null
+        ? null
+        : announced + (this.margin ?? (isEpochReset(rawReset) ? DEFAULT_EPOCH_RESET_MARGIN_MS : 0));
     if (limit === null && remaining === null && resetAt === null) return;
     this.announced = true;
     if (limit !== null) this.limit = limit;
     if (remaining === null) return;
 
     const resolution = rawReset !== null && /^\s*\d+\s*$/.test(rawReset) ? 1000 : 1;
-    const windowOver = this.resetAt === null || now >= this.resetAt + this.margin;
+    const windowOver = this.resetAt === null || now >= this.resetAt;
     const laterWindow =
       resetAt !== null && this.resetAt !== null && resetAt > this.resetAt + Math.max(resolution, this.resetResolutionMs);
     if (windowOver || laterWindow || this.remaining === null) {

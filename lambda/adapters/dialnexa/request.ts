@@ -20,6 +20,8 @@ export interface RequestSettings {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** Largest response body read; a larger one is a malformed answer. */
+  maxBodyBytes: number;
   limiter: RateLimiter;
 }
 
@@ -66,8 +68,12 @@ export async function getJson<T>(settings: RequestSettings, scope: RequestScope,
         headers: { Authorization: `Bearer ${key}`, Accept: 'application/json' },
         timeoutMs: settings.requestTimeoutMs,
         signal: run.signal,
+        maxBodyBytes: settings.maxBodyBytes,
       });
-      if (!outcome.ok) {
+      if (!outcome.ok && outcome.kind === 'too-large') {
+        headers = outcome.headers;
+        failure = { kind: 'malformed', detail: `${statusLine(outcome.status)} answer: ${outcome.detail}` };
+      } else if (!outcome.ok) {
         failure = { kind: outcome.kind, detail: outcome.detail };
       } else {
         const { status, text } = outcome.answer;

@@ -99,6 +99,20 @@ const STRING_FIELDS = [
 ] as const;
 type StringField = (typeof STRING_FIELDS)[number];
 
+/** What normalize's canonicalE164 strips: human formatting around the digits. */
+const PHONE_FORMATTING = /[\s\-.()/]/g;
+
+/**
+ * Null when the value reads as E.164 once trimmed, stripped of formatting and with a `00` prefix
+ * read as `+` (the tolerance normalize applies); else what is wrong with it.
+ */
+function e164Problem(raw: string): string | null {
+  let compact = raw.trim().replace(PHONE_FORMATTING, '');
+  if (compact.startsWith('00')) compact = `+${compact.slice(2)}`;
+  if (!compact.startsWith('+')) return 'does not start with "+"';
+  return /^\+[1-9]\d{1,14}$/.test(compact) ? null : 'is not an E.164 number (a "+", then 2 to 15 digits)';
+}
+
 export type RecordResult =
   | { ok: true; record: NumberRecord }
   | { ok: false; id: string | null; problem: string };
@@ -115,18 +129,13 @@ export function toNumberRecord(raw: unknown): RecordResult {
   const id = typeof src.id === 'string' && src.id.trim() !== '' ? src.id : null;
   if (id === null) return { ok: false, id: null, problem: 'it has no string "id"' };
   const phone = src.phone_number;
-  if (typeof phone !== 'string' || !phone.startsWith('+')) {
-    return {
-      ok: false,
-      id,
-      problem:
-        typeof phone === 'string'
-          ? `its "phone_number" ${JSON.stringify(phone.slice(0, 30))} does not start with "+"`
-          : 'it has no string "phone_number"',
-    };
+  if (typeof phone !== 'string') return { ok: false, id, problem: 'it has no string "phone_number"' };
+  const phoneProblem = e164Problem(phone);
+  if (phoneProblem !== null) {
+    return { ok: false, id, problem: `its "phone_number" ${JSON.stringify(phone.slice(0, 30))} ${phoneProblem}` };
   }
 
-  const record: NumberRecord = { id, phone_number: phone };
+  const record: NumberRecord = { id, phone_number: phone.trim() };
   const extra: Record<string, unknown> = {};
   const known = new Set<string>(['id', 'phone_number', 'monthly_cost_usd', ...STRING_FIELDS]);
 

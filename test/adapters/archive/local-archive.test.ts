@@ -142,3 +142,63 @@ describe('LocalArchive idempotency', () => {
     });
   });
 });
+
+describe('FsObjectStore lock', () => {
+  const KEY_PATH = 'idempotency/x.json';
+  const file = () => path.join(dir, 'idempotency', 'x.json');
+  const lock = () => `${file()}.lock`;
+
+  async function staleLock(): Promise<void> {
+    await fs.writeFile(lock(), 'dead holder');
+    const old = new Date(Date.now() - 120_000);
+    await fs.utimes(lock(), old, old);
+  }
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('clears a lock left by a dead holder and writes', async () => {
+    const store = new FsObjectStore(dir);
+    await store.putIfAbsent(KEY_PATH, 'v1');
+    const { etag } = (await store.get(KEY_PATH))!;
+    await staleLock();
+    await expect(store.putIfMatch(KEY_PATH, 'v2', etag)).resolves.toBe(true);
+    expect(await fs.readFile(file(), 'utf8')).toBe('v2');
+    expect(await listFiles(dir)).toEqual([KEY_PATH]);
+  });
+
+  it('never deletes a fresh lock that replaced the stale one after it was judged stale', async () => {
+    const store = new FsObjectStore(dir);
+    await store.putIfAbsent(KEY_PATH, 'v1');
+    const { etag } = (await store.get(KEY_PATH))!;
+    await staleLock();
+
+    const realStat = fs.stat.bind(fs);
+    const realOpen = fs.open.bind(fs);
+    let replaced = false;
+    let seenOnRetry: string | undefined;
+    // Another process, right after our stat: removes the stale lock and takes the lock itself.
+    jest.spyOn(fs, 'stat').mockImplementation((async (p: string, opts?: object) => {
+      const st = await realStat(p, opts as undefined);
+      if (!replaced && String(p) === lock()) {
+        replaced = true;
+        await fs.rm(lock());
+        await fs.writeFile(lock(), 'fresh holder');
+      }
+      return st;
+    }) as typeof fs.stat);
+    // On our next attempt, that process still holds its lock; then it finishes and lets go.
+    jest.spyOn(fs, 'open').mockImplementation((async (p: string, flags?: string) => {
+      if (replaced && seenOnRetry === undefined && String(p) === lock()) {
+        seenOnRetry = await fs.readFile(lock(), 'utf8').catch(() => 'deleted');
+        await fs.rm(lock(), { force: true });
+      }
+      return realOpen(p, flags);
+    }) as typeof fs.open);
+
+    await expect(store.putIfMatch(KEY_PATH, 'v2', etag)).resolves.toBe(true);
+    expect(replaced).toBe(true);
+    expect(seenOnRetry).toBe('fresh holder');
+    expect(await fs.readFile(file(), 'utf8')).toBe('v2');
+    expect(await listFiles(dir)).toEqual([KEY_PATH]); // no lock or set-aside file left
+  });
+});

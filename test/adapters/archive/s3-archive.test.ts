@@ -295,6 +295,61 @@ describe('S3Archive idempotency', () => {
     await expect(archive.markSending(KEY, claim.token)).rejects.toThrow(/changed while moving it to sending/);
   });
 
+  describe('a conditional write that landed but whose answer was lost (the SDK retry then gets 412)', () => {
+    /** The next PutObject is stored, then fails as its retry would: If-None-Match/If-Match no longer hold. */
+    function loseTheAnswer(): void {
+      bucket.beforePut = (input) => {
+        bucket.set(input.Key!, String(input.Body));
+        throw s3Error('PreconditionFailed', 412);
+      };
+    }
+
+    it('claim: the re-read record carries our token, so the claim is ours', async () => {
+      loseTheAnswer();
+      await expect(archive.claim(KEY, { leaseMs: LEASE, now: T0 })).resolves.toEqual({ outcome: 'claimed', token: 'token-1', takeover: false });
+      expect(puts()).toHaveLength(1);
+      expect(tokens).toBe(1);
+      expect(bucket.json(RECORD_KEY)).toMatchObject({ state: 'claimed', token: 'token-1', attempt: 1 });
+    });
+
+    it('takeover: likewise ours, still a takeover', async () => {
+      bucket.set(RECORD_KEY, record({}));
+      loseTheAnswer();
+      await expect(archive.claim(KEY, { leaseMs: LEASE, now: later(LEASE + 1) })).resolves.toEqual({ outcome: 'claimed', token: 'token-1', takeover: true });
+      expect(puts()).toHaveLength(1);
+      expect(bucket.json(RECORD_KEY)).toMatchObject({ state: 'claimed', token: 'token-1', attempt: 2 });
+    });
+
+    it('markSending and markSent: the record already shows our move, so it succeeded', async () => {
+      const claim = await archive.claim(KEY, { leaseMs: LEASE, now: T0 });
+      if (claim.outcome !== 'claimed') throw new Error('expected a claim');
+      loseTheAnswer();
+      await expect(archive.markSending(KEY, claim.token)).resolves.toBeUndefined();
+      expect(bucket.json(RECORD_KEY)).toMatchObject({ state: 'sending', token: claim.token });
+      loseTheAnswer();
+      await expect(archive.markSent(KEY, claim.token, { messageId: 'ses-9' })).resolves.toBeUndefined();
+      expect(bucket.json(RECORD_KEY)).toMatchObject({ state: 'sent', token: claim.token, messageId: 'ses-9' });
+    });
+
+    it('release: likewise', async () => {
+      const claim = await archive.claim(KEY, { leaseMs: LEASE, now: T0 });
+      if (claim.outcome !== 'claimed') throw new Error('expected a claim');
+      loseTheAnswer();
+      await expect(archive.release(KEY, claim.token)).resolves.toBeUndefined();
+      expect(bucket.json(RECORD_KEY)).toMatchObject({ state: 'released', token: claim.token });
+    });
+
+    it('still fences a move whose write failed while the record stayed as it was', async () => {
+      const claim = await archive.claim(KEY, { leaseMs: LEASE, now: T0 });
+      if (claim.outcome !== 'claimed') throw new Error('expected a claim');
+      bucket.beforePut = () => {
+        throw s3Error('ConditionalRequestConflict', 409);
+      };
+      await expect(archive.markSending(KEY, claim.token)).rejects.toThrow(/changed while moving it to sending/);
+      expect(bucket.json(RECORD_KEY)).toMatchObject({ state: 'claimed', token: claim.token });
+    });
+  });
+
   it('a released claim (failure before sending) is claimed again at once by the retry', async () => {
     const claim = await archive.claim(KEY, { leaseMs: LEASE, now: T0 });
     if (claim.outcome !== 'claimed') throw new Error('expected a claim');

@@ -43,13 +43,22 @@ describe('listAgents', () => {
     expect((err as Error).message).toMatch(/the key cannot read agents \(403\)/);
   });
 
-  it('re-reads the key once on a 401, then fails with AuthError', async () => {
+  it('re-reads the key once on a 401 and, the key being unchanged, fails with AuthError without asking again', async () => {
     const { s } = await setup();
     const keys = keySource('dnx_test_wrong');
     const bad = createDialNexaClient({ baseUrl: s.url, keySource: keys, sleep: async () => undefined });
     await expect(bad.listAgents()).rejects.toThrow(/^DialNexa rejected the API key from secret "test\/dialnexa" \(401\)/);
     expect(keys.reads).toEqual([{ fresh: false }, { fresh: true }]);
-    expect(s.requests).toHaveLength(2);
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it('retries the agents list once with a rotated key found by the fresh read', async () => {
+    const { s } = await setup({ agents: generateAgents(3, 2) });
+    const keys = keySource('dnx_test_rotated_away', s.apiKey);
+    const client = createDialNexaClient({ baseUrl: s.url, keySource: keys, sleep: async () => undefined });
+    await expect(client.listAgents()).resolves.toHaveLength(2);
+    expect(keys.reads).toEqual([{ fresh: false }, { fresh: true }]);
+    expect(s.requests.map((r) => r.authorized)).toEqual([false, true]);
   });
 
   it('reports a malformed agents list', async () => {

@@ -7,6 +7,7 @@ import {
   toNumberRecord,
 } from '../../../lambda/adapters/dialnexa';
 import { errorMessageOf, MalformedBodyError, parseAgents, parseJsonBody } from '../../../lambda/adapters/dialnexa/schema';
+import { normalizeNumber } from '../../../lambda/core/normalize';
 
 const NOW = Date.UTC(2025, 0, 6, 6, 0, 0);
 
@@ -159,6 +160,36 @@ describe('toNumberRecord', () => {
     });
     expect(toNumberRecord({ id: 'phn_4' })).toMatchObject({ ok: false, id: 'phn_4' });
     expect(toNumberRecord('phn_5')).toMatchObject({ ok: false, problem: 'the record is not an object' });
+  });
+
+  it.each([
+    [' +14155550100 ', '+14155550100', 'US'],
+    ['\t+14155550100\n', '+14155550100', 'US'],
+    ['0044 20 7183 8750', '0044 20 7183 8750', 'GB'],
+    ['+1 (415) 555-0100', '+1 (415) 555-0100', 'US'],
+    ['+44.20.7183.8750', '+44.20.7183.8750', 'GB'],
+  ])('accepts %j, which normalize canonicalises, trimmed', (raw, kept, country) => {
+    const r = toNumberRecord({ id: 'phn_6', phone_number: raw });
+    expect(r).toEqual({ ok: true, record: { id: 'phn_6', phone_number: kept, extra: {} } });
+    if (!r.ok) return;
+    expect(normalizeNumber(r.record)).toMatchObject({ phoneNumber: kept.replace(/[\s\-.()]/g, '').replace(/^00/, '+'), countryCode: country });
+  });
+
+  it.each([
+    ['+', 'is not an E.164 number (a "+", then 2 to 15 digits)'],
+    ['+1-800-FLOWERS', 'is not an E.164 number (a "+", then 2 to 15 digits)'],
+    ['+0123456789', 'is not an E.164 number (a "+", then 2 to 15 digits)'],
+    ['+1234567890123456', 'is not an E.164 number (a "+", then 2 to 15 digits)'],
+    ['00', 'is not an E.164 number (a "+", then 2 to 15 digits)'],
+    ['   ', 'does not start with "+"'],
+    ['0 20 7183 8750', 'does not start with "+"'],
+    ['tel:+14155550100', 'does not start with "+"'],
+  ])('still rejects %j', (raw, problem) => {
+    expect(toNumberRecord({ id: 'phn_7', phone_number: raw })).toEqual({
+      ok: false,
+      id: 'phn_7',
+      problem: `its "phone_number" ${JSON.stringify(raw)} ${problem}`,
+    });
   });
 });
 

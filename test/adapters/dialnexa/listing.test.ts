@@ -107,6 +107,19 @@ describe('records', () => {
     expect(ids(listing.records)).not.toContain('phn_0120');
     expect(listing.stats.relisted).toBe(false); // the count agrees: re-listing would not help
   });
+
+  it('keeps a number with a stray space or a 00 prefix: the listing stays complete', async () => {
+    const inventory = numbers(150);
+    inventory[7] = { ...inventory[7], phone_number: ' +14155550007 ' };
+    inventory[120] = { ...inventory[120], phone_number: '001 415 555 0120' };
+    const s = await start({ numbers: inventory });
+    const listing = await clientFor(s).client.listAll();
+    expect(listing.complete).toBe(true);
+    expect(listing.incompleteReason).toBeUndefined();
+    expect(listing.records).toHaveLength(150);
+    expect(listing.records[7].phone_number).toBe('+14155550007');
+    expect(listing.records[120].phone_number).toBe('001 415 555 0120');
+  });
 });
 
 describe('paging', () => {

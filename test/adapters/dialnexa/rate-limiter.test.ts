@@ -1,13 +1,14 @@
-import { RateLimiter } from '../../../lambda/adapters/dialnexa';
+import { DEFAULT_EPOCH_RESET_MARGIN_MS, RateLimiter } from '../../../lambda/adapters/dialnexa';
 import { fakeClock } from './fixtures';
 
 function headers(limit: number, remaining: number, reset: string): Headers {
   return new Headers({ 'X-RateLimit-Limit': String(limit), 'X-RateLimit-Remaining': String(remaining), 'X-RateLimit-Reset': reset });
 }
 
-function setup() {
+/** Margin 0 unless said: the mechanics below are exact to the announced reset. */
+function setup(resetMarginMs: number | 'default' = 0) {
   const clock = fakeClock();
-  const limiter = new RateLimiter({ now: clock.now });
+  const limiter = new RateLimiter({ now: clock.now, ...(resetMarginMs === 'default' ? {} : { resetMarginMs }) });
   const ctx = { signal: new AbortController().signal, sleep: clock.sleep };
   return { clock, limiter, ctx };
 }
@@ -72,6 +73,46 @@ describe('RateLimiter', () => {
     limiter.release(headers(3, 2, '1'));
     await waiting;
     expect(fourth).toBe(true);
+  });
+
+  it('by default waits a second past an epoch reset (whole seconds, maybe rounded down, on another clock)', async () => {
+    const { clock, limiter, ctx } = setup('default');
+    await limiter.acquire(ctx);
+    limiter.release(headers(5, 0, String((clock.now() + 7000) / 1000)));
+    await limiter.acquire(ctx);
+    expect(clock.sleeps).toEqual([7000 + DEFAULT_EPOCH_RESET_MARGIN_MS]);
+    expect(DEFAULT_EPOCH_RESET_MARGIN_MS).toBe(1000);
+  });
+
+  it('by default adds nothing to a seconds-until-reset count (measured from the answer, no other clock)', async () => {
+    const { clock, limiter, ctx } = setup('default');
+    await limiter.acquire(ctx);
+    limiter.release(headers(5, 0, '7'));
+    await limiter.acquire(ctx);
+    expect(clock.sleeps).toEqual([7000]);
+  });
+
+  it('applies an explicit margin to either form', async () => {
+    const { clock, limiter, ctx } = setup(300);
+    await limiter.acquire(ctx);
+    limiter.release(headers(1, 0, '7'));
+    await limiter.acquire(ctx);
+    limiter.release(headers(1, 0, String((clock.now() + 5000) / 1000)));
+    await limiter.acquire(ctx);
+    expect(clock.sleeps).toEqual([7300, 5300]);
+  });
+
+  it('treats the margin as part of the old window: what is left still counts until it ends', async () => {
+    const { clock, limiter, ctx } = setup('default');
+    await limiter.acquire(ctx);
+    limiter.release(headers(3, 0, String((clock.now() + 2000) / 1000))); // none left, the window ends in 2 s
+    clock.state.t += 2500; // past the reset, inside the margin
+    await limiter.acquire(ctx);
+    expect(clock.sleeps).toEqual([500]);
+    await limiter.acquire(ctx);
+    await limiter.acquire(ctx);
+    expect(clock.sleeps).toEqual([500]); // the new window's 3 slots
+    expect(limiter.pending).toBe(3);
   });
 
   it('holds everyone after a pause (a 429 with Retry-After)', async () => {
