@@ -6,12 +6,11 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SESClient } from '@aws-sdk/client-ses';
 import { LocalArchive } from '../lambda/adapters/archive/local-archive';
 import { createDialNexaClient } from '../lambda/adapters/dialnexa';
 import { createReportEmailBuilder } from '../lambda/adapters/email/report-email-builder';
 import { createStaticKeySource } from '../lambda/adapters/secrets/static-key-source';
-import { SesRawMailer } from '../lambda/adapters/ses/ses-mailer';
+import { createSesClient, SesRawMailer } from '../lambda/adapters/ses/ses-mailer';
 import { createCliLogger } from '../lambda/cli/logger';
 import { writeOutputs, type OutputFile } from '../lambda/cli/output';
 import { createProgressReporter } from '../lambda/cli/progress';
@@ -129,7 +128,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     sim.resetLog();
 
     const mailer = new SesRawMailer({
-      client: new SESClient({
+      client: createSesClient({
         endpoint: ses.endpoint,
         region: 'us-east-1',
         credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' },

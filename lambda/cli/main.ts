@@ -10,7 +10,7 @@ import { createDialNexaClient } from '../adapters/dialnexa';
 import { createReportEmailBuilder } from '../adapters/email/report-email-builder';
 import { createEnvKeySource } from '../adapters/secrets/env-key-source';
 import { createSecretsManagerKeySource } from '../adapters/secrets/secrets-manager-key-source';
-import { SesRawMailer } from '../adapters/ses/ses-mailer';
+import { createSesClient, SesRawMailer } from '../adapters/ses/ses-mailer';
 import { ConfigError } from '../core/errors';
 import type { KeySource } from '../core/ports';
 import { parseRateCardText, type RateCard } from '../core/rate-card';
@@ -66,7 +66,7 @@ export async function main(argv: readonly string[], io: CliIo, deps: CliDeps = {
     const lister = createDialNexaClient({ baseUrl: options.baseUrl, keySource, logger, ...deps.clientOverrides });
     const mailer = options.send
       ? new SesRawMailer({
-          client: deps.sesClient ?? new SESClient(awsClientConfig(io.env, 'AWS_ENDPOINT_URL_SES')),
+          client: deps.sesClient ?? createSesClient(awsClientConfig(io.env, 'AWS_ENDPOINT_URL_SES')),
           configurationSetName: options.configurationSet,
         })
       : undefined;
