@@ -64,6 +64,8 @@ export class AuditFunction extends NodejsFunction {
         // Minifying renames classes; errors name themselves after their class (ConfigError, ...), and
         // that name is what the logs, the alarm trail and the Lambda console show.
         keepNames: true,
+        // ESM builds first: esbuild can tree-shake the AWS SDK's dist-es, not its single-file dist-cjs.
+        mainFields: ['module', 'main'],
         sourceMap: true,
         // Mappings are enough for readable stack traces; the sources themselves only add weight.
         sourcesContent: false,

@@ -8,7 +8,7 @@
 // weekly email is what users complain about, a missing one shows up as an error in the logs and
 // the uncertain flag. The fence is the conditional write into `sending`: an invocation whose claim
 // was taken over cannot make it, so it never sends.
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuditError } from './errors';
 
 export const IDEMPOTENCY_STATES = ['claimed', 'sending', 'sent', 'released'] as const;

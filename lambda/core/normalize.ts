@@ -52,9 +52,10 @@ function parse(e164: string): ParsedNumber | undefined {
   }
 }
 
-function country(record: NumberRecord, parsed: ParsedNumber | undefined): { countryCode: string; countrySource: ValueSource } {
+function country(record: NumberRecord, parsedOf: () => ParsedNumber | undefined): { countryCode: string; countrySource: ValueSource } {
   const given = text(record.country_code)?.toUpperCase();
   if (given && /^[A-Z]{2}$/.test(given)) return { countryCode: given, countrySource: 'api' };
+  const parsed = parsedOf();
   const derived = parsed?.country;
   if (derived) {
     const grouped = parsed.countryCallingCode === '44' && CROWN_DEPENDENCIES.has(derived) ? 'GB' : derived;
@@ -87,10 +88,10 @@ function inferType(parsed: ParsedNumber | undefined): KnownNumberType | null {
   }
 }
 
-function numberType(record: NumberRecord, parsed: ParsedNumber | undefined): { type: NumberType; typeInferred: boolean } {
+function numberType(record: NumberRecord, parsedOf: () => ParsedNumber | undefined): { type: NumberType; typeInferred: boolean } {
   const given = canonicalType(record.type);
   if (given) return { type: given, typeInferred: false };
-  const inferred = inferType(parsed);
+  const inferred = inferType(parsedOf());
   return inferred ? { type: inferred, typeInferred: true } : { type: 'unknown', typeInferred: false };
 }
 
@@ -116,13 +117,16 @@ export function parseCost(value: string | number | null | undefined): number | n
 
 export function normalizeNumber(record: NumberRecord): PhoneNumber {
   const phoneNumber = canonicalE164(record.phone_number);
-  const parsed = parse(phoneNumber);
+  // Parsing against the full metadata is most of normalize's time; only a record missing its
+  // country or type needs it.
+  let parsed: ParsedNumber | undefined | null = null;
+  const parsedOf = () => (parsed === null ? (parsed = parse(phoneNumber)) : parsed);
   const monthlyCostUsd = parseCost(record.monthly_cost_usd);
   return {
     id: record.id,
     phoneNumber,
-    ...country(record, parsed),
-    ...numberType(record, parsed),
+    ...country(record, parsedOf),
+    ...numberType(record, parsedOf),
     status: effectiveStatus(record),
     inboundAgentId: text(record.inbound_agent_id) ?? text(record.agent_id),
     nickname: text(record.nickname) ?? text(record.label),

@@ -238,7 +238,8 @@ async function auditAndSend(deps: RunAuditDeps, options: RunAuditOptions, before
     );
   }
 
-  const combined = auditNumbers(ok.flatMap((o) => o.numbers));
+  // One workspace: its audit already is the combined one (auditing 100k numbers again costs ~50 ms).
+  const combined = ok.length === 1 ? ok[0].audit : auditNumbers(ok.flatMap((o) => o.numbers));
   const failedWorkspaces = outcomes.length - ok.length;
   const generatedAt = deps.now();
   const contextFor = (attachment: AttachmentMode): ReportContext => ({
@@ -415,7 +416,8 @@ async function archiveRuns(
         runId: options.runId,
         files: {
           'audit.json': `${JSON.stringify(toWorkspaceAuditJson(ws, generatedAt), null, 2)}\n`,
-          'numbers.csv': renderCsv([ws]),
+          // One workspace: the email's CSV is this workspace's CSV (rendering 100k rows costs ~0.4 s).
+          'numbers.csv': ok.length === 1 ? report.csv : renderCsv([ws]),
           'report.html': html,
           [SNAPSHOT_FILE]: serializeSnapshot(snapshot),
         },

@@ -1,6 +1,6 @@
 // The slice of a run kept as the baseline for next week's "changes": only the fields a change is
 // detected on, so the file stays small and its schema stays stable.
-import { z } from 'zod';
+import * as z from 'zod';
 import { compareByCountryThenNumber } from './audit';
 import { ALL_NUMBER_TYPES, type NumberType, type PhoneNumber } from './types';
 

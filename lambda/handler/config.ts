@@ -1,6 +1,6 @@
 // The Lambda's configuration: read from environment variables once, at cold start. Every error
 // names the variable. Variables carry names and ARNs only, never the key itself.
-import { z } from 'zod';
+import * as z from 'zod';
 import { workspaceSlug } from '../adapters/archive/layout';
 import { DEFAULT_BASE_URL } from '../core/defaults';
 import { ConfigError } from '../core/errors';

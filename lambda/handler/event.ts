@@ -1,6 +1,6 @@
 // The events the function accepts: the schedule's `{ scheduledTime, scheduleArn }`, a console `{}`,
 // and console overrides. An unknown field is an error: a typo must not silently run the default.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../core/errors';
 import type { KnownNumberType } from '../core/types';
 import { parseCountryCode, parseEmailList, parseNumberType } from '../core/validation';

@@ -43,10 +43,10 @@ export const SCENARIOS: Scenario[] = [
     // window is 5 s, not 2 s: X-RateLimit-Reset has 1 s resolution, and against a 2 s window that
     // rounding alone would be a quarter of the bound (real windows are 60 s).
     id: '10k-limit-binding',
-    label: '10k, limit 30 / 5 s announced (binding)',
+    label: '10k, limit 40 / 5 s announced (binding)',
     size: 10_000,
     latencyMs: 100,
-    rateLimit: { limit: 30, windowMs: 5_000, resetStyle: 'seconds', announce: true },
+    rateLimit: { limit: 40, windowMs: 5_000, resetStyle: 'seconds', announce: true },
   },
   {
     id: '10k-faults',
@@ -78,7 +78,9 @@ export interface ScenarioResult {
   bound: Bound;
   /** ours / bound */
   ratio: number;
+  /** Ours against the simulator's inventory. */
   inventory: { exact: boolean; listed: number; unique: number; expected: number; missing: number; extra: number };
+  baselineInventoryExact: boolean;
   /** Informational: the fault scenario's bound if Retry-After held back only the request it answered. */
   perRequestBound?: Bound;
   floors: Record<string, boolean>;
@@ -169,19 +171,17 @@ async function runScenario(s: Scenario, remote: RemoteSimulator): Promise<Scenar
     } else {
       bound = concurrencyBound(input);
     }
-    const inventory = compareInventory(
-      listing.records.map((r) => r.id),
-      expected,
-    );
+    const inventory = compareInventory(listing.records.map((r) => r.id), expected);
     const baselineInventory = compareInventory(baselineRun.ids, expected);
     const speedup = baseline.wallMs / ours.wallMs;
     const ratio = ours.wallMs / bound.ms;
     const floors: Record<string, boolean> = {
       'within 1.25x of the bound': ratio <= 1.25,
-      'exact inventory': inventory.exact && ours.complete && baselineInventory.exact,
+      'exact inventory': inventory.exact && ours.complete,
     };
     if (s.id === '10k') floors['>= 5x the baseline'] = speedup >= 5;
-    if (s.rateLimit?.announce !== false && s.rateLimit) floors['zero 429s (limit announced)'] = ours.rateLimited === 0;
+    if (s.rateLimit && s.rateLimit.announce !== false) floors['zero 429s (limit announced)'] = ours.rateLimited === 0;
+    if (!baselineInventory.exact) note(`  warning: the baseline's own listing is not exact (${JSON.stringify(baselineInventory)})`);
     if (ours.peakInFlight > CLIENT_CONCURRENCY) {
       note(`  warning: ${ours.peakInFlight} requests in flight, more than the assumed concurrency ${CLIENT_CONCURRENCY}`);
     }
@@ -198,6 +198,7 @@ async function runScenario(s: Scenario, remote: RemoteSimulator): Promise<Scenar
       bound,
       ratio: round(ratio, 3),
       inventory,
+      baselineInventoryExact: baselineInventory.exact,
       ...(perRequestBound ? { perRequestBound } : {}),
       floors,
     };

@@ -4,6 +4,7 @@ import type { ComputeResult } from './compute';
 import type { ScenarioResult } from './listing';
 import { CLIENT_CONCURRENCY } from './listing';
 import type { MachineInfo } from './machine';
+import { DEFAULTS } from '../../lib/config';
 import { rateBound } from './bounds';
 import { count, kb, mark, mb, ms } from './stats';
 
@@ -69,7 +70,7 @@ export function boundFormulas(list: ScenarioResult[]): string[] {
 export function computeTable(c: ComputeResult): string {
   const peak = (b: number | null) => (b === null ? 'n/a' : mb(b));
   return table(
-    [`${count(c.numbers)} numbers`, `Median of ${c.runsMs.length}`, 'Runs', 'Fresh process: one run', 'Peak RSS (process)', 'RSS with the listing loaded'],
+    [`${count(c.numbers)} numbers`, 'Median', 'Runs', 'Fresh process: one run', 'Peak RSS (process)', 'RSS with the listing loaded'],
     [
       [
         'normalize + audit + render (HTML, text, CSV) + MIME',
@@ -97,6 +98,22 @@ export function computeParts(c: ComputeResult): string {
     `Where the median run goes: normalize ${ms(p.normalize)}, audit ${ms(p.audit)} (runs twice: workspace and combined), ` +
     `email build ${ms(p.email)} (MIME; the ${mb(c.csvBytes)} CSV went as ${c.attachment}, message ${mb(c.rawBytes)}), ` +
     `render and the rest ${ms(p.renderAndRest)}. With history the run also writes ${mb(c.withHistory.archivedBytes)} of archive files.`
+  );
+}
+
+/** The three builds against each other, in words. */
+export function coldStartComparison(c: ColdStartResult): string {
+  const by = (id: string) => c.bundles.find((b) => b.id === id);
+  const min = by('minified');
+  const unmin = by('unminified');
+  const ext = by('sdk-external');
+  if (!min || !unmin || !ext) return '';
+  const diff = (a: number, b: number) => `${a <= b ? '' : '+'}${Math.round(a - b)} ms`;
+  return (
+    `Against the deployed build (minified, SDK bundled): unminified is ${kb(unmin.assetDeflatedBytes - min.assetDeflatedBytes)} ` +
+    `${unmin.assetDeflatedBytes >= min.assetDeflatedBytes ? 'larger' : 'smaller'} zipped and ${diff(unmin.initMs, min.initMs)} to init; ` +
+    `leaving the SDK external is ${kb(min.assetDeflatedBytes - ext.assetDeflatedBytes)} smaller zipped and ${diff(ext.initMs, min.initMs)} to init. ` +
+    `Source maps (--enable-source-maps) cost ${diff(min.initMs, min.initNoMapsMs)} at init on the deployed build.`
   );
 }
 
@@ -129,6 +146,42 @@ export function projection(list: ScenarioResult[], latencyMs = 100): { table: st
   };
 }
 
+/** Most numbers whose projected listing fits in `seconds` at the observed limit. */
+function numbersListedWithin(seconds: number, worstRatio: number, latencyMs = 100): number {
+  let pages = 0;
+  for (let p = 10; p <= 20_000; p += 10) {
+    const b = rateBound({ pages: p, latencyMs, concurrency: CLIENT_CONCURRENCY }, OBSERVED_LIMIT.limit, OBSERVED_LIMIT.windowMs);
+    if ((b.ms * worstRatio) / 1000 > seconds) break;
+    pages = p;
+  }
+  return pages * 100;
+}
+
+/** Memory and timeout of the function, from the peak RSS and the listing projection. */
+export function sizing(res: BenchResult): string[] {
+  const out: string[] = [];
+  const c = res.compute;
+  if (c) {
+    const peak = Math.max(c.child.maxRssBytes, c.withHistory.child.maxRssBytes) / 1024 / 1024;
+    const suggested = Math.ceil((2 * peak) / 128) * 128;
+    out.push(
+      `- Memory: a scheduled run (history on) peaked at ${peak.toFixed(0)} MB RSS for ${count(c.numbers)} numbers; with 2x headroom ` +
+        `that asks for ${suggested} MB (the stack's default is ${DEFAULTS.memorySize} MB). Lambda also gives CPU in proportion to memory ` +
+        '(one full vCPU at 1,769 MB), so compute takes longer there than on this machine.',
+    );
+  }
+  if (res.listing) {
+    const { worstRatio } = projection(res.listing);
+    const work = DEFAULTS.functionTimeoutSeconds - DEFAULTS.runDeadlineMarginSeconds;
+    out.push(
+      `- Timeout: at 150 requests / 60 s the listing, not compute, sets the run time. The default ${DEFAULTS.functionTimeoutSeconds} s ` +
+        `less the ${DEFAULTS.runDeadlineMarginSeconds} s deadline margin lists about ${count(numbersListedWithin(work, worstRatio))} numbers; ` +
+        `900 s (the Lambda maximum) about ${count(numbersListedWithin(900 - DEFAULTS.runDeadlineMarginSeconds, worstRatio))}.`,
+    );
+  }
+  return out;
+}
+
 function machineLine(m: MachineInfo): string {
   const load = m.loadAverage.end === undefined ? `${m.loadAverage.start}` : `${m.loadAverage.start} at start, ${m.loadAverage.end} at end`;
   return `${m.cpus} vCPU ${m.cpuModel}, ${m.memoryGb} GB RAM, Node ${m.node} (${m.platform}); 1-minute load average ${load}.`;
@@ -143,11 +196,15 @@ export function renderText(res: BenchResult): string {
     out.push(...boundFormulas(res.listing), '');
   }
   if (res.compute) out.push('Compute', computeTable(res.compute), computeParts(res.compute), '');
-  if (res.coldStart) out.push('Cold start', coldStartTable(res.coldStart), ...res.coldStart.notes.map((n) => `Note: ${n}`), '');
+  if (res.coldStart) {
+    out.push('Cold start', coldStartTable(res.coldStart), coldStartComparison(res.coldStart), ...res.coldStart.notes.map((n) => `Note: ${n}`), '');
+  }
   if (res.listing) {
     const p = projection(res.listing);
     out.push('Projection at the observed DialNexa limit', p.table, '');
   }
+  const size = sizing(res);
+  if (size.length) out.push('Sizing', ...size, '');
   out.push('Floors');
   for (const f of res.floors) out.push(`  ${mark(f.ok)} ${f.floor} (${f.where})`);
   out.push('', `Bench wall time ${ms(res.wallMs)}.`);
@@ -185,8 +242,10 @@ export function renderMarkdown(res: BenchResult): string {
   }
   if (res.compute) out.push('### Compute', '', computeTable(res.compute), '', computeParts(res.compute), '');
   if (res.coldStart) {
-    out.push('### Cold start', '', coldStartTable(res.coldStart), '', ...res.coldStart.notes.map((n) => `- ${n}`), '');
+    out.push('### Cold start', '', coldStartTable(res.coldStart), '', coldStartComparison(res.coldStart), '', ...res.coldStart.notes.map((n) => `- ${n}`), '');
   }
+  const size = sizing(res);
+  if (size.length) out.push('### Sizing', '', ...size, '');
   out.push('### Floors', '');
   for (const f of res.floors) out.push(`- ${mark(f.ok)} ${f.floor} (${f.where})`);
   out.push(
@@ -195,9 +254,9 @@ export function renderMarkdown(res: BenchResult): string {
     '',
     '```sh',
     'npm ci',
-    'npm run bench            # about 4 minutes; tables on stdout, progress on stderr',
-    'npm run bench -- --json  # the same figures as one JSON object',
-    'npm run bench -- --only listing,compute,cold --md perf.md',
+    'npm run bench               # about 5 minutes; tables on stdout, progress on stderr',
+    'npm run -s bench -- --json  # the same figures as one JSON object (-s keeps npm\'s banner off stdout)',
+    'npm run bench -- --only listing,compute,cold --md perf.md   # sections; write this section',
     '```',
     '',
     'Timings move with other load on the machine (the load average is printed with the figures).',

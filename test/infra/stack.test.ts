@@ -101,7 +101,7 @@ describe('function', () => {
   });
 
   it('has the configured memory and a timeout above the deadline margin', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 512, Timeout: 300 });
+    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 768, Timeout: 900 });
   });
 
   it('logs to its own log group, kept 90 days and removed with the stack', () => {
@@ -127,8 +127,8 @@ describe('function', () => {
       ARCHIVE_BUCKET: { Ref: ids.bucket },
       ACTION_TRIGGERS: 'unrouted,missingAgents,removedNumbers,failedWorkspaces',
       CHECK_AGENTS: 'true',
-      // The 300 s timeout + 60: a claim outlives the attempt that made it.
-      IDEMPOTENCY_LEASE_SECONDS: '360',
+      // The 900 s timeout + 60: a claim outlives the attempt that made it.
+      IDEMPOTENCY_LEASE_SECONDS: '960',
       POWERTOOLS_SERVICE_NAME: 'number-audit',
       POWERTOOLS_METRICS_NAMESPACE: 'NumberAudit',
       POWERTOOLS_LOG_LEVEL: 'INFO',

@@ -1,6 +1,6 @@
 // ReportArchive over any ObjectStore: run folders, the latest-complete-run pointer, and reading
 // the previous snapshot back without ever failing the run over a bad baseline.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ArchivedRun, LatestRunPointer, PreviousSnapshot, ReportArchive } from '../../core/ports';
 import { SNAPSHOT_FILE, parseSnapshot } from '../../core/snapshot';
 import { contentTypeFor, isRunPrefixOf, latestPointerKey, runFileKey, runPrefix } from './layout';

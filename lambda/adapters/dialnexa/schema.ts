@@ -1,7 +1,7 @@
 // Edge validation of DialNexa responses. Raw JSON stops here: callers get typed pages and
 // NumberRecords. Envelopes are checked strictly (a bad one is a malformed page, retried);
 // records leniently (only `id` and an E.164 `phone_number` are required).
-import { z } from 'zod';
+import * as z from 'zod';
 import type { NumberRecord } from '../../core/types';
 
 /** A count the API may write as a number or a numeric string; null/absent mean "not said". */

@@ -53,7 +53,7 @@ export async function buildMime(message: EmailMessage, options: BuildMimeOptions
 
 /** Gzips the CSV for the `csv.gz` mode. */
 export function gzipCsv(csv: string | Buffer): Buffer {
-  return gzipSync(typeof csv === 'string' ? Buffer.from(csv, 'utf8') : csv, { level: 9 });
+  return gzipSync(typeof csv === 'string' ? Buffer.from(csv, 'utf8') : csv, { level: 3 });
 }
 
 /**
@@ -82,8 +82,12 @@ export function csvAttachments(mode: AttachmentMode, filename: string, csv: stri
 export async function composeWithinLimit(
   build: (mode: AttachmentMode) => Promise<Buffer> | Buffer,
   maxBytes: number = SES_MAX_RAW_BYTES,
+  /** Size of the plain CSV: when its base64 alone cannot fit, the plain build is skipped. */
+  csvBytes?: number,
 ): Promise<{ raw: Buffer; mode: AttachmentMode }> {
   for (const mode of ['csv', 'csv.gz'] as const) {
+    // base64: 4 characters per 3 bytes, plus CRLF after every 76.
+    if (mode === 'csv' && csvBytes !== undefined && Math.ceil(csvBytes / 3) * 4 * (78 / 76) > maxBytes) continue;
     const raw = await build(mode);
     if (raw.length <= maxBytes) return { raw, mode };
   }

@@ -32,7 +32,7 @@ export function createReportEmailBuilder(options: ReportEmailBuilderOptions = {}
           },
           { date: input.date, messageIdDomain: options.messageIdDomain },
         );
-      }, maxBytes);
+      }, maxBytes, Buffer.byteLength(input.csv));
       return { raw, attachment: mode };
     },
   };

@@ -81,6 +81,18 @@ function row(n: PhoneNumber, workspace: string, agents: AgentCheck | undefined):
   };
 }
 
+/**
+ * quoteCsvField(neutraliseFormula(cell, column)), with the common case (nothing to neutralise)
+ * decided by one character code: 1.5 million cells per 100k numbers.
+ */
+function csvCell(cell: string, column: CsvColumn): string {
+  if (cell === '') return cell;
+  const c = cell.charCodeAt(0);
+  // = + - @ TAB CR
+  const risky = c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13;
+  return quoteCsvField(risky ? neutraliseFormula(cell, column) : cell);
+}
+
 /** Plain code-unit order, so no locale can reorder the rows. */
 function byName(a: WorkspaceAudit, b: WorkspaceAudit): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
@@ -93,7 +105,7 @@ export function renderCsv(workspaces: readonly WorkspaceOutcome[]): string {
   for (const ws of audited) {
     for (const n of [...ws.numbers].sort(compareByCountryThenNumber)) {
       const cells = row(n, ws.name, ws.agents);
-      lines.push(CSV_COLUMNS.map((c) => quoteCsvField(neutraliseFormula(cells[c], c))).join(','));
+      lines.push(CSV_COLUMNS.map((c) => csvCell(cells[c], c)).join(','));
     }
   }
   return `${CSV_BOM}${lines.join('\r\n')}\r\n`;
