@@ -1,6 +1,7 @@
 // audit.json: the stable, documented contract scripts rely on (README "audit.json"). Add fields,
 // never rename or remove them without bumping schemaVersion.
 import type { Changes } from './changes';
+import { toSnapshotNumber } from './snapshot';
 import type { AuditRun } from './run-audit';
 import type { AuditResult, CostSummary, Counts, ListFilters, NumberType, PhoneNumber } from './types';
 import type { WorkspaceAudit, WorkspaceOutcome } from './workspace';
@@ -82,16 +83,7 @@ export interface AuditJson extends AuditJsonFigures {
 }
 
 export function toJsonNumber(n: PhoneNumber, workspace?: string): AuditJsonNumber {
-  return {
-    id: n.id,
-    phoneNumber: n.phoneNumber,
-    countryCode: n.countryCode,
-    type: n.type,
-    status: n.status,
-    nickname: n.nickname,
-    inboundAgentId: n.inboundAgentId,
-    ...(workspace === undefined ? {} : { workspace }),
-  };
+  return { ...toSnapshotNumber(n), ...(workspace === undefined ? {} : { workspace }) };
 }
 
 function figures(audit: AuditResult, missing: Array<{ n: PhoneNumber; ws?: string }> | null, wsOf: (n: PhoneNumber) => string | undefined): AuditJsonFigures {

@@ -1,7 +1,8 @@
 // Shared pieces for the DialNexa client tests: a fake clock whose sleep advances it, a key
 // source that counts its reads, a logger that keeps every line, and simple inventories.
 import type { KeySource, Logger } from '../../../lambda/core/ports';
-import type { SimRecord } from '../../../simulator/types';
+import { startSimulator } from '../../../simulator';
+import type { SimRecord, Simulator, SimulatorOptions } from '../../../simulator/types';
 
 export const START = Date.UTC(2025, 0, 6, 6, 0, 0);
 
@@ -96,4 +97,14 @@ export function insertFirst(sim: { inventory(): SimRecord[]; remove(...ids: stri
   const all = sim.inventory();
   sim.remove(...all.map((r) => r.id));
   sim.add(rec, ...all);
+}
+
+/** A `start(options)` for the calling test file; each test's simulator is closed after it. */
+export function simulatorPerTest(): (options: SimulatorOptions) => Promise<Simulator> {
+  let sim: Simulator | undefined;
+  afterEach(async () => {
+    await sim?.close();
+    sim = undefined;
+  });
+  return async (options) => (sim = await startSimulator(options));
 }

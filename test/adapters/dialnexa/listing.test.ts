@@ -3,20 +3,11 @@
 import { createDialNexaClient, type DialNexaClientOptions } from '../../../lambda/adapters/dialnexa';
 import type { ListProgress } from '../../../lambda/core/ports';
 import type { NumberRecord } from '../../../lambda/core/types';
-import { generatePortfolio, startSimulator } from '../../../simulator';
-import type { Simulator, SimulatorOptions, SimRecord } from '../../../simulator/types';
-import { fakeClock, insertFirst, keySource, listPages, numbers, recordingLogger, rewritingFetch } from './fixtures';
+import { generatePortfolio } from '../../../simulator';
+import type { Simulator, SimRecord } from '../../../simulator/types';
+import { fakeClock, insertFirst, keySource, listPages, numbers, recordingLogger, rewritingFetch, simulatorPerTest } from './fixtures';
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
-async function start(options: SimulatorOptions): Promise<Simulator> {
-  sim = await startSimulator(options);
-  return sim;
-}
+const start = simulatorPerTest();
 
 function clientFor(s: Simulator, options: Partial<DialNexaClientOptions> = {}) {
   const clock = fakeClock();

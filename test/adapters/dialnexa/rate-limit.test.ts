@@ -2,20 +2,10 @@
 // inside the announced window (zero 429s), on a clock the simulator and the client share, so
 // windows of any length run instantly and exactly.
 import { createDialNexaClient } from '../../../lambda/adapters/dialnexa';
-import { startSimulator } from '../../../simulator';
-import type { RecordedRequest, Simulator, SimulatorOptions } from '../../../simulator/types';
-import { fakeClock, keySource, numbers, START } from './fixtures';
+import type { RecordedRequest } from '../../../simulator/types';
+import { fakeClock, keySource, numbers, START, simulatorPerTest } from './fixtures';
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
-async function start(options: SimulatorOptions): Promise<Simulator> {
-  sim = await startSimulator(options);
-  return sim;
-}
+const start = simulatorPerTest();
 
 /** The most requests that arrived within any `windowMs` span. */
 function busiestWindow(requests: RecordedRequest[], windowMs: number): number {
