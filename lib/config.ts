@@ -48,7 +48,8 @@ export const DEFAULTS = {
   // Measured (README Performance): at the observed 150 requests/60 s, 900 s lists ~195k numbers
   // (300 s only ~69k); Lambda bills the time used, not the timeout.
   functionTimeoutSeconds: 900,
-  runDeadlineMarginSeconds: 30,
+  // Kept back from the listing for rendering, the claim, the SES send (30 s timeout) and the archive.
+  runDeadlineMarginSeconds: 60,
   // Measured: 100k numbers peak at ~373 MB RSS with history on; 768 MB leaves headroom.
   memorySize: 768,
   workspaceName: 'DialNexa workspace',

@@ -37,7 +37,9 @@ export function functionEnvironment(config: StackConfig, archiveBucket: string):
     ACTION_TRIGGERS: enabledTriggers.length ? enabledTriggers.join(',') : 'none',
     CHECK_AGENTS: String(config.checkAgents),
     // A claim outlives the attempt that made it (the timeout) by a minute; a retry after that may take it over.
-    IDEMPOTENCY_LEASE_SECONDS: String(config.functionTimeoutSeconds + 60),
+    // The claim is taken after listing and covers rendering and sending: the margin kept for
+    // them plus two minutes. A claim older than that belongs to an attempt that died.
+    IDEMPOTENCY_LEASE_SECONDS: String(config.runDeadlineMarginSeconds + 120),
     POWERTOOLS_SERVICE_NAME: AUDIT_METRICS.service,
     POWERTOOLS_METRICS_NAMESPACE: AUDIT_METRICS.namespace,
     POWERTOOLS_LOG_LEVEL: 'INFO',

@@ -1,6 +1,6 @@
 // Narrow interfaces the orchestrator talks to. Adapters implement them; the core never imports
 // an adapter.
-import type { ClaimOutcome } from './idempotency';
+import type { ClaimOutcome, IdempotencyRecord } from './idempotency';
 import type { Snapshot } from './snapshot';
 import type { ListFilters, Listing } from './types';
 
@@ -109,6 +109,8 @@ export interface ReportArchive {
  */
 export interface IdempotencyStore {
   claim(key: string, options: { leaseMs: number; now: Date }): Promise<ClaimOutcome>;
+  /** The record as it stands, without claiming (null when there is none). */
+  peek(key: string): Promise<IdempotencyRecord | null>;
   markSending(key: string, token: string): Promise<void>;
   markSent(key: string, token: string, result: { messageId: string }): Promise<void>;
   /** Gives a claim back so a retry can send at once instead of waiting out the lease. */

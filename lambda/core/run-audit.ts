@@ -70,6 +70,11 @@ export interface RunAuditOptions {
   checkAgents?: boolean;
   /** Store this run's files (and move the baseline) in `deps.archive`. Default false. */
   writeHistory?: boolean;
+  /**
+   * May this run become the baseline for the next run's changes (when complete and unfiltered)?
+   * Default true; false for one-off runs such as a console test sent to oneself.
+   */
+  moveBaseline?: boolean;
   /** Same key, at most one email (e.g. sha256 of scheduleArn + scheduledTime). */
   idempotencyKey?: string;
   /** How long a claim stays another invocation's; keep it above the function timeout. */
@@ -121,6 +126,8 @@ export interface AuditRun {
   };
   dryRun: boolean;
   archived: ArchivedLocation[];
+  /** Workspaces whose run could not be archived (each also has a line in `warnings`). */
+  archiveFailures: number;
   /** Problems that did not stop the run (e.g. the archive could not be written). */
   warnings: string[];
 }
@@ -139,7 +146,8 @@ export interface DuplicateRun {
 
 export type RunOutcome = AuditRun | DuplicateRun;
 
-const DEFAULT_LEASE_MS = 20 * 60 * 1000;
+// A claim covers rendering and sending only (listing happens before it): minutes, not the run.
+const DEFAULT_LEASE_MS = 3 * 60 * 1000;
 
 // The original error of a failed workspace, for rethrowing when it is the only one.
 const failures = new WeakMap<WorkspaceOutcome, unknown>();
@@ -147,22 +155,28 @@ const failures = new WeakMap<WorkspaceOutcome, unknown>();
 export async function runAudit(deps: RunAuditDeps, options: RunAuditOptions): Promise<RunOutcome> {
   const { logger } = deps;
   if (options.workspaces.length === 0) throw new Error('runAudit: at least one workspace is required');
+  const key = options.idempotencyKey;
+  const store = deps.idempotency;
+  if (key !== undefined && !store) throw new Error('runAudit: idempotencyKey needs an idempotency store');
+
+  // A redelivery of a run that already went out costs one read, no listing.
+  if (key !== undefined) {
+    const record = await store!.peek(key);
+    if (record && (record.state === 'sent' || record.state === 'sending')) {
+      return duplicate(logger, options.runId, key, 'done', record.state === 'sending', record);
+    }
+  }
+
+  // List and audit before claiming: the claim is then held only for the seconds between rendering
+  // and sending, so an attempt that dies while listing leaves nothing for its retry to wait out.
+  // (Two concurrent deliveries both list; only one sends.)
+  const audited = await auditAll(deps, options);
 
   let token: string | undefined;
-  if (options.idempotencyKey !== undefined) {
-    if (!deps.idempotency) throw new Error('runAudit: idempotencyKey needs an idempotency store');
-    const claim = await claimRun(deps, deps.idempotency, options.idempotencyKey, options);
+  if (key !== undefined) {
+    const claim = await claimRun(deps, store!, key, options);
     if (claim.outcome !== 'claimed') {
-      const duplicate: DuplicateRun = {
-        status: 'duplicate',
-        runId: options.runId,
-        idempotencyKey: options.idempotencyKey,
-        reason: claim.outcome,
-        uncertain: claim.outcome === 'done' && claim.uncertain,
-        record: claim.record,
-      };
-      logger.warn('duplicate delivery of a scheduled run; nothing sent', { reason: duplicate.reason, uncertain: duplicate.uncertain });
-      return duplicate;
+      return duplicate(logger, options.runId, key, claim.outcome, claim.outcome === 'done' && claim.uncertain, claim.record);
     }
     token = claim.token;
     if (claim.takeover) logger.warn('took over a stale claim for this scheduled run');
@@ -170,33 +184,42 @@ export async function runAudit(deps: RunAuditDeps, options: RunAuditOptions): Pr
 
   let sending = false;
   try {
-    const run = await auditAndSend(deps, options, async () => {
-      if (token !== undefined) await deps.idempotency!.markSending(options.idempotencyKey!, token);
-      sending = true;
+    return await renderSendArchive(deps, options, audited, {
+      beforeSend: async () => {
+        if (token !== undefined) await store!.markSending(key!, token);
+        sending = true;
+      },
+      // Recorded at once, before the archive is written: a run that dies while archiving has still
+      // certainly sent, and its retry must say so.
+      afterSend: async (messageId, warnings) => {
+        if (token === undefined) return;
+        try {
+          await store!.markSent(key!, token, { messageId });
+        } catch (error) {
+          // The email went out; a retry finds `sending` and does not resend. Say so, do not fail.
+          const message = `the send could not be recorded as done: ${error instanceof Error ? error.message : String(error)}`;
+          logger.error('could not mark the run as sent', { message });
+          warnings.push(message);
+        }
+      },
     });
-    if (token !== undefined && run.email.messageId !== undefined) {
-      try {
-        await deps.idempotency!.markSent(options.idempotencyKey!, token, { messageId: run.email.messageId });
-      } catch (error) {
-        // The email went out; a retry will find `sending` and not resend. Say so, do not fail.
-        const message = `the send could not be recorded as done: ${error instanceof Error ? error.message : String(error)}`;
-        logger.error('could not mark the run as sent', { message });
-        run.warnings.push(message);
-      }
-    }
-    return run;
   } catch (error) {
     // Give the claim back when nothing can have been sent, so a retry sends at once. Once we were
     // sending, only a refusal from SES proves nothing went out (DeliveryError); anything else
     // (no answer, crash) leaves the record in `sending`: never resend.
     const nothingSent = !sending || (isAuditError(error) && error.code === 'DELIVERY');
     if (token !== undefined && nothingSent) {
-      await deps.idempotency!.release(options.idempotencyKey!, token).catch((releaseError: unknown) =>
+      await store!.release(key!, token).catch((releaseError: unknown) =>
         logger.error('could not release the claim', { message: releaseError instanceof Error ? releaseError.message : String(releaseError) }),
       );
     }
     throw error;
   }
+}
+
+function duplicate(logger: Logger, runId: string, key: string, reason: DuplicateRun['reason'], uncertain: boolean, record: IdempotencyRecord): DuplicateRun {
+  logger.warn('duplicate delivery of a scheduled run; nothing sent', { reason, uncertain });
+  return { status: 'duplicate', runId, idempotencyKey: key, reason, uncertain, record };
 }
 
 /** Claims the run, waiting (bounded) while another live invocation holds it. */
@@ -222,11 +245,15 @@ async function claimRun(deps: RunAuditDeps, store: IdempotencyStore, key: string
   }
 }
 
-async function auditAndSend(deps: RunAuditDeps, options: RunAuditOptions, beforeSend: () => Promise<void>): Promise<AuditRun> {
-  const { logger } = deps;
+interface Audited {
+  filters: ListFilters;
+  outcomes: WorkspaceOutcome[];
+  ok: WorkspaceAudit[];
+}
+
+async function auditAll(deps: RunAuditDeps, options: RunAuditOptions): Promise<Audited> {
   const filters = options.filters ?? {};
   const outcomes = await Promise.all(options.workspaces.map((ws) => auditWorkspaceSafely(deps, options, ws, filters)));
-
   // One workspace: its failure is the run's failure (the caller maps 401/403/... to its surface).
   // Several: a failed workspace gets its own section and the others still go out; when none could
   // be read there is nothing to report, and failing lets the platform retry.
@@ -237,7 +264,16 @@ async function auditAndSend(deps: RunAuditDeps, options: RunAuditOptions, before
       `every workspace failed: ${outcomes.map((o) => `${o.name}: ${o.ok ? '' : o.error.message}`).join('; ')}`,
     );
   }
+  return { filters, outcomes, ok };
+}
 
+async function renderSendArchive(
+  deps: RunAuditDeps,
+  options: RunAuditOptions,
+  { filters, outcomes, ok }: Audited,
+  hooks: { beforeSend: () => Promise<void>; afterSend: (messageId: string, warnings: string[]) => Promise<void> },
+): Promise<AuditRun> {
+  const { logger } = deps;
   // One workspace: its audit already is the combined one (auditing 100k numbers again costs ~50 ms).
   const combined = ok.length === 1 ? ok[0].audit : auditNumbers(ok.flatMap((o) => o.numbers));
   const failedWorkspaces = outcomes.length - ok.length;
@@ -264,17 +300,20 @@ async function auditAndSend(deps: RunAuditDeps, options: RunAuditOptions, before
     logger.warn('the CSV did not fit in the email as it is', { attachment: built.attachment, rawBytes: built.raw.length });
   }
 
+  const warnings: string[] = [];
   const dryRun = options.dryRun === true;
   let messageId: string | undefined;
   if (!dryRun) {
     if (!deps.mailer) throw new Error('runAudit: a mailer is required unless dryRun is set');
-    await beforeSend();
+    await hooks.beforeSend();
     ({ messageId } = await deps.mailer.sendRaw(built.raw, { from: options.from, to: options.to }));
     logger.info('report sent', { messageId, recipients: options.to.length, rawBytes: built.raw.length });
+    await hooks.afterSend(messageId, warnings);
   }
 
-  const warnings: string[] = [];
-  const archived = options.writeHistory && deps.archive ? await archiveRuns(deps, deps.archive, options, ok, contextFor('csv'), report, warnings) : [];
+  const archiveWarnings: string[] = [];
+  const archived =
+    options.writeHistory && deps.archive ? await archiveRuns(deps, deps.archive, options, ok, contextFor('csv'), report, archiveWarnings) : [];
 
   return {
     status: dryRun ? 'dry-run' : 'sent',
@@ -289,7 +328,8 @@ async function auditAndSend(deps: RunAuditDeps, options: RunAuditOptions, before
     email: { raw: built.raw, attachment: built.attachment, messageId },
     dryRun,
     archived,
-    warnings,
+    archiveFailures: archiveWarnings.length,
+    warnings: [...warnings, ...archiveWarnings],
   };
 }
 
@@ -423,7 +463,7 @@ async function archiveRuns(
         },
       });
       // Only a complete, unfiltered run may become the baseline for the next run's changes.
-      const baseline = ws.complete && !filters.countryCode && !filters.type;
+      const baseline = options.moveBaseline !== false && ws.complete && !filters.countryCode && !filters.type;
       if (baseline) {
         await archive.writeLatestPointer(ws.name, { runId: options.runId, generatedAt: generatedAt.toISOString(), prefix });
       }

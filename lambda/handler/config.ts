@@ -159,6 +159,6 @@ export function readHandlerConfig(env: Env = process.env): HandlerConfig {
     rateCard: rateCardText === undefined ? undefined : parseRateCardText(rateCardText, 'RATE_CARD'),
     triggers: parseTriggers(optional('ACTION_TRIGGERS')),
     checkAgents: parseBoolean('CHECK_AGENTS', optional('CHECK_AGENTS') ?? 'true'),
-    idempotencyLeaseMs: parseIntInRange('IDEMPOTENCY_LEASE_SECONDS', optional('IDEMPOTENCY_LEASE_SECONDS') ?? '960', 60, 7200) * 1000,
+    idempotencyLeaseMs: parseIntInRange('IDEMPOTENCY_LEASE_SECONDS', optional('IDEMPOTENCY_LEASE_SECONDS') ?? '180', 60, 7200) * 1000,
   };
 }

@@ -37,13 +37,17 @@ const mailer = new SesRawMailer({ client: createSesClient(), configurationSetNam
 const emailBuilder = createReportEmailBuilder();
 const history = config.archiveBucket ? new S3Archive({ bucket: config.archiveBucket, client: new S3Client({}) }) : undefined;
 
-/** Scheduler delivers at least once and Lambda retries: one schedule time, one email. */
-function idempotencyKeyOf(ev: AuditEvent): string | undefined {
+/**
+ * Scheduler delivers at least once (a redelivery gets a new request id) and Lambda retries failed
+ * asynchronous invocations (with the same request id): one schedule time, or one invocation,
+ * one email.
+ */
+function idempotencyKeyOf(ev: AuditEvent, requestId: string): string {
   if (ev.idempotencyKey) return ev.idempotencyKey;
   if (ev.scheduleArn && ev.scheduledTime) {
     return createHash('sha256').update(`${ev.scheduleArn}|${ev.scheduledTime.toISOString()}`).digest('hex');
   }
-  return undefined;
+  return `invocation-${requestId.replace(/[^A-Za-z0-9_-]/g, '')}`;
 }
 
 export async function handler(event: unknown, context: Context): Promise<LambdaSummary> {
@@ -53,7 +57,7 @@ export async function handler(event: unknown, context: Context): Promise<LambdaS
     const ev = parseEvent(event);
     powertoolsLogger.appendKeys({ scheduleArn: ev.scheduleArn, scheduledTime: ev.scheduledTime?.toISOString() });
     const recipients = ev.recipients ?? config.recipients;
-    const idempotencyKey = ev.dryRun || !history ? undefined : idempotencyKeyOf(ev);
+    const idempotencyKey = ev.dryRun || !history ? undefined : idempotencyKeyOf(ev, context.awsRequestId);
     if (!history && ev.scheduleArn) logger.warn('no ARCHIVE_BUCKET: duplicate deliveries of this schedule time are not detected');
     const outcome = await runAudit(
       { emailBuilder, mailer, archive: history, idempotency: history, now: () => new Date(), logger },
@@ -72,11 +76,14 @@ export async function handler(event: unknown, context: Context): Promise<LambdaS
         triggers: config.triggers,
         checkAgents: config.checkAgents,
         writeHistory: !ev.dryRun,
+        // A console run sent to other recipients (a test to oneself) must not hide this week's
+        // changes from the team's next report.
+        moveBaseline: ev.recipients === undefined,
         idempotencyKey,
         leaseMs: config.idempotencyLeaseMs,
-        // Wait for a concurrent delivery of the same schedule time rather than drop this one:
-        // at most 2 minutes, and never into the time the run itself needs.
-        claimWaitMs: Math.max(0, Math.min(120_000, context.getRemainingTimeInMillis() - config.deadlineMarginMs - 120_000)),
+        // A live owner holds the claim only while it renders and sends (seconds): wait that out
+        // within the time kept back after listing.
+        claimWaitMs: Math.min(15_000, Math.floor(config.deadlineMarginMs / 2)),
       },
     );
     const durationMs = Date.now() - startedAt;
@@ -89,7 +96,7 @@ export async function handler(event: unknown, context: Context): Promise<LambdaS
     metrics.addMetric('ListingRetries', MetricUnit.Count, outcome.workspaces.reduce((sum, w) => sum + (w.ok ? w.stats.retries : 0), 0));
     metrics.addMetric('IncompleteListings', MetricUnit.Count, outcome.workspaces.filter((w) => w.ok && !w.complete).length);
     metrics.addMetric('FailedWorkspaces', MetricUnit.Count, outcome.failedWorkspaces);
-    metrics.addMetric('ArchiveFailures', MetricUnit.Count, outcome.warnings.length);
+    metrics.addMetric('ArchiveFailures', MetricUnit.Count, outcome.archiveFailures);
     metrics.addMetric('RunDuration', MetricUnit.Milliseconds, durationMs);
     logger.info('audit finished', {
       total: outcome.combined.total,

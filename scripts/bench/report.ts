@@ -175,8 +175,10 @@ export function sizing(res: BenchResult): string[] {
     const work = DEFAULTS.functionTimeoutSeconds - DEFAULTS.runDeadlineMarginSeconds;
     out.push(
       `- Timeout: at 150 requests / 60 s the listing, not compute, sets the run time. The default ${DEFAULTS.functionTimeoutSeconds} s ` +
-        `less the ${DEFAULTS.runDeadlineMarginSeconds} s deadline margin lists about ${count(numbersListedWithin(work, worstRatio))} numbers; ` +
-        `900 s (the Lambda maximum) about ${count(numbersListedWithin(900 - DEFAULTS.runDeadlineMarginSeconds, worstRatio))}.`,
+        `less the ${DEFAULTS.runDeadlineMarginSeconds} s deadline margin lists about ${count(numbersListedWithin(work, worstRatio))} numbers` +
+        (DEFAULTS.functionTimeoutSeconds < 900
+          ? `; 900 s (the Lambda maximum) about ${count(numbersListedWithin(900 - DEFAULTS.runDeadlineMarginSeconds, worstRatio))}.`
+          : ' (900 s is the Lambda maximum); the agents listing and a re-list, when needed, share the same rate limit.'),
     );
   }
   return out;

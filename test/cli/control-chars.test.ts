@@ -96,6 +96,7 @@ describe('the summary prints no escape code from server text', () => {
     combined: auditNumbers(ok.numbers),
     complete: false,
     failedWorkspaces: 1,
+    archiveFailures: 0,
     report: { subject: '', html: '', text: '', csv: '' },
     email: { raw: Buffer.alloc(0), attachment: 'csv', messageId: `0100-${EVIL}` },
     dryRun: false,

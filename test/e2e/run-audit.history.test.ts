@@ -152,6 +152,7 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
     expect(json.changes?.added.map((n) => n.id).sort()).toEqual(['phn_new_routed', 'phn_new_unrouted']);
     expect(run.report.subject).toMatch(/^\[Action needed\]/);
     expect(run.report.text).toMatch(/CHANGES SINCE MON 23 NOV 2026/);
+    expect(run.report.html.indexOf('Changes since')).toBeGreaterThan(-1);
     expect(run.report.html.indexOf('Changes since')).toBeLessThan(run.report.html.indexOf('Unrouted numbers'));
   });
 
@@ -176,6 +177,16 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
     expect(ws.changes?.status === 'skipped' && ws.changes.reason).toMatch(/could not be used/);
     expect(run.report.text).toMatch(/could not be used/);
     expect((await ses.emails()).length).toBe(2);
+  });
+
+  it('leaves the baseline alone for a run that may not move it (a console test sent to oneself)', async () => {
+    asRun(await runAudit(deps(), options()));
+    clock = new Date('2026-11-26T09:00:00Z');
+    const test = asRun(await runAudit(deps(), options({ moveBaseline: false, to: ['me@example.com'] })));
+    expect(test.archived).toEqual([expect.objectContaining({ baseline: false })]);
+    clock = new Date('2026-11-30T09:00:00Z');
+    const next = only(asRun(await runAudit(deps(), options())));
+    expect(next.changes?.status === 'compared' && next.changes.changes.previousGeneratedAt).toBe('2026-11-23T09:00:00.000Z');
   });
 
   it('never uses an incomplete run as the baseline', async () => {
@@ -422,6 +433,33 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
         runAudit({ ...deps(), sleep }, options({ idempotencyKey: key, leaseMs: 600_000, claimWaitMs: 30_000, claimPollMs: 10_000 })),
       ).rejects.toBeInstanceOf(RunInProgressError);
       expect(await ses.emails()).toHaveLength(0);
+    });
+
+    it('answers a redelivery of a run already sent without listing anything', async () => {
+      expect((await runAudit(deps(), options({ idempotencyKey: key }))).status).toBe('sent');
+      sim.resetLog();
+      const again = await runAudit(deps(), options({ idempotencyKey: key }));
+      expect(again).toMatchObject({ status: 'duplicate', reason: 'done', uncertain: false });
+      expect(sim.requests).toEqual([]);
+    });
+
+    it('records the send before it writes the archive, so a run that dies archiving is not resent', async () => {
+      const statesSeenByArchive: Array<string | undefined> = [];
+      const watching: typeof archive = Object.create(archive);
+      watching.writeRun = async (run) => {
+        statesSeenByArchive.push((await archive.peek(key))?.state);
+        return archive.writeRun(run);
+      };
+      const run = asRun(await runAudit({ ...deps(), archive: watching }, options({ idempotencyKey: key })));
+      expect(run.status).toBe('sent');
+      expect(statesSeenByArchive).toEqual(['sent']);
+    });
+
+    it('holds no claim while listing: an attempt that dies listing leaves its retry free to send', async () => {
+      sim.enqueueFault({ kind: 'status', status: 500 }, { page: 1 });
+      sim.enqueueFault({ kind: 'status', status: 500 }, { page: 1 });
+      await expect(runAudit(deps(), options({ idempotencyKey: key }))).rejects.toBeInstanceOf(ApiError);
+      expect(await archive.peek(key)).toBeNull();
     });
 
     it('does not deduplicate runs without a key', async () => {

@@ -30,7 +30,7 @@ describe('readHandlerConfig', () => {
       deadlineMarginMs: 20000,
       triggers: { unrouted: true, missingAgents: true, removedNumbers: true, failedWorkspaces: true },
       checkAgents: true,
-      idempotencyLeaseMs: 960_000,
+      idempotencyLeaseMs: 180_000,
     });
     expect(config.replyTo).toBeUndefined();
     expect(config.configurationSetName).toBeUndefined();

@@ -21,7 +21,7 @@ const SCHEDULE_ARN = 'arn:aws:scheduler:eu-west-1:123456789012:schedule/default/
 
 interface InvokeResult {
   ok: boolean;
-  value?: { status: string; total: number; dryRun: boolean; messageId?: string; byCountry: Record<string, number>; complete: boolean };
+  value?: { status: string; total: number; dryRun: boolean; messageId?: string; byCountry: Record<string, number>; complete: boolean; runId: string; workspaces: Array<{ changesStatus?: string }> };
   name?: string;
   message?: string;
   stack?: string;
@@ -219,7 +219,18 @@ describe('the bundled handler', () => {
     const keys = [...s3.objects.keys()];
     const run = /^reports\/dialnexa-workspace\/\d{4}\/\d{2}\/\d{2}\/([^/]+)\/(audit\.json|numbers\.csv|report\.html|snapshot\.json)$/;
     const others = keys.filter((k) => !run.test(k));
-    expect(others.sort()).toEqual([expect.stringMatching(/^idempotency\/[0-9a-f]{64}\.json$/), 'latest/dialnexa-workspace.json']);
+    // The scheduled run is keyed on its schedule time; each console run on its invocation (Lambda's
+    // retries of it share the request id); the dry run claims nothing.
+    expect(others.sort()).toEqual([
+      expect.stringMatching(/^idempotency\/[0-9a-f]{64}\.json$/),
+      expect.stringMatching(/^idempotency\/invocation-[\w-]+\.json$/),
+      expect.stringMatching(/^idempotency\/invocation-[\w-]+\.json$/),
+      'latest/dialnexa-workspace.json',
+    ]);
+    // The India run is filtered and sent to other recipients: never the baseline.
+    const pointer = JSON.parse(s3.objects.get('latest/dialnexa-workspace.json')!.body.toString('utf8')) as { runId: string };
+    expect(pointer.runId).not.toBe(value('only-india-local').runId);
+    expect(value('only-india-local').workspaces[0]).toMatchObject({ changesStatus: 'skipped' });
     // schedule, weekly and the India run each get a folder; the duplicate and the dry run do not.
     const runs = new Set(keys.filter((k) => run.test(k)).map((k) => run.exec(k)![1]));
     expect(runs.size).toBe(3);

@@ -24,7 +24,7 @@ describe('parseConfig', () => {
       sesConfigurationSet: undefined,
       logRetentionDays: 90,
       functionTimeoutSeconds: 900,
-      runDeadlineMarginSeconds: 30,
+      runDeadlineMarginSeconds: 60,
       memorySize: 768,
       workspaceName: 'DialNexa workspace',
       baseUrl: 'https://api.dialnexa.com',

@@ -198,12 +198,12 @@ describe('several workspaces', () => {
     expect(secretStatements).toHaveLength(2);
   });
 
-  it('passes the rate card, the triggers, checkAgents and a lease of timeout + 60 s', () => {
+  it('passes the rate card, the triggers, checkAgents and a lease of the deadline margin + 120 s', () => {
     const [fn] = Object.values(tAgency.findResources('AWS::Lambda::Function'));
     expect(fn.Properties.Environment.Variables).toMatchObject({
       ACTION_TRIGGERS: 'unrouted,failedWorkspaces',
       CHECK_AGENTS: 'false',
-      IDEMPOTENCY_LEASE_SECONDS: '960',
+      IDEMPOTENCY_LEASE_SECONDS: '180',
       ARCHIVE_BUCKET: { Ref: logicalId(agency.historyBucket) },
     });
     expect(JSON.parse(fn.Properties.Environment.Variables.RATE_CARD)).toEqual({ currency: 'USD', ...RATE_CARD });
@@ -213,6 +213,7 @@ describe('several workspaces', () => {
     const [fn] = Object.values(tAgency.findResources('AWS::Lambda::Function'));
     const config = readHandlerConfig({ ...fn.Properties.Environment.Variables, ARCHIVE_BUCKET: 'agency-history-bucket' });
     expect(config).toMatchObject({
+      idempotencyLeaseMs: 180_000,
       workspaces: [
         { name: 'Acme prod', secretId: 'acme/dialnexa', secretField: 'apiKey' },
         { name: 'Globex', secretId: GLOBEX_ARN, secretField: 'key' },
@@ -221,7 +222,6 @@ describe('several workspaces', () => {
       rateCard: { currency: 'USD', rates: RATE_CARD.rates },
       triggers: { unrouted: true, missingAgents: false, removedNumbers: false, failedWorkspaces: true },
       checkAgents: false,
-      idempotencyLeaseMs: 960_000,
     });
   });
 

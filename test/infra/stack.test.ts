@@ -123,12 +123,12 @@ describe('function', () => {
       REPORT_SENDER: 'audit@reports.example.com',
       REPORT_TIME_ZONE: 'UTC',
       WORKSPACE_NAME: 'DialNexa workspace',
-      RUN_DEADLINE_MARGIN_MS: '30000',
+      RUN_DEADLINE_MARGIN_MS: '60000',
       ARCHIVE_BUCKET: { Ref: ids.bucket },
       ACTION_TRIGGERS: 'unrouted,missingAgents,removedNumbers,failedWorkspaces',
       CHECK_AGENTS: 'true',
-      // The 900 s timeout + 60: a claim outlives the attempt that made it.
-      IDEMPOTENCY_LEASE_SECONDS: '960',
+      // The 60 s margin + 120: the claim covers rendering and sending only.
+      IDEMPOTENCY_LEASE_SECONDS: '180',
       POWERTOOLS_SERVICE_NAME: 'number-audit',
       POWERTOOLS_METRICS_NAMESPACE: 'NumberAudit',
       POWERTOOLS_LOG_LEVEL: 'INFO',

@@ -1,6 +1,6 @@
 // One object that is both the run archive and the idempotency store, over one ObjectStore:
 // what the S3 bucket and the local history folder each provide.
-import type { ClaimOutcome } from '../../core/idempotency';
+import type { ClaimOutcome, IdempotencyRecord } from '../../core/idempotency';
 import type { ArchivedRun, IdempotencyStore, LatestRunPointer, PreviousSnapshot, ReportArchive } from '../../core/ports';
 import { StoreIdempotencyStore, type StoreIdempotencyOptions } from './idempotency-store';
 import type { ObjectStore } from './object-store';
@@ -29,6 +29,10 @@ export class ObjectStoreHistory implements ReportArchive, IdempotencyStore {
 
   claim(key: string, options: { leaseMs: number; now: Date }): Promise<ClaimOutcome> {
     return this.idempotency.claim(key, options);
+  }
+
+  peek(key: string): Promise<IdempotencyRecord | null> {
+    return this.idempotency.peek(key);
   }
 
   markSending(key: string, token: string): Promise<void> {

@@ -69,6 +69,10 @@ export class StoreIdempotencyStore implements IdempotencyStore {
     throw new Error(`could not settle the claim on ${this.store.describe(path)}: it kept changing under concurrent writers`);
   }
 
+  async peek(key: string): Promise<IdempotencyRecord | null> {
+    return (await this.read(idempotencyRecordKey(key)))?.record ?? null;
+  }
+
   markSending(key: string, token: string): Promise<void> {
     return this.transition(key, token, ['claimed'], 'sending');
   }

@@ -18,7 +18,7 @@ export interface SesRawMailerOptions {
 export function createSesClient(overrides: SESClientConfig = {}): SESClient {
   return new SESClient({
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
     ...overrides,
   });
 }
@@ -47,7 +47,8 @@ export class SesRawMailer implements RawMailer {
     } catch (err) {
       throw toDeliveryError(err, envelope.from, this.configurationSetName);
     }
-    if (!messageId) throw new DeliveryError('SES accepted the request but returned no MessageId');
+    // SES answered 200: the message was accepted, so this is not a refusal that may be retried.
+    if (!messageId) throw new DeliveryUncertainError("SES accepted the request but returned no MessageId; the report was probably sent");
     return { messageId };
   }
 }

@@ -153,8 +153,9 @@ describe('SesRawMailer request and error mapping', () => {
 
   it('fails when SES answers without a MessageId', async () => {
     sesMock.on(SendRawEmailCommand).resolves({});
-    await expect(new SesRawMailer({ client }).sendRaw(raw, { from: FROM, to: TO })).rejects.toThrow(
-      new DeliveryError('SES accepted the request but returned no MessageId'),
-    );
+    const send = new SesRawMailer({ client }).sendRaw(raw, { from: FROM, to: TO });
+    // SES answered 200: not a refusal, so the claim must not be released for a resend.
+    await expect(send).rejects.toBeInstanceOf(DeliveryUncertainError);
+    await expect(send).rejects.toThrow('SES accepted the request but returned no MessageId; the report was probably sent');
   });
 });
