@@ -113,6 +113,9 @@ export async function handler(event: unknown, context: Context): Promise<LambdaS
       errorType: error instanceof Error ? error.name : typeof error,
       code: isAuditError(error) ? error.code : undefined,
       message: error instanceof Error ? error.message : String(error),
+      // The SDK error behind ours carries the AWS request id support will ask for.
+      cause: error instanceof Error && error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : undefined,
+      requestId: (error instanceof Error ? (error.cause as { $metadata?: { requestId?: string } } | undefined) : undefined)?.$metadata?.requestId,
     });
     throw error;
   } finally {

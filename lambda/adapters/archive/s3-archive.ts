@@ -82,6 +82,8 @@ export class S3ObjectStore implements ObjectStore {
       return true;
     } catch (e) {
       if (isLostRace(e)) return false;
+      // If-Match on an object that has since been deleted answers 404: it changed under us too.
+      if ('IfMatch' in condition && isNotFound(e)) return false;
       throw this.failure('write', key, e);
     }
   }

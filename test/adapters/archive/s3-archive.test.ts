@@ -49,6 +49,8 @@ class FakeBucket {
       const key = input.Key!;
       const existing = this.objects.get(key);
       if (input.IfNoneMatch === '*' && existing) throw s3Error('PreconditionFailed', 412);
+      // As S3 answers If-Match: 404 when the object is gone, 412 when it changed.
+      if (input.IfMatch !== undefined && !existing) throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } });
       if (input.IfMatch !== undefined && existing?.etag !== input.IfMatch) throw s3Error('PreconditionFailed', 412);
       const body = Buffer.isBuffer(input.Body) ? input.Body.toString('utf8') : String(input.Body);
       const etag = this.set(key, body);
@@ -293,6 +295,13 @@ describe('S3Archive idempotency', () => {
     if (claim.outcome !== 'claimed') throw new Error('expected a claim');
     bucket.beforePut = () => bucket.set(RECORD_KEY, record({ token: 'thief', attempt: 2 }));
     await expect(archive.markSending(KEY, claim.token)).rejects.toThrow(/changed while moving it to sending/);
+  });
+
+  it('fences an owner whose record vanished (If-Match answers 404): ClaimLostError, not an S3 failure', async () => {
+    const claim = await archive.claim(KEY, { leaseMs: LEASE, now: T0 });
+    if (claim.outcome !== 'claimed') throw new Error('expected a claim');
+    bucket.beforePut = () => bucket.objects.delete(RECORD_KEY);
+    await expect(archive.markSending(KEY, claim.token)).rejects.toThrow(ClaimLostError);
   });
 
   describe('a conditional write that landed but whose answer was lost (the SDK retry then gets 412)', () => {
