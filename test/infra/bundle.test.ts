@@ -258,6 +258,25 @@ describe('the bundled handler', () => {
     expect(allowed('s3:GetObject', `${bucketArn}/elsewhere/x`)).toBe(false);
   });
 
+  it('emits the metrics its alarms watch, in the namespace and with the dimension they watch', () => {
+    const alarmed = resources('AWS::CloudWatch::Alarm')
+      .map((a) => a.Properties as { Namespace?: string; MetricName?: string; Dimensions?: Array<{ Name: string; Value: string }> })
+      .filter((p) => p.Namespace === 'NumberAudit');
+    expect(alarmed.map((p) => p.MetricName).sort()).toEqual(['ArchiveFailures', 'FailedWorkspaces', 'IncompleteListings']);
+    const emf = childOutput
+      .split('\n')
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as { _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }> }; service?: string });
+    expect(emf.length).toBeGreaterThan(0);
+    for (const alarm of alarmed) {
+      const line = emf.find((e) => e._aws.CloudWatchMetrics[0].Metrics.some((m) => m.Name === alarm.MetricName));
+      expect(line).toBeDefined();
+      expect(line!._aws.CloudWatchMetrics[0].Namespace).toBe(alarm.Namespace);
+      expect(line!._aws.CloudWatchMetrics[0].Dimensions).toEqual([alarm.Dimensions!.map((d) => d.Name)]);
+      for (const d of alarm.Dimensions!) expect((line as Record<string, unknown>)[d.Name]).toBe(d.Value);
+    }
+  });
+
   it('never writes the API key to its output', () => {
     expect(childOutput).toContain('audit finished');
     expect(childOutput).not.toContain(sim.apiKey);

@@ -198,6 +198,22 @@ describe('several workspaces', () => {
     expect(secretStatements).toHaveLength(2);
   });
 
+  it('single-secret stack: an environment the handler reads back as the same settings', () => {
+    const [fn] = Object.values(t.findResources('AWS::Lambda::Function'));
+    const config = readHandlerConfig({ ...fn.Properties.Environment.Variables, ARCHIVE_BUCKET: 'india-history-bucket' });
+    expect(config).toMatchObject({
+      workspaces: [{ name: 'India ops', secretId: FULL_ARN, secretField: 'key', setting: 'DIALNEXA_SECRET_ID' }],
+      baseUrl: 'https://eu.api.dialnexa.com',
+      recipients: expect.any(Array),
+      sender: 'reports@example.in',
+      replyTo: ['noc@example.in'],
+      configurationSetName: 'audit-tracking',
+      timeZone: 'Asia/Kolkata',
+      deadlineMarginMs: 45_000,
+      idempotencyLeaseMs: 165_000,
+    });
+  });
+
   it('passes the rate card, the triggers, checkAgents and a lease of the deadline margin + 120 s', () => {
     const [fn] = Object.values(tAgency.findResources('AWS::Lambda::Function'));
     expect(fn.Properties.Environment.Variables).toMatchObject({
