@@ -3,7 +3,7 @@
 import type { Changes } from './changes';
 import { toSnapshotNumber } from './snapshot';
 import type { AuditRun } from './run-audit';
-import type { AuditResult, CostSummary, Counts, ListFilters, NumberType, PhoneNumber } from './types';
+import type { AuditResult, ListFilters, NumberType, PhoneNumber } from './types';
 import type { WorkspaceAudit, WorkspaceOutcome } from './workspace';
 
 export const AUDIT_SCHEMA_VERSION = 1;
@@ -21,22 +21,15 @@ export interface AuditJsonNumber {
 }
 
 /** The figures every level shares (a workspace, or all workspaces combined). */
-export interface AuditJsonFigures {
-  total: number;
+export type AuditJsonFigures = Pick<AuditResult, 'total' | 'byCountry' | 'byType' | 'byCountryType' | 'byStatus' | 'byProvider' | 'cost'> & {
   unroutedCount: number;
-  byCountry: Counts;
-  byType: Record<NumberType, number>;
-  byCountryType: Record<string, Record<NumberType, number>>;
-  byStatus: Counts;
-  byProvider: Counts;
   unrouted: AuditJsonNumber[];
   notActive: AuditJsonNumber[];
   /** Numbers routed to an agent that does not exist; null when agents were not checked. */
   missingAgents: AuditJsonNumber[] | null;
-  cost: CostSummary;
-}
+};
 
-export interface WorkspaceAuditJson extends AuditJsonFigures {
+export type WorkspaceAuditJson = AuditJsonFigures & {
   schemaVersion: number;
   generatedAt: string;
   workspace: string;
@@ -58,7 +51,7 @@ export interface WorkspaceAuditJson extends AuditJsonFigures {
     relisted: boolean;
     durationMs: number;
   };
-}
+};
 
 export interface FailedWorkspaceJson {
   workspace: string;
@@ -66,7 +59,7 @@ export interface FailedWorkspaceJson {
   error: { code: string; message: string };
 }
 
-export interface AuditJson extends AuditJsonFigures {
+export type AuditJson = AuditJsonFigures & {
   schemaVersion: number;
   generatedAt: string;
   runId: string;
@@ -80,7 +73,7 @@ export interface AuditJson extends AuditJsonFigures {
   /** With one workspace, its changes (same as `workspaces[0].changes`); null with several. */
   changes: Changes | null;
   workspaces: Array<WorkspaceAuditJson | FailedWorkspaceJson>;
-}
+};
 
 export function toJsonNumber(n: PhoneNumber, workspace?: string): AuditJsonNumber {
   return { ...toSnapshotNumber(n), ...(workspace === undefined ? {} : { workspace }) };

@@ -1,8 +1,8 @@
 // The shared limiter against the simulator's fixed-window limit: concurrent workers must stay
 // inside the announced window (zero 429s), on a clock the simulator and the client share, so
 // windows of any length run instantly and exactly.
-import { createDialNexaClient } from '../../../lambda/adapters/dialnexa';
-import type { RecordedRequest } from '../../../simulator/types';
+import { createDialNexaClient, type DialNexaClientOptions } from '../../../lambda/adapters/dialnexa';
+import type { RecordedRequest, Simulator } from '../../../simulator/types';
 import { fakeClock, keySource, numbers, START, simulatorPerTest } from './fixtures';
 
 const start = simulatorPerTest();
@@ -14,17 +14,16 @@ function busiestWindow(requests: RecordedRequest[], windowMs: number): number {
   );
 }
 
+/** A client on the simulator's clock, 8 workers unless `extra` says otherwise. */
+function clientOn(s: Simulator, clock: ReturnType<typeof fakeClock>, extra: Partial<DialNexaClientOptions> = {}) {
+  return createDialNexaClient({ baseUrl: s.url, keySource: keySource(s.apiKey), now: clock.now, sleep: clock.sleep, concurrency: 8, ...extra });
+}
+
 describe('rate limits', () => {
   it('keeps 8 concurrent workers inside a 5-per-400 ms window with zero 429s', async () => {
     const clock = fakeClock();
     const s = await start({ numbers: numbers(3000), now: clock.now, rateLimit: { limit: 5, windowMs: 400, resetStyle: 'seconds' } });
-    const client = createDialNexaClient({
-      baseUrl: s.url,
-      keySource: keySource(s.apiKey),
-      now: clock.now,
-      sleep: clock.sleep,
-      concurrency: 8,
-    });
+    const client = clientOn(s, clock);
     const listing = await client.listAll();
     expect(listing.records).toHaveLength(3000);
     expect(listing.complete).toBe(true);
@@ -39,13 +38,7 @@ describe('rate limits', () => {
   it.each(['epoch', 'seconds'] as const)('obeys a %s-style reset on a clock both sides share', async (resetStyle) => {
     const clock = fakeClock();
     const s = await start({ numbers: numbers(4000), now: clock.now, rateLimit: { limit: 7, windowMs: 60_000, resetStyle } });
-    const client = createDialNexaClient({
-      baseUrl: s.url,
-      keySource: keySource(s.apiKey),
-      now: clock.now,
-      sleep: clock.sleep,
-      concurrency: 8,
-    });
+    const client = clientOn(s, clock);
     const listing = await client.listAll();
     expect(listing.records).toHaveLength(4000);
     expect(s.requests.filter((r) => r.status === 429)).toHaveLength(0);
@@ -63,16 +56,7 @@ describe('rate limits', () => {
         now: clock.now,
         rateLimit: { limit: 7, windowMs: 60_000, resetStyle: 'epoch', resetRounding: 'down' },
       });
-      const client = createDialNexaClient({
-        baseUrl: s.url,
-        keySource: keySource(s.apiKey),
-        now: clock.now,
-        sleep: clock.sleep,
-        random: () => 0,
-        concurrency: 8,
-        maxAttempts: 10,
-        ...(resetMarginMs === undefined ? {} : { resetMarginMs }),
-      });
+      const client = clientOn(s, clock, { random: () => 0, maxAttempts: 10, ...(resetMarginMs === undefined ? {} : { resetMarginMs }) });
       const listing = await client.listAll();
       return { listing, s, clock };
     }
@@ -102,15 +86,7 @@ describe('rate limits', () => {
       now: clock.now,
       rateLimit: { limit: 4, windowMs: 10_000, announce: false, retryAfterStyle: 'http-date' },
     });
-    const client = createDialNexaClient({
-      baseUrl: s.url,
-      keySource: keySource(s.apiKey),
-      now: clock.now,
-      sleep: clock.sleep,
-      random: () => 0,
-      concurrency: 4,
-      maxAttempts: 10,
-    });
+    const client = clientOn(s, clock, { random: () => 0, concurrency: 4, maxAttempts: 10 });
     const listing = await client.listAll();
     expect(listing.records).toHaveLength(1000);
     expect(listing.stats.rateLimited).toBeGreaterThan(0);
