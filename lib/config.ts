@@ -7,7 +7,14 @@ import { workspaceSlug } from '../lambda/adapters/archive/layout';
 import { ConfigError } from '../lambda/core/errors';
 import { parseRateCard, parseRateCardText, type RateCard } from '../lambda/core/rate-card';
 import { DEFAULT_ACTION_TRIGGERS, type ActionTriggers } from '../lambda/core/types';
-import { parseEmail, parseEmailList, parseHttpsUrl, parseIntInRange, parseTimeZone, parseBoolean } from '../lambda/core/validation';
+import {
+  parseEmail,
+  parseEmailList,
+  parseHttpsUrl,
+  parseIntInRange,
+  parseTimeZone,
+  parseBoolean,
+} from '../lambda/core/validation';
 
 /** Every context key the stack reads. */
 export const CONTEXT_KEYS = [
@@ -147,19 +154,39 @@ export function parseConfig(raw: Record<string, unknown>): StackConfig {
 
   const config: StackConfig = {
     stackName: parseStackName(text('stackName', withDefault('stackName'))),
-    recipients: parseEmailList('recipients', list('recipients', required('recipients', get('recipients'), 'one or more email addresses, comma-separated'))),
-    sender: parseEmail('sender', text('sender', required('sender', get('sender'), 'the verified SES address reports come from'))),
+    recipients: parseEmailList(
+      'recipients',
+      list('recipients', required('recipients', get('recipients'), 'one or more email addresses, comma-separated')),
+    ),
+    sender: parseEmail(
+      'sender',
+      text('sender', required('sender', get('sender'), 'the verified SES address reports come from')),
+    ),
     replyTo: optional(get('replyTo'), (v) => parseEmailList('replyTo', list('replyTo', v))),
     secret: parseSecret('secret', text('secret', withDefault('secret'))),
     secretField: parseSecretField('secretField', text('secretField', withDefault('secretField'))),
-    secretKmsKeyArn: optional(get('secretKmsKeyArn'), (v) => parseKmsKeyArn('secretKmsKeyArn', text('secretKmsKeyArn', v))),
+    secretKmsKeyArn: optional(get('secretKmsKeyArn'), (v) =>
+      parseKmsKeyArn('secretKmsKeyArn', text('secretKmsKeyArn', v)),
+    ),
     schedule: parseCron('schedule', text('schedule', withDefault('schedule'))),
     timeZone: parseTimeZone('timeZone', text('timeZone', withDefault('timeZone'))),
     alarmEmail: optional(get('alarmEmail'), (v) => parseEmail('alarmEmail', text('alarmEmail', v))),
-    sesConfigurationSet: optional(get('sesConfigurationSet'), (v) => parseConfigurationSet(text('sesConfigurationSet', v))),
+    sesConfigurationSet: optional(get('sesConfigurationSet'), (v) =>
+      parseConfigurationSet(text('sesConfigurationSet', v)),
+    ),
     logRetentionDays: parseRetention(integer('logRetentionDays', withDefault('logRetentionDays'))),
-    functionTimeoutSeconds: parseIntInRange('functionTimeoutSeconds', integer('functionTimeoutSeconds', withDefault('functionTimeoutSeconds')), 60, 900),
-    runDeadlineMarginSeconds: parseIntInRange('runDeadlineMarginSeconds', integer('runDeadlineMarginSeconds', withDefault('runDeadlineMarginSeconds')), 5, 300),
+    functionTimeoutSeconds: parseIntInRange(
+      'functionTimeoutSeconds',
+      integer('functionTimeoutSeconds', withDefault('functionTimeoutSeconds')),
+      60,
+      900,
+    ),
+    runDeadlineMarginSeconds: parseIntInRange(
+      'runDeadlineMarginSeconds',
+      integer('runDeadlineMarginSeconds', withDefault('runDeadlineMarginSeconds')),
+      5,
+      300,
+    ),
     memorySize: parseIntInRange('memorySize', integer('memorySize', withDefault('memorySize')), 128, 10240),
     workspaceName: parseWorkspaceName('workspaceName', text('workspaceName', withDefault('workspaceName'))),
     baseUrl: parseHttpsUrl('baseUrl', text('baseUrl', withDefault('baseUrl'))),
@@ -167,14 +194,22 @@ export function parseConfig(raw: Record<string, unknown>): StackConfig {
     rateCard: optional(get('rateCard'), parseRateCardValue),
     actionTriggers: parseTriggers(withDefault('actionTriggers')),
     checkAgents: parseBoolean('checkAgents', String(withDefault('checkAgents'))),
-    historyRetentionDays: parseIntInRange('historyRetentionDays', integer('historyRetentionDays', withDefault('historyRetentionDays')), MIN_HISTORY_DAYS, 3653),
+    historyRetentionDays: parseIntInRange(
+      'historyRetentionDays',
+      integer('historyRetentionDays', withDefault('historyRetentionDays')),
+      MIN_HISTORY_DAYS,
+      3653,
+    ),
   };
   const workspaces = get('workspaces');
   if (workspaces !== undefined) {
     // Either one secret named by secret + workspaceName, or the list: never a silent mix of both.
     for (const key of ['secret', 'workspaceName'] as const) {
       if (get(key) !== undefined && get(key) !== DEFAULTS[key]) {
-        throw new ConfigError('workspaces', `replaces ${key}; remove ${key} (it is "${String(get(key))}") or make it an entry of workspaces`);
+        throw new ConfigError(
+          'workspaces',
+          `replaces ${key}; remove ${key} (it is "${String(get(key))}") or make it an entry of workspaces`,
+        );
       }
     }
     config.workspaces = parseWorkspaces(workspaces, config.secretField, config.secretKmsKeyArn);
@@ -197,7 +232,8 @@ export function cronExpression(fields: CronFields): string {
 // ---- value shapes -------------------------------------------------------------------------------
 
 function required(key: ContextKey, value: unknown, what: string): unknown {
-  if (value === undefined) throw new ConfigError(key, `is required: ${what} (set it in cdk.json or pass -c ${key}=...)`);
+  if (value === undefined)
+    throw new ConfigError(key, `is required: ${what} (set it in cdk.json or pass -c ${key}=...)`);
   return value;
 }
 
@@ -231,7 +267,10 @@ function describe(value: unknown): string {
 function parseStackName(v: string): string {
   // CloudFormation: letters, digits and hyphens, starting with a letter, at most 128 characters.
   if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(v)) {
-    throw new ConfigError('stackName', `"${v}" is not a CloudFormation stack name (a letter, then letters, digits or hyphens)`);
+    throw new ConfigError(
+      'stackName',
+      `"${v}" is not a CloudFormation stack name (a letter, then letters, digits or hyphens)`,
+    );
   }
   return v;
 }
@@ -243,7 +282,10 @@ function parseSecret(key: string, v: string): SecretRef {
   if (v.startsWith('arn:')) {
     const m = SECRET_ARN_RE.exec(v);
     if (!m) {
-      throw new ConfigError(key, `"${v}" is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>)`);
+      throw new ConfigError(
+        key,
+        `"${v}" is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>)`,
+      );
     }
     // A complete ARN ends in '-' and the 6 random characters Secrets Manager appends; without them
     // the ARN is partial and IAM needs the `-??????` pattern to match the real secret.
@@ -272,7 +314,10 @@ function parseKmsKeyArn(key: string, v: string): string {
 function parseConfigurationSet(v: string): string {
   // SES: letters, digits, underscores and dashes, at most 64 characters.
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(v)) {
-    throw new ConfigError('sesConfigurationSet', `"${v}" is not an SES configuration set name (letters, digits, _ and -, at most 64)`);
+    throw new ConfigError(
+      'sesConfigurationSet',
+      `"${v}" is not an SES configuration set name (letters, digits, _ and -, at most 64)`,
+    );
   }
   return v;
 }
@@ -298,10 +343,12 @@ function parseTriggers(value: unknown): ActionTriggers {
   const items = (typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : undefined)
     ?.map((v) => (typeof v === 'string' ? v.trim() : v))
     .filter((v) => v !== '');
-  if (!items || items.some((v) => typeof v !== 'string')) throw new ConfigError('actionTriggers', `must be a string or an array of strings; ${expected}`);
+  if (!items || items.some((v) => typeof v !== 'string'))
+    throw new ConfigError('actionTriggers', `must be a string or an array of strings; ${expected}`);
   const names = items as string[];
   if (names.some((n) => n.toLowerCase() === 'none')) {
-    if (names.length > 1) throw new ConfigError('actionTriggers', `"none" cannot be combined with other triggers; ${expected}`);
+    if (names.length > 1)
+      throw new ConfigError('actionTriggers', `"none" cannot be combined with other triggers; ${expected}`);
     return Object.fromEntries(ACTION_TRIGGERS.map((t) => [t, false])) as unknown as ActionTriggers;
   }
   const enabled = names.map((n) => {
@@ -316,7 +363,8 @@ const WORKSPACE_FIELDS = ['name', 'secretId', 'secretField', 'secretKmsKeyArn'];
 
 /** `[{"name": "Acme prod", "secretId": "acme/dialnexa"}, ...]`, as JSON text or a cdk.json array. */
 function parseWorkspaces(value: unknown, defaultField: string, defaultKmsKeyArn: string | undefined): WorkspaceRef[] {
-  const shape = '[{"name": "Acme prod", "secretId": "acme/dialnexa"}, ...] (optional per entry: secretField, secretKmsKeyArn)';
+  const shape =
+    '[{"name": "Acme prod", "secretId": "acme/dialnexa"}, ...] (optional per entry: secretField, secretKmsKeyArn)';
   let list = value;
   if (typeof value === 'string') {
     try {
@@ -332,14 +380,20 @@ function parseWorkspaces(value: unknown, defaultField: string, defaultKmsKeyArn:
   const seenSlugs = new Map<string, string>();
   return list.map((entry: unknown, i) => {
     let where = `entry ${i + 1}`;
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new ConfigError('workspaces', `${where} must be an object: ${shape}`);
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      throw new ConfigError('workspaces', `${where} must be an object: ${shape}`);
     const e = entry as Record<string, unknown>;
     const unknown = Object.keys(e).find((k) => !WORKSPACE_FIELDS.includes(k));
-    if (unknown !== undefined) throw new ConfigError('workspaces', `${where}: unknown field "${unknown}"; the fields are ${WORKSPACE_FIELDS.join(', ')}`);
+    if (unknown !== undefined)
+      throw new ConfigError(
+        'workspaces',
+        `${where}: unknown field "${unknown}"; the fields are ${WORKSPACE_FIELDS.join(', ')}`,
+      );
     const field = <T>(key: string, parse: (v: string) => T): T => {
       const v = e[key];
       if (v === undefined) throw new ConfigError('workspaces', `${where}: ${key} is required: ${shape}`);
-      if (typeof v !== 'string') throw new ConfigError('workspaces', `${where}: ${key} must be a string (got ${describe(v)})`);
+      if (typeof v !== 'string')
+        throw new ConfigError('workspaces', `${where}: ${key} must be a string (got ${describe(v)})`);
       try {
         return parse(v.trim());
       } catch (err) {
@@ -352,17 +406,28 @@ function parseWorkspaces(value: unknown, defaultField: string, defaultKmsKeyArn:
     const ref: WorkspaceRef = {
       name,
       secret: field('secretId', (v) => parseSecret('secretId', v)),
-      secretField: e.secretField === undefined ? defaultField : field('secretField', (v) => parseSecretField('secretField', v)),
-      secretKmsKeyArn: e.secretKmsKeyArn === undefined ? defaultKmsKeyArn : field('secretKmsKeyArn', (v) => parseKmsKeyArn('secretKmsKeyArn', v)),
+      secretField:
+        e.secretField === undefined ? defaultField : field('secretField', (v) => parseSecretField('secretField', v)),
+      secretKmsKeyArn:
+        e.secretKmsKeyArn === undefined
+          ? defaultKmsKeyArn
+          : field('secretKmsKeyArn', (v) => parseKmsKeyArn('secretKmsKeyArn', v)),
     };
     const other = seenNames.get(name.toLowerCase());
-    if (other !== undefined) throw new ConfigError('workspaces', `${where}: the name is already used by "${other}"; names must differ (ignoring case)`);
+    if (other !== undefined)
+      throw new ConfigError(
+        'workspaces',
+        `${where}: the name is already used by "${other}"; names must differ (ignoring case)`,
+      );
     seenNames.set(name.toLowerCase(), name);
     // History lives under reports/<slug>/: two workspaces sharing a slug would share one history.
     const slug = workspaceSlug(name);
     const sameFolder = seenSlugs.get(slug);
     if (sameFolder !== undefined) {
-      throw new ConfigError('workspaces', `${where}: "${name}" and "${sameFolder}" would share the history folder reports/${slug}/; rename one`);
+      throw new ConfigError(
+        'workspaces',
+        `${where}: "${name}" and "${sameFolder}" would share the history folder reports/${slug}/; rename one`,
+      );
     }
     seenSlugs.set(slug, name);
     return ref;
@@ -377,7 +442,10 @@ export const RETENTION_DAYS: readonly number[] = Object.values(RetentionDays)
 function parseRetention(value: string | number): RetentionDays {
   const n = parseIntInRange('logRetentionDays', value, 1, 3653);
   if (!RETENTION_DAYS.includes(n)) {
-    throw new ConfigError('logRetentionDays', `${n} is not a CloudWatch Logs retention period; use one of ${RETENTION_DAYS.join(', ')}`);
+    throw new ConfigError(
+      'logRetentionDays',
+      `${n} is not a CloudWatch Logs retention period; use one of ${RETENTION_DAYS.join(', ')}`,
+    );
   }
   return n as RetentionDays;
 }
@@ -401,7 +469,13 @@ const FIELDS: FieldSpec[] = [
   { name: 'hours', min: 0, max: 23 },
   { name: 'day-of-month', min: 1, max: 31, special: /^(L|LW|([1-9]|[12]\d|3[01])W)$/ },
   { name: 'month', min: 1, max: 12, names: MONTHS },
-  { name: 'day-of-week', min: 1, max: 7, names: WEEK_DAYS, special: /^(L|[1-7]L|[1-7]#[1-5]|(SUN|MON|TUE|WED|THU|FRI|SAT)(L|#[1-5]))$/ },
+  {
+    name: 'day-of-week',
+    min: 1,
+    max: 7,
+    names: WEEK_DAYS,
+    special: /^(L|[1-7]L|[1-7]#[1-5]|(SUN|MON|TUE|WED|THU|FRI|SAT)(L|#[1-5]))$/,
+  },
   { name: 'year', min: 1970, max: 2199 },
 ];
 
@@ -421,7 +495,10 @@ export function parseCron(key: string, input: string): CronFields {
   });
   const [minute, hour, day, month, weekDay, year] = upper;
   if ((day === '?') === (weekDay === '?')) {
-    throw new ConfigError(key, `exactly one of day-of-month ("${day}") and day-of-week ("${weekDay}") must be "?" (expected ${expected})`);
+    throw new ConfigError(
+      key,
+      `exactly one of day-of-month ("${day}") and day-of-week ("${weekDay}") must be "?" (expected ${expected})`,
+    );
   }
   return { minute, hour, day, month, weekDay, year };
 }
@@ -441,7 +518,8 @@ function fieldProblem(spec: FieldSpec, part: string): string | undefined {
     if (m[1] === '*') continue;
     for (const bound of m[1].split('-')) {
       const n = valueOf(spec, bound);
-      if (n === undefined) return `"${bound}" is not a valid ${spec.name} (${spec.min}-${spec.max}${spec.names ? ` or ${spec.names[0]}-${spec.names[spec.names.length - 1]}` : ''})`;
+      if (n === undefined)
+        return `"${bound}" is not a valid ${spec.name} (${spec.min}-${spec.max}${spec.names ? ` or ${spec.names[0]}-${spec.names[spec.names.length - 1]}` : ''})`;
     }
   }
   return undefined;

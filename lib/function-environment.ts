@@ -13,7 +13,9 @@ export const LAMBDA_ENV_LIMIT_BYTES = 4096;
 
 /** The function's environment: names, ARNs and settings only; the keys are read at run time. */
 export function functionEnvironment(config: StackConfig, archiveBucket: string): Record<string, string> {
-  const enabledTriggers = Object.entries(config.actionTriggers).filter(([, on]) => on).map(([t]) => t);
+  const enabledTriggers = Object.entries(config.actionTriggers)
+    .filter(([, on]) => on)
+    .map(([t]) => t);
   const env: Record<string, string> = {
     ...(config.workspaces
       ? {
@@ -53,7 +55,10 @@ export function functionEnvironment(config: StackConfig, archiveBucket: string):
 /** The context key an operator shortens when a variable makes the environment too big. */
 const ENV_SOURCES: Record<string, [key: string, advice: string]> = {
   RATE_CARD: ['rateCard', 'fold countries that share a price into a "*" row'],
-  WORKSPACES: ['workspaces', 'use secret names instead of full ARNs and shorter workspace names, or split the workspaces over two stacks (stackName)'],
+  WORKSPACES: [
+    'workspaces',
+    'use secret names instead of full ARNs and shorter workspace names, or split the workspaces over two stacks (stackName)',
+  ],
   REPORT_RECIPIENTS: ['recipients', 'send to a distribution list instead of each address'],
   REPORT_REPLY_TO: ['replyTo', 'use one address'],
 };
@@ -66,11 +71,14 @@ const LONGEST_TOKEN_VALUE = 'x'.repeat(63);
  * deploy time. Lambda measures the JSON of all variables; unresolved values count at their longest.
  */
 export function checkEnvironmentSize(env: Record<string, string>): number {
-  const concrete = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, Token.isUnresolved(v) ? LONGEST_TOKEN_VALUE : v]));
+  const concrete = Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [k, Token.isUnresolved(v) ? LONGEST_TOKEN_VALUE : v]),
+  );
   const size = Buffer.byteLength(JSON.stringify(concrete), 'utf8');
   if (size <= LAMBDA_ENV_LIMIT_BYTES) return size;
   // What one variable adds to that JSON: `"NAME":"value"` with the value's quotes escaped.
-  const share = (name: string): number => Buffer.byteLength(`${JSON.stringify(name)}:${JSON.stringify(concrete[name])}`, 'utf8');
+  const share = (name: string): number =>
+    Buffer.byteLength(`${JSON.stringify(name)}:${JSON.stringify(concrete[name])}`, 'utf8');
   const [variable] = Object.keys(ENV_SOURCES)
     .filter((v) => concrete[v] !== undefined)
     .sort((a, b) => share(b) - share(a));

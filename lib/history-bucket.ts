@@ -38,7 +38,11 @@ export class HistoryBucket extends s3.Bucket {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
         { id: 'ExpireRunHistory', prefix: HISTORY_PREFIXES.reports, expiration: Duration.days(props.retentionDays) },
-        { id: 'ExpireIdempotencyClaims', prefix: HISTORY_PREFIXES.idempotency, expiration: Duration.days(IDEMPOTENCY_RETENTION_DAYS) },
+        {
+          id: 'ExpireIdempotencyClaims',
+          prefix: HISTORY_PREFIXES.idempotency,
+          expiration: Duration.days(IDEMPOTENCY_RETENTION_DAYS),
+        },
         // latest/ never expires: one small object per workspace, and the baseline of the next run.
       ],
     });
@@ -60,8 +64,20 @@ export class HistoryBucket extends s3.Bucket {
    */
   grantHistoryAccess(fn: lambda.Function): void {
     const objectArns = Object.values(HISTORY_PREFIXES).map((prefix) => this.arnForObjects(`${prefix}*`));
-    fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'HistoryObjects', actions: ['s3:GetObject', 's3:PutObject'], resources: objectArns }));
-    fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'HistoryMissingKeyIs404', actions: ['s3:ListBucket'], resources: [this.bucketArn] }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'HistoryObjects',
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: objectArns,
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'HistoryMissingKeyIs404',
+        actions: ['s3:ListBucket'],
+        resources: [this.bucketArn],
+      }),
+    );
 
     // On the role's policy resource, so each acknowledgment covers one prefix in that one policy.
     const policy = fn.role!.node.findChild('DefaultPolicy').node.defaultChild!;

@@ -7,7 +7,13 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+  TimeWindow,
+} from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -65,8 +71,14 @@ export class NumberAuditStack extends Stack {
     this.grantSendEmail(config);
     this.historyBucket.grantHistoryAccess(this.fn);
 
-    this.scheduleDlq = this.deadLetterQueue('ScheduleDlq', 'events EventBridge Scheduler could not deliver to the function');
-    this.failureQueue = this.deadLetterQueue('FailedRuns', 'runs that failed after every Lambda retry (on-failure destination)');
+    this.scheduleDlq = this.deadLetterQueue(
+      'ScheduleDlq',
+      'events EventBridge Scheduler could not deliver to the function',
+    );
+    this.failureQueue = this.deadLetterQueue(
+      'FailedRuns',
+      'runs that failed after every Lambda retry (on-failure destination)',
+    );
 
     this.fn.configureAsyncInvoke({
       retryAttempts: DELIVERY.functionRetryAttempts,
@@ -113,7 +125,10 @@ export class NumberAuditStack extends Stack {
       AlarmTopicArn: [this.alarmTopic.topicArn, 'Alarm notifications; subscribe more endpoints here'],
       ScheduleDlqUrl: [this.scheduleDlq.queueUrl, 'Events the schedule could not deliver'],
       FailedRunsQueueUrl: [this.failureQueue.queueUrl, 'Runs that failed after every retry'],
-      HistoryBucketName: [this.historyBucket.bucketName, 'Run history (reports/, latest/) and one-email-per-schedule claims (idempotency/); kept after cdk destroy'],
+      HistoryBucketName: [
+        this.historyBucket.bucketName,
+        'Run history (reports/, latest/) and one-email-per-schedule claims (idempotency/); kept after cdk destroy',
+      ],
     };
     for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description });
   }
@@ -130,13 +145,30 @@ export class NumberAuditStack extends Stack {
         conditions: {
           StringEquals: {
             'aws:SourceAccount': this.account,
-            'aws:SourceArn': this.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+            'aws:SourceArn': this.formatArn({
+              service: 'scheduler',
+              resource: 'schedule-group',
+              resourceName: 'default',
+              arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+            }),
           },
         },
       }),
     });
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'InvokeAuditFunction', actions: ['lambda:InvokeFunction'], resources: [this.fn.functionArn] }));
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'DeadLetter', actions: ['sqs:SendMessage'], resources: [this.scheduleDlq.queueArn] }));
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeAuditFunction',
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.fn.functionArn],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DeadLetter',
+        actions: ['sqs:SendMessage'],
+        resources: [this.scheduleDlq.queueArn],
+      }),
+    );
     return role;
   }
 
@@ -150,12 +182,18 @@ export class NumberAuditStack extends Stack {
     ];
     config.workspaces?.forEach((w, i) => {
       const where = `entry ${i + 1} ("${w.name}"): `;
-      arns.push(['workspaces', `${where}secretId `, secretArn(w.secret)], ['workspaces', `${where}secretKmsKeyArn `, w.secretKmsKeyArn]);
+      arns.push(
+        ['workspaces', `${where}secretId `, secretArn(w.secret)],
+        ['workspaces', `${where}secretKmsKeyArn `, w.secretKmsKeyArn],
+      );
     });
     for (const [key, what, arn] of arns) {
       const region = arn?.split(':')[3];
       if (region && region !== this.region) {
-        throw new ConfigError(key, `${what}is in ${region} but the stack deploys to ${this.region}; deploy to ${region} or use a secret in ${this.region}`);
+        throw new ConfigError(
+          key,
+          `${what}is in ${region} but the stack deploys to ${this.region}; deploy to ${region} or use a secret in ${this.region}`,
+        );
       }
     }
   }
@@ -237,7 +275,14 @@ export class NumberAuditStack extends Stack {
         actions: ['sns:Publish'],
         resources: [topic.topicArn],
         conditions: {
-          ArnLike: { 'aws:SourceArn': this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `${this.stackName}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          ArnLike: {
+            'aws:SourceArn': this.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: `${this.stackName}-*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
           StringEquals: { 'aws:SourceAccount': this.account },
         },
       }),
@@ -265,12 +310,21 @@ export class NumberAuditStack extends Stack {
       return a;
     };
 
-    alarm('FunctionErrors', 'The number audit function failed (each attempt counts; see its log group).',
-      this.fn.metricErrors({ period, statistic: cloudwatch.Stats.SUM }));
-    alarm('ScheduleDlqMessages', 'EventBridge Scheduler could not invoke the audit function; the event is in the schedule DLQ.',
-      this.scheduleDlq.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }));
-    alarm('FailedRunMessages', 'An audit run failed after all retries; the event is in the failed-runs queue.',
-      this.failureQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }));
+    alarm(
+      'FunctionErrors',
+      'The number audit function failed (each attempt counts; see its log group).',
+      this.fn.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
+    );
+    alarm(
+      'ScheduleDlqMessages',
+      'EventBridge Scheduler could not invoke the audit function; the event is in the schedule DLQ.',
+      this.scheduleDlq.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }),
+    );
+    alarm(
+      'FailedRunMessages',
+      'An audit run failed after all retries; the event is in the failed-runs queue.',
+      this.failureQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }),
+    );
     const emf = (metricName: string): cloudwatch.Metric =>
       new cloudwatch.Metric({
         namespace: AUDIT_METRICS.namespace,
@@ -279,11 +333,21 @@ export class NumberAuditStack extends Stack {
         period,
         statistic: cloudwatch.Stats.SUM,
       });
-    alarm('IncompleteListings', 'A report went out marked INCOMPLETE: the listing never matched the API total.', emf('IncompleteListings'));
-    alarm('FailedWorkspaces', 'A workspace could not be audited (key refused, API outage); the email says which and what to do.',
-      emf('FailedWorkspaces'));
-    alarm('ArchiveFailures', 'A run could not be written to the history bucket: the email went out, but the next run compares with an older baseline.',
-      emf('ArchiveFailures'));
+    alarm(
+      'IncompleteListings',
+      'A report went out marked INCOMPLETE: the listing never matched the API total.',
+      emf('IncompleteListings'),
+    );
+    alarm(
+      'FailedWorkspaces',
+      'A workspace could not be audited (key refused, API outage); the email says which and what to do.',
+      emf('FailedWorkspaces'),
+    );
+    alarm(
+      'ArchiveFailures',
+      'A run could not be written to the history bucket: the email went out, but the next run compares with an older baseline.',
+      emf('ArchiveFailures'),
+    );
   }
 }
 
@@ -303,5 +367,10 @@ export function secretPolicyArn(stack: Stack, secret: SecretRef): string {
   if (secret.kind === 'arn') return secret.complete ? secret.arn : `${secret.arn}-??????`;
   // Secrets Manager appends "-" and 6 random characters to every secret's ARN; `?` matches one
   // character each, so this matches this name and no longer one.
-  return stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${secret.name}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  return stack.formatArn({
+    service: 'secretsmanager',
+    resource: 'secret',
+    resourceName: `${secret.name}-??????`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 }

@@ -30,7 +30,9 @@ function parseCli() {
     },
   });
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...SECTIONS];
-  for (const s of only) if (!SECTIONS.includes(s as Section)) throw new Error(`--only: unknown section "${s}" (use ${SECTIONS.join(', ')})`);
+  for (const s of only)
+    if (!SECTIONS.includes(s as Section))
+      throw new Error(`--only: unknown section "${s}" (use ${SECTIONS.join(', ')})`);
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer');
   return { json: values.json, only: new Set(only as Section[]), md: values.md, runs, keepTemp: values['keep-temp'] };
@@ -47,7 +49,11 @@ async function main(): Promise<void> {
     if (cli.only.has('compute')) partial.compute = await runComputeBench(workDir, cli.runs);
     if (cli.only.has('cold')) partial.coldStart = runColdStartBench(workDir);
     machine.loadAverage.end = Math.round(loadavg()[0] * 100) / 100;
-    const result: BenchResult = { ...partial, floors: collectFloors(partial), wallMs: Math.round(performance.now() - started) };
+    const result: BenchResult = {
+      ...partial,
+      floors: collectFloors(partial),
+      wallMs: Math.round(performance.now() - started),
+    };
 
     if (cli.md) {
       writeFileSync(cli.md, renderMarkdown(result));

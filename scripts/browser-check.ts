@@ -109,18 +109,33 @@ export async function checkReport(options: BrowserCheckOptions): Promise<CheckOu
       }
 
       const tableProblem = await unroutedTableProblem(page, audit, width);
-      record(`${width}px: unrouted table visible`, tableProblem === null, tableProblem ?? `${audit.unrouted.length} rows`);
+      record(
+        `${width}px: unrouted table visible`,
+        tableProblem === null,
+        tableProblem ?? `${audit.unrouted.length} rows`,
+      );
 
       const shot = join(options.outDir, `email-${width}.png`);
       await page.screenshot({ path: shot, fullPage: true });
       if (options.docsDir) {
-        const height = Math.min(DOCS_CLIP_HEIGHT[width], await page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.documentElement.scrollHeight));
-        await page.screenshot({ path: join(options.docsDir, `email-${width}.png`), fullPage: true, clip: { x: 0, y: 0, width, height } });
+        const height = Math.min(
+          DOCS_CLIP_HEIGHT[width],
+          await page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.documentElement.scrollHeight),
+        );
+        await page.screenshot({
+          path: join(options.docsDir, `email-${width}.png`),
+          fullPage: true,
+          clip: { x: 0, y: 0, width, height },
+        });
       }
       log(`     screenshot ${shot}`);
 
       const left = [...requests, ...leaked];
-      record(`${width}px: no request leaves the page`, left.length === 0, left.length ? left.slice(0, 3).join(', ') : '0 requests');
+      record(
+        `${width}px: no request leaves the page`,
+        left.length === 0,
+        left.length ? left.slice(0, 3).join(', ') : '0 requests',
+      );
       leaked.length = 0;
       await page.close();
     }
@@ -133,7 +148,10 @@ export async function checkReport(options: BrowserCheckOptions): Promise<CheckOu
 
 interface BrowserGlobals {
   innerWidth: number;
-  document: { scrollingElement: { scrollWidth: number } | null; documentElement: { scrollWidth: number; scrollHeight: number } };
+  document: {
+    scrollingElement: { scrollWidth: number } | null;
+    documentElement: { scrollWidth: number; scrollHeight: number };
+  };
 }
 
 function isLocalUrl(url: string): boolean {
@@ -151,7 +169,8 @@ async function figureProblem(page: Page, label: string, value: string, width: nu
 }
 
 async function unroutedTableProblem(page: Page, audit: AuditJson, width: number): Promise<string | null> {
-  if (!(await page.getByRole('heading', { name: 'Unrouted numbers' }).isVisible())) return 'heading "Unrouted numbers" not visible';
+  if (!(await page.getByRole('heading', { name: 'Unrouted numbers' }).isVisible()))
+    return 'heading "Unrouted numbers" not visible';
   if (audit.unrouted.length === 0) return null;
   const rows = [audit.unrouted[0], audit.unrouted[Math.min(audit.unrouted.length, 100) - 1]];
   for (const row of rows) {
@@ -164,12 +183,18 @@ async function unroutedTableProblem(page: Page, audit: AuditJson, width: number)
 }
 
 async function cli(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { docs: { type: 'boolean' }, out: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { docs: { type: 'boolean' }, out: { type: 'string' } },
+    strict: true,
+  });
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const outDir = values.out ?? DEFAULT_OUT_DIR;
   const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
   const demo = await runDemo({ outDir, stdout: () => undefined, stderr: () => undefined });
-  console.log(`demo: ${demo.run.combined.total} numbers, ${demo.run.combined.unrouted.length} unrouted, ${demo.wallMs} ms; checking ${join(outDir, 'report.html')} in ${executablePath}`);
+  console.log(
+    `demo: ${demo.run.combined.total} numbers, ${demo.run.combined.unrouted.length} unrouted, ${demo.wallMs} ms; checking ${join(outDir, 'report.html')} in ${executablePath}`,
+  );
   const outcomes = await checkReport({
     outDir,
     executablePath,

@@ -30,7 +30,9 @@ const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 /** `--out` points at a folder whose history/ the demo did not create (exit code 2). */
 export class UnsafeHistoryDirError extends Error {
   constructor(readonly dir: string) {
-    super(`${dir} was not created by the demo (no ${DEMO_MARKER} file in it), so the demo will not clear it. Choose another --out DIR, or remove that folder yourself.`);
+    super(
+      `${dir} was not created by the demo (no ${DEMO_MARKER} file in it), so the demo will not clear it. Choose another --out DIR, or remove that folder yourself.`,
+    );
     this.name = 'UnsafeHistoryDirError';
   }
 }
@@ -51,7 +53,8 @@ export async function prepareHistoryDir(dir: string, options: { trustUnmarked?: 
     if (code !== 'ENOENT') throw error;
     entries = [];
   }
-  if (entries.length > 0 && !entries.includes(DEMO_MARKER) && !options.trustUnmarked) throw new UnsafeHistoryDirError(dir);
+  if (entries.length > 0 && !entries.includes(DEMO_MARKER) && !options.trustUnmarked)
+    throw new UnsafeHistoryDirError(dir);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, DEMO_MARKER), 'Created by `npm run demo`, which clears this folder on every run.\n');
@@ -120,7 +123,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
     // Last week's run: nothing sent, only kept as the baseline for today's changes.
     await runAudit(
-      { emailBuilder: createReportEmailBuilder(), archive, now: () => new Date(now.getTime() - WEEK_MS), logger: silentLogger },
+      {
+        emailBuilder: createReportEmailBuilder(),
+        archive,
+        now: () => new Date(now.getTime() - WEEK_MS),
+        logger: silentLogger,
+      },
       { ...common, runId: 'demo-last-week', dryRun: true },
     );
     sim.remove(...sim.inventory().map((r) => r.id));
@@ -200,11 +208,17 @@ export async function demoCli(argv: string[], io: DemoCliIo = processIo): Promis
   let serve = false;
   let outDir: string | undefined;
   try {
-    const { values } = parseArgs({ args: argv, options: { serve: { type: 'boolean' }, out: { type: 'string' } }, strict: true });
+    const { values } = parseArgs({
+      args: argv,
+      options: { serve: { type: 'boolean' }, out: { type: 'string' } },
+      strict: true,
+    });
     serve = values.serve === true;
     outDir = values.out;
   } catch (error) {
-    io.stderr(`demo: ${error instanceof Error ? error.message : String(error)} (usage: npm run demo [-- --serve] [--out DIR])\n`);
+    io.stderr(
+      `demo: ${error instanceof Error ? error.message : String(error)} (usage: npm run demo [-- --serve] [--out DIR])\n`,
+    );
     return 2;
   }
   // The demo talks only to local emulators; the SDK's Node 20 notice would only be noise here.

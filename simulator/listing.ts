@@ -48,12 +48,18 @@ export function typeOf(rec: SimRecord): string | undefined {
 
 export function filterRecords(records: readonly SimRecord[], q: ListQuery): SimRecord[] {
   return records.filter(
-    (r) => (q.countryCode === undefined || countryOf(r) === q.countryCode) && (q.type === undefined || typeOf(r) === q.type),
+    (r) =>
+      (q.countryCode === undefined || countryOf(r) === q.countryCode) && (q.type === undefined || typeOf(r) === q.type),
   );
 }
 
 /** `ignorePage` serves page 1's records but echoes the requested page, as the broken server did. */
-export function pageBody(records: readonly SimRecord[], q: ListQuery, envelope: Envelope, ignorePage: boolean): unknown {
+export function pageBody(
+  records: readonly SimRecord[],
+  q: ListQuery,
+  envelope: Envelope,
+  ignorePage: boolean,
+): unknown {
   const matching = filterRecords(records, q);
   const served = ignorePage ? 1 : q.page;
   const items = matching.slice((served - 1) * q.limit, served * q.limit);

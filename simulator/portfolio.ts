@@ -10,7 +10,15 @@ import { derivedCountryFor, generateNumber, typesOf } from './numbering';
 export const DEFAULT_AGENT_COUNT = 8;
 
 const COUNTRY_WEIGHTS: ReadonlyArray<readonly [SimCountry, number]> = [
-  ['US', 35], ['IN', 20], ['GB', 15], ['CA', 8], ['AU', 8], ['DE', 7], ['FR', 3], ['SG', 2], ['JE', 2],
+  ['US', 35],
+  ['IN', 20],
+  ['GB', 15],
+  ['CA', 8],
+  ['AU', 8],
+  ['DE', 7],
+  ['FR', 3],
+  ['SG', 2],
+  ['JE', 2],
 ];
 
 const TYPE_WEIGHTS: Record<SimCountry, Partial<Record<SimNumberType, number>>> = {
@@ -38,8 +46,24 @@ const MONTHLY_USD: Record<SimCountry, Partial<Record<SimNumberType, string>>> = 
 };
 
 const NICKNAMES: Record<SimCountry, string[]> = {
-  US: ['New York sales line', 'SF support', 'Chicago reception', 'Austin billing', 'Boston after-hours', 'Seattle demo line', 'Miami collections', 'US toll-free support'],
-  IN: ['Mumbai sales line', 'Delhi support', 'Bengaluru helpdesk', 'Chennai reception', 'Pune collections', 'सहायता केंद्र'],
+  US: [
+    'New York sales line',
+    'SF support',
+    'Chicago reception',
+    'Austin billing',
+    'Boston after-hours',
+    'Seattle demo line',
+    'Miami collections',
+    'US toll-free support',
+  ],
+  IN: [
+    'Mumbai sales line',
+    'Delhi support',
+    'Bengaluru helpdesk',
+    'Chennai reception',
+    'Pune collections',
+    'सहायता केंद्र',
+  ],
   GB: ['UK support', 'London sales', 'Manchester reception', 'Edinburgh office', 'UK freephone'],
   CA: ['Toronto reception', 'Vancouver support', 'Montréal ventes', 'Calgary dispatch'],
   AU: ['Sydney support', 'Melbourne sales', 'Brisbane bookings', 'Perth after-hours'],
@@ -51,13 +75,33 @@ const NICKNAMES: Record<SimCountry, string[]> = {
 const WORLD_NICKNAMES = ['東京オフィス', 'Отдел продаж', 'Служба поддержки', 'مكتب دبي'];
 
 const AGENT_TITLES = [
-  'Front desk receptionist', 'Sales qualifier', 'Support triage', 'Appointment booking', 'After-hours voicemail',
-  'Billing assistant', 'Order status', 'Recruiting screener', 'Survey caller', 'Collections reminder',
+  'Front desk receptionist',
+  'Sales qualifier',
+  'Support triage',
+  'Appointment booking',
+  'After-hours voicemail',
+  'Billing assistant',
+  'Order status',
+  'Recruiting screener',
+  'Survey caller',
+  'Collections reminder',
 ];
 const LANGUAGES = ['en-US', 'en-GB', 'en-IN', 'hi-IN', 'de-DE', 'fr-FR'];
-const PROVIDERS: ReadonlyArray<readonly [string, number]> = [['twilio', 50], ['plivo', 30], ['telnyx', 20]];
+const PROVIDERS: ReadonlyArray<readonly [string, number]> = [
+  ['twilio', 50],
+  ['plivo', 30],
+  ['telnyx', 20],
+];
 const REGIONS: Record<SimCountry, string> = {
-  US: 'us-east', CA: 'us-east', GB: 'eu-west', JE: 'eu-west', DE: 'eu-central', FR: 'eu-west', IN: 'ap-south', SG: 'ap-southeast', AU: 'ap-southeast',
+  US: 'us-east',
+  CA: 'us-east',
+  GB: 'eu-west',
+  JE: 'eu-west',
+  DE: 'eu-central',
+  FR: 'eu-west',
+  IN: 'ap-south',
+  SG: 'ap-southeast',
+  AU: 'ap-southeast',
 };
 
 const EPOCH_2021 = Date.UTC(2021, 0, 1);
@@ -127,7 +171,11 @@ class Cycle<T> {
 
 type UnroutedShape = [field: 'inbound_agent_id' | 'agent_id' | null, value: null | ''];
 const UNROUTED_SHAPES: readonly UnroutedShape[] = [
-  ['inbound_agent_id', null], [null, null], ['inbound_agent_id', ''], ['agent_id', null], ['agent_id', ''],
+  ['inbound_agent_id', null],
+  [null, null],
+  ['inbound_agent_id', ''],
+  ['agent_id', null],
+  ['agent_id', ''],
 ];
 
 interface Base {
@@ -154,7 +202,8 @@ function mixedRecord(base: Base, rng: Rng, state: MixedState): SimRecord {
   const rec: SimRecord = { id: base.id, phone_number: base.phoneNumber };
   // Dropped only where the number itself still tells the right country (not CA toll-free), and
   // never for Crown dependencies: the audit groups a +44 number it has to place itself under GB.
-  const derivable = derivedCountryFor(base.country, base.type) === base.country && !CROWN_DEPENDENCIES.has(base.country);
+  const derivable =
+    derivedCountryFor(base.country, base.type) === base.country && !CROWN_DEPENDENCIES.has(base.country);
   if (!(derivable && rng() < 0.12)) rec.country_code = base.country;
   if (rng() >= 0.08) rec.type = base.type === 'toll_free' ? state.tollFree.next() : base.type;
 
@@ -221,7 +270,10 @@ export function generatePortfolio(opts: PortfolioOptions): SimRecord[] {
 
   return indices.map((i) => {
     const country = pickWeighted(rng, COUNTRY_WEIGHTS);
-    const type = pickWeighted(rng, typesOf(country).map((t) => [t, TYPE_WEIGHTS[country][t] ?? 0] as const));
+    const type = pickWeighted(
+      rng,
+      typesOf(country).map((t) => [t, TYPE_WEIGHTS[country][t] ?? 0] as const),
+    );
     const phoneNumber = generateNumber(rng, country, type, numbers);
     numbers.add(phoneNumber);
 

@@ -19,7 +19,8 @@ export class FixedWindowLimiter {
   private readonly windows = new Map<string, Window>();
 
   constructor(private readonly options: RateLimitOptions) {
-    if (!(options.limit >= 0) || !(options.windowMs > 0)) throw new RangeError('rateLimit needs limit >= 0 and windowMs > 0');
+    if (!(options.limit >= 0) || !(options.windowMs > 0))
+      throw new RangeError('rateLimit needs limit >= 0 and windowMs > 0');
   }
 
   /** Counts the request (rejected ones too) and says whether it is over the limit. */

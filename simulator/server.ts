@@ -2,15 +2,7 @@
 // available on demand. Only node:http: it must start in milliseconds inside any test.
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
-import type {
-  Fault,
-  FaultMatch,
-  RecordedRequest,
-  SimAgent,
-  Simulator,
-  SimulatorOptions,
-  SimRecord,
-} from './types';
+import type { Fault, FaultMatch, RecordedRequest, SimAgent, Simulator, SimulatorOptions, SimRecord } from './types';
 import { FixedWindowLimiter, type RateDecision } from './ratelimit';
 import { pageBody, parseListQuery } from './listing';
 import { mulberry32, type Rng } from './prng';
@@ -54,7 +46,12 @@ function errorAnswer(status: number, message: string | string[], headers: Record
 
 function html502(): Answer {
   // A proxy answered, not the API: no rate-limit headers.
-  return { status: 502, body: HTML_502_BODY, headers: { 'Content-Type': 'text/html; charset=utf-8' }, fault: 'html-502' };
+  return {
+    status: 502,
+    body: HTML_502_BODY,
+    headers: { 'Content-Type': 'text/html; charset=utf-8' },
+    fault: 'html-502',
+  };
 }
 
 function bearerKey(header: string | undefined): string | undefined {
@@ -207,7 +204,9 @@ class SimulatorServer implements Simulator {
 
     let answer: Answer;
     try {
-      answer = fault ? this.faultAnswer(fault, method, url.pathname, query, access, rate) : this.route(method, url.pathname, query, access, rate);
+      answer = fault
+        ? this.faultAnswer(fault, method, url.pathname, query, access, rate)
+        : this.route(method, url.pathname, query, access, rate);
     } catch (err) {
       answer = errorAnswer(500, `simulator error: ${(err as Error).message}`, rate?.headers ?? {});
     }
@@ -228,7 +227,8 @@ class SimulatorServer implements Simulator {
     switch (fault.kind) {
       case 'status': {
         if (fault.status === 429) {
-          const extra: Record<string, string> = fault.retryAfter !== undefined ? { 'Retry-After': fault.retryAfter } : {};
+          const extra: Record<string, string> =
+            fault.retryAfter !== undefined ? { 'Retry-After': fault.retryAfter } : {};
           return errorAnswer(429, DEFAULT_MESSAGES[429], { ...rh, ...extra });
         }
         return errorAnswer(fault.status, fault.message ?? DEFAULT_MESSAGES[fault.status], rh);
@@ -275,7 +275,9 @@ class SimulatorServer implements Simulator {
     if (!parsed.ok) return errorAnswer(400, parsed.messages, rh);
     const injected = this.randomFault(rh);
     if (injected) return injected;
-    const body = JSON.stringify(pageBody(this.records, parsed.value, this.options.envelope ?? 'data-meta', this.options.ignorePage === true));
+    const body = JSON.stringify(
+      pageBody(this.records, parsed.value, this.options.envelope ?? 'data-meta', this.options.ignorePage === true),
+    );
     this.runHooks(parsed.value.page);
     return jsonAnswer(200, body, rh);
   }
@@ -286,7 +288,8 @@ class SimulatorServer implements Simulator {
     if (!cfg || !this.random) return undefined;
     const roll = this.random();
     const which = this.random();
-    if (roll < cfg.rate429) return { ...errorAnswer(429, DEFAULT_MESSAGES[429], { ...rh, 'Retry-After': '1' }), fault: 'status' };
+    if (roll < cfg.rate429)
+      return { ...errorAnswer(429, DEFAULT_MESSAGES[429], { ...rh, 'Retry-After': '1' }), fault: 'status' };
     if (roll < cfg.rate429 + cfg.rate5xx) {
       const status = [500, 502, 503][Math.floor(which * 3)];
       if (status === 502) return html502();

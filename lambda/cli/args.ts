@@ -143,7 +143,8 @@ export function parseCliArgs(argv: readonly string[], defaults: ParseDefaults = 
   }
 
   const filters: ListFilters = {};
-  if (values['country-code'] !== undefined) filters.countryCode = parseCountryCode('--country-code', values['country-code']);
+  if (values['country-code'] !== undefined)
+    filters.countryCode = parseCountryCode('--country-code', values['country-code']);
   if (values.type !== undefined) filters.type = parseNumberType('--type', values.type);
 
   const outDir = values.out?.trim();
@@ -160,7 +161,10 @@ export function parseCliArgs(argv: readonly string[], defaults: ParseDefaults = 
   if (configurationSet !== undefined) {
     if (!send) throw new ConfigError('--configuration-set', 'only applies with --send');
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(configurationSet)) {
-      throw new ConfigError('--configuration-set', 'must be an SES configuration set name (letters, digits, _ and -, at most 64)');
+      throw new ConfigError(
+        '--configuration-set',
+        'must be an SES configuration set name (letters, digits, _ and -, at most 64)',
+      );
     }
   }
 
@@ -180,7 +184,9 @@ export function parseCliArgs(argv: readonly string[], defaults: ParseDefaults = 
     send,
     from: values.from === undefined ? DRY_RUN_FROM : parseEmail('--from', values.from),
     to: values.to === undefined ? [DRY_RUN_TO] : parseEmailList('--to', values.to.join(',')),
-    ...(values['reply-to'] !== undefined ? { replyTo: parseEmailList('--reply-to', values['reply-to'].join(',')) } : {}),
+    ...(values['reply-to'] !== undefined
+      ? { replyTo: parseEmailList('--reply-to', values['reply-to'].join(',')) }
+      : {}),
     ...(configurationSet !== undefined ? { configurationSet } : {}),
     timeZone: parseTimeZone('--time-zone', values['time-zone'] ?? defaults.timeZone ?? 'UTC'),
     workspaceName,

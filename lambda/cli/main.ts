@@ -124,13 +124,16 @@ export async function main(argv: readonly string[], io: CliIo, deps: CliDeps = {
   } catch (error) {
     progress.finish();
     err(`${PROGRAM}: ${describeError(error)}\n`);
-    if (verbose && error instanceof Error && error.stack) err(`${error.stack.split('\n').map(stripControls).join('\n')}\n`);
+    if (verbose && error instanceof Error && error.stack)
+      err(`${error.stack.split('\n').map(stripControls).join('\n')}\n`);
     return exitCodeFor(error);
   }
 }
 
 function incompleteReason(run: AuditRun): string {
-  const reasons = run.workspaces.flatMap((w) => (w.ok && !w.complete ? [w.incompleteReason ?? 'the count did not match the API total'] : []));
+  const reasons = run.workspaces.flatMap((w) =>
+    w.ok && !w.complete ? [w.incompleteReason ?? 'the count did not match the API total'] : [],
+  );
   return reasons.join('; ') || 'the count did not match the API total';
 }
 

@@ -40,7 +40,8 @@ export function formatSummary(run: AuditRun, extras: SummaryExtras = {}): string
     if (line) lines.push(run.workspaces.length === 1 ? line : `${ws.name}: ${line}`);
   }
   for (const w of run.workspaces) if (!w.ok) lines.push(`FAILED ${w.name}: ${w.error.message}`);
-  for (const a of run.archived) lines.push(`History: ${a.location}${a.baseline ? '' : ' (not a baseline: incomplete or filtered)'}`);
+  for (const a of run.archived)
+    lines.push(`History: ${a.location}${a.baseline ? '' : ' (not a baseline: incomplete or filtered)'}`);
   if (extras.delivery) lines.push(`Email: ${extras.delivery}`);
   if (extras.files) {
     lines.push('', 'Files:');
@@ -52,7 +53,9 @@ export function formatSummary(run: AuditRun, extras: SummaryExtras = {}): string
 
 function runState(run: AuditRun, ok: WorkspaceAudit[]): string {
   if (run.complete) return 'complete';
-  const reasons = ok.filter((w) => !w.complete).map((w) => w.incompleteReason ?? 'the listing did not match the API total');
+  const reasons = ok
+    .filter((w) => !w.complete)
+    .map((w) => w.incompleteReason ?? 'the listing did not match the API total');
   if (run.failedWorkspaces) reasons.push(`${run.failedWorkspaces} workspace(s) failed`);
   return `INCOMPLETE: ${reasons.join('; ')}`;
 }
@@ -87,7 +90,10 @@ function countryTypeTable(audit: AuditResult): string[] {
   const total = ['Total', ...shownTypes.map((t) => formatCount(audit.byType[t])), formatCount(audit.total)];
   const widths = header.map((h, i) => Math.max(h.length, total[i].length, ...rows.map((r) => r[i].length)));
   const fmt = (cells: string[]) =>
-    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd();
+    cells
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [fmt(header), rule, ...rows.map(fmt), rule, fmt(total)];
 }

@@ -12,7 +12,9 @@ export function checkAgents(numbers: readonly PhoneNumber[], agents: readonly Ag
     status: 'checked',
     agentCount: Object.keys(names).length,
     names,
-    missing: numbers.filter((n) => n.inboundAgentId !== null && !exists(n.inboundAgentId)).sort(compareByCountryThenNumber),
+    missing: numbers
+      .filter((n) => n.inboundAgentId !== null && !exists(n.inboundAgentId))
+      .sort(compareByCountryThenNumber),
   };
 }
 

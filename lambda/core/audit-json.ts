@@ -21,7 +21,10 @@ export interface AuditJsonNumber {
 }
 
 /** The figures every level shares (a workspace, or all workspaces combined). */
-export type AuditJsonFigures = Pick<AuditResult, 'total' | 'byCountry' | 'byType' | 'byCountryType' | 'byStatus' | 'byProvider' | 'cost'> & {
+export type AuditJsonFigures = Pick<
+  AuditResult,
+  'total' | 'byCountry' | 'byType' | 'byCountryType' | 'byStatus' | 'byProvider' | 'cost'
+> & {
   unroutedCount: number;
   unrouted: AuditJsonNumber[];
   notActive: AuditJsonNumber[];
@@ -79,7 +82,11 @@ export function toJsonNumber(n: PhoneNumber, workspace?: string): AuditJsonNumbe
   return { ...toSnapshotNumber(n), ...(workspace === undefined ? {} : { workspace }) };
 }
 
-function figures(audit: AuditResult, missing: Array<{ n: PhoneNumber; ws?: string }> | null, wsOf: (n: PhoneNumber) => string | undefined): AuditJsonFigures {
+function figures(
+  audit: AuditResult,
+  missing: Array<{ n: PhoneNumber; ws?: string }> | null,
+  wsOf: (n: PhoneNumber) => string | undefined,
+): AuditJsonFigures {
   return {
     total: audit.total,
     unroutedCount: audit.unrouted.length,
@@ -143,7 +150,9 @@ export function toAuditJson(run: AuditRun): AuditJson {
   const missing =
     checked.length === 0
       ? null
-      : checked.flatMap((w) => (w.agents?.status === 'checked' ? w.agents.missing.map((n) => ({ n, ws: single ? undefined : w.name })) : []));
+      : checked.flatMap((w) =>
+          w.agents?.status === 'checked' ? w.agents.missing.map((n) => ({ n, ws: single ? undefined : w.name })) : [],
+        );
   const incomplete = ok.filter((w) => !w.complete);
   return {
     schemaVersion: AUDIT_SCHEMA_VERSION,
@@ -153,7 +162,11 @@ export function toAuditJson(run: AuditRun): AuditJson {
     filters: run.filters,
     complete: run.complete,
     ...(incomplete.length
-      ? { incompleteReason: incomplete.map((w) => (single ? w.incompleteReason : `${w.name}: ${w.incompleteReason}`)).join('; ') }
+      ? {
+          incompleteReason: incomplete
+            .map((w) => (single ? w.incompleteReason : `${w.name}: ${w.incompleteReason}`))
+            .join('; '),
+        }
       : {}),
     failedWorkspaces: run.failedWorkspaces,
     ...figures(run.combined, missing, wsOf),

@@ -1,7 +1,16 @@
 // Aggregates normalized numbers into the audit: counts, the country x type matrix, unrouted and
 // not-active numbers, and monthly cost. Every map comes out in a deterministic key order so the
 // report, the CSV and snapshots never reorder between runs.
-import { ALL_NUMBER_TYPES, UNKNOWN_COUNTRY, type AuditResult, type Counts, type CostSource, type CostSummary, type NumberType, type PhoneNumber } from './types';
+import {
+  ALL_NUMBER_TYPES,
+  UNKNOWN_COUNTRY,
+  type AuditResult,
+  type Counts,
+  type CostSource,
+  type CostSummary,
+  type NumberType,
+  type PhoneNumber,
+} from './types';
 
 /** byStatus key for numbers whose status the API did not give (they still count as unrouted candidates). */
 export const NO_STATUS = 'none';
@@ -16,7 +25,11 @@ export type ListedNumber = Pick<PhoneNumber, 'countryCode' | 'phoneNumber' | 'id
  * with `unknown` last, then phone number, then id (a stable total order).
  */
 export function compareByCountryThenNumber(a: ListedNumber, b: ListedNumber): number {
-  return compareCountryCodes(a.countryCode, b.countryCode) || compareStrings(a.phoneNumber, b.phoneNumber) || compareStrings(a.id, b.id);
+  return (
+    compareCountryCodes(a.countryCode, b.countryCode) ||
+    compareStrings(a.phoneNumber, b.phoneNumber) ||
+    compareStrings(a.id, b.id)
+  );
 }
 
 /** Country codes ascending, `unknown` last. */
@@ -40,7 +53,9 @@ function compareKeys(a: string, b: string, lastKey: string): number {
 function orderedCounts(counts: Map<string, number>, lastKey: string): Counts {
   const keys = [...counts.keys()].sort(
     (a, b) =>
-      (a === lastKey ? 1 : 0) - (b === lastKey ? 1 : 0) || (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || compareStrings(a, b),
+      (a === lastKey ? 1 : 0) - (b === lastKey ? 1 : 0) ||
+      (counts.get(b) ?? 0) - (counts.get(a) ?? 0) ||
+      compareStrings(a, b),
   );
   const out: Counts = {};
   for (const key of keys) out[key] = counts.get(key) ?? 0;
@@ -103,7 +118,9 @@ function costSummary(numbers: readonly PhoneNumber[], countryOrder: readonly str
     totalMonthly: fromCents(total),
     byCountry: money(byCountry, countries),
     byType: money(byType, types),
-    byCountryType: Object.fromEntries(countries.map((c) => [c, money(byCountryType.get(c) ?? new Map(), ALL_NUMBER_TYPES)])),
+    byCountryType: Object.fromEntries(
+      countries.map((c) => [c, money(byCountryType.get(c) ?? new Map(), ALL_NUMBER_TYPES)]),
+    ),
     knownCount,
     unknownCount: numbers.length - knownCount,
     sources,

@@ -32,7 +32,11 @@ export interface Changes {
   countDelta: { byCountry: Record<string, number>; byType: Record<string, number> };
 }
 
-function delta(previous: readonly SnapshotNumber[], current: readonly SnapshotNumber[], keyOf: (n: SnapshotNumber) => string) {
+function delta(
+  previous: readonly SnapshotNumber[],
+  current: readonly SnapshotNumber[],
+  keyOf: (n: SnapshotNumber) => string,
+) {
   const counts = new Map<string, number>();
   for (const n of current) counts.set(keyOf(n), (counts.get(keyOf(n)) ?? 0) + 1);
   for (const n of previous) counts.set(keyOf(n), (counts.get(keyOf(n)) ?? 0) - 1);
@@ -74,7 +78,8 @@ export function diffSnapshots(previous: Snapshot, current: readonly PhoneNumber[
       continue;
     }
     const base = { id: n.id, phoneNumber: n.phoneNumber, countryCode: n.countryCode };
-    if (old.inboundAgentId !== n.inboundAgentId) routingChanged.push({ ...base, from: old.inboundAgentId, to: n.inboundAgentId });
+    if (old.inboundAgentId !== n.inboundAgentId)
+      routingChanged.push({ ...base, from: old.inboundAgentId, to: n.inboundAgentId });
     if (old.status !== n.status) statusChanged.push({ ...base, from: old.status, to: n.status });
     const was = isUnrouted(old);
     const is = isUnrouted(n);
@@ -93,8 +98,14 @@ export function diffSnapshots(previous: Snapshot, current: readonly PhoneNumber[
     newlyUnrouted: newlyUnrouted.sort(compareByCountryThenNumber),
     newlyFixed: newlyFixed.sort(compareByCountryThenNumber),
     countDelta: {
-      byCountry: nonZero(delta(previousNumbers, now, (n) => n.countryCode), compareCountryCodes),
-      byType: nonZero(delta(previousNumbers, now, (n) => n.type), typeOrder),
+      byCountry: nonZero(
+        delta(previousNumbers, now, (n) => n.countryCode),
+        compareCountryCodes,
+      ),
+      byType: nonZero(
+        delta(previousNumbers, now, (n) => n.type),
+        typeOrder,
+      ),
     },
   };
 }

@@ -35,7 +35,10 @@ export type ClaimOutcome =
   /** Another invocation holds a fresh claim: do not send now. */
   | { outcome: 'in-progress'; record: IdempotencyRecord };
 
-export type ClaimDecision = { action: 'done'; uncertain: boolean } | { action: 'in-progress' } | { action: 'take-over' };
+export type ClaimDecision =
+  | { action: 'done'; uncertain: boolean }
+  | { action: 'in-progress' }
+  | { action: 'take-over' };
 
 /**
  * `leaseMs` should exceed the function timeout: a claim older than that belongs to an invocation
@@ -59,7 +62,9 @@ export function decideClaim(existing: IdempotencyRecord, now: Date, leaseMs: num
 /** Idempotency keys become object keys and file names: keep them to a safe alphabet. */
 export function assertIdempotencyKey(key: string): void {
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(key)) {
-    throw new Error('idempotency key must be 1-200 characters of A-Z, a-z, 0-9, _ or - (hash anything else, e.g. sha256 hex)');
+    throw new Error(
+      'idempotency key must be 1-200 characters of A-Z, a-z, 0-9, _ or - (hash anything else, e.g. sha256 hex)',
+    );
   }
 }
 

@@ -1,7 +1,14 @@
 // Turns validated API records into the audit's PhoneNumber: one country, one canonical type, one
 // effective status, one agent id. Pure: the numbering-plan metadata is the only input besides the record.
 import { parsePhoneNumberFromString, type PhoneNumber as ParsedNumber } from 'libphonenumber-js/max';
-import { UNKNOWN_COUNTRY, type KnownNumberType, type NumberRecord, type NumberType, type PhoneNumber, type ValueSource } from './types';
+import {
+  UNKNOWN_COUNTRY,
+  type KnownNumberType,
+  type NumberRecord,
+  type NumberType,
+  type PhoneNumber,
+  type ValueSource,
+} from './types';
 
 const TYPE_SPELLINGS: Readonly<Record<string, KnownNumberType>> = {
   local: 'local',
@@ -52,7 +59,10 @@ function parse(e164: string): ParsedNumber | undefined {
   }
 }
 
-function country(record: NumberRecord, parsedOf: () => ParsedNumber | undefined): { countryCode: string; countrySource: ValueSource } {
+function country(
+  record: NumberRecord,
+  parsedOf: () => ParsedNumber | undefined,
+): { countryCode: string; countrySource: ValueSource } {
   const given = text(record.country_code)?.toUpperCase();
   if (given && /^[A-Z]{2}$/.test(given)) return { countryCode: given, countrySource: 'api' };
   const parsed = parsedOf();
@@ -88,7 +98,10 @@ function inferType(parsed: ParsedNumber | undefined): KnownNumberType | null {
   }
 }
 
-function numberType(record: NumberRecord, parsedOf: () => ParsedNumber | undefined): { type: NumberType; typeInferred: boolean } {
+function numberType(
+  record: NumberRecord,
+  parsedOf: () => ParsedNumber | undefined,
+): { type: NumberType; typeInferred: boolean } {
   const given = canonicalType(record.type);
   if (given) return { type: given, typeInferred: false };
   const inferred = inferType(parsedOf());

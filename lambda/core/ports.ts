@@ -90,7 +90,9 @@ export interface LatestRunPointer {
 }
 
 /** A previous snapshot that was found; `ok: false` carries a reason for a warning line. */
-export type PreviousSnapshot = { ok: true; snapshot: Snapshot; location: string } | { ok: false; reason: string; location: string };
+export type PreviousSnapshot =
+  | { ok: true; snapshot: Snapshot; location: string }
+  | { ok: false; reason: string; location: string };
 
 /** Run history: the S3 bucket in AWS, a folder for the CLI (`--history DIR`) and the demo. */
 export interface ReportArchive {

@@ -31,7 +31,10 @@ function typeKey(setting: string, where: string, key: string): TypeKey {
   const v = key.trim().toLowerCase().replace(/[-\s]/g, '_');
   const canonical = TYPE_ALIASES[v] ?? v;
   if (!(NUMBER_TYPES as readonly string[]).includes(canonical)) {
-    throw new ConfigError(setting, `${where}: "${short(key)}" is not a number type; use one of ${NUMBER_TYPES.join(', ')} or *`);
+    throw new ConfigError(
+      setting,
+      `${where}: "${short(key)}" is not a number type; use one of ${NUMBER_TYPES.join(', ')} or *`,
+    );
   }
   return canonical as KnownNumberType;
 }
@@ -47,21 +50,27 @@ function countryKey(setting: string, key: string): string {
 
 function rate(setting: string, where: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ConfigError(setting, `${where} must be a non-negative number of USD per month (got ${short(JSON.stringify(value) ?? String(value))})`);
+    throw new ConfigError(
+      setting,
+      `${where} must be a non-negative number of USD per month (got ${short(JSON.stringify(value) ?? String(value))})`,
+    );
   }
   return value;
 }
 
 /** Validates a parsed rate card; every problem is a ConfigError naming `setting` and the bad entry. */
 export function parseRateCard(json: unknown, setting: string): RateCard {
-  if (!isPlainObject(json)) throw new ConfigError(setting, 'the rate card must be a JSON object with "currency" and "rates"');
+  if (!isPlainObject(json))
+    throw new ConfigError(setting, 'the rate card must be a JSON object with "currency" and "rates"');
   for (const key of Object.keys(json)) {
-    if (key !== 'currency' && key !== 'rates') throw new ConfigError(setting, `unknown field "${short(key)}"; only "currency" and "rates" are allowed`);
+    if (key !== 'currency' && key !== 'rates')
+      throw new ConfigError(setting, `unknown field "${short(key)}"; only "currency" and "rates" are allowed`);
   }
   if (json.currency !== undefined && json.currency !== 'USD') {
     throw new ConfigError(setting, `currency must be "USD" (got ${short(JSON.stringify(json.currency) ?? '')})`);
   }
-  if (!isPlainObject(json.rates)) throw new ConfigError(setting, '"rates" must be an object of country -> type -> USD per month');
+  if (!isPlainObject(json.rates))
+    throw new ConfigError(setting, '"rates" must be an object of country -> type -> USD per month');
   const rates: RateCard['rates'] = {};
   for (const [rawCountry, byType] of Object.entries(json.rates)) {
     const country = countryKey(setting, rawCountry);
@@ -115,7 +124,9 @@ export function applyRateCard(numbers: readonly PhoneNumber[], card?: RateCard):
   if (!card) return [...numbers];
   return numbers.map((n) => {
     const cost = costFor(n.costSource === 'rate-card' ? { ...n, monthlyCostUsd: null } : n, card);
-    return cost.usd === n.monthlyCostUsd && cost.source === n.costSource ? n : { ...n, monthlyCostUsd: cost.usd, costSource: cost.source };
+    return cost.usd === n.monthlyCostUsd && cost.source === n.costSource
+      ? n
+      : { ...n, monthlyCostUsd: cost.usd, costSource: cost.source };
   });
 }
 

@@ -12,7 +12,14 @@ import type { IdempotencyRecord } from './idempotency';
 import { normalizeAll } from './normalize';
 import type { IdempotencyStore, ListProgress, Logger, NumberLister, RawMailer, ReportArchive } from './ports';
 import { applyRateCard, type RateCard } from './rate-card';
-import { renderBodies, renderCsv, renderReport, type RenderedBodies, type RenderedReport, type ReportContext } from './report';
+import {
+  renderBodies,
+  renderCsv,
+  renderReport,
+  type RenderedBodies,
+  type RenderedReport,
+  type ReportContext,
+} from './report';
 import { serializeSnapshot, SNAPSHOT_FILE, toSnapshot } from './snapshot';
 import type { ActionTriggers, Agent, AgentCheck, AttachmentMode, AuditResult, ListFilters } from './types';
 import type { ChangesSection, WorkspaceAudit, WorkspaceOutcome } from './workspace';
@@ -176,7 +183,14 @@ export async function runAudit(deps: RunAuditDeps, options: RunAuditOptions): Pr
   if (key !== undefined) {
     const claim = await claimRun(deps, store!, key, options);
     if (claim.outcome !== 'claimed') {
-      return duplicate(logger, options.runId, key, claim.outcome, claim.outcome === 'done' && claim.uncertain, claim.record);
+      return duplicate(
+        logger,
+        options.runId,
+        key,
+        claim.outcome,
+        claim.outcome === 'done' && claim.uncertain,
+        claim.record,
+      );
     }
     token = claim.token;
     if (claim.takeover) logger.warn('took over a stale claim for this scheduled run');
@@ -209,15 +223,26 @@ export async function runAudit(deps: RunAuditDeps, options: RunAuditOptions): Pr
     // (no answer, crash) leaves the record in `sending`: never resend.
     const nothingSent = !sending || (isAuditError(error) && error.code === 'DELIVERY');
     if (token !== undefined && nothingSent) {
-      await store!.release(key!, token).catch((releaseError: unknown) =>
-        logger.error('could not release the claim', { message: releaseError instanceof Error ? releaseError.message : String(releaseError) }),
-      );
+      await store!
+        .release(key!, token)
+        .catch((releaseError: unknown) =>
+          logger.error('could not release the claim', {
+            message: releaseError instanceof Error ? releaseError.message : String(releaseError),
+          }),
+        );
     }
     throw error;
   }
 }
 
-function duplicate(logger: Logger, runId: string, key: string, reason: DuplicateRun['reason'], uncertain: boolean, record: IdempotencyRecord): DuplicateRun {
+function duplicate(
+  logger: Logger,
+  runId: string,
+  key: string,
+  reason: DuplicateRun['reason'],
+  uncertain: boolean,
+  record: IdempotencyRecord,
+): DuplicateRun {
   logger.warn('duplicate delivery of a scheduled run; nothing sent', { reason, uncertain });
   return { status: 'duplicate', runId, idempotencyKey: key, reason, uncertain, record };
 }
@@ -239,7 +264,10 @@ async function claimRun(deps: RunAuditDeps, store: IdempotencyStore, key: string
       );
     }
     const step = Math.min(pollMs, waitMs - waited);
-    deps.logger.info('another invocation is handling this scheduled run; waiting', { waitedMs: waited, claimedAt: claim.record.claimedAt });
+    deps.logger.info('another invocation is handling this scheduled run; waiting', {
+      waitedMs: waited,
+      claimedAt: claim.record.claimedAt,
+    });
     await sleep(step);
     waited += step;
   }
@@ -297,7 +325,10 @@ async function renderSendArchive(
     render: (mode) => (mode === 'csv' ? report : renderBodies(contextFor(mode))),
   });
   if (built.attachment !== 'csv') {
-    logger.warn('the CSV did not fit in the email as it is', { attachment: built.attachment, rawBytes: built.raw.length });
+    logger.warn('the CSV did not fit in the email as it is', {
+      attachment: built.attachment,
+      rawBytes: built.raw.length,
+    });
   }
 
   const warnings: string[] = [];
@@ -313,7 +344,9 @@ async function renderSendArchive(
 
   const archiveWarnings: string[] = [];
   const archived =
-    options.writeHistory && deps.archive ? await archiveRuns(deps, deps.archive, options, ok, contextFor('csv'), report, archiveWarnings) : [];
+    options.writeHistory && deps.archive
+      ? await archiveRuns(deps, deps.archive, options, ok, contextFor('csv'), report, archiveWarnings)
+      : [];
 
   return {
     status: dryRun ? 'dry-run' : 'sent',
@@ -333,7 +366,12 @@ async function renderSendArchive(
   };
 }
 
-async function auditWorkspaceSafely(deps: RunAuditDeps, options: RunAuditOptions, ws: WorkspaceSpec, filters: ListFilters): Promise<WorkspaceOutcome> {
+async function auditWorkspaceSafely(
+  deps: RunAuditDeps,
+  options: RunAuditOptions,
+  ws: WorkspaceSpec,
+  filters: ListFilters,
+): Promise<WorkspaceOutcome> {
   try {
     return await auditWorkspace(deps, options, ws, filters);
   } catch (error) {
@@ -355,16 +393,29 @@ async function auditWorkspaceSafely(deps: RunAuditDeps, options: RunAuditOptions
   }
 }
 
-async function auditWorkspace(deps: RunAuditDeps, options: RunAuditOptions, ws: WorkspaceSpec, filters: ListFilters): Promise<WorkspaceAudit> {
+async function auditWorkspace(
+  deps: RunAuditDeps,
+  options: RunAuditOptions,
+  ws: WorkspaceSpec,
+  filters: ListFilters,
+): Promise<WorkspaceAudit> {
   const { logger } = deps;
   const listing = await ws.lister.listAll({
     filters,
     deadline: options.listDeadline,
     onProgress: options.onProgress && ((p) => options.onProgress!(ws.name, p)),
   });
-  logger.info('listing finished', { workspace: ws.name, ...listing.stats, reportedTotal: listing.reportedTotal, complete: listing.complete });
+  logger.info('listing finished', {
+    workspace: ws.name,
+    ...listing.stats,
+    reportedTotal: listing.reportedTotal,
+    complete: listing.complete,
+  });
   if (!listing.complete) {
-    logger.warn('listing is incomplete; the report is marked INCOMPLETE', { workspace: ws.name, reason: listing.incompleteReason });
+    logger.warn('listing is incomplete; the report is marked INCOMPLETE', {
+      workspace: ws.name,
+      reason: listing.incompleteReason,
+    });
   }
   const numbers = applyRateCard(normalizeAll(listing.records), options.rateCard);
 
@@ -388,7 +439,12 @@ async function auditWorkspace(deps: RunAuditDeps, options: RunAuditOptions, ws: 
   };
 }
 
-async function agentCheck(ws: WorkspaceSpec, numbers: WorkspaceAudit['numbers'], options: RunAuditOptions, logger: Logger): Promise<AgentCheck> {
+async function agentCheck(
+  ws: WorkspaceSpec,
+  numbers: WorkspaceAudit['numbers'],
+  options: RunAuditOptions,
+  logger: Logger,
+): Promise<AgentCheck> {
   try {
     const agents = await ws.lister.listAgents!({ deadline: options.listDeadline });
     return checkAgents(numbers, agents);
@@ -423,7 +479,10 @@ async function changesSection(
     if (previous === null) return { status: 'first-run' };
     if (!previous.ok) {
       logger.warn('previous snapshot skipped', { workspace, reason: previous.reason, location: previous.location });
-      return { status: 'skipped', reason: `the previous report (${previous.location}) could not be used: ${previous.reason}` };
+      return {
+        status: 'skipped',
+        reason: `the previous report (${previous.location}) could not be used: ${previous.reason}`,
+      };
     }
     return { status: 'compared', changes: diffSnapshots(previous.snapshot, numbers) };
   } catch (error) {
@@ -449,7 +508,10 @@ async function archiveRuns(
     try {
       const snapshot = toSnapshot(ws.name, generatedAt, ws.complete, ws.numbers);
       // Each workspace's folder gets its own report (agencies keep clients apart).
-      const html = ok.length === 1 && options.workspaces.length === 1 ? report.html : renderBodies({ ...reportContext, workspaces: [ws] }).html;
+      const html =
+        ok.length === 1 && options.workspaces.length === 1
+          ? report.html
+          : renderBodies({ ...reportContext, workspaces: [ws] }).html;
       const { location, prefix } = await archive.writeRun({
         workspace: ws.name,
         date: generatedAt,
@@ -465,7 +527,11 @@ async function archiveRuns(
       // Only a complete, unfiltered run may become the baseline for the next run's changes.
       const baseline = options.moveBaseline !== false && ws.complete && !filters.countryCode && !filters.type;
       if (baseline) {
-        await archive.writeLatestPointer(ws.name, { runId: options.runId, generatedAt: generatedAt.toISOString(), prefix });
+        await archive.writeLatestPointer(ws.name, {
+          runId: options.runId,
+          generatedAt: generatedAt.toISOString(),
+          prefix,
+        });
       }
       out.push({ workspace: ws.name, location, baseline });
     } catch (error) {

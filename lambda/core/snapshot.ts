@@ -42,7 +42,12 @@ export function toSnapshotNumber(n: PhoneNumber): SnapshotNumber {
   };
 }
 
-export function toSnapshot(workspace: string, generatedAt: Date, complete: boolean, numbers: readonly PhoneNumber[]): Snapshot {
+export function toSnapshot(
+  workspace: string,
+  generatedAt: Date,
+  complete: boolean,
+  numbers: readonly PhoneNumber[],
+): Snapshot {
   return {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     workspace,

@@ -5,7 +5,8 @@ import { NUMBER_TYPES, type KnownNumberType } from './types';
 
 // Deliberately plain: one @, no spaces or control characters, a dotted domain. SES is the real judge;
 // this only catches typos and header injection early.
-const EMAIL_RE = /^[^\s@<>()[\]\\,;:"\x00-\x1f\x7f]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const EMAIL_RE =
+  /^[^\s@<>()[\]\\,;:"\x00-\x1f\x7f]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 export const MAX_RECIPIENTS = 50;
 
@@ -16,11 +17,19 @@ export function parseEmail(setting: string, value: string): string {
 }
 
 /** A list of 1-50 addresses, from a comma-separated string or an array. */
-export function parseEmailList(setting: string, value: string | readonly string[], options: { min?: number } = {}): string[] {
+export function parseEmailList(
+  setting: string,
+  value: string | readonly string[],
+  options: { min?: number } = {},
+): string[] {
   const min = options.min ?? 1;
-  const items = (typeof value === 'string' ? value.split(',') : [...value]).map((s) => String(s).trim()).filter((s) => s !== '');
-  if (items.length < min) throw new ConfigError(setting, min === 1 ? 'needs at least one email address' : `needs at least ${min} addresses`);
-  if (items.length > MAX_RECIPIENTS) throw new ConfigError(setting, `has ${items.length} addresses; at most ${MAX_RECIPIENTS} are allowed per email`);
+  const items = (typeof value === 'string' ? value.split(',') : [...value])
+    .map((s) => String(s).trim())
+    .filter((s) => s !== '');
+  if (items.length < min)
+    throw new ConfigError(setting, min === 1 ? 'needs at least one email address' : `needs at least ${min} addresses`);
+  if (items.length > MAX_RECIPIENTS)
+    throw new ConfigError(setting, `has ${items.length} addresses; at most ${MAX_RECIPIENTS} are allowed per email`);
   const out = items.map((item) => parseEmail(setting, item));
   return [...new Set(out.map((a) => a.toLowerCase()))].map((lower) => out.find((a) => a.toLowerCase() === lower)!);
 }
@@ -32,13 +41,17 @@ export function parseTimeZone(setting: string, value: string): string {
     new Intl.DateTimeFormat('en-US', { timeZone: v });
     return v;
   } catch {
-    throw new ConfigError(setting, `"${printable(v)}" is not an IANA time zone (e.g. UTC, Europe/London, Asia/Kolkata)`);
+    throw new ConfigError(
+      setting,
+      `"${printable(v)}" is not an IANA time zone (e.g. UTC, Europe/London, Asia/Kolkata)`,
+    );
   }
 }
 
 export function parseCountryCode(setting: string, value: string): string {
   const v = value.trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(v)) throw new ConfigError(setting, `"${printable(value)}" is not a two-letter ISO country code (e.g. IN, US)`);
+  if (!/^[A-Z]{2}$/.test(v))
+    throw new ConfigError(setting, `"${printable(value)}" is not a two-letter ISO country code (e.g. IN, US)`);
   return v;
 }
 

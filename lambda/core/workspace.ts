@@ -55,6 +55,9 @@ const FIRES: { [K in keyof ActionTriggers]: (all: readonly WorkspaceOutcome[]) =
 const ORDER: ReadonlyArray<keyof ActionTriggers> = ['unrouted', 'missingAgents', 'removedNumbers', 'failedWorkspaces'];
 
 /** Triggers that fired, in order, e.g. ['unrouted', 'failedWorkspaces']. */
-export function actionReasons(workspaces: readonly WorkspaceOutcome[], triggers: ActionTriggers): Array<keyof ActionTriggers> {
+export function actionReasons(
+  workspaces: readonly WorkspaceOutcome[],
+  triggers: ActionTriggers,
+): Array<keyof ActionTriggers> {
   return ORDER.filter((key) => triggers[key] && FIRES[key](workspaces));
 }

@@ -53,7 +53,12 @@ const SECRET_FIELD_RE = /^[A-Za-z0-9_.-]{1,128}$/;
 const workspacesSchema = z
   .array(
     z.strictObject({
-      name: z.string().trim().min(1).max(100).regex(/^[^\r\n]+$/, 'must be one line'),
+      name: z
+        .string()
+        .trim()
+        .min(1)
+        .max(100)
+        .regex(/^[^\r\n]+$/, 'must be one line'),
       secretId: z.string().regex(SECRET_ID_RE, 'must be a Secrets Manager secret name or ARN'),
       secretField: z.string().regex(SECRET_FIELD_RE, 'must be a JSON field name').optional(),
     }),
@@ -71,7 +76,10 @@ function parseWorkspaces(text: string, defaultField: string): WorkspaceConfig[] 
   const parsed = workspacesSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConfigError('WORKSPACES', `${issue.path.length ? `entry ${issue.path.join('.')}: ` : ''}${issue.message}`);
+    throw new ConfigError(
+      'WORKSPACES',
+      `${issue.path.length ? `entry ${issue.path.join('.')}: ` : ''}${issue.message}`,
+    );
   }
   const names = new Map<string, string>();
   return parsed.data.map((w) => {
@@ -79,10 +87,20 @@ function parseWorkspaces(text: string, defaultField: string): WorkspaceConfig[] 
     const slug = workspaceSlug(w.name);
     const clash = names.get(slug);
     if (clash !== undefined) {
-      throw new ConfigError('WORKSPACES', clash.toLowerCase() === w.name.toLowerCase() ? `lists the workspace "${w.name}" twice` : `"${clash}" and "${w.name}" would share the history folder "${slug}"; rename one`);
+      throw new ConfigError(
+        'WORKSPACES',
+        clash.toLowerCase() === w.name.toLowerCase()
+          ? `lists the workspace "${w.name}" twice`
+          : `"${clash}" and "${w.name}" would share the history folder "${slug}"; rename one`,
+      );
     }
     names.set(slug, w.name);
-    return { name: w.name, secretId: w.secretId, secretField: w.secretField ?? defaultField, setting: `WORKSPACES (${w.name})` };
+    return {
+      name: w.name,
+      secretId: w.secretId,
+      secretField: w.secretField ?? defaultField,
+      setting: `WORKSPACES (${w.name})`,
+    };
   });
 }
 
@@ -91,10 +109,19 @@ const TRIGGER_NAMES = Object.keys(DEFAULT_ACTION_TRIGGERS) as Array<keyof Action
 /** `ACTION_TRIGGERS=unrouted,failedWorkspaces` switches the others off; `none` switches all off. */
 function parseTriggers(value: string | undefined): ActionTriggers {
   if (value === undefined) return { ...DEFAULT_ACTION_TRIGGERS };
-  const wanted = value.trim() === 'none' ? [] : value.split(',').map((s) => s.trim()).filter(Boolean);
+  const wanted =
+    value.trim() === 'none'
+      ? []
+      : value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
   for (const w of wanted) {
     if (!(TRIGGER_NAMES as string[]).includes(w)) {
-      throw new ConfigError('ACTION_TRIGGERS', `"${w}" is not a trigger; use some of ${TRIGGER_NAMES.join(', ')}, or none`);
+      throw new ConfigError(
+        'ACTION_TRIGGERS',
+        `"${w}" is not a trigger; use some of ${TRIGGER_NAMES.join(', ')}, or none`,
+      );
     }
   }
   return Object.fromEntries(TRIGGER_NAMES.map((t) => [t, wanted.includes(t)])) as unknown as ActionTriggers;
@@ -119,7 +146,10 @@ export function readHandlerConfig(env: Env = process.env): HandlerConfig {
   }
   const configurationSetName = optional('SES_CONFIGURATION_SET');
   if (configurationSetName !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(configurationSetName)) {
-    throw new ConfigError('SES_CONFIGURATION_SET', 'must be an SES configuration set name (letters, digits, _ and -, at most 64)');
+    throw new ConfigError(
+      'SES_CONFIGURATION_SET',
+      'must be an SES configuration set name (letters, digits, _ and -, at most 64)',
+    );
   }
   const replyTo = optional('REPORT_REPLY_TO');
   const workspaceName = optional('WORKSPACE_NAME') ?? 'DialNexa workspace';
@@ -132,7 +162,8 @@ export function readHandlerConfig(env: Env = process.env): HandlerConfig {
     workspaces = parseWorkspaces(workspacesJson, secretField);
   } else {
     const secretId = required('DIALNEXA_SECRET_ID');
-    if (!SECRET_ID_RE.test(secretId)) throw new ConfigError('DIALNEXA_SECRET_ID', 'must be a Secrets Manager secret name or ARN');
+    if (!SECRET_ID_RE.test(secretId))
+      throw new ConfigError('DIALNEXA_SECRET_ID', 'must be a Secrets Manager secret name or ARN');
     workspaces = [{ name: workspaceName, secretId, secretField, setting: 'DIALNEXA_SECRET_ID' }];
   }
   const archiveBucket = optional('ARCHIVE_BUCKET');
@@ -143,7 +174,12 @@ export function readHandlerConfig(env: Env = process.env): HandlerConfig {
 
   return {
     workspaces,
-    secretMaxAgeSeconds: parseIntInRange('SECRET_MAX_AGE_SECONDS', optional('SECRET_MAX_AGE_SECONDS') ?? '300', 0, 3600),
+    secretMaxAgeSeconds: parseIntInRange(
+      'SECRET_MAX_AGE_SECONDS',
+      optional('SECRET_MAX_AGE_SECONDS') ?? '300',
+      0,
+      3600,
+    ),
     baseUrl: parseHttpsUrl('DIALNEXA_BASE_URL', optional('DIALNEXA_BASE_URL') ?? DEFAULT_BASE_URL, {
       // The simulator used by local tests speaks plain HTTP on loopback; nothing else may.
       allowLoopbackHttp: true,
@@ -153,12 +189,18 @@ export function readHandlerConfig(env: Env = process.env): HandlerConfig {
     replyTo: replyTo === undefined ? undefined : parseEmailList('REPORT_REPLY_TO', replyTo),
     configurationSetName,
     timeZone: parseTimeZone('REPORT_TIME_ZONE', optional('REPORT_TIME_ZONE') ?? 'UTC'),
-    deadlineMarginMs: parseIntInRange('RUN_DEADLINE_MARGIN_MS', optional('RUN_DEADLINE_MARGIN_MS') ?? '20000', 1000, 300000),
+    deadlineMarginMs: parseIntInRange(
+      'RUN_DEADLINE_MARGIN_MS',
+      optional('RUN_DEADLINE_MARGIN_MS') ?? '20000',
+      1000,
+      300000,
+    ),
     functionName: optional('AWS_LAMBDA_FUNCTION_NAME') ?? 'the number-audit function',
     archiveBucket,
     rateCard: rateCardText === undefined ? undefined : parseRateCardText(rateCardText, 'RATE_CARD'),
     triggers: parseTriggers(optional('ACTION_TRIGGERS')),
     checkAgents: parseBoolean('CHECK_AGENTS', optional('CHECK_AGENTS') ?? 'true'),
-    idempotencyLeaseMs: parseIntInRange('IDEMPOTENCY_LEASE_SECONDS', optional('IDEMPOTENCY_LEASE_SECONDS') ?? '180', 60, 7200) * 1000,
+    idempotencyLeaseMs:
+      parseIntInRange('IDEMPOTENCY_LEASE_SECONDS', optional('IDEMPOTENCY_LEASE_SECONDS') ?? '180', 60, 7200) * 1000,
   };
 }

@@ -44,7 +44,8 @@ export function parseEvent(raw: unknown): AuditEvent {
   let scheduledTime: Date | undefined;
   if (e.scheduledTime !== undefined) {
     scheduledTime = new Date(e.scheduledTime);
-    if (Number.isNaN(scheduledTime.getTime())) throw new ConfigError('event.scheduledTime', 'must be an ISO 8601 date-time');
+    if (Number.isNaN(scheduledTime.getTime()))
+      throw new ConfigError('event.scheduledTime', 'must be an ISO 8601 date-time');
   }
   if (e.scheduleArn !== undefined && !/^arn:aws[a-z-]*:scheduler:/.test(e.scheduleArn)) {
     throw new ConfigError('event.scheduleArn', 'must be an EventBridge Scheduler schedule ARN');
@@ -53,7 +54,10 @@ export function parseEvent(raw: unknown): AuditEvent {
     throw new ConfigError('event.idempotencyKey', 'must be 1-200 characters of letters, digits, _ or -');
   }
   if ((e.scheduledTime === undefined) !== (e.scheduleArn === undefined)) {
-    throw new ConfigError(e.scheduledTime === undefined ? 'event.scheduledTime' : 'event.scheduleArn', 'the schedule sends scheduledTime and scheduleArn together');
+    throw new ConfigError(
+      e.scheduledTime === undefined ? 'event.scheduledTime' : 'event.scheduleArn',
+      'the schedule sends scheduledTime and scheduleArn together',
+    );
   }
   return {
     scheduledTime,

@@ -35,7 +35,9 @@ const workspaces: WorkspaceSpec[] = config.workspaces.map((ws) => ({
 }));
 const mailer = new SesRawMailer({ client: createSesClient(), configurationSetName: config.configurationSetName });
 const emailBuilder = createReportEmailBuilder();
-const history = config.archiveBucket ? new S3Archive({ bucket: config.archiveBucket, client: new S3Client({}) }) : undefined;
+const history = config.archiveBucket
+  ? new S3Archive({ bucket: config.archiveBucket, client: new S3Client({}) })
+  : undefined;
 
 /**
  * Scheduler delivers at least once (a redelivery gets a new request id) and Lambda retries failed
@@ -58,7 +60,8 @@ export async function handler(event: unknown, context: Context): Promise<LambdaS
     powertoolsLogger.appendKeys({ scheduleArn: ev.scheduleArn, scheduledTime: ev.scheduledTime?.toISOString() });
     const recipients = ev.recipients ?? config.recipients;
     const idempotencyKey = ev.dryRun || !history ? undefined : idempotencyKeyOf(ev, context.awsRequestId);
-    if (!history && ev.scheduleArn) logger.warn('no ARCHIVE_BUCKET: duplicate deliveries of this schedule time are not detected');
+    if (!history && ev.scheduleArn)
+      logger.warn('no ARCHIVE_BUCKET: duplicate deliveries of this schedule time are not detected');
     const outcome = await runAudit(
       { emailBuilder, mailer, archive: history, idempotency: history, now: () => new Date(), logger },
       {
@@ -93,8 +96,16 @@ export async function handler(event: unknown, context: Context): Promise<LambdaS
     }
     metrics.addMetric('TotalNumbers', MetricUnit.Count, outcome.combined.total);
     metrics.addMetric('UnroutedNumbers', MetricUnit.Count, outcome.combined.unrouted.length);
-    metrics.addMetric('ListingRetries', MetricUnit.Count, outcome.workspaces.reduce((sum, w) => sum + (w.ok ? w.stats.retries : 0), 0));
-    metrics.addMetric('IncompleteListings', MetricUnit.Count, outcome.workspaces.filter((w) => w.ok && !w.complete).length);
+    metrics.addMetric(
+      'ListingRetries',
+      MetricUnit.Count,
+      outcome.workspaces.reduce((sum, w) => sum + (w.ok ? w.stats.retries : 0), 0),
+    );
+    metrics.addMetric(
+      'IncompleteListings',
+      MetricUnit.Count,
+      outcome.workspaces.filter((w) => w.ok && !w.complete).length,
+    );
     metrics.addMetric('FailedWorkspaces', MetricUnit.Count, outcome.failedWorkspaces);
     metrics.addMetric('ArchiveFailures', MetricUnit.Count, outcome.archiveFailures);
     metrics.addMetric('RunDuration', MetricUnit.Milliseconds, durationMs);
@@ -114,8 +125,14 @@ export async function handler(event: unknown, context: Context): Promise<LambdaS
       code: isAuditError(error) ? error.code : undefined,
       message: error instanceof Error ? error.message : String(error),
       // The SDK error behind ours carries the AWS request id support will ask for.
-      cause: error instanceof Error && error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : undefined,
-      requestId: (error instanceof Error ? (error.cause as { $metadata?: { requestId?: string } } | undefined) : undefined)?.$metadata?.requestId,
+      cause:
+        error instanceof Error && error.cause instanceof Error
+          ? `${error.cause.name}: ${error.cause.message}`
+          : undefined,
+      requestId: (error instanceof Error
+        ? (error.cause as { $metadata?: { requestId?: string } } | undefined)
+        : undefined
+      )?.$metadata?.requestId,
     });
     throw error;
   } finally {

@@ -4,7 +4,9 @@ import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '../core/ports';
 
-export const powertoolsLogger = new PowertoolsLogger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'number-audit' });
+export const powertoolsLogger = new PowertoolsLogger({
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'number-audit',
+});
 
 export const metrics = new Metrics({
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'number-audit',

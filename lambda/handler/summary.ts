@@ -28,7 +28,14 @@ export type RunSummary = Pick<
   unroutedTruncated: boolean;
   missingAgentsCount: number | null;
   workspaces: Array<
-    | { workspace: string; ok: true; complete: boolean; total: number; unroutedCount: number; changesStatus: WorkspaceAuditJson['changesStatus'] }
+    | {
+        workspace: string;
+        ok: true;
+        complete: boolean;
+        total: number;
+        unroutedCount: number;
+        changesStatus: WorkspaceAuditJson['changesStatus'];
+      }
     | { workspace: string; ok: false; error: { code: string; message: string } }
   >;
   dryRun: boolean;
@@ -74,7 +81,14 @@ export function toLambdaSummary(run: AuditRun, durationMs: number, recipients: n
     missingAgentsCount: json.missingAgents === null ? null : json.missingAgents.length,
     workspaces: json.workspaces.map((w) =>
       w.ok
-        ? { workspace: w.workspace, ok: true, complete: w.complete, total: w.total, unroutedCount: w.unroutedCount, changesStatus: w.changesStatus }
+        ? {
+            workspace: w.workspace,
+            ok: true,
+            complete: w.complete,
+            total: w.total,
+            unroutedCount: w.unroutedCount,
+            changesStatus: w.changesStatus,
+          }
         : { workspace: w.workspace, ok: false, error: w.error },
     ),
     dryRun: run.dryRun,

@@ -47,9 +47,7 @@ export function rateBound(input: BoundInput, limit: number, windowMs: number): B
  * one pause costs at least Retry-After - L. `pauseMs` is the union of the pauses (overlapping
  * 429s pause once), `pauses` how many disjoint pauses it is made of.
  */
-export function faultBound(
-  input: BoundInput & { requests: number; pauseMs: number; pauses: number },
-): Bound {
+export function faultBound(input: BoundInput & { requests: number; pauseMs: number; pauses: number }): Bound {
   const { requests: Rq, latencyMs: L, concurrency: C, pauseMs, pauses } = input;
   const work = L + ceil((Rq - 1) / C) * L;
   const wait = Math.max(0, pauseMs - pauses * L);

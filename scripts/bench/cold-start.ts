@@ -58,16 +58,21 @@ function synth(outDir: string, extraContext: string[]): SynthOutput {
   if (res.status !== 0) throw new Error(`cdk synth failed (${res.status}):\n${res.stderr || res.stdout}`);
   const template = readdirSync(outDir).find((f) => f.endsWith('.template.json'));
   if (!template) throw new Error(`no template in ${outDir}`);
-  const resources = (JSON.parse(readFileSync(join(outDir, template), 'utf8')) as { Resources: Record<string, any> }).Resources;
+  const resources = (JSON.parse(readFileSync(join(outDir, template), 'utf8')) as { Resources: Record<string, any> })
+    .Resources;
   // The audit function is the one whose environment names the DialNexa secret.
   const fn = Object.values(resources).find(
-    (r) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Environment?.Variables && JSON.stringify(r.Properties.Environment.Variables).includes('REPORT_SENDER'),
+    (r) =>
+      r.Type === 'AWS::Lambda::Function' &&
+      r.Properties?.Environment?.Variables &&
+      JSON.stringify(r.Properties.Environment.Variables).includes('REPORT_SENDER'),
   );
   if (!fn) throw new Error('no audit function in the synthesized template');
   const key: unknown = fn.Properties.Code?.S3Key;
   const hash = typeof key === 'string' ? key.replace(/\.zip$/, '') : undefined;
   const assetDir = hash ? join(outDir, `asset.${hash}`) : undefined;
-  if (!assetDir || !existsSync(join(assetDir, 'index.js'))) throw new Error(`no asset with index.js for the audit function in ${outDir}`);
+  if (!assetDir || !existsSync(join(assetDir, 'index.js')))
+    throw new Error(`no asset with index.js for the audit function in ${outDir}`);
   return { assetDir, environment: fn.Properties.Environment.Variables, runtime: String(fn.Properties.Runtime) };
 }
 
@@ -188,7 +193,9 @@ export function runColdStartBench(workDir: string, runs = INIT_RUNS): ColdStartR
   const synthBytes = statSync(join(a.assetDir, 'index.js')).size;
   const checkBytes = statSync(join(checkDir, 'index.js')).size;
   if (Math.abs(checkBytes - synthBytes) / synthBytes > 0.01) {
-    notes.push(`esbuild with the stack's options gives ${checkBytes} bytes minified, the synthesized asset ${synthBytes}: the unminified figure may not compare exactly`);
+    notes.push(
+      `esbuild with the stack's options gives ${checkBytes} bytes minified, the synthesized asset ${synthBytes}: the unminified figure may not compare exactly`,
+    );
   }
 
   const env = functionEnv(a.environment);

@@ -77,7 +77,10 @@ export interface PipelineResult {
 }
 
 /** One dry run of runAudit over a finished listing (the listing itself costs nothing here). */
-export async function runPipeline(records: NumberRecord[], history?: { previousSnapshot: string }): Promise<PipelineResult> {
+export async function runPipeline(
+  records: NumberRecord[],
+  history?: { previousSnapshot: string },
+): Promise<PipelineResult> {
   const listing: Listing = {
     records,
     reportedTotal: records.length,

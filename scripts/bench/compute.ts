@@ -7,7 +7,13 @@ import { buildSync } from 'esbuild';
 import { auditNumbers } from '../../lambda/core/audit';
 import { normalizeAll } from '../../lambda/core/normalize';
 import { generatePortfolio } from '../../simulator';
-import { previousSnapshotText, recordsFromPages, runPipeline, toPageBodies, type PipelineResult } from './compute-pipeline';
+import {
+  previousSnapshotText,
+  recordsFromPages,
+  runPipeline,
+  toPageBodies,
+  type PipelineResult,
+} from './compute-pipeline';
 import { median, note, round } from './stats';
 
 export const COMPUTE_SIZE = 100_000;

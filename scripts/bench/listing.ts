@@ -171,7 +171,10 @@ async function runScenario(s: Scenario, remote: RemoteSimulator): Promise<Scenar
     } else {
       bound = concurrencyBound(input);
     }
-    const inventory = compareInventory(listing.records.map((r) => r.id), expected);
+    const inventory = compareInventory(
+      listing.records.map((r) => r.id),
+      expected,
+    );
     const baselineInventory = compareInventory(baselineRun.ids, expected);
     const speedup = baseline.wallMs / ours.wallMs;
     const ratio = ours.wallMs / bound.ms;
@@ -181,9 +184,12 @@ async function runScenario(s: Scenario, remote: RemoteSimulator): Promise<Scenar
     };
     if (s.id === '10k') floors['>= 5x the baseline'] = speedup >= 5;
     if (s.rateLimit && s.rateLimit.announce !== false) floors['zero 429s (limit announced)'] = ours.rateLimited === 0;
-    if (!baselineInventory.exact) note(`  warning: the baseline's own listing is not exact (${JSON.stringify(baselineInventory)})`);
+    if (!baselineInventory.exact)
+      note(`  warning: the baseline's own listing is not exact (${JSON.stringify(baselineInventory)})`);
     if (ours.peakInFlight > CLIENT_CONCURRENCY) {
-      note(`  warning: ${ours.peakInFlight} requests in flight, more than the assumed concurrency ${CLIENT_CONCURRENCY}`);
+      note(
+        `  warning: ${ours.peakInFlight} requests in flight, more than the assumed concurrency ${CLIENT_CONCURRENCY}`,
+      );
     }
     note(`  ${s.label}: ours ${Math.round(wallMs)} ms (bound ${bound.ms} ms)`);
     return {

@@ -30,15 +30,27 @@ const r2 = (v: number) => v.toFixed(2);
 
 export function collectFloors(res: Omit<BenchResult, 'floors' | 'wallMs'>): BenchResult['floors'] {
   const out: BenchResult['floors'] = [];
-  for (const s of res.listing ?? []) for (const [floor, ok] of Object.entries(s.floors)) out.push({ floor, ok, where: s.label });
+  for (const s of res.listing ?? [])
+    for (const [floor, ok] of Object.entries(s.floors)) out.push({ floor, ok, where: s.label });
   for (const [floor, ok] of Object.entries(res.compute?.floors ?? {})) out.push({ floor, ok, where: 'compute' });
-  for (const [floor, ok] of Object.entries(res.coldStart?.floors ?? {})) out.push({ floor, ok, where: 'cold start (minified, as deployed)' });
+  for (const [floor, ok] of Object.entries(res.coldStart?.floors ?? {}))
+    out.push({ floor, ok, where: 'cold start (minified, as deployed)' });
   return out;
 }
 
 export function listingTable(list: ScenarioResult[]): string {
   return table(
-    ['Scenario', 'Requests (baseline / ours)', '429s (baseline / ours)', 'Baseline', 'Ours', 'Speed-up', 'Ideal bound', 'Ours / bound', 'Floors'],
+    [
+      'Scenario',
+      'Requests (baseline / ours)',
+      '429s (baseline / ours)',
+      'Baseline',
+      'Ours',
+      'Speed-up',
+      'Ideal bound',
+      'Ours / bound',
+      'Floors',
+    ],
     list.map((s) => [
       s.label,
       `${count(s.baseline.requests)} / ${count(s.ours.requests)}`,
@@ -70,7 +82,14 @@ export function boundFormulas(list: ScenarioResult[]): string[] {
 export function computeTable(c: ComputeResult): string {
   const peak = (b: number | null) => (b === null ? 'n/a' : mb(b));
   return table(
-    [`${count(c.numbers)} numbers`, 'Median', 'Runs', 'Fresh process: one run', 'Peak RSS (process)', 'RSS with the listing loaded'],
+    [
+      `${count(c.numbers)} numbers`,
+      'Median',
+      'Runs',
+      'Fresh process: one run',
+      'Peak RSS (process)',
+      'RSS with the listing loaded',
+    ],
     [
       [
         'normalize + audit + render (HTML, text, CSV) + MIME',
@@ -81,7 +100,7 @@ export function computeTable(c: ComputeResult): string {
         peak(c.child.rssBeforeBytes),
       ],
       [
-        '… plus history (last week\'s snapshot parsed and diffed, archive files rendered)',
+        "… plus history (last week's snapshot parsed and diffed, archive files rendered)",
         ms(c.withHistory.medianMs),
         c.withHistory.runsMs.map((v) => count(v)).join(', '),
         ms(c.withHistory.child.ms),
@@ -119,7 +138,15 @@ export function coldStartComparison(c: ColdStartResult): string {
 
 export function coldStartTable(c: ColdStartResult): string {
   return table(
-    ['Bundle', 'How', 'index.js', 'Zipped: index.js / whole asset (with map)', 'Module init, median of 10 (source maps on, as deployed)', 'Without --enable-source-maps', 'RSS after init'],
+    [
+      'Bundle',
+      'How',
+      'index.js',
+      'Zipped: index.js / whole asset (with map)',
+      'Module init, median of 10 (source maps on, as deployed)',
+      'Without --enable-source-maps',
+      'RSS after init',
+    ],
     c.bundles.map((b) => [
       b.label,
       b.how,
@@ -137,12 +164,24 @@ export function projection(list: ScenarioResult[], latencyMs = 100): { table: st
   const worstRatio = Math.max(1, ...list.map((s) => s.ratio));
   const rows = [10_000, 50_000, 100_000, 200_000].map((n) => {
     const pages = Math.ceil(n / 100);
-    const b = rateBound({ pages, latencyMs, concurrency: CLIENT_CONCURRENCY }, OBSERVED_LIMIT.limit, OBSERVED_LIMIT.windowMs);
+    const b = rateBound(
+      { pages, latencyMs, concurrency: CLIENT_CONCURRENCY },
+      OBSERVED_LIMIT.limit,
+      OBSERVED_LIMIT.windowMs,
+    );
     return [count(n), count(pages), ms(b.ms), ms(b.ms * worstRatio)];
   });
   return {
     worstRatio,
-    table: table(['Numbers', 'Pages', 'Bound at 150 req / 60 s, L = 100 ms', `Projected (bound × ${worstRatio.toFixed(2)}, our worst measured ratio)`], rows),
+    table: table(
+      [
+        'Numbers',
+        'Pages',
+        'Bound at 150 req / 60 s, L = 100 ms',
+        `Projected (bound × ${worstRatio.toFixed(2)}, our worst measured ratio)`,
+      ],
+      rows,
+    ),
   };
 }
 
@@ -150,7 +189,11 @@ export function projection(list: ScenarioResult[], latencyMs = 100): { table: st
 function numbersListedWithin(seconds: number, worstRatio: number, latencyMs = 100): number {
   let pages = 0;
   for (let p = 10; p <= 20_000; p += 10) {
-    const b = rateBound({ pages: p, latencyMs, concurrency: CLIENT_CONCURRENCY }, OBSERVED_LIMIT.limit, OBSERVED_LIMIT.windowMs);
+    const b = rateBound(
+      { pages: p, latencyMs, concurrency: CLIENT_CONCURRENCY },
+      OBSERVED_LIMIT.limit,
+      OBSERVED_LIMIT.windowMs,
+    );
     if ((b.ms * worstRatio) / 1000 > seconds) break;
     pages = p;
   }
@@ -185,7 +228,10 @@ export function sizing(res: BenchResult): string[] {
 }
 
 function machineLine(m: MachineInfo): string {
-  const load = m.loadAverage.end === undefined ? `${m.loadAverage.start}` : `${m.loadAverage.start} at start, ${m.loadAverage.end} at end`;
+  const load =
+    m.loadAverage.end === undefined
+      ? `${m.loadAverage.start}`
+      : `${m.loadAverage.start} at start, ${m.loadAverage.end} at end`;
   return `${m.cpus} vCPU ${m.cpuModel}, ${m.memoryGb} GB RAM, Node ${m.node} (${m.platform}); 1-minute load average ${load}.`;
 }
 
@@ -193,13 +239,25 @@ export function renderText(res: BenchResult): string {
   const out: string[] = [];
   out.push(`Number Audit benchmark: ${machineLine(res.machine)}`, '');
   if (res.listing) {
-    out.push(`Listing (simulator in its own process on 127.0.0.1; our client at concurrency ${CLIENT_CONCURRENCY}, the handler's default)`);
-    out.push(listingTable(res.listing), '', 'Ideal bounds (L latency, P pages, C concurrency, R requests per window W, r pages in the last window, Rq requests answered, U union of Retry-After pauses, n pauses):');
+    out.push(
+      `Listing (simulator in its own process on 127.0.0.1; our client at concurrency ${CLIENT_CONCURRENCY}, the handler's default)`,
+    );
+    out.push(
+      listingTable(res.listing),
+      '',
+      'Ideal bounds (L latency, P pages, C concurrency, R requests per window W, r pages in the last window, Rq requests answered, U union of Retry-After pauses, n pauses):',
+    );
     out.push(...boundFormulas(res.listing), '');
   }
   if (res.compute) out.push('Compute', computeTable(res.compute), computeParts(res.compute), '');
   if (res.coldStart) {
-    out.push('Cold start', coldStartTable(res.coldStart), coldStartComparison(res.coldStart), ...res.coldStart.notes.map((n) => `Note: ${n}`), '');
+    out.push(
+      'Cold start',
+      coldStartTable(res.coldStart),
+      coldStartComparison(res.coldStart),
+      ...res.coldStart.notes.map((n) => `Note: ${n}`),
+      '',
+    );
   }
   if (res.listing) {
     const p = projection(res.listing);
@@ -221,13 +279,13 @@ export function renderMarkdown(res: BenchResult): string {
       '### Listing',
       '',
       'The client against the DialNexa simulator on loopback (in its own process), 100 ms added to every answer. ' +
-        'The baseline is the loop from DialNexa\'s pagination docs: `page=1, 2, …` with `limit=100`, one request after another, ' +
+        "The baseline is the loop from DialNexa's pagination docs: `page=1, 2, …` with `limit=100`, one request after another, " +
         `stop on a short page, wait Retry-After (or 1 s) after a 429/5xx. Ours pages concurrently (${CLIENT_CONCURRENCY} at a time) once page 1 gives the total, ` +
         'and never sends more than the `X-RateLimit-*` headers allow.',
       '',
       listingTable(res.listing),
       '',
-      'Ideal bound: page 1 alone (it tells the total), then the rest at the client\'s concurrency, or at the announced rate when that is slower ' +
+      "Ideal bound: page 1 alone (it tells the total), then the rest at the client's concurrency, or at the announced rate when that is slower " +
         '(L latency, P pages, C concurrency, R requests per window W, r pages left for the last window, Rq requests answered, ' +
         'U union of the Retry-After pauses, n their number):',
       '',
@@ -236,7 +294,7 @@ export function renderMarkdown(res: BenchResult): string {
     );
     const p = projection(res.listing);
     out.push(
-      'At DialNexa\'s observed limit (150 requests per 60 s per key) the rate, not the client, sets the listing time:',
+      "At DialNexa's observed limit (150 requests per 60 s per key) the rate, not the client, sets the listing time:",
       '',
       p.table,
       '',
@@ -244,7 +302,16 @@ export function renderMarkdown(res: BenchResult): string {
   }
   if (res.compute) out.push('### Compute', '', computeTable(res.compute), '', computeParts(res.compute), '');
   if (res.coldStart) {
-    out.push('### Cold start', '', coldStartTable(res.coldStart), '', coldStartComparison(res.coldStart), '', ...res.coldStart.notes.map((n) => `- ${n}`), '');
+    out.push(
+      '### Cold start',
+      '',
+      coldStartTable(res.coldStart),
+      '',
+      coldStartComparison(res.coldStart),
+      '',
+      ...res.coldStart.notes.map((n) => `- ${n}`),
+      '',
+    );
   }
   const size = sizing(res);
   if (size.length) out.push('### Sizing', '', ...size, '');
@@ -257,7 +324,7 @@ export function renderMarkdown(res: BenchResult): string {
     '```sh',
     'npm ci',
     'npm run bench               # about 5 minutes; tables on stdout, progress on stderr',
-    'npm run -s bench -- --json  # the same figures as one JSON object (-s keeps npm\'s banner off stdout)',
+    "npm run -s bench -- --json  # the same figures as one JSON object (-s keeps npm's banner off stdout)",
     'npm run bench -- --only listing,compute,cold --md perf.md   # sections; write this section',
     '```',
     '',

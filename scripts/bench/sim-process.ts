@@ -26,7 +26,10 @@ async function handle(message: SimCommand): Promise<unknown> {
   switch (message.cmd) {
     case 'start':
       await sim?.close();
-      sim = await startSimulator({ ...message.options, numbers: numbersFor(message.portfolio.seed, message.portfolio.size) });
+      sim = await startSimulator({
+        ...message.options,
+        numbers: numbersFor(message.portfolio.seed, message.portfolio.size),
+      });
       return { url: sim.url, apiKey: sim.apiKey };
     case 'log':
       return (sim?.requests ?? []).filter((r) => r.path === LIST_PATH);

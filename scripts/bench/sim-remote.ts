@@ -39,7 +39,10 @@ export class RemoteSimulator {
     });
   }
 
-  start(portfolio: { seed: number; size: number }, options: Omit<SimulatorOptions, 'numbers'>): Promise<{ url: string; apiKey: string }> {
+  start(
+    portfolio: { seed: number; size: number },
+    options: Omit<SimulatorOptions, 'numbers'>,
+  ): Promise<{ url: string; apiKey: string }> {
     return this.call({ cmd: 'start', portfolio, options });
   }
 

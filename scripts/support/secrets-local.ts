@@ -6,10 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 /** A secret's content, or an AWS error to answer with (e.g. `{ error: 'AccessDeniedException' }`). */
-export type LocalSecret =
-  | string
-  | { binary: Uint8Array }
-  | { error: string; message?: string; status?: number };
+export type LocalSecret = string | { binary: Uint8Array } | { error: string; message?: string; status?: number };
 
 export interface SecretsLocal {
   endpoint: string;
@@ -38,7 +35,10 @@ export async function startSecretsLocal(initial: Record<string, LocalSecret> = {
     for await (const c of req) chunks.push(c as Buffer);
     const target = String(req.headers['x-amz-target'] ?? '');
     if (req.method !== 'POST' || target !== 'secretsmanager.GetSecretValue') {
-      send(res, 400, { __type: 'UnknownOperationException', message: `stand-in does not implement ${target || req.method}` });
+      send(res, 400, {
+        __type: 'UnknownOperationException',
+        message: `stand-in does not implement ${target || req.method}`,
+      });
       return;
     }
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { SecretId?: string };
@@ -46,17 +46,25 @@ export async function startSecretsLocal(initial: Record<string, LocalSecret> = {
     received.push(id);
     const secret = secrets.get(id);
     if (secret === undefined) {
-      send(res, 400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
+      send(res, 400, {
+        __type: 'ResourceNotFoundException',
+        message: "Secrets Manager can't find the specified secret.",
+      });
       return;
     }
     if (typeof secret === 'object' && 'error' in secret) {
-      send(res, secret.status ?? 400, { __type: secret.error, message: secret.message ?? `${secret.error} (stand-in)` });
+      send(res, secret.status ?? 400, {
+        __type: secret.error,
+        message: secret.message ?? `${secret.error} (stand-in)`,
+      });
       return;
     }
     const name = id.startsWith('arn:') ? (id.split(':secret:')[1] ?? id) : id;
     const version = versions.get(id) ?? 1;
     send(res, 200, {
-      ARN: id.startsWith('arn:') ? id : `arn:aws:secretsmanager:${process.env.AWS_REGION ?? 'us-east-1'}:${ACCOUNT}:secret:${id}-AbCdEf`,
+      ARN: id.startsWith('arn:')
+        ? id
+        : `arn:aws:secretsmanager:${process.env.AWS_REGION ?? 'us-east-1'}:${ACCOUNT}:secret:${id}-AbCdEf`,
       Name: name,
       VersionId: `00000000-0000-4000-8000-${String(version).padStart(12, '0')}`,
       VersionStages: ['AWSCURRENT'],

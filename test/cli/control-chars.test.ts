@@ -16,14 +16,34 @@ const KEY = 'dnx_test_control_chars_key_0001';
 const fast: CliDeps['clientOverrides'] = { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 };
 
 const records: SimRecord[] = [
-  { id: 'phn_evil', phone_number: '+12015550100', country_code: 'US', type: 'local', status: 'active', inbound_agent_id: null, nickname: EVIL },
-  { id: 'phn_ok', phone_number: '+12015550101', country_code: 'US', type: 'local', status: 'active', inbound_agent_id: 'agt_1', nickname: 'Sales' },
+  {
+    id: 'phn_evil',
+    phone_number: '+12015550100',
+    country_code: 'US',
+    type: 'local',
+    status: 'active',
+    inbound_agent_id: null,
+    nickname: EVIL,
+  },
+  {
+    id: 'phn_ok',
+    phone_number: '+12015550101',
+    country_code: 'US',
+    type: 'local',
+    status: 'active',
+    inbound_agent_id: 'agt_1',
+    nickname: 'Sales',
+  },
 ];
 
 let sim: Simulator;
 
 beforeAll(async () => {
-  sim = await startSimulator({ numbers: records, agents: [{ id: 'agt_1', current_version: { title: 'Main' } }], keys: { [KEY]: 'full' } });
+  sim = await startSimulator({
+    numbers: records,
+    agents: [{ id: 'agt_1', current_version: { title: 'Main' } }],
+    keys: { [KEY]: 'full' },
+  });
 });
 
 afterAll(async () => {
@@ -35,7 +55,12 @@ async function cli(argv: string[]): Promise<{ code: number; stdout: string; stde
   const err: string[] = [];
   const code = await main(
     ['--base-url', sim.url, '--time-zone', 'UTC', ...argv],
-    { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, env: { DIALNEXA_API_KEY: KEY }, isTTY: false },
+    {
+      stdout: { write: (t: string) => out.push(t) },
+      stderr: { write: (t: string) => err.push(t) },
+      env: { DIALNEXA_API_KEY: KEY },
+      isTTY: false,
+    },
     { now: () => new Date('2026-11-30T09:00:00Z'), clientOverrides: fast },
   );
   return { code, stdout: out.join(''), stderr: err.join('') };

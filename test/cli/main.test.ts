@@ -28,7 +28,11 @@ let tmp: string;
 const printed: string[] = [];
 
 beforeAll(async () => {
-  sim = await startSimulator({ numbers: portfolio(), agents, keys: { [KEY]: 'full', [NO_NUMBERS_KEY]: 'no-phone-numbers' } });
+  sim = await startSimulator({
+    numbers: portfolio(),
+    agents,
+    keys: { [KEY]: 'full', [NO_NUMBERS_KEY]: 'no-phone-numbers' },
+  });
   tmp = await mkdtemp(join(tmpdir(), 'number-audit-cli-'));
 });
 
@@ -84,7 +88,12 @@ describe('number-audit CLI', () => {
     expect(json.complete).toBe(true);
     expect(json.total).toBe(SIZE);
     expect(json.byCountry).toEqual(countBy(truth, (t) => String(t.country_code)));
-    expect(json.unrouted.map((u) => u.id).sort()).toEqual(truth.filter(isUnrouted).map((t) => t.id).sort());
+    expect(json.unrouted.map((u) => u.id).sort()).toEqual(
+      truth
+        .filter(isUnrouted)
+        .map((t) => t.id)
+        .sort(),
+    );
     expect(json.generatedAt).toBe(NOW.toISOString());
     // Progress went to stderr, in plain lines (not a terminal).
     expect(r.stderr).toContain('fetched page 1 of 3');
@@ -105,7 +114,13 @@ describe('number-audit CLI', () => {
     const dir = join(tmp, 'out-all');
     const r = await cli(['--out', dir, '--json']);
     expect(r.code).toBe(0);
-    expect((await readdir(dir)).sort()).toEqual(['audit.json', 'email.eml', 'numbers.csv', 'report.html', 'report.txt']);
+    expect((await readdir(dir)).sort()).toEqual([
+      'audit.json',
+      'email.eml',
+      'numbers.csv',
+      'report.html',
+      'report.txt',
+    ]);
     expect(JSON.parse(await readFile(join(dir, 'audit.json'), 'utf8'))).toEqual(JSON.parse(r.stdout));
     const csvLines = (await readFile(join(dir, 'numbers.csv'), 'utf8')).trimEnd().split(/\r?\n/);
     expect(csvLines).toHaveLength(SIZE + 1);
@@ -202,7 +217,9 @@ describe('number-audit CLI', () => {
         expect(json.incompleteReason).toMatch(/re-list/);
         expect(JSON.parse(await readFile(join(dir, 'audit.json'), 'utf8')).complete).toBe(false);
         expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('INCOMPLETE');
-        expect(r.stderr).toMatch(/number-audit: the listing is incomplete \(.*\); the report is marked INCOMPLETE and the files were written/);
+        expect(r.stderr).toMatch(
+          /number-audit: the listing is incomplete \(.*\); the report is marked INCOMPLETE and the files were written/,
+        );
       } finally {
         await moving.close();
       }
@@ -214,7 +231,9 @@ describe('number-audit CLI', () => {
       await down.close();
       const quiet = await cli([], { baseUrl: url, deps: { clientOverrides: fast } });
       expect(quiet.code).toBe(1);
-      expect(quiet.stderr).toMatch(/^number-audit: could not reach DialNexa at http:\/\/127\.0\.0\.1:\d+ .*ECONNREFUSED/);
+      expect(quiet.stderr).toMatch(
+        /^number-audit: could not reach DialNexa at http:\/\/127\.0\.0\.1:\d+ .*ECONNREFUSED/,
+      );
       expect(quiet.stderr.trimEnd().split('\n')).toHaveLength(1);
       expect(quiet.stderr).not.toMatch(/\n\s+at /);
 
@@ -231,7 +250,9 @@ describe('number-audit CLI', () => {
         expect(r.code).toBe(1);
         expect(r.stderr).toMatch(/^number-audit: listing did not finish before the run's deadline/);
         // The deadline ended the hanging request itself: no answer, no retry after a request timeout.
-        expect(hanging.requests).toEqual([expect.objectContaining({ query: expect.objectContaining({ page: '1' }), fault: 'hang', status: 0 })]);
+        expect(hanging.requests).toEqual([
+          expect.objectContaining({ query: expect.objectContaining({ page: '1' }), fault: 'hang', status: 0 }),
+        ]);
       } finally {
         await hanging.close();
       }
@@ -253,7 +274,16 @@ describe('number-audit CLI', () => {
 
     it('is scrubbed even when the data itself carries it', async () => {
       const leaky = await startSimulator({
-        numbers: [{ id: 'phn_leak', phone_number: '+442079460000', country_code: 'GB', type: 'local', status: 'active', nickname: `pasted ${KEY} here` }],
+        numbers: [
+          {
+            id: 'phn_leak',
+            phone_number: '+442079460000',
+            country_code: 'GB',
+            type: 'local',
+            status: 'active',
+            nickname: `pasted ${KEY} here`,
+          },
+        ],
         keys: { [KEY]: 'full' },
       });
       try {
@@ -317,7 +347,9 @@ describe('number-audit CLI', () => {
       await writeFile(file, JSON.stringify({ rates: { India: { local: 1 } } }));
       const bad = await cli(['--rate-card', file]);
       expect(bad.code).toBe(2);
-      expect(bad.stderr).toBe('number-audit: --rate-card: rates: "India" is not a two-letter ISO country code (e.g. US, IN) or *\n');
+      expect(bad.stderr).toBe(
+        'number-audit: --rate-card: rates: "India" is not a two-letter ISO country code (e.g. US, IN) or *\n',
+      );
     });
   });
 
@@ -334,7 +366,17 @@ describe('number-audit CLI', () => {
       await ses.clear();
       const dir = join(tmp, 'out-send');
       const r = await cli(
-        ['--send', '--to', 'ops@example.com,finance@example.com', '--from', 'audit@example.com', '--reply-to', 'noc@example.com', '--out', dir],
+        [
+          '--send',
+          '--to',
+          'ops@example.com,finance@example.com',
+          '--from',
+          'audit@example.com',
+          '--reply-to',
+          'noc@example.com',
+          '--out',
+          dir,
+        ],
         { env: { AWS_ENDPOINT_URL_SES: ses.endpoint, AWS_REGION: 'eu-west-1' } },
       );
       expect(r.code).toBe(0);
@@ -356,20 +398,40 @@ describe('number-audit CLI', () => {
     it('passes --configuration-set to SES and turns a refusal into exit 1 with what to fix', async () => {
       const client = new SESClient({ region: 'eu-west-1' });
       const mocked = mockClient(client);
-      mocked.on(SendRawEmailCommand).resolvesOnce({ MessageId: 'm-1' }).rejects(
-        Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected', $metadata: { httpStatusCode: 400 } }),
-      );
-      const argv = ['--send', '--to', 'ops@example.com', '--from', 'audit@example.com', '--configuration-set', 'audit-events'];
+      mocked
+        .on(SendRawEmailCommand)
+        .resolvesOnce({ MessageId: 'm-1' })
+        .rejects(
+          Object.assign(new Error('Email address is not verified.'), {
+            name: 'MessageRejected',
+            $metadata: { httpStatusCode: 400 },
+          }),
+        );
+      const argv = [
+        '--send',
+        '--to',
+        'ops@example.com',
+        '--from',
+        'audit@example.com',
+        '--configuration-set',
+        'audit-events',
+      ];
 
       const ok = await cli(argv, { deps: { sesClient: client } });
       expect(ok.code).toBe(0);
       const input = mocked.commandCalls(SendRawEmailCommand)[0].args[0].input;
-      expect(input).toMatchObject({ ConfigurationSetName: 'audit-events', Source: 'audit@example.com', Destinations: ['ops@example.com'] });
+      expect(input).toMatchObject({
+        ConfigurationSetName: 'audit-events',
+        Source: 'audit@example.com',
+        Destinations: ['ops@example.com'],
+      });
 
       const refused = await cli(argv, { deps: { sesClient: client } });
       expect(refused.code).toBe(1);
       const lastLine = refused.stderr.trimEnd().split('\n').pop();
-      expect(lastLine).toMatch(/^number-audit: SES rejected the message: .*Verify the sender identity audit@example\.com/);
+      expect(lastLine).toMatch(
+        /^number-audit: SES rejected the message: .*Verify the sender identity audit@example\.com/,
+      );
     });
   });
 
@@ -384,7 +446,11 @@ describe('number-audit CLI', () => {
     afterAll(async () => {
       await secrets.close();
     });
-    const awsEnv = () => ({ DIALNEXA_API_KEY: undefined, AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint, AWS_REGION: 'eu-west-1' });
+    const awsEnv = () => ({
+      DIALNEXA_API_KEY: undefined,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      AWS_REGION: 'eu-west-1',
+    });
 
     it('reads the key from Secrets Manager (--secret-field picks the JSON field)', async () => {
       const r = await cli(['--secret-id', 'prod/dialnexa', '--secret-field', 'token', '--json'], { env: awsEnv() });

@@ -10,7 +10,12 @@ describe('checkAgents', () => {
 
   it('maps every agent id to its name, unnamed ones included', () => {
     const check = checkAgents([], agents);
-    expect(check).toEqual({ status: 'checked', agentCount: 2, names: { agt_sales: 'Sales bot', agt_unnamed: null }, missing: [] });
+    expect(check).toEqual({
+      status: 'checked',
+      agentCount: 2,
+      names: { agt_sales: 'Sales bot', agt_unnamed: null },
+      missing: [],
+    });
   });
 
   it('flags numbers routed to an agent the workspace does not have, sorted by country then number', () => {
@@ -22,7 +27,13 @@ describe('checkAgents', () => {
         phone({ id: 'us2', countryCode: 'US', phoneNumber: '+12015550002', inboundAgentId: 'agt_gone' }),
         phone({ id: 'unknown', countryCode: UNKNOWN_COUNTRY, phoneNumber: '+999100', inboundAgentId: 'agt_gone' }),
         phone({ id: 'gb', countryCode: 'GB', phoneNumber: '+447911123456', inboundAgentId: 'agt_old' }),
-        phone({ id: 'us1', countryCode: 'US', phoneNumber: '+12015550001', inboundAgentId: 'agt_gone', status: 'expired' }),
+        phone({
+          id: 'us1',
+          countryCode: 'US',
+          phoneNumber: '+12015550001',
+          inboundAgentId: 'agt_gone',
+          status: 'expired',
+        }),
       ],
       agents,
     );
@@ -30,7 +41,10 @@ describe('checkAgents', () => {
   });
 
   it('flags everything routed when the workspace has no agents, and never matches Object.prototype names', () => {
-    const check = checkAgents([phone({ id: 'a', inboundAgentId: 'constructor' }), phone({ id: 'b', inboundAgentId: 'agt_1' })], []);
+    const check = checkAgents(
+      [phone({ id: 'a', inboundAgentId: 'constructor' }), phone({ id: 'b', inboundAgentId: 'agt_1' })],
+      [],
+    );
     expect(check.status === 'checked' && check.missing.map((n) => n.id)).toEqual(['a', 'b']);
     expect(check.status === 'checked' && check.agentCount).toBe(0);
   });
@@ -42,10 +56,13 @@ describe('checkAgents', () => {
 });
 
 describe('agentName', () => {
-  const check = checkAgents([], [
-    { id: 'agt_sales', name: 'Sales bot' },
-    { id: 'agt_unnamed', name: null },
-  ]);
+  const check = checkAgents(
+    [],
+    [
+      { id: 'agt_sales', name: 'Sales bot' },
+      { id: 'agt_unnamed', name: null },
+    ],
+  );
 
   it('names a known agent, and is null for unnamed, unknown, no agent or no check', () => {
     expect(agentName(check, 'agt_sales')).toBe('Sales bot');

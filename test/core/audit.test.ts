@@ -78,7 +78,9 @@ describe('auditNumbers: counts', () => {
     // Independent oracle for the cost: sum whole cents directly.
     const cents = numbers.reduce((s, n) => s + (n.monthlyCostUsd === null ? 0 : Math.round(n.monthlyCostUsd * 100)), 0);
     expect(audit.cost.totalMonthly).toBe(cents / 100);
-    expect(audit.unrouted.every((n) => n.inboundAgentId === null && (n.status === 'active' || n.status === null))).toBe(true);
+    expect(audit.unrouted.every((n) => n.inboundAgentId === null && (n.status === 'active' || n.status === null))).toBe(
+      true,
+    );
   });
 
   it('lists every type, with zeros, even when none is present', () => {
@@ -89,7 +91,13 @@ describe('auditNumbers: counts', () => {
 
   it('orders countries by count, then code, with unknown last whatever its count', () => {
     const many = (countryCode: string, k: number) => Array.from({ length: k }, () => phone({ countryCode }));
-    const audit = auditNumbers([...many(UNKNOWN_COUNTRY, 9), ...many('IN', 2), ...many('GB', 5), ...many('DE', 2), ...many('US', 5)]);
+    const audit = auditNumbers([
+      ...many(UNKNOWN_COUNTRY, 9),
+      ...many('IN', 2),
+      ...many('GB', 5),
+      ...many('DE', 2),
+      ...many('US', 5),
+    ]);
     expect(Object.keys(audit.byCountry)).toEqual(['GB', 'US', 'DE', 'IN', UNKNOWN_COUNTRY]);
     expect(Object.keys(audit.byCountryType)).toEqual(Object.keys(audit.byCountry));
   });

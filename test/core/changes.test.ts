@@ -3,18 +3,38 @@ import { toSnapshot } from '../../lambda/core/snapshot';
 import type { PhoneNumber } from '../../lambda/core/types';
 import { phone } from './fixtures';
 
-const num = (over: Partial<PhoneNumber> & { id: string; phoneNumber: string }): PhoneNumber => phone({ inboundAgentId: 'agent-a', ...over });
+const num = (over: Partial<PhoneNumber> & { id: string; phoneNumber: string }): PhoneNumber =>
+  phone({ inboundAgentId: 'agent-a', ...over });
 
 const lastWeek = new Date('2026-11-23T09:00:00Z');
 
 // Last week's workspace.
 const steady = num({ id: 'steady', phoneNumber: '+12025550001' });
 const rerouted = num({ id: 'rerouted', phoneNumber: '+12025550002', inboundAgentId: 'agent-b' });
-const losesAgent = num({ id: 'loses', phoneNumber: '+919000000001', countryCode: 'IN', type: 'mobile', inboundAgentId: 'agent-d' });
-const getsAgent = num({ id: 'gets', phoneNumber: '+919000000002', countryCode: 'IN', type: 'mobile', inboundAgentId: null });
+const losesAgent = num({
+  id: 'loses',
+  phoneNumber: '+919000000001',
+  countryCode: 'IN',
+  type: 'mobile',
+  inboundAgentId: 'agent-d',
+});
+const getsAgent = num({
+  id: 'gets',
+  phoneNumber: '+919000000002',
+  countryCode: 'IN',
+  type: 'mobile',
+  inboundAgentId: null,
+});
 const gone = num({ id: 'gone', phoneNumber: '+448000000001', countryCode: 'GB', type: 'toll_free' });
 const expires = num({ id: 'expires', phoneNumber: '+12025550003', inboundAgentId: null });
-const mystery = num({ id: 'mystery', phoneNumber: '+999100', countryCode: 'unknown', type: 'unknown', status: null, inboundAgentId: null });
+const mystery = num({
+  id: 'mystery',
+  phoneNumber: '+999100',
+  countryCode: 'unknown',
+  type: 'unknown',
+  status: null,
+  inboundAgentId: null,
+});
 const previous = toSnapshot('Acme', lastWeek, true, [steady, rerouted, losesAgent, getsAgent, gone, expires, mystery]);
 
 // This week's.
@@ -60,7 +80,9 @@ describe('diffSnapshots', () => {
   });
 
   it('lists status changes', () => {
-    expect(changes.statusChanged).toEqual([{ id: 'expires', phoneNumber: '+12025550003', countryCode: 'US', from: 'active', to: 'expired' }]);
+    expect(changes.statusChanged).toEqual([
+      { id: 'expires', phoneNumber: '+12025550003', countryCode: 'US', from: 'active', to: 'expired' },
+    ]);
   });
 
   it('calls out numbers that lost their agent and numbers no longer unrouted; an added unrouted number only under added', () => {
@@ -79,13 +101,18 @@ describe('diffSnapshots', () => {
 
   it('treats a status-less number without an agent as unrouted, like the audit', () => {
     const before = toSnapshot('Acme', lastWeek, true, [num({ id: 'x', phoneNumber: '+12025550009', status: null })]);
-    const out = diffSnapshots(before, [num({ id: 'x', phoneNumber: '+12025550009', status: null, inboundAgentId: null })]);
+    const out = diffSnapshots(before, [
+      num({ id: 'x', phoneNumber: '+12025550009', status: null, inboundAgentId: null }),
+    ]);
     expect(out.newlyUnrouted.map((n) => n.id)).toEqual(['x']);
     expect(out.statusChanged).toEqual([]);
   });
 
   it('reports nothing when nothing changed, whatever the input order', () => {
-    const same = diffSnapshots(previous, [...previous.numbers].reverse().map((n) => num({ ...n })));
+    const same = diffSnapshots(
+      previous,
+      [...previous.numbers].reverse().map((n) => num({ ...n })),
+    );
     expect(same).toEqual({
       previousGeneratedAt: previous.generatedAt,
       added: [],

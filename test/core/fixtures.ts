@@ -38,18 +38,35 @@ export function workspace(numbers: PhoneNumber[], overrides: Partial<Omit<Worksp
   };
 }
 
-export function failedWorkspace(name: string, code = 'AUTH_FORBIDDEN', message = 'The API key was refused (403). Check the key in Secrets Manager.'): WorkspaceFailure {
+export function failedWorkspace(
+  name: string,
+  code = 'AUTH_FORBIDDEN',
+  message = 'The API key was refused (403). Check the key in Secrets Manager.',
+): WorkspaceFailure {
   return { ok: false, name, error: { code, message } };
 }
 
 type WorkspaceFields = Partial<Omit<WorkspaceAudit, 'ok' | 'numbers'>>;
-const WORKSPACE_KEYS = ['name', 'filters', 'complete', 'incompleteReason', 'reportedTotal', 'stats', 'audit', 'agents', 'changes'] as const;
+const WORKSPACE_KEYS = [
+  'name',
+  'filters',
+  'complete',
+  'incompleteReason',
+  'reportedTotal',
+  'stats',
+  'audit',
+  'agents',
+  'changes',
+] as const;
 
 /**
  * A one-workspace report context around `numbers`. Overrides may mix context fields
  * (attachment, timeZone, ...) and that workspace's fields (name, complete, agents, changes, ...).
  */
-export function reportContext(numbers: PhoneNumber[], overrides: Partial<ReportContext> & WorkspaceFields = {}): ReportContext {
+export function reportContext(
+  numbers: PhoneNumber[],
+  overrides: Partial<ReportContext> & WorkspaceFields = {},
+): ReportContext {
   const wsFields: WorkspaceFields = {};
   const ctxFields: Partial<ReportContext> = {};
   for (const [key, value] of Object.entries(overrides)) {

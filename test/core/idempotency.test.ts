@@ -1,4 +1,9 @@
-import { decideClaim, parseIdempotencyRecord, IdempotencyRecordError, type IdempotencyRecord } from '../../lambda/core/idempotency';
+import {
+  decideClaim,
+  parseIdempotencyRecord,
+  IdempotencyRecordError,
+  type IdempotencyRecord,
+} from '../../lambda/core/idempotency';
 
 const claimedAt = '2026-11-30T09:00:00.000Z';
 const record = (state: IdempotencyRecord['state']): IdempotencyRecord => ({
@@ -20,7 +25,10 @@ describe('decideClaim', () => {
 
   it('a run left in sending is done but uncertain, however old (never resent)', () => {
     expect(decideClaim(record('sending'), after(0), lease)).toEqual({ action: 'done', uncertain: true });
-    expect(decideClaim(record('sending'), after(30 * 24 * 3600_000), lease)).toEqual({ action: 'done', uncertain: true });
+    expect(decideClaim(record('sending'), after(30 * 24 * 3600_000), lease)).toEqual({
+      action: 'done',
+      uncertain: true,
+    });
   });
 
   it('a claim is in progress until its lease runs out, then taken over', () => {
@@ -36,7 +44,11 @@ describe('decideClaim', () => {
 describe('parseIdempotencyRecord', () => {
   it('reads a record and refuses to guess on a corrupt one', () => {
     expect(parseIdempotencyRecord(JSON.stringify(record('sent')), 'loc')).toEqual(record('sent'));
-    expect(() => parseIdempotencyRecord('{"state":"sent"', 's3://b/idempotency/k.json')).toThrow(IdempotencyRecordError);
-    expect(() => parseIdempotencyRecord(JSON.stringify({ ...record('sent'), state: 'maybe' }), 'x')).toThrow(/unknown whether this run's email was sent/);
+    expect(() => parseIdempotencyRecord('{"state":"sent"', 's3://b/idempotency/k.json')).toThrow(
+      IdempotencyRecordError,
+    );
+    expect(() => parseIdempotencyRecord(JSON.stringify({ ...record('sent'), state: 'maybe' }), 'x')).toThrow(
+      /unknown whether this run's email was sent/,
+    );
   });
 });

@@ -51,7 +51,12 @@ describe('normalizeNumber: country', () => {
 
   it('falls back to unknown when neither the API nor the number tells the country', () => {
     const n = normalizeNumber(record({ phone_number: '+999123' }));
-    expect(n).toMatchObject({ countryCode: UNKNOWN_COUNTRY, countrySource: 'unknown', type: 'unknown', typeInferred: false });
+    expect(n).toMatchObject({
+      countryCode: UNKNOWN_COUNTRY,
+      countrySource: 'unknown',
+      type: 'unknown',
+      typeInferred: false,
+    });
   });
 
   it('strips human formatting so the number still parses', () => {
@@ -196,9 +201,15 @@ describe('parseCost', () => {
   });
 
   it('is what normalizeNumber stores, with its source', () => {
-    expect(normalizeNumber(record({ monthly_cost_usd: '1.15' }))).toMatchObject({ monthlyCostUsd: 1.15, costSource: 'api' });
+    expect(normalizeNumber(record({ monthly_cost_usd: '1.15' }))).toMatchObject({
+      monthlyCostUsd: 1.15,
+      costSource: 'api',
+    });
     expect(normalizeNumber(record({ monthly_cost_usd: 0 }))).toMatchObject({ monthlyCostUsd: 0, costSource: 'api' });
-    expect(normalizeNumber(record({ monthly_cost_usd: 'n/a' }))).toMatchObject({ monthlyCostUsd: null, costSource: 'unknown' });
+    expect(normalizeNumber(record({ monthly_cost_usd: 'n/a' }))).toMatchObject({
+      monthlyCostUsd: null,
+      costSource: 'unknown',
+    });
     expect(normalizeNumber(record({}))).toMatchObject({ monthlyCostUsd: null, costSource: 'unknown' });
   });
 });

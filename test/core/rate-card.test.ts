@@ -5,9 +5,13 @@ import type { PhoneNumber } from '../../lambda/core/types';
 import { phone } from './fixtures';
 
 /** No cost of its own, so the rate card decides. */
-const num = (over: Partial<PhoneNumber>): PhoneNumber => phone({ monthlyCostUsd: null, costSource: 'unknown', ...over });
+const num = (over: Partial<PhoneNumber>): PhoneNumber =>
+  phone({ monthlyCostUsd: null, costSource: 'unknown', ...over });
 
-const card = parseRateCard({ currency: 'USD', rates: { US: { local: 1.15, toll_free: 2.0, '*': 1.5 }, '*': { '*': 3.0, mobile: 4 } } }, 'rateCard');
+const card = parseRateCard(
+  { currency: 'USD', rates: { US: { local: 1.15, toll_free: 2.0, '*': 1.5 }, '*': { '*': 3.0, mobile: 4 } } },
+  'rateCard',
+);
 
 describe('costFor', () => {
   it.each([
@@ -74,7 +78,12 @@ describe('applyRateCard', () => {
   });
 
   it('feeds the audit: totals and source counts add up', () => {
-    const { cost } = auditNumbers(applyRateCard([...numbers, num({ id: 'x', monthlyCostUsd: null })], parseRateCard({ rates: { IN: { '*': 1.25 } } }, 'r')));
+    const { cost } = auditNumbers(
+      applyRateCard(
+        [...numbers, num({ id: 'x', monthlyCostUsd: null })],
+        parseRateCard({ rates: { IN: { '*': 1.25 } } }, 'r'),
+      ),
+    );
     expect(cost.sources).toEqual({ api: 2, 'rate-card': 2, unknown: 2 });
     expect(cost.totalMonthly).toBe(0.99 + 2.5);
     expect(cost.byCountry).toEqual({ US: 0.99, IN: 2.5 });
@@ -119,7 +128,9 @@ describe('parseRateCard', () => {
   });
 
   it('rejects text that is not JSON, naming the setting', () => {
-    expect(() => parseRateCardText('{ rates: ', 'context rateCard')).toThrow(/^context rateCard: the rate card is not valid JSON/);
+    expect(() => parseRateCardText('{ rates: ', 'context rateCard')).toThrow(
+      /^context rateCard: the rate card is not valid JSON/,
+    );
     expect(parseRateCardText('{"rates":{"*":{"*":2}}}', 'x').rates).toEqual({ '*': { '*': 2 } });
   });
 });

@@ -3,7 +3,8 @@ import type { PhoneNumber } from '../../lambda/core/types';
 import { phone } from './fixtures';
 
 /** A number whose phone number follows from its id, so each test names only the id. */
-const num = (over: Partial<PhoneNumber> & { id: string }): PhoneNumber => phone({ phoneNumber: `+1202555${over.id.padStart(4, '0')}`, ...over });
+const num = (over: Partial<PhoneNumber> & { id: string }): PhoneNumber =>
+  phone({ phoneNumber: `+1202555${over.id.padStart(4, '0')}`, ...over });
 
 const at = new Date('2026-11-30T09:00:00Z');
 
@@ -12,7 +13,14 @@ describe('toSnapshot', () => {
     const snap = toSnapshot('Acme', at, true, [
       num({ id: '3', countryCode: 'unknown', phoneNumber: '+999100' }),
       num({ id: '2', countryCode: 'US', phoneNumber: '+12025550002' }),
-      num({ id: '1', countryCode: 'IN', phoneNumber: '+919000000001', type: 'mobile', inboundAgentId: null, nickname: 'Support' }),
+      num({
+        id: '1',
+        countryCode: 'IN',
+        phoneNumber: '+919000000001',
+        type: 'mobile',
+        inboundAgentId: null,
+        nickname: 'Support',
+      }),
       num({ id: '4', countryCode: 'US', phoneNumber: '+12025550001' }),
     ]);
     expect(snap.schemaVersion).toBe(1);
@@ -54,7 +62,9 @@ describe('parseSnapshot', () => {
     [0, 'an older schema (version 0; this version reads 1)'],
     [2, 'a newer schema (version 2; this version reads 1)'],
   ])('refuses a full snapshot of schemaVersion %i', (version, words) => {
-    const snap = JSON.parse(serializeSnapshot(toSnapshot('Acme', at, true, [num({ id: '1' }), num({ id: '2', inboundAgentId: null })])));
+    const snap = JSON.parse(
+      serializeSnapshot(toSnapshot('Acme', at, true, [num({ id: '1' }), num({ id: '2', inboundAgentId: null })])),
+    );
     snap.schemaVersion = version;
     expect(parseSnapshot(JSON.stringify(snap))).toEqual({ ok: false, reason: `the previous snapshot uses ${words}` });
   });

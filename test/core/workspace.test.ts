@@ -11,7 +11,13 @@ const strayAgent = phone({ id: 'm', phoneNumber: '+12015550102', inboundAgentId:
 const agents = (numbers = [routed]) => checkAgents(numbers, [{ id: 'agt_1', name: 'Main' }]);
 const removedSince = (numbers = [routed]) => ({
   status: 'compared' as const,
-  changes: diffSnapshots(toSnapshot('Acme', new Date('2026-11-23T09:00:00Z'), true, [...numbers, phone({ id: 'gone', phoneNumber: '+12015550199' })]), numbers),
+  changes: diffSnapshots(
+    toSnapshot('Acme', new Date('2026-11-23T09:00:00Z'), true, [
+      ...numbers,
+      phone({ id: 'gone', phoneNumber: '+12015550199' }),
+    ]),
+    numbers,
+  ),
 });
 
 const calm = workspace([routed], { agents: agents(), changes: { status: 'first-run' } });
@@ -28,7 +34,12 @@ describe('actionReasons', () => {
   });
 
   it('lists every trigger that fired, in the fixed order, whatever the workspace order', () => {
-    expect(actionReasons(everything, DEFAULT_ACTION_TRIGGERS)).toEqual(['unrouted', 'missingAgents', 'removedNumbers', 'failedWorkspaces']);
+    expect(actionReasons(everything, DEFAULT_ACTION_TRIGGERS)).toEqual([
+      'unrouted',
+      'missingAgents',
+      'removedNumbers',
+      'failedWorkspaces',
+    ]);
     expect(actionReasons([...everything].reverse(), DEFAULT_ACTION_TRIGGERS)).toEqual([
       'unrouted',
       'missingAgents',
@@ -51,7 +62,11 @@ describe('actionReasons', () => {
   it('does not count skipped agent checks, a first run, skipped changes or an incomplete listing as findings', () => {
     const quiet = [
       workspace([strayAgent], { agents: { status: 'skipped', reason: '403' } }),
-      workspace([routed], { changes: { status: 'skipped', reason: 'corrupt' }, complete: false, incompleteReason: 'short by 1' }),
+      workspace([routed], {
+        changes: { status: 'skipped', reason: 'corrupt' },
+        complete: false,
+        incompleteReason: 'short by 1',
+      }),
       workspace([routed], { changes: { status: 'first-run' } }),
     ];
     expect(actionReasons(quiet, DEFAULT_ACTION_TRIGGERS)).toEqual([]);
@@ -60,6 +75,8 @@ describe('actionReasons', () => {
   it('does not fire removedNumbers for numbers only added or rerouted', () => {
     const previous = toSnapshot('Acme', new Date('2026-11-23T09:00:00Z'), true, [routed]);
     const changes = diffSnapshots(previous, [{ ...routed, inboundAgentId: 'agt_2' }, unrouted]);
-    expect(actionReasons([workspace([routed], { changes: { status: 'compared', changes } })], DEFAULT_ACTION_TRIGGERS)).toEqual([]);
+    expect(
+      actionReasons([workspace([routed], { changes: { status: 'compared', changes } })], DEFAULT_ACTION_TRIGGERS),
+    ).toEqual([]);
   });
 });

@@ -56,7 +56,14 @@ it('serves a realistic portfolio: ~1,250 numbers, six or more countries, every t
 });
 
 it('writes the five files, and keeps a history', async () => {
-  expect((await readdir(tmp)).sort()).toEqual(['audit.json', 'email.eml', 'history', 'numbers.csv', 'report.html', 'report.txt']);
+  expect((await readdir(tmp)).sort()).toEqual([
+    'audit.json',
+    'email.eml',
+    'history',
+    'numbers.csv',
+    'report.html',
+    'report.txt',
+  ]);
   expect(result.run.archived).toHaveLength(1);
   expect(result.run.archived[0].baseline).toBe(true);
   // Marked as the demo's own, so the next run may clear it.
@@ -105,7 +112,9 @@ it('sent the email through the local SES, the same message as email.eml', async 
   expect(email.body.html).toContain('Unrouted numbers');
   expect(email.attachments).toHaveLength(1);
   expect(email.attachments[0].filename).toMatch(/^phone-numbers-\d{4}-\d{2}-\d{2}\.csv$/);
-  expect(Buffer.from(email.attachments[0].content, 'base64').toString('utf8')).toBe(await readFile(join(tmp, 'numbers.csv'), 'utf8'));
+  expect(Buffer.from(email.attachments[0].content, 'base64').toString('utf8')).toBe(
+    await readFile(join(tmp, 'numbers.csv'), 'utf8'),
+  );
   expect(result.run.email.messageId).toBe(email.messageId);
 });
 

@@ -66,7 +66,11 @@ describe('npm run demo -- --out DIR', () => {
     await writeFile(join(tmp, 'history', 'diary.txt'), 'dear diary');
     const out: string[] = [];
     const err: string[] = [];
-    const code = await demoCli(['--out', tmp], { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY: false });
+    const code = await demoCli(['--out', tmp], {
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+      isTTY: false,
+    });
     expect(code).toBe(2);
     expect(err.join('')).toBe(
       `demo: ${join(tmp, 'history')} was not created by the demo (no ${DEMO_MARKER} file in it), so the demo will not clear it. ` +

@@ -20,7 +20,7 @@ function expectedUnrouted(records: SimRecord[]): number {
   const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
   return records.filter((r) => {
     const rental = str(r.rental_status)?.toLowerCase();
-    const status = rental && rental !== 'active' ? rental : str(r.status)?.toLowerCase() ?? null;
+    const status = rental && rental !== 'active' ? rental : (str(r.status)?.toLowerCase() ?? null);
     const agent = str(r.inbound_agent_id) ?? str(r.agent_id);
     return (status === null || status === 'active') && agent === null;
   }).length;
@@ -112,7 +112,10 @@ describe('Lambda handler end to end', () => {
 
     const summary = ran(
       await handler(
-        { scheduledTime: '2026-11-30T03:30:00Z', scheduleArn: 'arn:aws:scheduler:eu-west-1:123456789012:schedule/default/weekly' },
+        {
+          scheduledTime: '2026-11-30T03:30:00Z',
+          scheduleArn: 'arn:aws:scheduler:eu-west-1:123456789012:schedule/default/weekly',
+        },
         fakeContext(),
       ),
     );
@@ -138,11 +141,15 @@ describe('Lambda handler end to end', () => {
     expect(email.body.text).toContain('1,250');
 
     expect(email.attachments).toHaveLength(1);
-    const csv = Buffer.from(email.attachments[0].content, 'base64').toString('utf8').replace(/^\uFEFF/, '');
+    const csv = Buffer.from(email.attachments[0].content, 'base64')
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
     const [header, ...rows] = parseCsv(csv);
     const idCol = header.indexOf('id');
     const numberCol = header.indexOf('phone_number');
-    expect(rows.map((r) => `${r[idCol]} ${r[numberCol]}`).sort()).toEqual(inventory.map((r) => `${r.id} ${r.phone_number}`).sort());
+    expect(rows.map((r) => `${r[idCol]} ${r[numberCol]}`).sort()).toEqual(
+      inventory.map((r) => `${r.id} ${r.phone_number}`).sort(),
+    );
   });
 
   it('sends nothing on a dry run and still reports the figures', async () => {
@@ -155,7 +162,9 @@ describe('Lambda handler end to end', () => {
   });
 
   it('applies console overrides: recipients and a country filter reach the API and the email', async () => {
-    const summary = ran(await handler({ recipients: ['analyst@example.com'], countryCode: 'IN', type: 'local' }, fakeContext()));
+    const summary = ran(
+      await handler({ recipients: ['analyst@example.com'], countryCode: 'IN', type: 'local' }, fakeContext()),
+    );
     const listRequests = sim.requests.filter((r) => r.path === '/v1/organization-phone-numbers');
     expect(listRequests.at(-1)?.query).toMatchObject({ country_code: 'IN', type: 'local' });
     expect(Object.keys(summary.byCountry)).toEqual(['IN']);

@@ -15,7 +15,15 @@ import { createSesClient, SesRawMailer } from '../../lambda/adapters/ses/ses-mai
 import { toAuditJson } from '../../lambda/core/audit-json';
 import { ApiError, DeliveryError, DeliveryUncertainError } from '../../lambda/core/errors';
 import { parseRateCard } from '../../lambda/core/rate-card';
-import { AllWorkspacesFailedError, runAudit, RunInProgressError, type AuditRun, type RunAuditOptions, type RunOutcome, type WorkspaceSpec } from '../../lambda/core/run-audit';
+import {
+  AllWorkspacesFailedError,
+  runAudit,
+  RunInProgressError,
+  type AuditRun,
+  type RunAuditOptions,
+  type RunOutcome,
+  type WorkspaceSpec,
+} from '../../lambda/core/run-audit';
 import { silentLogger, type RawMailer } from '../../lambda/core/ports';
 import type { WorkspaceAudit } from '../../lambda/core/workspace';
 import { generateAgents, generatePortfolio, startSimulator, type SimRecord, type Simulator } from '../../simulator';
@@ -26,7 +34,12 @@ const TO = ['ops@example.com'];
 const noSleep = async () => undefined;
 
 function lister(sim: Simulator, key = sim.apiKey): WorkspaceSpec['lister'] {
-  return createDialNexaClient({ baseUrl: sim.url, keySource: createStaticKeySource(key), sleep: noSleep, maxAttempts: 2 });
+  return createDialNexaClient({
+    baseUrl: sim.url,
+    keySource: createStaticKeySource(key),
+    sleep: noSleep,
+    maxAttempts: 2,
+  });
 }
 
 function asRun(outcome: RunOutcome): AuditRun {
@@ -50,7 +63,8 @@ function agentOf(r: SimRecord): string | null {
   return null;
 }
 
-const isActive = (r: SimRecord) => (r.status === undefined || r.status === 'active') && (r.rental_status === undefined || r.rental_status === 'active');
+const isActive = (r: SimRecord) =>
+  (r.status === undefined || r.status === 'active') && (r.rental_status === undefined || r.rental_status === 'active');
 
 describe('runAudit with history, agents, costs, workspaces and idempotency', () => {
   const agents = generateAgents(3, 6);
@@ -83,7 +97,9 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
 
   beforeAll(async () => {
     ses = await startSesLocal();
-    mailer = new SesRawMailer({ client: new SESClient({ endpoint: ses.endpoint, region: 'eu-west-1', maxAttempts: 1 }) });
+    mailer = new SesRawMailer({
+      client: new SESClient({ endpoint: ses.endpoint, region: 'eu-west-1', maxAttempts: 1 }),
+    });
   });
 
   afterAll(async () => {
@@ -122,8 +138,22 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
     sim.update(toFix.id, { inbound_agent_id: agents[0].id, agent_id: undefined });
     sim.remove(toRemove.id);
     const added = [
-      { id: 'phn_new_routed', phone_number: '+919812345670', country_code: 'IN', type: 'mobile', status: 'active', inbound_agent_id: agents[1].id },
-      { id: 'phn_new_unrouted', phone_number: '+14155550142', country_code: 'US', type: 'local', status: 'active', inbound_agent_id: null },
+      {
+        id: 'phn_new_routed',
+        phone_number: '+919812345670',
+        country_code: 'IN',
+        type: 'mobile',
+        status: 'active',
+        inbound_agent_id: agents[1].id,
+      },
+      {
+        id: 'phn_new_unrouted',
+        phone_number: '+14155550142',
+        country_code: 'US',
+        type: 'local',
+        status: 'active',
+        inbound_agent_id: null,
+      },
     ];
     sim.add(...added);
 
@@ -143,7 +173,12 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
     expect(c.statusChanged).toEqual([]);
     const removedCountry = first.numbers.find((n) => n.id === toRemove.id)!.countryCode;
     const expectedDelta: Record<string, number> = {};
-    for (const [cc, d] of [['IN', 1], ['US', 1], [removedCountry, -1]] as const) expectedDelta[cc] = (expectedDelta[cc] ?? 0) + d;
+    for (const [cc, d] of [
+      ['IN', 1],
+      ['US', 1],
+      [removedCountry, -1],
+    ] as const)
+      expectedDelta[cc] = (expectedDelta[cc] ?? 0) + d;
     for (const k of Object.keys(expectedDelta)) if (expectedDelta[k] === 0) delete expectedDelta[k];
     expect(c.countDelta.byCountry).toEqual(expectedDelta);
 
@@ -186,7 +221,9 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
     expect(test.archived).toEqual([expect.objectContaining({ baseline: false })]);
     clock = new Date('2026-11-30T09:00:00Z');
     const next = only(asRun(await runAudit(deps(), options())));
-    expect(next.changes?.status === 'compared' && next.changes.changes.previousGeneratedAt).toBe('2026-11-23T09:00:00.000Z');
+    expect(next.changes?.status === 'compared' && next.changes.changes.previousGeneratedAt).toBe(
+      '2026-11-23T09:00:00.000Z',
+    );
   });
 
   it('never uses an incomplete run as the baseline', async () => {
@@ -213,8 +250,12 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
       numbers: generatePortfolio({ seed: 11, size: 240, variants: 'mixed', agentIds: agents.map((a) => a.id) }),
       agents,
     });
-    const next = only(asRun(await runAudit(deps(), options({ workspaces: [{ name: 'Acme prod', lister: lister(sim) }] }))));
-    expect(next.changes?.status === 'compared' && next.changes.changes.previousGeneratedAt).toBe('2026-11-23T09:00:00.000Z');
+    const next = only(
+      asRun(await runAudit(deps(), options({ workspaces: [{ name: 'Acme prod', lister: lister(sim) }] }))),
+    );
+    expect(next.changes?.status === 'compared' && next.changes.changes.previousGeneratedAt).toBe(
+      '2026-11-23T09:00:00.000Z',
+    );
   });
 
   it('names agents, flags numbers routed to a missing agent, and degrades when agents may not be read', async () => {
@@ -232,8 +273,18 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
     const csvRowsWithName = run.report.csv.split('\r\n').filter((line) => line.includes(title));
     expect(csvRowsWithName.length).toBeGreaterThan(0);
 
-    const degraded = only(asRun(await runAudit(deps(), options({ writeHistory: false, workspaces: [{ name: 'Acme prod', lister: lister(sim, 'no_agents_key') }] }))));
-    expect(degraded.agents).toEqual({ status: 'skipped', reason: expect.stringMatching(/may not read agents \(403\)/) });
+    const degraded = only(
+      asRun(
+        await runAudit(
+          deps(),
+          options({ writeHistory: false, workspaces: [{ name: 'Acme prod', lister: lister(sim, 'no_agents_key') }] }),
+        ),
+      ),
+    );
+    expect(degraded.agents).toEqual({
+      status: 'skipped',
+      reason: expect.stringMatching(/may not read agents \(403\)/),
+    });
     expect(degraded.audit.total).toBe(sim.inventory().length);
   });
 
@@ -310,7 +361,10 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
     const key = 'a'.repeat(64);
 
     it('sends once when the same schedule time is delivered twice at the same moment', async () => {
-      const [a, b] = await Promise.all([runAudit(deps(), options({ idempotencyKey: key })), runAudit(deps(), options({ idempotencyKey: key }))]);
+      const [a, b] = await Promise.all([
+        runAudit(deps(), options({ idempotencyKey: key })),
+        runAudit(deps(), options({ idempotencyKey: key })),
+      ]);
       expect([a.status, b.status].sort()).toEqual(['duplicate', 'sent']);
       expect(await ses.emails()).toHaveLength(1);
       // A late redelivery after the send is a duplicate too, and says which message went out.
@@ -337,7 +391,10 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
         req.on('end', async () => {
           await fetch(`${ses.endpoint}${req.url}`, {
             method: req.method,
-            headers: { 'content-type': String(req.headers['content-type']), authorization: String(req.headers.authorization) },
+            headers: {
+              'content-type': String(req.headers['content-type']),
+              authorization: String(req.headers.authorization),
+            },
             body: Buffer.concat(chunks),
           });
           res.socket?.destroy();
@@ -345,9 +402,13 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
       });
       await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
       const { port } = proxy.address() as AddressInfo;
-      const lossy = new SesRawMailer({ client: createSesClient({ endpoint: `http://127.0.0.1:${port}`, region: 'eu-west-1' }) });
+      const lossy = new SesRawMailer({
+        client: createSesClient({ endpoint: `http://127.0.0.1:${port}`, region: 'eu-west-1' }),
+      });
       try {
-        await expect(runAudit(deps({ mailer: lossy }), options({ idempotencyKey: key }))).rejects.toBeInstanceOf(DeliveryUncertainError);
+        await expect(runAudit(deps({ mailer: lossy }), options({ idempotencyKey: key }))).rejects.toBeInstanceOf(
+          DeliveryUncertainError,
+        );
       } finally {
         await new Promise((resolve) => proxy.close(resolve));
       }
@@ -363,7 +424,9 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
           throw new DeliveryError('SES rejected the message: Email address is not verified');
         },
       };
-      await expect(runAudit(deps({ mailer: refusing }), options({ idempotencyKey: key }))).rejects.toBeInstanceOf(DeliveryError);
+      await expect(runAudit(deps({ mailer: refusing }), options({ idempotencyKey: key }))).rejects.toBeInstanceOf(
+        DeliveryError,
+      );
       expect((await runAudit(deps(), options({ idempotencyKey: key }))).status).toBe('sent');
       expect(await ses.emails()).toHaveLength(1);
     });
@@ -378,7 +441,9 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
         }
         return archive.markSending(k, t);
       };
-      await expect(runAudit({ ...deps(), idempotency: flaky }, options({ idempotencyKey: key }))).rejects.toThrow('SlowDown');
+      await expect(runAudit({ ...deps(), idempotency: flaky }, options({ idempotencyKey: key }))).rejects.toThrow(
+        'SlowDown',
+      );
       expect(await ses.emails()).toHaveLength(0);
       expect((await runAudit({ ...deps(), idempotency: flaky }, options({ idempotencyKey: key }))).status).toBe('sent');
       expect(await ses.emails()).toHaveLength(1);
@@ -393,7 +458,10 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
       expect(run.status).toBe('sent');
       expect(run.warnings).toEqual([expect.stringMatching(/could not be recorded as done: S3 500 InternalError/)]);
       // The record stays in `sending`: a redelivery does not resend.
-      expect(await runAudit(deps(), options({ idempotencyKey: key }))).toMatchObject({ status: 'duplicate', uncertain: true });
+      expect(await runAudit(deps(), options({ idempotencyKey: key }))).toMatchObject({
+        status: 'duplicate',
+        uncertain: true,
+      });
       expect(await ses.emails()).toHaveLength(1);
     });
 
@@ -407,8 +475,16 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
         await archive.markSending(key, held.token);
         await archive.markSent(key, held.token, { messageId: 'ses-owner-1' });
       };
-      const outcome = await runAudit({ ...deps(), sleep }, options({ idempotencyKey: key, leaseMs: 600_000, claimWaitMs: 60_000, claimPollMs: 5_000 }));
-      expect(outcome).toMatchObject({ status: 'duplicate', reason: 'done', uncertain: false, record: { messageId: 'ses-owner-1' } });
+      const outcome = await runAudit(
+        { ...deps(), sleep },
+        options({ idempotencyKey: key, leaseMs: 600_000, claimWaitMs: 60_000, claimPollMs: 5_000 }),
+      );
+      expect(outcome).toMatchObject({
+        status: 'duplicate',
+        reason: 'done',
+        uncertain: false,
+        record: { messageId: 'ses-owner-1' },
+      });
       expect(sleeps).toEqual([5_000]);
       expect(await ses.emails()).toHaveLength(0);
     });
@@ -419,7 +495,10 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
       const sleep = async (ms: number) => {
         clock = new Date(clock.getTime() + ms);
       };
-      const outcome = await runAudit({ ...deps(), sleep }, options({ idempotencyKey: key, leaseMs: 60_000, claimWaitMs: 120_000, claimPollMs: 20_000 }));
+      const outcome = await runAudit(
+        { ...deps(), sleep },
+        options({ idempotencyKey: key, leaseMs: 60_000, claimWaitMs: 120_000, claimPollMs: 20_000 }),
+      );
       expect(outcome.status).toBe('sent');
       expect(await ses.emails()).toHaveLength(1);
     });
@@ -430,7 +509,10 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
         clock = new Date(clock.getTime() + ms);
       };
       await expect(
-        runAudit({ ...deps(), sleep }, options({ idempotencyKey: key, leaseMs: 600_000, claimWaitMs: 30_000, claimPollMs: 10_000 })),
+        runAudit(
+          { ...deps(), sleep },
+          options({ idempotencyKey: key, leaseMs: 600_000, claimWaitMs: 30_000, claimPollMs: 10_000 }),
+        ),
       ).rejects.toBeInstanceOf(RunInProgressError);
       expect(await ses.emails()).toHaveLength(0);
     });

@@ -21,7 +21,9 @@ describe('readHandlerConfig', () => {
   it('applies documented defaults to a minimal environment', () => {
     const config = readHandlerConfig(base);
     expect(config).toMatchObject({
-      workspaces: [{ name: 'DialNexa workspace', secretId: 'prod/dialnexa', secretField: 'apiKey', setting: 'DIALNEXA_SECRET_ID' }],
+      workspaces: [
+        { name: 'DialNexa workspace', secretId: 'prod/dialnexa', secretField: 'apiKey', setting: 'DIALNEXA_SECRET_ID' },
+      ],
       secretMaxAgeSeconds: 300,
       baseUrl: 'https://api.dialnexa.com',
       recipients: ['ops@example.com', 'finance@example.com'],
@@ -67,7 +69,11 @@ describe('readHandlerConfig', () => {
     [{ DIALNEXA_SECRET_FIELD: 'a b' }, 'DIALNEXA_SECRET_FIELD', /field name/],
     [{ REPORT_RECIPIENTS: '' }, 'REPORT_RECIPIENTS', /required/],
     [{ REPORT_RECIPIENTS: 'ops@example.com, not-an-address' }, 'REPORT_RECIPIENTS', /not-an-address.*not an email/],
-    [{ REPORT_RECIPIENTS: Array.from({ length: 51 }, (_, i) => `u${i}@example.com`).join(',') }, 'REPORT_RECIPIENTS', /51 addresses; at most 50/],
+    [
+      { REPORT_RECIPIENTS: Array.from({ length: 51 }, (_, i) => `u${i}@example.com`).join(',') },
+      'REPORT_RECIPIENTS',
+      /51 addresses; at most 50/,
+    ],
     [{ REPORT_SENDER: 'reports@localhost' }, 'REPORT_SENDER', /not an email/],
     [{ REPORT_REPLY_TO: 'x' }, 'REPORT_REPLY_TO', /not an email/],
     [{ REPORT_TIME_ZONE: 'Mars/Olympus' }, 'REPORT_TIME_ZONE', /IANA time zone/],
@@ -79,10 +85,18 @@ describe('readHandlerConfig', () => {
     [{ WORKSPACE_NAME: 'a\r\nBcc: evil@example.com' }, 'WORKSPACE_NAME', /one line/],
     [{ WORKSPACES: '[{name:1}]' }, 'WORKSPACES', /not valid JSON/],
     [{ WORKSPACES: '[]' }, 'WORKSPACES', /1/],
-    [{ WORKSPACES: '[{"name":"A","secretId":"a b"}]' }, 'WORKSPACES', /entry 0\.secretId: must be a Secrets Manager secret name or ARN/],
+    [
+      { WORKSPACES: '[{"name":"A","secretId":"a b"}]' },
+      'WORKSPACES',
+      /entry 0\.secretId: must be a Secrets Manager secret name or ARN/,
+    ],
     [{ WORKSPACES: '[{"name":"A","secretId":"a","extra":1}]' }, 'WORKSPACES', /entry 0/],
     [{ WORKSPACES: '[{"name":"A","secretId":"a"},{"name":"a","secretId":"b"}]' }, 'WORKSPACES', /"a" twice/],
-    [{ WORKSPACES: '[{"name":"Acme prod","secretId":"a"},{"name":"acme-prod","secretId":"b"}]' }, 'WORKSPACES', /share the history folder "acme-prod"/],
+    [
+      { WORKSPACES: '[{"name":"Acme prod","secretId":"a"},{"name":"acme-prod","secretId":"b"}]' },
+      'WORKSPACES',
+      /share the history folder "acme-prod"/,
+    ],
     [{ ARCHIVE_BUCKET: 'Not_A_Bucket' }, 'ARCHIVE_BUCKET', /bucket name/],
     [{ RATE_CARD: '{"rates":{"US":{"local":-1}}}' }, 'RATE_CARD', /./],
     [{ ACTION_TRIGGERS: 'unrouted,typo' }, 'ACTION_TRIGGERS', /"typo" is not a trigger/],
@@ -102,12 +116,21 @@ describe('readHandlerConfig', () => {
       DIALNEXA_SECRET_FIELD: 'key',
       WORKSPACES: JSON.stringify([
         { name: 'Acme prod', secretId: 'acme/dialnexa' },
-        { name: 'Acme EU', secretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:eu-AbCdEf', secretField: 'apiKey' },
+        {
+          name: 'Acme EU',
+          secretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:eu-AbCdEf',
+          secretField: 'apiKey',
+        },
       ]),
     });
     expect(config.workspaces).toEqual([
       { name: 'Acme prod', secretId: 'acme/dialnexa', secretField: 'key', setting: 'WORKSPACES (Acme prod)' },
-      { name: 'Acme EU', secretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:eu-AbCdEf', secretField: 'apiKey', setting: 'WORKSPACES (Acme EU)' },
+      {
+        name: 'Acme EU',
+        secretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:eu-AbCdEf',
+        secretField: 'apiKey',
+        setting: 'WORKSPACES (Acme EU)',
+      },
     ]);
   });
 
@@ -122,7 +145,12 @@ describe('readHandlerConfig', () => {
     });
     expect(config.archiveBucket).toBe('number-audit-history-123');
     expect(config.rateCard?.rates.US.local).toBe(1.15);
-    expect(config.triggers).toEqual({ unrouted: true, missingAgents: false, removedNumbers: false, failedWorkspaces: true });
+    expect(config.triggers).toEqual({
+      unrouted: true,
+      missingAgents: false,
+      removedNumbers: false,
+      failedWorkspaces: true,
+    });
     expect(config.checkAgents).toBe(false);
     expect(config.idempotencyLeaseMs).toBe(360_000);
     expect(readHandlerConfig({ ...base, ACTION_TRIGGERS: 'none' }).triggers).toEqual({
@@ -134,7 +162,9 @@ describe('readHandlerConfig', () => {
   });
 
   it('accepts plain http only for a loopback simulator', () => {
-    expect(readHandlerConfig({ ...base, DIALNEXA_BASE_URL: 'http://127.0.0.1:4010' }).baseUrl).toBe('http://127.0.0.1:4010');
+    expect(readHandlerConfig({ ...base, DIALNEXA_BASE_URL: 'http://127.0.0.1:4010' }).baseUrl).toBe(
+      'http://127.0.0.1:4010',
+    );
   });
 
   it('de-duplicates recipients case-insensitively, keeping the first spelling', () => {

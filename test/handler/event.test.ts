@@ -13,7 +13,14 @@ describe('parseEvent', () => {
   });
 
   it.each([[{}], [null], [undefined]])('treats a console %j as a plain run', (raw) => {
-    expect(parseEvent(raw)).toEqual({ dryRun: false, scheduledTime: undefined, scheduleArn: undefined, recipients: undefined, countryCode: undefined, type: undefined });
+    expect(parseEvent(raw)).toEqual({
+      dryRun: false,
+      scheduledTime: undefined,
+      scheduleArn: undefined,
+      recipients: undefined,
+      countryCode: undefined,
+      type: undefined,
+    });
   });
 
   it('takes console overrides and normalises them', () => {

@@ -17,22 +17,41 @@ function runApp(context: Record<string, unknown>): Promise<{ code: number | null
 }
 
 it('a bad context value stops synth with the key and what is expected', async () => {
-  const { code, stdout, stderr } = await runApp({ recipients: 'ops@example.com', sender: 'audit@example.com', timeZone: 'Mars/Olympus_Mons' });
+  const { code, stdout, stderr } = await runApp({
+    recipients: 'ops@example.com',
+    sender: 'audit@example.com',
+    timeZone: 'Mars/Olympus_Mons',
+  });
   expect(code).toBe(1);
   expect(stdout).toBe('');
-  expect(stderr).toBe('Invalid configuration: timeZone: "Mars/Olympus_Mons" is not an IANA time zone (e.g. UTC, Europe/London, Asia/Kolkata)\n');
+  expect(stderr).toBe(
+    'Invalid configuration: timeZone: "Mars/Olympus_Mons" is not an IANA time zone (e.g. UTC, Europe/London, Asia/Kolkata)\n',
+  );
 }, 30_000);
 
 it('a missing required key says how to pass it', async () => {
   const { code, stderr } = await runApp({ sender: 'audit@example.com' });
   expect(code).toBe(1);
-  expect(stderr).toBe('Invalid configuration: recipients: is required: one or more email addresses, comma-separated (set it in cdk.json or pass -c recipients=...)\n');
+  expect(stderr).toBe(
+    'Invalid configuration: recipients: is required: one or more email addresses, comma-separated (set it in cdk.json or pass -c recipients=...)\n',
+  );
 }, 30_000);
 
 it('a problem only the stack finds (an environment too big for Lambda) ends the same way', async () => {
-  const rates = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [String.fromCharCode(65 + Math.floor(i / 26), 65 + (i % 26)), { local: 1.25 }]));
-  const { code, stdout, stderr } = await runApp({ recipients: 'ops@example.com', sender: 'audit@example.com', rateCard: { rates } });
+  const rates = Object.fromEntries(
+    Array.from({ length: 300 }, (_, i) => [
+      String.fromCharCode(65 + Math.floor(i / 26), 65 + (i % 26)),
+      { local: 1.25 },
+    ]),
+  );
+  const { code, stdout, stderr } = await runApp({
+    recipients: 'ops@example.com',
+    sender: 'audit@example.com',
+    rateCard: { rates },
+  });
   expect(code).toBe(1);
   expect(stdout).toBe('');
-  expect(stderr).toMatch(/^Invalid configuration: rateCard: makes the function's environment \d+ bytes, over Lambda's limit of 4096 bytes for all variables together \(RATE_CARD takes \d+\); fold countries that share a price into a "\*" row\n$/);
+  expect(stderr).toMatch(
+    /^Invalid configuration: rateCard: makes the function's environment \d+ bytes, over Lambda's limit of 4096 bytes for all variables together \(RATE_CARD takes \d+\); fold countries that share a price into a "\*" row\n$/,
+  );
 }, 30_000);

@@ -21,7 +21,16 @@ const SCHEDULE_ARN = 'arn:aws:scheduler:eu-west-1:123456789012:schedule/default/
 
 interface InvokeResult {
   ok: boolean;
-  value?: { status: string; total: number; dryRun: boolean; messageId?: string; byCountry: Record<string, number>; complete: boolean; runId: string; workspaces: Array<{ changesStatus?: string }> };
+  value?: {
+    status: string;
+    total: number;
+    dryRun: boolean;
+    messageId?: string;
+    byCountry: Record<string, number>;
+    complete: boolean;
+    runId: string;
+    workspaces: Array<{ changesStatus?: string }>;
+  };
   name?: string;
   message?: string;
   stack?: string;
@@ -36,17 +45,32 @@ beforeAll(async () => {
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'number-audit-synth-'));
   const env = { ...process.env };
   // Prove synth needs no AWS account: no credentials, no profile, no region.
-  for (const k of Object.keys(env)) if (/^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE|REGION|DEFAULT_REGION)$/.test(k)) delete env[k];
+  for (const k of Object.keys(env))
+    if (/^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE|REGION|DEFAULT_REGION)$/.test(k)) delete env[k];
   const started = Date.now();
   const { stdout, stderr } = await promisify(execFile)(
     process.execPath,
-    [path.join(ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk'), 'synth', '--quiet', '-o', outdir, '-c', `recipients=${RECIPIENTS}`, '-c', `sender=${SENDER}`, '-c', 'timeZone=Asia/Kolkata'],
+    [
+      path.join(ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk'),
+      'synth',
+      '--quiet',
+      '-o',
+      outdir,
+      '-c',
+      `recipients=${RECIPIENTS}`,
+      '-c',
+      `sender=${SENDER}`,
+      '-c',
+      'timeZone=Asia/Kolkata',
+    ],
     { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 },
   );
   synth = { stdout, stderr, ms: Date.now() - started };
   template = JSON.parse(fs.readFileSync(path.join(outdir, 'NumberAudit.template.json'), 'utf8'));
   const assets = JSON.parse(fs.readFileSync(path.join(outdir, 'NumberAudit.assets.json'), 'utf8'));
-  const zipped = Object.values(assets.files as Record<string, { source: { path: string; packaging?: string } }>).filter((f) => f.source.packaging === 'zip');
+  const zipped = Object.values(assets.files as Record<string, { source: { path: string; packaging?: string } }>).filter(
+    (f) => f.source.packaging === 'zip',
+  );
   expect(zipped).toHaveLength(1);
   assetDir = path.join(outdir, zipped[0].source.path);
 }, 90_000);
@@ -64,13 +88,19 @@ describe('cdk synth', () => {
   });
 
   it('ran cdk-nag: its acknowledgments, with their reasons, are in the template', () => {
-    const acknowledged = Object.entries(template.Resources)
-      .flatMap(([id, r]) => ((r as { Metadata?: { cdk_nag?: { rules_to_suppress: Array<{ id: string; reason: string }> } } }).Metadata?.cdk_nag?.rules_to_suppress ?? []).map((s) => ({ resource: id.replace(/[0-9A-F]{8}$/, ''), ...s })));
+    const acknowledged = Object.entries(template.Resources).flatMap(([id, r]) =>
+      (
+        (r as { Metadata?: { cdk_nag?: { rules_to_suppress: Array<{ id: string; reason: string }> } } }).Metadata
+          ?.cdk_nag?.rules_to_suppress ?? []
+      ).map((s) => ({ resource: id.replace(/[0-9A-F]{8}$/, ''), ...s })),
+    );
     expect(acknowledged).toEqual([
       { resource: 'HistoryBucket', id: 'AwsSolutions-S1', reason: expect.stringContaining('already emailed') },
       ...['reports', 'latest', 'idempotency'].map((prefix) => ({
         resource: 'AuditFunctionRoleDefaultPolicy',
-        id: expect.stringMatching(new RegExp(`^AwsSolutions-IAM5\\[Resource::<HistoryBucket[0-9A-F]{8}\\.Arn>/${prefix}/\\*\\]$`)),
+        id: expect.stringMatching(
+          new RegExp(`^AwsSolutions-IAM5\\[Resource::<HistoryBucket[0-9A-F]{8}\\.Arn>/${prefix}/\\*\\]$`),
+        ),
         reason: expect.stringContaining(`objects under ${prefix}/`),
       })),
       { resource: 'ScheduleDlq', id: 'AwsSolutions-SQS3', reason: expect.stringContaining('dead-letter queue') },
@@ -109,12 +139,17 @@ describe('the bundled handler', () => {
 
   beforeAll(async () => {
     const agents = generateAgents(11, 6);
-    sim = await startSimulator({ numbers: generatePortfolio({ seed: 11, size: 240, variants: 'mixed', agentIds: agents.map((a) => a.id) }), agents });
+    sim = await startSimulator({
+      numbers: generatePortfolio({ seed: 11, size: 240, variants: 'mixed', agentIds: agents.map((a) => a.id) }),
+      agents,
+    });
     ses = await startSesLocal();
     s3 = await startS3Local('number-audit-history-test');
     const [fn] = resources('AWS::Lambda::Function');
     fnEnv = fn.Properties.Environment.Variables as Record<string, unknown>;
-    secrets = await startSecretsLocal({ [fnEnv.DIALNEXA_SECRET_ID as string]: JSON.stringify({ [fnEnv.DIALNEXA_SECRET_FIELD as string]: sim.apiKey }) });
+    secrets = await startSecretsLocal({
+      [fnEnv.DIALNEXA_SECRET_ID as string]: JSON.stringify({ [fnEnv.DIALNEXA_SECRET_FIELD as string]: sim.apiKey }),
+    });
     env = {
       PATH: process.env.PATH ?? '',
       // Exactly what the template gives the function, plus what Lambda and the stand-ins provide.
@@ -209,7 +244,11 @@ describe('the bundled handler', () => {
 
   it('a rejected event fails with its error class name intact and a stack mapped to the TypeScript source', () => {
     const typo = result('typo');
-    expect(typo).toMatchObject({ ok: false, name: 'ConfigError', message: expect.stringMatching(/^event\.dryrun: is not a known field/) });
+    expect(typo).toMatchObject({
+      ok: false,
+      name: 'ConfigError',
+      message: expect.stringMatching(/^event\.dryrun: is not a known field/),
+    });
     expect(typo.stack).toMatch(/lambda\/handler\/event\.ts:\d+:\d+/);
   });
 
@@ -217,7 +256,8 @@ describe('the bundled handler', () => {
     const [bucket] = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::S3::Bucket');
     expect(fnEnv.ARCHIVE_BUCKET).toEqual({ Ref: bucket[0] });
     const keys = [...s3.objects.keys()];
-    const run = /^reports\/dialnexa-workspace\/\d{4}\/\d{2}\/\d{2}\/([^/]+)\/(audit\.json|numbers\.csv|report\.html|snapshot\.json)$/;
+    const run =
+      /^reports\/dialnexa-workspace\/\d{4}\/\d{2}\/\d{2}\/([^/]+)\/(audit\.json|numbers\.csv|report\.html|snapshot\.json)$/;
     const others = keys.filter((k) => !run.test(k));
     // The scheduled run is keyed on its schedule time; each console run on its invocation (Lambda's
     // retries of it share the request id); the dry run claims nothing.
@@ -228,7 +268,9 @@ describe('the bundled handler', () => {
       'latest/dialnexa-workspace.json',
     ]);
     // The India run is filtered and sent to other recipients: never the baseline.
-    const pointer = JSON.parse(s3.objects.get('latest/dialnexa-workspace.json')!.body.toString('utf8')) as { runId: string };
+    const pointer = JSON.parse(s3.objects.get('latest/dialnexa-workspace.json')!.body.toString('utf8')) as {
+      runId: string;
+    };
     expect(pointer.runId).not.toBe(value('only-india-local').runId);
     expect(value('only-india-local').workspaces[0]).toMatchObject({ changesStatus: 'skipped' });
     // schedule, weekly and the India run each get a folder; the duplicate and the dry run do not.
@@ -243,14 +285,30 @@ describe('the bundled handler', () => {
     const roleId = fn.Properties.Role['Fn::GetAtt'][0];
     const statements = resources('AWS::IAM::Policy')
       .filter((p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId))
-      .flatMap((p) => flat(p.Properties.PolicyDocument.Statement) as Array<{ Effect: string; Action: string | string[]; Resource: string | string[] }>)
+      .flatMap(
+        (p) =>
+          flat(p.Properties.PolicyDocument.Statement) as Array<{
+            Effect: string;
+            Action: string | string[];
+            Resource: string | string[];
+          }>,
+      )
       .filter((st) => st.Effect === 'Allow');
     const bucketArn = `\${${bucketId}.Arn}`;
-    const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    const glob = (pattern: string) =>
+      new RegExp(
+        `^${pattern
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+      );
     const allowed = (action: string, resource: string) =>
-      statements.some((st) => [st.Action].flat().includes(action) && [st.Resource].flat().some((r) => glob(r).test(resource)));
+      statements.some(
+        (st) => [st.Action].flat().includes(action) && [st.Resource].flat().some((r) => glob(r).test(resource)),
+      );
     expect(s3.requests.length).toBeGreaterThan(10);
-    for (const r of s3.requests) expect([r.action, r.key, allowed(r.action, `${bucketArn}/${r.key}`)]).toEqual([r.action, r.key, true]);
+    for (const r of s3.requests)
+      expect([r.action, r.key, allowed(r.action, `${bucketArn}/${r.key}`)]).toEqual([r.action, r.key, true]);
     // The first run read keys that did not exist yet; S3 answers those 404 only with ListBucket.
     expect(s3.requests.some((r) => r.status === 404)).toBe(true);
     expect(allowed('s3:ListBucket', bucketArn)).toBe(true);
@@ -260,13 +318,32 @@ describe('the bundled handler', () => {
 
   it('emits the metrics its alarms watch, in the namespace and with the dimension they watch', () => {
     const alarmed = resources('AWS::CloudWatch::Alarm')
-      .map((a) => a.Properties as { Namespace?: string; MetricName?: string; Dimensions?: Array<{ Name: string; Value: string }> })
+      .map(
+        (a) =>
+          a.Properties as {
+            Namespace?: string;
+            MetricName?: string;
+            Dimensions?: Array<{ Name: string; Value: string }>;
+          },
+      )
       .filter((p) => p.Namespace === 'NumberAudit');
-    expect(alarmed.map((p) => p.MetricName).sort()).toEqual(['ArchiveFailures', 'FailedWorkspaces', 'IncompleteListings']);
+    expect(alarmed.map((p) => p.MetricName).sort()).toEqual([
+      'ArchiveFailures',
+      'FailedWorkspaces',
+      'IncompleteListings',
+    ]);
     const emf = childOutput
       .split('\n')
       .filter((line) => line.includes('"_aws"'))
-      .map((line) => JSON.parse(line) as { _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }> }; service?: string });
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            _aws: {
+              CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }>;
+            };
+            service?: string;
+          },
+      );
     expect(emf.length).toBeGreaterThan(0);
     for (const alarm of alarmed) {
       const line = emf.find((e) => e._aws.CloudWatchMetrics[0].Metrics.some((m) => m.Name === alarm.MetricName));

@@ -38,20 +38,39 @@ describe('parseConfig', () => {
   });
 
   it('reads -c strings and cdk.json JSON values alike', () => {
-    const fromCli = parseConfig({ ...base, recipients: ' a@x.com, b@y.com ', memorySize: '1024', bundleAwsSdk: 'false', logRetentionDays: '30' });
-    const fromJson = parseConfig({ ...base, recipients: ['a@x.com', 'b@y.com'], memorySize: 1024, bundleAwsSdk: false, logRetentionDays: 30 });
+    const fromCli = parseConfig({
+      ...base,
+      recipients: ' a@x.com, b@y.com ',
+      memorySize: '1024',
+      bundleAwsSdk: 'false',
+      logRetentionDays: '30',
+    });
+    const fromJson = parseConfig({
+      ...base,
+      recipients: ['a@x.com', 'b@y.com'],
+      memorySize: 1024,
+      bundleAwsSdk: false,
+      logRetentionDays: 30,
+    });
     expect(fromCli).toEqual(fromJson);
     expect(fromCli.recipients).toEqual(['a@x.com', 'b@y.com']);
     expect(fromCli.bundleAwsSdk).toBe(false);
   });
 
   it('treats an empty -c value as not given', () => {
-    expect(parseConfig({ ...base, alarmEmail: '', timeZone: ' ' })).toMatchObject({ alarmEmail: undefined, timeZone: 'UTC' });
+    expect(parseConfig({ ...base, alarmEmail: '', timeZone: ' ' })).toMatchObject({
+      alarmEmail: undefined,
+      timeZone: 'UTC',
+    });
   });
 
   it('tells a complete secret ARN from a partial one', () => {
     const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/dialnexa';
-    expect(parseConfig({ ...base, secret: `${arn}-a1B2c3` }).secret).toEqual({ kind: 'arn', arn: `${arn}-a1B2c3`, complete: true });
+    expect(parseConfig({ ...base, secret: `${arn}-a1B2c3` }).secret).toEqual({
+      kind: 'arn',
+      arn: `${arn}-a1B2c3`,
+      complete: true,
+    });
     expect(parseConfig({ ...base, secret: arn }).secret).toEqual({ kind: 'arn', arn, complete: false });
   });
 
@@ -59,7 +78,11 @@ describe('parseConfig', () => {
     ['recipients', undefined, /^recipients: is required/],
     ['recipients', '', /^recipients: is required/],
     ['recipients', 'ops@example.com, not-an-address', /^recipients: "not-an-address" is not an email address/],
-    ['recipients', Array.from({ length: 51 }, (_, i) => `r${i}@example.com`).join(','), /^recipients: has 51 addresses; at most 50/],
+    [
+      'recipients',
+      Array.from({ length: 51 }, (_, i) => `r${i}@example.com`).join(','),
+      /^recipients: has 51 addresses; at most 50/,
+    ],
     ['recipients', 42, /^recipients: must be a comma-separated string or an array/],
     ['sender', undefined, /^sender: is required/],
     ['sender', 'Audit <audit@example.com>', /^sender: .* is not an email address/],
@@ -69,14 +92,22 @@ describe('parseConfig', () => {
     ['secretField', 'api key', /^secretField: .* is not a JSON field name/],
     ['secretKmsKeyArn', 'alias/aws/secretsmanager', /^secretKmsKeyArn: .* is not a KMS key ARN/],
     ['schedule', 'rate(7 days)', /^schedule: .* is not an AWS cron expression/],
-    ['schedule', 'cron(0 9 * * MON *)', /^schedule: exactly one of day-of-month \("\*"\) and day-of-week \("MON"\) must be "\?"/],
+    [
+      'schedule',
+      'cron(0 9 * * MON *)',
+      /^schedule: exactly one of day-of-month \("\*"\) and day-of-week \("MON"\) must be "\?"/,
+    ],
     ['schedule', 'cron(0 25 ? * MON *)', /^schedule: hours field "25": "25" is not a valid hours \(0-23\)/],
     ['schedule', 'cron(0 9 ? * FUNDAY *)', /^schedule: day-of-week field "FUNDAY"/],
     ['schedule', 'cron(0 9 ? * MON)', /^schedule: .* is not an AWS cron expression with 6 fields/],
     ['timeZone', 'Mars/Olympus_Mons', /^timeZone: "Mars\/Olympus_Mons" is not an IANA time zone/],
     ['alarmEmail', 'oncall', /^alarmEmail: "oncall" is not an email address/],
     ['sesConfigurationSet', 'has space', /^sesConfigurationSet: .* is not an SES configuration set name/],
-    ['logRetentionDays', '45', /^logRetentionDays: 45 is not a CloudWatch Logs retention period; use one of 1, 3, 5, 7, 14, 30, 60, 90/],
+    [
+      'logRetentionDays',
+      '45',
+      /^logRetentionDays: 45 is not a CloudWatch Logs retention period; use one of 1, 3, 5, 7, 14, 30, 60, 90/,
+    ],
     ['logRetentionDays', '9999', /^logRetentionDays: must be a whole number from 1 to 3653/],
     ['functionTimeoutSeconds', '30', /^functionTimeoutSeconds: must be a whole number from 60 to 900/],
     ['functionTimeoutSeconds', '901', /^functionTimeoutSeconds: must be a whole number from 60 to 900/],
@@ -89,10 +120,18 @@ describe('parseConfig', () => {
     ['bundleAwsSdk', 'maybe', /^bundleAwsSdk: must be true or false/],
     ['stackName', '1-audit', /^stackName: "1-audit" is not a CloudFormation stack name/],
     ['rateCard', '{"rates": {"USA": {"local": 1}}}', /^rateCard: rates: "USA" is not a two-letter ISO country code/],
-    ['rateCard', { rates: { US: { local: -1 } } }, /^rateCard: rates\.US\.local must be a non-negative number of USD per month/],
+    [
+      'rateCard',
+      { rates: { US: { local: -1 } } },
+      /^rateCard: rates\.US\.local must be a non-negative number of USD per month/,
+    ],
     ['rateCard', { currency: 'EUR', rates: { '*': { '*': 1 } } }, /^rateCard: currency must be "USD"/],
     ['rateCard', '{"rates": ', /^rateCard: the rate card is not valid JSON/],
-    ['actionTriggers', 'unrouted,unroutd', /^actionTriggers: "unroutd" is not a trigger; use some of unrouted, missingAgents, removedNumbers, failedWorkspaces \(comma-separated\), or none/],
+    [
+      'actionTriggers',
+      'unrouted,unroutd',
+      /^actionTriggers: "unroutd" is not a trigger; use some of unrouted, missingAgents, removedNumbers, failedWorkspaces \(comma-separated\), or none/,
+    ],
     ['actionTriggers', 'none,unrouted', /^actionTriggers: "none" cannot be combined with other triggers/],
     ['actionTriggers', [1], /^actionTriggers: must be a string or an array of strings/],
     ['checkAgents', 'sometimes', /^checkAgents: must be true or false/],
@@ -106,7 +145,9 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ ...base, functionTimeoutSeconds: 60, runDeadlineMarginSeconds: 45 })).toThrow(
       /^functionTimeoutSeconds: must be at least runDeadlineMarginSeconds \(45\) \+ 30 s of work = 75 \(got 60\)/,
     );
-    expect(parseConfig({ ...base, functionTimeoutSeconds: 75, runDeadlineMarginSeconds: 45 }).functionTimeoutSeconds).toBe(75);
+    expect(
+      parseConfig({ ...base, functionTimeoutSeconds: 75, runDeadlineMarginSeconds: 45 }).functionTimeoutSeconds,
+    ).toBe(75);
   });
 });
 
@@ -115,11 +156,17 @@ describe('history, cost and findings', () => {
     const card = { currency: 'USD', rates: { us: { local: 1.15, 'toll-free': 2, '*': 1.5 }, '*': { '*': 3 } } };
     const fromObject = parseConfig({ ...base, rateCard: card }).rateCard;
     expect(parseConfig({ ...base, rateCard: JSON.stringify(card) }).rateCard).toEqual(fromObject);
-    expect(fromObject).toEqual({ currency: 'USD', rates: { US: { local: 1.15, toll_free: 2, '*': 1.5 }, '*': { '*': 3 } } });
+    expect(fromObject).toEqual({
+      currency: 'USD',
+      rates: { US: { local: 1.15, toll_free: 2, '*': 1.5 }, '*': { '*': 3 } },
+    });
   });
 
   it.each([
-    ['unrouted, FailedWorkspaces', { unrouted: true, missingAgents: false, removedNumbers: false, failedWorkspaces: true }],
+    [
+      'unrouted, FailedWorkspaces',
+      { unrouted: true, missingAgents: false, removedNumbers: false, failedWorkspaces: true },
+    ],
     [['missingAgents'], { unrouted: false, missingAgents: true, removedNumbers: false, failedWorkspaces: false }],
     ['none', { unrouted: false, missingAgents: false, removedNumbers: false, failedWorkspaces: false }],
     ['', { unrouted: true, missingAgents: true, removedNumbers: true, failedWorkspaces: true }],
@@ -128,8 +175,14 @@ describe('history, cost and findings', () => {
   });
 
   it('reads checkAgents and historyRetentionDays from -c strings and JSON values alike', () => {
-    expect(parseConfig({ ...base, checkAgents: 'false', historyRetentionDays: '730' })).toMatchObject({ checkAgents: false, historyRetentionDays: 730 });
-    expect(parseConfig({ ...base, checkAgents: false, historyRetentionDays: 35 })).toMatchObject({ checkAgents: false, historyRetentionDays: 35 });
+    expect(parseConfig({ ...base, checkAgents: 'false', historyRetentionDays: '730' })).toMatchObject({
+      checkAgents: false,
+      historyRetentionDays: 730,
+    });
+    expect(parseConfig({ ...base, checkAgents: false, historyRetentionDays: 35 })).toMatchObject({
+      checkAgents: false,
+      historyRetentionDays: 35,
+    });
   });
 });
 
@@ -138,15 +191,30 @@ describe('workspaces', () => {
   const OWN_KMS = 'arn:aws:kms:eu-west-1:123456789012:key/9999abcd-12ab-34cd-56ef-1234567890ab';
   const list = [
     { name: 'Acme prod', secretId: 'acme/dialnexa' },
-    { name: 'Globex', secretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:globex/dialnexa-Ab12Cd', secretField: 'key', secretKmsKeyArn: OWN_KMS },
+    {
+      name: 'Globex',
+      secretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:globex/dialnexa-Ab12Cd',
+      secretField: 'key',
+      secretKmsKeyArn: OWN_KMS,
+    },
   ];
 
   it('reads a JSON string (-c) or an array (cdk.json); entries inherit secretField and secretKmsKeyArn', () => {
     const fromCli = parseConfig({ ...base, secretKmsKeyArn: KMS, workspaces: JSON.stringify(list) });
     expect(parseConfig({ ...base, secretKmsKeyArn: KMS, workspaces: list })).toEqual(fromCli);
     expect(fromCli.workspaces).toEqual([
-      { name: 'Acme prod', secret: { kind: 'name', name: 'acme/dialnexa' }, secretField: 'apiKey', secretKmsKeyArn: KMS },
-      { name: 'Globex', secret: { kind: 'arn', arn: list[1].secretId, complete: true }, secretField: 'key', secretKmsKeyArn: OWN_KMS },
+      {
+        name: 'Acme prod',
+        secret: { kind: 'name', name: 'acme/dialnexa' },
+        secretField: 'apiKey',
+        secretKmsKeyArn: KMS,
+      },
+      {
+        name: 'Globex',
+        secret: { kind: 'arn', arn: list[1].secretId, complete: true },
+        secretField: 'key',
+        secretKmsKeyArn: OWN_KMS,
+      },
     ]);
   });
 
@@ -158,17 +226,62 @@ describe('workspaces', () => {
   it.each([
     ['not JSON', '[{name: "x"}]', /^workspaces: is not valid JSON; expected \[\{"name"/],
     ['an empty list', '[]', /^workspaces: must be a list of 1-20 workspaces/],
-    ['21 entries', Array.from({ length: 21 }, (_, i) => ({ name: `c${i}`, secretId: `c/${i}` })), /^workspaces: must be a list of 1-20/],
+    [
+      '21 entries',
+      Array.from({ length: 21 }, (_, i) => ({ name: `c${i}`, secretId: `c/${i}` })),
+      /^workspaces: must be a list of 1-20/,
+    ],
     ['an entry that is not an object', ['acme/dialnexa'], /^workspaces: entry 1 must be an object/],
-    ['an unknown field', [{ name: 'Acme', secretId: 'acme/k', secret: 'x' }], /^workspaces: entry 1: unknown field "secret"; the fields are name, secretId, secretField, secretKmsKeyArn/],
+    [
+      'an unknown field',
+      [{ name: 'Acme', secretId: 'acme/k', secret: 'x' }],
+      /^workspaces: entry 1: unknown field "secret"; the fields are name, secretId, secretField, secretKmsKeyArn/,
+    ],
     ['a missing secretId', [{ name: 'Acme' }], /^workspaces: entry 1 \("Acme"\): secretId is required: \[\{"name"/],
-    ['a numeric name', [{ name: 7, secretId: 'acme/k' }], /^workspaces: entry 1: name must be a string \(got a number\)/],
-    ['a bad secretId', [{ name: 'Acme', secretId: 'acme/k' }, { name: 'Globex', secretId: 'has spaces' }], /^workspaces: entry 2 \("Globex"\): secretId: "has spaces" is not a secret name/],
-    ['a bad secretField', [{ name: 'Acme', secretId: 'acme/k', secretField: 'api key' }], /^workspaces: entry 1 \("Acme"\): secretField: "api key" is not a JSON field name/],
-    ['a bad KMS key', [{ name: 'Acme', secretId: 'acme/k', secretKmsKeyArn: 'alias/x' }], /^workspaces: entry 1 \("Acme"\): secretKmsKeyArn: "alias\/x" is not a KMS key ARN/],
-    ['a two-line name', [{ name: 'Acme\nprod', secretId: 'acme/k' }], /^workspaces: entry 1: name: must be 1-100 printable characters/],
-    ['the same name twice', [{ name: 'Acme', secretId: 'a/1' }, { name: 'ACME', secretId: 'a/2' }], /^workspaces: entry 2 \("ACME"\): the name is already used by "Acme"/],
-    ['names sharing a history folder', [{ name: 'Acme prod', secretId: 'a/1' }, { name: 'acme-prod', secretId: 'a/2' }], /^workspaces: entry 2 \("acme-prod"\): "acme-prod" and "Acme prod" would share the history folder reports\/acme-prod\//],
+    [
+      'a numeric name',
+      [{ name: 7, secretId: 'acme/k' }],
+      /^workspaces: entry 1: name must be a string \(got a number\)/,
+    ],
+    [
+      'a bad secretId',
+      [
+        { name: 'Acme', secretId: 'acme/k' },
+        { name: 'Globex', secretId: 'has spaces' },
+      ],
+      /^workspaces: entry 2 \("Globex"\): secretId: "has spaces" is not a secret name/,
+    ],
+    [
+      'a bad secretField',
+      [{ name: 'Acme', secretId: 'acme/k', secretField: 'api key' }],
+      /^workspaces: entry 1 \("Acme"\): secretField: "api key" is not a JSON field name/,
+    ],
+    [
+      'a bad KMS key',
+      [{ name: 'Acme', secretId: 'acme/k', secretKmsKeyArn: 'alias/x' }],
+      /^workspaces: entry 1 \("Acme"\): secretKmsKeyArn: "alias\/x" is not a KMS key ARN/,
+    ],
+    [
+      'a two-line name',
+      [{ name: 'Acme\nprod', secretId: 'acme/k' }],
+      /^workspaces: entry 1: name: must be 1-100 printable characters/,
+    ],
+    [
+      'the same name twice',
+      [
+        { name: 'Acme', secretId: 'a/1' },
+        { name: 'ACME', secretId: 'a/2' },
+      ],
+      /^workspaces: entry 2 \("ACME"\): the name is already used by "Acme"/,
+    ],
+    [
+      'names sharing a history folder',
+      [
+        { name: 'Acme prod', secretId: 'a/1' },
+        { name: 'acme-prod', secretId: 'a/2' },
+      ],
+      /^workspaces: entry 2 \("acme-prod"\): "acme-prod" and "Acme prod" would share the history folder reports\/acme-prod\//,
+    ],
   ])('fails on %s, naming workspaces and the entry', (_what, value, message) => {
     expect(() => parseConfig({ ...base, workspaces: value })).toThrow(message);
   });
@@ -178,7 +291,9 @@ describe('workspaces', () => {
     ['workspaceName', 'Acme'],
   ])('refuses %s next to workspaces, which replace it', (key, value) => {
     expect(() => parseConfig({ ...base, [key]: value, workspaces: list })).toThrow(
-      new RegExp(`^workspaces: replaces ${key}; remove ${key} \\(it is "${value}"\\) or make it an entry of workspaces`),
+      new RegExp(
+        `^workspaces: replaces ${key}; remove ${key} \\(it is "${value}"\\) or make it an entry of workspaces`,
+      ),
     );
   });
 
@@ -192,7 +307,10 @@ describe('parseCron', () => {
     ['cron(0 9 ? * MON *)', { minute: '0', hour: '9', day: '?', month: '*', weekDay: 'MON', year: '*' }],
     ['30 7 ? * mon-fri *', { minute: '30', hour: '7', day: '?', month: '*', weekDay: 'MON-FRI', year: '*' }],
     ['cron(0 6 1,15 * ? *)', { minute: '0', hour: '6', day: '1,15', month: '*', weekDay: '?', year: '*' }],
-    ['cron(0/15 8-17 ? JAN-MAR 2#1 2026)', { minute: '0/15', hour: '8-17', day: '?', month: 'JAN-MAR', weekDay: '2#1', year: '2026' }],
+    [
+      'cron(0/15 8-17 ? JAN-MAR 2#1 2026)',
+      { minute: '0/15', hour: '8-17', day: '?', month: 'JAN-MAR', weekDay: '2#1', year: '2026' },
+    ],
     ['cron(0 9 L * ? *)', { minute: '0', hour: '9', day: 'L', month: '*', weekDay: '?', year: '*' }],
   ])('%s', (input, fields) => {
     expect(parseCron('schedule', input)).toEqual(fields);
@@ -212,7 +330,7 @@ describe('cdk.json', () => {
     expect(ours.filter((k) => !(CONTEXT_KEYS as readonly string[]).includes(k))).toEqual([]);
   });
 
-  it("sets every feature flag aws-cdk-lib recommends, to the recommended value (synth prints no flag warnings)", () => {
+  it('sets every feature flag aws-cdk-lib recommends, to the recommended value (synth prints no flag warnings)', () => {
     const recommended = Object.fromEntries(Object.entries(flags).filter(([k]) => k !== 'default'));
     expect(Object.keys(recommended).length).toBeGreaterThan(50);
     expect(context).toMatchObject(recommended);

@@ -16,7 +16,10 @@ export function cdkJsonContext(): Record<string, unknown> {
 }
 
 /** What an operator must pass at minimum. */
-export const REQUIRED_CONTEXT = { recipients: 'ops@example.com, finance@example.com', sender: 'audit@reports.example.com' };
+export const REQUIRED_CONTEXT = {
+  recipients: 'ops@example.com, finance@example.com',
+  sender: 'audit@reports.example.com',
+};
 
 /**
  * An app with cdk.json's context and the given overrides. Bundling is skipped (template tests do not

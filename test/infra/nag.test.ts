@@ -7,11 +7,19 @@ import type { IConstruct } from 'constructs';
 import { addStack, buildApp, logicalId } from './helpers';
 
 function acknowledgments(root: IConstruct): Array<{ path: string; id: string; reason: string }> {
-  return root.node.findAll().flatMap((c) =>
-    c.node.metadata
-      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id: id.replace(/^annotation::/i, ''), reason }))),
-  );
+  return root.node
+    .findAll()
+    .flatMap((c) =>
+      c.node.metadata
+        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) =>
+          Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
+            path: c.node.path,
+            id: id.replace(/^annotation::/i, ''),
+            reason,
+          })),
+        ),
+    );
 }
 
 it('the stack has zero unacknowledged AwsSolutions findings, with every option set', () => {
@@ -19,7 +27,10 @@ it('the stack has zero unacknowledged AwsSolutions findings, with every option s
     alarmEmail: 'oncall@example.com',
     sesConfigurationSet: 'audit',
     secretKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-    workspaces: [{ name: 'Acme', secretId: 'acme/dialnexa' }, { name: 'Globex', secretId: 'globex/dialnexa' }],
+    workspaces: [
+      { name: 'Acme', secretId: 'acme/dialnexa' },
+      { name: 'Globex', secretId: 'globex/dialnexa' },
+    ],
     rateCard: { rates: { '*': { '*': 1 } } },
   });
   addStack(app);
@@ -44,16 +55,21 @@ it('acknowledges exactly: SQS3 per dead-letter queue, S1 on the history bucket, 
   ]);
   const reasons = acks.map((a) => a.reason);
   expect(reasons[0]).toMatch(/already emailed .*CloudTrail S3 data events/);
-  for (const [i, prefix] of ['reports', 'latest', 'idempotency'].entries()) expect(reasons[i + 1]).toMatch(new RegExp(`^Prefix-scoped: objects under ${prefix}/ .{40,}`));
+  for (const [i, prefix] of ['reports', 'latest', 'idempotency'].entries())
+    expect(reasons[i + 1]).toMatch(new RegExp(`^Prefix-scoped: objects under ${prefix}/ .{40,}`));
   for (const r of reasons.slice(4)) expect(r).toMatch(/dead-letter queue .{20,}/);
 });
 
 it('a grant on the whole history bucket is reported, not covered by the prefix acknowledgments', () => {
   const app = buildApp();
   const stack = addStack(app);
-  stack.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [stack.historyBucket.arnForObjects('*')] }));
+  stack.fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [stack.historyBucket.arnForObjects('*')] }),
+  );
   const report = new AwsSolutionsChecks(app).validateScope(app);
-  expect(report.violations.map((v) => v.ruleName)).toEqual([`AwsSolutions-IAM5[Resource::<${logicalId(stack.historyBucket)}.Arn>/*]`]);
+  expect(report.violations.map((v) => v.ruleName)).toEqual([
+    `AwsSolutions-IAM5[Resource::<${logicalId(stack.historyBucket)}.Arn>/*]`,
+  ]);
 });
 
 it('a wildcard permission added to the function is reported', () => {
@@ -63,5 +79,7 @@ it('a wildcard permission added to the function is reported', () => {
   const report = new AwsSolutionsChecks(app).validateScope(app);
   expect(report.success).toBe(false);
   expect(report.violations.map((v) => v.ruleName)).toEqual(['AwsSolutions-IAM5[Resource::*]']);
-  expect(report.violations[0].violatingResources[0].constructPath).toBe('NumberAudit/AuditFunctionRole/DefaultPolicy/Resource');
+  expect(report.violations[0].violatingResources[0].constructPath).toBe(
+    'NumberAudit/AuditFunctionRole/DefaultPolicy/Resource',
+  );
 });

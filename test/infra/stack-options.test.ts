@@ -51,7 +51,9 @@ beforeAll(() => {
   });
   const config = readConfig(app);
   full = new NumberAuditStack(app, config.stackName, { config, env: ENV });
-  partial = new NumberAuditStack(app, 'PartialArn', { config: { ...config, secret: { kind: 'arn', arn: PARTIAL_ARN, complete: false }, secretKmsKeyArn: undefined } });
+  partial = new NumberAuditStack(app, 'PartialArn', {
+    config: { ...config, secret: { kind: 'arn', arn: PARTIAL_ARN, complete: false }, secretKmsKeyArn: undefined },
+  });
   t = Template.fromStack(full);
   tPartial = Template.fromStack(partial);
 
@@ -101,7 +103,12 @@ it('passes every optional setting to the function', () => {
 
 it('grants the complete secret ARN as is, its KMS key via Secrets Manager only, and the configuration set', () => {
   const statements = roleStatements(t, logicalId(full.fn.role!));
-  expect(statements).toContainEqual({ Sid: 'ReadDialNexaKey', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: FULL_ARN });
+  expect(statements).toContainEqual({
+    Sid: 'ReadDialNexaKey',
+    Effect: 'Allow',
+    Action: 'secretsmanager:GetSecretValue',
+    Resource: FULL_ARN,
+  });
   expect(statements).toContainEqual({
     Sid: 'DecryptDialNexaKey',
     Effect: 'Allow',
@@ -147,21 +154,37 @@ it('names the alarms after the stack, and admits exactly those to the topic', ()
   expect(names).toHaveLength(6);
   for (const n of names) expect(n).toMatch(/^AuditIndia-/);
   const [policy] = Object.values(t.findResources('AWS::SNS::TopicPolicy'));
-  const allow = (flat(policy.Properties.PolicyDocument.Statement) as Array<{ Sid: string; Condition: { ArnLike: Record<string, string> } }>)
-    .find((s) => s.Sid === 'AllowThisStacksAlarms');
-  expect(allow?.Condition.ArnLike['aws:SourceArn']).toBe('arn:aws:cloudwatch:ap-south-1:123456789012:alarm:AuditIndia-*');
+  const allow = (
+    flat(policy.Properties.PolicyDocument.Statement) as Array<{
+      Sid: string;
+      Condition: { ArnLike: Record<string, string> };
+    }>
+  ).find((s) => s.Sid === 'AllowThisStacksAlarms');
+  expect(allow?.Condition.ArnLike['aws:SourceArn']).toBe(
+    'arn:aws:cloudwatch:ap-south-1:123456789012:alarm:AuditIndia-*',
+  );
 });
 
 it('refuses a secret ARN from another region than the stack', () => {
   const app = buildApp({ secret: FULL_ARN });
-  expect(() => new NumberAuditStack(app, 'WrongRegion', { config: readConfig(app), env: { account: '123456789012', region: 'eu-west-1' } }))
-    .toThrow(/^secret: is in ap-south-1 but the stack deploys to eu-west-1/);
+  expect(
+    () =>
+      new NumberAuditStack(app, 'WrongRegion', {
+        config: readConfig(app),
+        env: { account: '123456789012', region: 'eu-west-1' },
+      }),
+  ).toThrow(/^secret: is in ap-south-1 but the stack deploys to eu-west-1/);
 });
 
 it('refuses a KMS key from another region than the stack', () => {
   const app = buildApp({ secretKmsKeyArn: KMS_KEY });
-  expect(() => new NumberAuditStack(app, 'WrongKeyRegion', { config: readConfig(app), env: { account: '123456789012', region: 'eu-west-1' } }))
-    .toThrow(/^secretKmsKeyArn: is in ap-south-1 but the stack deploys to eu-west-1/);
+  expect(
+    () =>
+      new NumberAuditStack(app, 'WrongKeyRegion', {
+        config: readConfig(app),
+        env: { account: '123456789012', region: 'eu-west-1' },
+      }),
+  ).toThrow(/^secretKmsKeyArn: is in ap-south-1 but the stack deploys to eu-west-1/);
 });
 
 describe('several workspaces', () => {
@@ -194,13 +217,18 @@ describe('several workspaces', () => {
       Resource: [KMS_KEY, GLOBEX_KMS],
       Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.ap-south-1.amazonaws.com' } },
     });
-    const secretStatements = (statements as Array<{ Action: string | string[] }>).filter((st) => [st.Action].flat().some((a) => /^(secretsmanager|kms):/.test(a)));
+    const secretStatements = (statements as Array<{ Action: string | string[] }>).filter((st) =>
+      [st.Action].flat().some((a) => /^(secretsmanager|kms):/.test(a)),
+    );
     expect(secretStatements).toHaveLength(2);
   });
 
   it('single-secret stack: an environment the handler reads back as the same settings', () => {
     const [fn] = Object.values(t.findResources('AWS::Lambda::Function'));
-    const config = readHandlerConfig({ ...fn.Properties.Environment.Variables, ARCHIVE_BUCKET: 'india-history-bucket' });
+    const config = readHandlerConfig({
+      ...fn.Properties.Environment.Variables,
+      ARCHIVE_BUCKET: 'india-history-bucket',
+    });
     expect(config).toMatchObject({
       workspaces: [{ name: 'India ops', secretId: FULL_ARN, secretField: 'key', setting: 'DIALNEXA_SECRET_ID' }],
       baseUrl: 'https://eu.api.dialnexa.com',
@@ -225,9 +253,12 @@ describe('several workspaces', () => {
     expect(JSON.parse(fn.Properties.Environment.Variables.RATE_CARD)).toEqual({ currency: 'USD', ...RATE_CARD });
   });
 
-  it("is an environment the handler reads back as the same settings", () => {
+  it('is an environment the handler reads back as the same settings', () => {
     const [fn] = Object.values(tAgency.findResources('AWS::Lambda::Function'));
-    const config = readHandlerConfig({ ...fn.Properties.Environment.Variables, ARCHIVE_BUCKET: 'agency-history-bucket' });
+    const config = readHandlerConfig({
+      ...fn.Properties.Environment.Variables,
+      ARCHIVE_BUCKET: 'agency-history-bucket',
+    });
     expect(config).toMatchObject({
       idempotencyLeaseMs: 180_000,
       workspaces: [
@@ -243,21 +274,36 @@ describe('several workspaces', () => {
 
   it('keeps run folders historyRetentionDays days', () => {
     tAgency.hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: { Rules: [{ Id: 'ExpireRunHistory', Prefix: 'reports/', ExpirationInDays: 730, Status: 'Enabled' }, { Id: 'ExpireIdempotencyClaims', ExpirationInDays: 30 }] },
+      LifecycleConfiguration: {
+        Rules: [
+          { Id: 'ExpireRunHistory', Prefix: 'reports/', ExpirationInDays: 730, Status: 'Enabled' },
+          { Id: 'ExpireIdempotencyClaims', ExpirationInDays: 30 },
+        ],
+      },
     });
   });
 
   it('refuses a workspace secret from another region than the stack', () => {
     const app = buildApp({ workspaces: [{ name: 'Acme', secretId: GLOBEX_ARN }] });
-    expect(() => new NumberAuditStack(app, 'WrongRegion', { config: readConfig(app), env: { account: '123456789012', region: 'eu-west-1' } }))
-      .toThrow(/^workspaces: entry 1 \("Acme"\): secretId is in ap-south-1 but the stack deploys to eu-west-1/);
+    expect(
+      () =>
+        new NumberAuditStack(app, 'WrongRegion', {
+          config: readConfig(app),
+          env: { account: '123456789012', region: 'eu-west-1' },
+        }),
+    ).toThrow(/^workspaces: entry 1 \("Acme"\): secretId is in ap-south-1 but the stack deploys to eu-west-1/);
   });
 });
 
 describe("Lambda's 4 KB environment limit", () => {
   /** A rate card of `countries` rows (AA, AB, ...). */
   const card = (countries: number) => ({
-    rates: Object.fromEntries(Array.from({ length: countries }, (_, i) => [String.fromCharCode(65 + Math.floor(i / 26), 65 + (i % 26)), { local: 1.25 }])),
+    rates: Object.fromEntries(
+      Array.from({ length: countries }, (_, i) => [
+        String.fromCharCode(65 + Math.floor(i / 26), 65 + (i % 26)),
+        { local: 1.25 },
+      ]),
+    ),
   });
   const envFor = (context: Record<string, unknown>) => ({
     ...functionEnvironment(parseConfig({ ...REQUIRED_CONTEXT, ...context }), Token.asString({ Ref: 'HistoryBucket' })),
@@ -266,7 +312,9 @@ describe("Lambda's 4 KB environment limit", () => {
 
   it('measures the JSON of all variables, counting the unknown bucket name at its longest (63)', () => {
     const env = envFor({});
-    const known = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, k === 'ARCHIVE_BUCKET' ? 'b'.repeat(63) : v]));
+    const known = Object.fromEntries(
+      Object.entries(env).map(([k, v]) => [k, k === 'ARCHIVE_BUCKET' ? 'b'.repeat(63) : v]),
+    );
     expect(checkEnvironmentSize(env)).toBe(JSON.stringify(known).length);
   });
 
@@ -276,7 +324,9 @@ describe("Lambda's 4 KB environment limit", () => {
     expect(() => checkEnvironmentSize({ RATE_CARD: 'x'.repeat(4081) })).toThrow(
       /^rateCard: makes the function's environment 4097 bytes, over Lambda's limit of 4096 bytes for all variables together \(RATE_CARD takes 4095\); fold countries that share a price into a "\*" row$/,
     );
-    expect(() => checkEnvironmentSize({ RATE_CARD: 'x'.repeat(2000), REPORT_RECIPIENTS: 'y'.repeat(2100) })).toThrow(/^recipients: .*\(REPORT_RECIPIENTS takes 2122\); send to a distribution list/);
+    expect(() => checkEnvironmentSize({ RATE_CARD: 'x'.repeat(2000), REPORT_RECIPIENTS: 'y'.repeat(2100) })).toThrow(
+      /^recipients: .*\(REPORT_RECIPIENTS takes 2122\); send to a distribution list/,
+    );
   });
 
   it('twenty long workspace entries fail naming workspaces', () => {
@@ -284,11 +334,15 @@ describe("Lambda's 4 KB environment limit", () => {
       name: `Client ${i} ${'with a rather long display name '.repeat(2)}`.trim(),
       secretId: `arn:aws:secretsmanager:ap-south-1:123456789012:secret:clients/${i}/dialnexa-Ab12Cd`,
     }));
-    expect(() => checkEnvironmentSize(envFor({ workspaces }))).toThrow(/^workspaces: makes the function's environment \d+ bytes, over Lambda's limit .*\(WORKSPACES takes \d+\); use secret names/);
+    expect(() => checkEnvironmentSize(envFor({ workspaces }))).toThrow(
+      /^workspaces: makes the function's environment \d+ bytes, over Lambda's limit .*\(WORKSPACES takes \d+\); use secret names/,
+    );
   });
 
   it('the stack refuses to build with an oversized rate card', () => {
     const app = buildApp({ rateCard: card(200) });
-    expect(() => new NumberAuditStack(app, 'TooBig', { config: readConfig(app) })).toThrow(/^rateCard: makes the function's environment \d+ bytes/);
+    expect(() => new NumberAuditStack(app, 'TooBig', { config: readConfig(app) })).toThrow(
+      /^rateCard: makes the function's environment \d+ bytes/,
+    );
   });
 });

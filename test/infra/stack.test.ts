@@ -6,7 +6,16 @@ import { addStack, buildApp, flat, logicalId, roleStatements } from './helpers';
 
 let stack: NumberAuditStack;
 let template: Template;
-let ids: { fn: string; fnRole: string; logs: string; dlq: string; failed: string; topic: string; schedulerRole: string; bucket: string };
+let ids: {
+  fn: string;
+  fnRole: string;
+  logs: string;
+  dlq: string;
+  failed: string;
+  topic: string;
+  schedulerRole: string;
+  bucket: string;
+};
 
 beforeAll(() => {
   stack = addStack(buildApp());
@@ -23,7 +32,8 @@ beforeAll(() => {
   };
 });
 
-const ARN = (service: string, rest: string) => `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${rest}`;
+const ARN = (service: string, rest: string) =>
+  `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${rest}`;
 
 describe('schedule', () => {
   it('fires Mondays 09:00 in the configured time zone, with no flexible window', () => {
@@ -78,7 +88,7 @@ describe('schedule', () => {
     );
   });
 
-  it("the Scheduler role may invoke the unqualified function and feed the DLQ, nothing else", () => {
+  it('the Scheduler role may invoke the unqualified function and feed the DLQ, nothing else', () => {
     expect(roleStatements(template, ids.schedulerRole)).toEqual([
       { Sid: 'InvokeAuditFunction', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: `\${${ids.fn}.Arn}` },
       { Sid: 'DeadLetter', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: `\${${ids.dlq}.Arn}` },
@@ -178,19 +188,31 @@ describe('least privilege', () => {
         Effect: 'Allow',
         // No DeleteObject: expiry is the lifecycle rules' job.
         Action: ['s3:GetObject', 's3:PutObject'],
-        Resource: [`\${${ids.bucket}.Arn}/idempotency/*`, `\${${ids.bucket}.Arn}/latest/*`, `\${${ids.bucket}.Arn}/reports/*`],
+        Resource: [
+          `\${${ids.bucket}.Arn}/idempotency/*`,
+          `\${${ids.bucket}.Arn}/latest/*`,
+          `\${${ids.bucket}.Arn}/reports/*`,
+        ],
       },
       // On the bucket, unconditioned: what turns a missing key into 404 instead of 403.
       { Sid: 'HistoryMissingKeyIs404', Effect: 'Allow', Action: 's3:ListBucket', Resource: `\${${ids.bucket}.Arn}` },
       // Added by the SqsDestination grant: SendMessage plus two read-only calls on that one queue.
-      { Effect: 'Allow', Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Resource: `\${${ids.failed}.Arn}` },
+      {
+        Effect: 'Allow',
+        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+        Resource: `\${${ids.failed}.Arn}`,
+      },
     ]);
   });
 
   it('no IAM statement anywhere in the stack grants a bare "*" resource or action; the only trailing wildcards are the three history prefixes', () => {
     const statements = [
-      ...Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement),
-      ...Object.values(template.findResources('AWS::IAM::Role')).flatMap((r) => r.Properties.AssumeRolePolicyDocument.Statement),
+      ...Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+        (p) => p.Properties.PolicyDocument.Statement,
+      ),
+      ...Object.values(template.findResources('AWS::IAM::Role')).flatMap(
+        (r) => r.Properties.AssumeRolePolicyDocument.Statement,
+      ),
     ] as Array<{ Action: unknown; Resource?: unknown }>;
     expect(statements.length).toBeGreaterThan(5);
     const prefixes = ['reports', 'latest', 'idempotency'].map((p) => JSON.stringify(`\${${ids.bucket}.Arn}/${p}/*`));
@@ -206,7 +228,10 @@ describe('least privilege', () => {
 });
 
 describe('dead-letter queues', () => {
-  it.each([['schedule DLQ', () => ids.dlq], ['failed runs', () => ids.failed]])('%s: encrypted, 14 days, SSL only', (_name, id) => {
+  it.each([
+    ['schedule DLQ', () => ids.dlq],
+    ['failed runs', () => ids.failed],
+  ])('%s: encrypted, 14 days, SSL only', (_name, id) => {
     const queue = template.findResources('AWS::SQS::Queue')[id()];
     expect(queue.Properties).toEqual({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -233,8 +258,15 @@ describe('history bucket', () => {
     expect(bucket).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     const { LifecycleConfiguration, ...rest } = bucket.Properties;
     expect(rest).toEqual({
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
     });
     expect(LifecycleConfiguration).toBeDefined();
@@ -264,7 +296,7 @@ describe('history bucket', () => {
 });
 
 describe('alarms', () => {
-  it('the topic takes publishes over TLS only, from this stack\'s alarms', () => {
+  it("the topic takes publishes over TLS only, from this stack's alarms", () => {
     const [policy] = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
     expect(flat(policy.Properties.PolicyDocument.Statement)).toEqual([
       {
@@ -340,15 +372,18 @@ describe('alarms', () => {
     });
   });
 
-  it.each(['IncompleteListings', 'FailedWorkspaces', 'ArchiveFailures'])('the handler\'s %s EMF metric, by its Powertools service dimension', (metric) => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: `NumberAudit-${metric}`,
-      Namespace: 'NumberAudit',
-      MetricName: metric,
-      Statistic: 'Sum',
-      Dimensions: [{ Name: 'service', Value: 'number-audit' }],
-    });
-  });
+  it.each(['IncompleteListings', 'FailedWorkspaces', 'ArchiveFailures'])(
+    "the handler's %s EMF metric, by its Powertools service dimension",
+    (metric) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `NumberAudit-${metric}`,
+        Namespace: 'NumberAudit',
+        MetricName: metric,
+        Statistic: 'Sum',
+        Dimensions: [{ Name: 'service', Value: 'number-audit' }],
+      });
+    },
+  );
 });
 
 it('outputs what the README commands need', () => {

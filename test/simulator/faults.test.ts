@@ -11,18 +11,25 @@ describe('simulator: scripted faults', () => {
   });
   afterEach(() => sim.close());
 
-  test.each([401, 403, 404, 400, 500, 503, 504] as const)('status %i answers the JSON envelope once', async (status) => {
-    sim.enqueueFault({ kind: 'status', status });
-    const r = await get(sim, LIST);
-    expect(r.status).toBe(status);
-    expect(r.json).toEqual({ statusCode: status, message: expect.any(String), error: expect.any(String) });
-    expect((await get(sim, LIST)).status).toBe(200);
-    expect(sim.requests.map((x) => x.fault)).toEqual(['status', undefined]);
-  });
+  test.each([401, 403, 404, 400, 500, 503, 504] as const)(
+    'status %i answers the JSON envelope once',
+    async (status) => {
+      sim.enqueueFault({ kind: 'status', status });
+      const r = await get(sim, LIST);
+      expect(r.status).toBe(status);
+      expect(r.json).toEqual({ statusCode: status, message: expect.any(String), error: expect.any(String) });
+      expect((await get(sim, LIST)).status).toBe(200);
+      expect(sim.requests.map((x) => x.fault)).toEqual(['status', undefined]);
+    },
+  );
 
   test('status fault carries a custom message', async () => {
     sim.enqueueFault({ kind: 'status', status: 503, message: 'maintenance' });
-    expect((await get(sim, LIST)).json).toEqual({ statusCode: 503, message: 'maintenance', error: 'Service Unavailable' });
+    expect((await get(sim, LIST)).json).toEqual({
+      statusCode: 503,
+      message: 'maintenance',
+      error: 'Service Unavailable',
+    });
   });
 
   test('429 with and without Retry-After', async () => {

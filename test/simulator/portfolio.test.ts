@@ -19,7 +19,9 @@ describe('generatePortfolio', () => {
   test('is deterministic for a seed and differs across seeds', () => {
     expect(generatePortfolio({ seed: 77, size: 200 })).toEqual(generatePortfolio({ seed: 77, size: 200 }));
     expect(generatePortfolio({ seed: 2024, size: SIZE })).toEqual(mixed);
-    expect(generatePortfolio({ seed: 2025, size: 50 }).map((r) => r.phone_number)).not.toEqual(mixed.slice(0, 50).map((r) => r.phone_number));
+    expect(generatePortfolio({ seed: 2025, size: 50 }).map((r) => r.phone_number)).not.toEqual(
+      mixed.slice(0, 50).map((r) => r.phone_number),
+    );
   });
 
   test('mixed and canonical of one seed describe the same numbers', () => {
@@ -111,7 +113,17 @@ describe('generatePortfolio', () => {
   });
 
   test('canonical: one clean shape', () => {
-    const keys = ['id', 'phone_number', 'country_code', 'type', 'status', 'inbound_agent_id', 'nickname', 'provider', 'created_at'];
+    const keys = [
+      'id',
+      'phone_number',
+      'country_code',
+      'type',
+      'status',
+      'inbound_agent_id',
+      'nickname',
+      'provider',
+      'created_at',
+    ];
     for (const r of canonical) {
       expect(Object.keys(r).filter((k) => k !== 'monthly_cost_usd')).toEqual(keys);
       expect(['local', 'mobile', 'toll_free']).toContain(r.type);
@@ -123,12 +135,25 @@ describe('generatePortfolio', () => {
     const routed = canonical.map((r) => r.inbound_agent_id).filter((a): a is string => typeof a === 'string');
     expect(routed.length).toBeGreaterThan(1000);
     for (const a of routed) expect(agentIds.has(a)).toBe(true);
-    const own = generatePortfolio({ seed: 1, size: 100, agentIds: ['agt_x', 'agt_y'], unroutedRatio: 0, notActiveRatio: 0 });
+    const own = generatePortfolio({
+      seed: 1,
+      size: 100,
+      agentIds: ['agt_x', 'agt_y'],
+      unroutedRatio: 0,
+      notActiveRatio: 0,
+    });
     expect(new Set(own.map(agentOf))).toEqual(new Set(['agt_x', 'agt_y']));
   });
 
   test('ratio options are honoured and validated', () => {
-    const p = generatePortfolio({ seed: 5, size: 200, unroutedRatio: 0.5, notActiveRatio: 0, costRatio: 0, variants: 'canonical' });
+    const p = generatePortfolio({
+      seed: 5,
+      size: 200,
+      unroutedRatio: 0.5,
+      notActiveRatio: 0,
+      costRatio: 0,
+      variants: 'canonical',
+    });
     expect(p.filter((r) => r.inbound_agent_id === null)).toHaveLength(100);
     expect(p.some((r) => has(r, 'monthly_cost_usd'))).toBe(false);
     expect(() => generatePortfolio({ seed: 1, size: 10, unroutedRatio: 1.5 })).toThrow(RangeError);

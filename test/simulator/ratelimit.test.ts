@@ -13,7 +13,11 @@ describe('simulator: rate limiting', () => {
     t = 1_700_000_000_000;
     sim = await startSimulator({ numbers, now: () => t, rateLimit: { limit: 3, windowMs: 60_000 } });
     const r1 = await get(sim, LIST);
-    expect([r1.headers.get('x-ratelimit-limit'), r1.headers.get('x-ratelimit-remaining'), r1.headers.get('x-ratelimit-reset')]).toEqual(['3', '2', '60']);
+    expect([
+      r1.headers.get('x-ratelimit-limit'),
+      r1.headers.get('x-ratelimit-remaining'),
+      r1.headers.get('x-ratelimit-reset'),
+    ]).toEqual(['3', '2', '60']);
     t += 15_500;
     const r2 = await get(sim, LIST);
     expect(r2.headers.get('x-ratelimit-remaining')).toBe('1');
@@ -53,7 +57,11 @@ describe('simulator: rate limiting', () => {
     ['seconds', 'down', '44'],
   ] as const)('%s-style reset rounded %s', async (resetStyle, resetRounding, reset) => {
     t = 1_700_000_000_500;
-    sim = await startSimulator({ numbers, now: () => t, rateLimit: { limit: 5, windowMs: 60_000, resetStyle, resetRounding } });
+    sim = await startSimulator({
+      numbers,
+      now: () => t,
+      rateLimit: { limit: 5, windowMs: 60_000, resetStyle, resetRounding },
+    });
     await get(sim, LIST);
     t += 15_500; // 44.5 s left; the window ends at 1700000060.5
     expect((await get(sim, LIST)).headers.get('x-ratelimit-reset')).toBe(reset);

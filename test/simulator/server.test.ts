@@ -60,13 +60,16 @@ describe('simulator: envelopes and pagination', () => {
     expect(r.json).toEqual({ data: [], meta: { page: 1, limit: 20, total: 0, totalPages: 0 } });
   });
 
-  test.each(['page=0', 'page=abc', 'limit=0', 'limit=-5', 'page=1.5', 'limit='])('invalid query %s -> 400 envelope', async (q) => {
-    sim = await startSimulator({ numbers: records(3) });
-    const r = await get(sim, `${LIST}?${q}`);
-    expect(r.status).toBe(400);
-    expect(r.json).toMatchObject({ statusCode: 400, error: 'Bad Request' });
-    expect(Array.isArray(r.json.message)).toBe(true);
-  });
+  test.each(['page=0', 'page=abc', 'limit=0', 'limit=-5', 'page=1.5', 'limit='])(
+    'invalid query %s -> 400 envelope',
+    async (q) => {
+      sim = await startSimulator({ numbers: records(3) });
+      const r = await get(sim, `${LIST}?${q}`);
+      expect(r.status).toBe(400);
+      expect(r.json).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      expect(Array.isArray(r.json.message)).toBe(true);
+    },
+  );
 
   test('ignorePage serves page 1 for every page but echoes the requested page', async () => {
     const inv = records(30);
@@ -103,7 +106,8 @@ describe('simulator: filters', () => {
   });
 
   test('type compares canonical spellings and falls back to the number', async () => {
-    for (const t of ['toll_free', 'toll-free', 'tollfree']) expect(await ids(`type=${t}`)).toEqual(['phn_3', 'phn_4', 'phn_5']);
+    for (const t of ['toll_free', 'toll-free', 'tollfree'])
+      expect(await ids(`type=${t}`)).toEqual(['phn_3', 'phn_4', 'phn_5']);
     expect(await ids('type=mobile')).toEqual(['phn_2', 'phn_7']);
     expect(await ids('type=local')).toEqual(['phn_1', 'phn_6']);
   });
@@ -118,7 +122,9 @@ describe('simulator: filters', () => {
 describe('simulator: auth, routes, agents, pricing', () => {
   let sim: Simulator;
   const agents = generateAgents(5, 3);
-  const pricing = [{ telephony_provider_id: 'twilio', country_iso: 'US', country_name: 'United States', credit_cost: '115' }];
+  const pricing = [
+    { telephony_provider_id: 'twilio', country_iso: 'US', country_name: 'United States', credit_cost: '115' },
+  ];
   beforeAll(async () => {
     sim = await startSimulator({
       numbers: records(3),
@@ -243,7 +249,16 @@ describe('simulator: inventory, afterPage and request log', () => {
         receivedAt: 1_005,
         finishedAt: 1_010,
       },
-      { seq: 2, method: 'GET', path: '/v1/agents', query: {}, authorized: false, status: 401, receivedAt: 1_015, finishedAt: 1_020 },
+      {
+        seq: 2,
+        method: 'GET',
+        path: '/v1/agents',
+        query: {},
+        authorized: false,
+        status: 401,
+        receivedAt: 1_015,
+        finishedAt: 1_020,
+      },
     ]);
     const dump = JSON.stringify(sim.requests);
     expect(dump).not.toContain(sim.apiKey);

@@ -1,7 +1,13 @@
 // One object that is both the run archive and the idempotency store, over one ObjectStore:
 // what the S3 bucket and the local history folder each provide.
 import type { ClaimOutcome, IdempotencyRecord } from '../../core/idempotency';
-import type { ArchivedRun, IdempotencyStore, LatestRunPointer, PreviousSnapshot, ReportArchive } from '../../core/ports';
+import type {
+  ArchivedRun,
+  IdempotencyStore,
+  LatestRunPointer,
+  PreviousSnapshot,
+  ReportArchive,
+} from '../../core/ports';
 import { StoreIdempotencyStore, type StoreIdempotencyOptions } from './idempotency-store';
 import type { ObjectStore } from './object-store';
 import { StoreReportArchive } from './report-archive';

@@ -45,13 +45,23 @@ export class StoreIdempotencyStore implements IdempotencyStore {
       }
       if (!existing) {
         const token = this.newToken();
-        const record = { schemaVersion: 1, key, state: 'claimed', token, attempt: 1, claimedAt: at, updatedAt: at } as const;
-        if (await this.store.putIfAbsent(path, serializeIdempotencyRecord(record))) return { outcome: 'claimed', token, takeover: false };
+        const record = {
+          schemaVersion: 1,
+          key,
+          state: 'claimed',
+          token,
+          attempt: 1,
+          claimedAt: at,
+          updatedAt: at,
+        } as const;
+        if (await this.store.putIfAbsent(path, serializeIdempotencyRecord(record)))
+          return { outcome: 'claimed', token, takeover: false };
         attempted = { token, takeover: false };
         continue;
       }
       const decision = decideClaim(existing.record, options.now, options.leaseMs);
-      if (decision.action === 'done') return { outcome: 'done', record: existing.record, uncertain: decision.uncertain };
+      if (decision.action === 'done')
+        return { outcome: 'done', record: existing.record, uncertain: decision.uncertain };
       if (decision.action === 'in-progress') return { outcome: 'in-progress', record: existing.record };
       const token = this.newToken();
       const record: IdempotencyRecord = {
@@ -63,10 +73,13 @@ export class StoreIdempotencyStore implements IdempotencyStore {
         claimedAt: at,
         updatedAt: at,
       };
-      if (await this.store.putIfMatch(path, serializeIdempotencyRecord(record), existing.etag)) return { outcome: 'claimed', token, takeover: true };
+      if (await this.store.putIfMatch(path, serializeIdempotencyRecord(record), existing.etag))
+        return { outcome: 'claimed', token, takeover: true };
       attempted = { token, takeover: true };
     }
-    throw new Error(`could not settle the claim on ${this.store.describe(path)}: it kept changing under concurrent writers`);
+    throw new Error(
+      `could not settle the claim on ${this.store.describe(path)}: it kept changing under concurrent writers`,
+    );
   }
 
   async peek(key: string): Promise<IdempotencyRecord | null> {
@@ -91,16 +104,28 @@ export class StoreIdempotencyStore implements IdempotencyStore {
 
   private async read(path: string): Promise<{ record: IdempotencyRecord; etag: string } | null> {
     const stored = await this.store.get(path);
-    return stored ? { record: parseIdempotencyRecord(stored.body, this.store.describe(path)), etag: stored.etag } : null;
+    return stored
+      ? { record: parseIdempotencyRecord(stored.body, this.store.describe(path)), etag: stored.etag }
+      : null;
   }
 
-  private async transition(key: string, token: string, from: readonly IdempotencyState[], to: IdempotencyState, messageId?: string): Promise<void> {
+  private async transition(
+    key: string,
+    token: string,
+    from: readonly IdempotencyState[],
+    to: IdempotencyState,
+    messageId?: string,
+  ): Promise<void> {
     const path = idempotencyRecordKey(key);
     const existing = await this.read(path);
     if (existing && existing.record.token === token && existing.record.state === to && to === 'sent') return; // a retried markSent
     if (!existing || existing.record.token !== token || !from.includes(existing.record.state)) {
-      const now = existing ? `${existing.record.state} by ${existing.record.token === token ? 'this' : 'another'} invocation` : 'missing';
-      throw new ClaimLostError(`the claim on scheduled run ${key} is no longer ours (record is ${now}); not moving it to ${to}`);
+      const now = existing
+        ? `${existing.record.state} by ${existing.record.token === token ? 'this' : 'another'} invocation`
+        : 'missing';
+      throw new ClaimLostError(
+        `the claim on scheduled run ${key} is no longer ours (record is ${now}); not moving it to ${to}`,
+      );
     }
     const record: IdempotencyRecord = {
       ...existing.record,

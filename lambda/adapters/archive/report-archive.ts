@@ -17,7 +17,9 @@ const pointerSchema = z.object({
 function parsePointer(text: string): LatestRunPointer | null {
   try {
     const parsed = pointerSchema.safeParse(JSON.parse(text));
-    return parsed.success ? { runId: parsed.data.runId, generatedAt: parsed.data.generatedAt, prefix: parsed.data.prefix } : null;
+    return parsed.success
+      ? { runId: parsed.data.runId, generatedAt: parsed.data.generatedAt, prefix: parsed.data.prefix }
+      : null;
   } catch {
     return null;
   }
@@ -28,7 +30,11 @@ export class StoreReportArchive implements ReportArchive {
 
   async writeRun(run: ArchivedRun): Promise<{ location: string; prefix: string }> {
     const prefix = runPrefix(run.workspace, run.date, run.runId);
-    const files = Object.entries(run.files).map(([name, content]) => ({ key: runFileKey(prefix, name), name, content }));
+    const files = Object.entries(run.files).map(([name, content]) => ({
+      key: runFileKey(prefix, name),
+      name,
+      content,
+    }));
     await Promise.all(files.map((f) => this.store.put(f.key, f.content, contentTypeFor(f.name))));
     return { location: this.store.describe(prefix), prefix };
   }
@@ -39,20 +45,32 @@ export class StoreReportArchive implements ReportArchive {
     if (!stored) return null;
     const pointerLocation = this.store.describe(pointerKey);
     const pointer = parsePointer(stored.body);
-    if (!pointer) return { ok: false, reason: `the latest-run pointer is unreadable (${pointerLocation})`, location: pointerLocation };
+    if (!pointer)
+      return {
+        ok: false,
+        reason: `the latest-run pointer is unreadable (${pointerLocation})`,
+        location: pointerLocation,
+      };
     if (!isRunPrefixOf(workspace, pointer.prefix)) {
-      return { ok: false, reason: `the latest-run pointer points outside this workspace's history (${pointerLocation})`, location: pointerLocation };
+      return {
+        ok: false,
+        reason: `the latest-run pointer points outside this workspace's history (${pointerLocation})`,
+        location: pointerLocation,
+      };
     }
     const snapshotKey = pointer.prefix + SNAPSHOT_FILE;
     const location = this.store.describe(snapshotKey);
     const snapshotObject = await this.store.get(snapshotKey);
     if (!snapshotObject) return { ok: false, reason: `the previous snapshot is missing (${location})`, location };
     const parsed = parseSnapshot(snapshotObject.body);
-    return parsed.ok ? { ok: true, snapshot: parsed.snapshot, location } : { ok: false, reason: `${parsed.reason} (${location})`, location };
+    return parsed.ok
+      ? { ok: true, snapshot: parsed.snapshot, location }
+      : { ok: false, reason: `${parsed.reason} (${location})`, location };
   }
 
   async writeLatestPointer(workspace: string, pointer: LatestRunPointer): Promise<{ updated: boolean }> {
-    if (!isRunPrefixOf(workspace, pointer.prefix)) throw new Error(`latest pointer prefix "${pointer.prefix}" is not a run folder of this workspace`);
+    if (!isRunPrefixOf(workspace, pointer.prefix))
+      throw new Error(`latest pointer prefix "${pointer.prefix}" is not a run folder of this workspace`);
     const at = Date.parse(pointer.generatedAt);
     if (Number.isNaN(at)) throw new Error('latest pointer generatedAt is not a date');
     const key = latestPointerKey(workspace);

@@ -62,7 +62,9 @@ export class S3ObjectStore implements ObjectStore {
 
   async put(key: string, body: Buffer | string, contentType: string): Promise<void> {
     try {
-      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+      await this.client.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+      );
     } catch (e) {
       throw this.failure('write', key, e);
     }
@@ -76,9 +78,21 @@ export class S3ObjectStore implements ObjectStore {
     return this.conditionalPut(key, body, { IfMatch: etag });
   }
 
-  private async conditionalPut(key: string, body: string, condition: { IfNoneMatch: string } | { IfMatch: string }): Promise<boolean> {
+  private async conditionalPut(
+    key: string,
+    body: string,
+    condition: { IfNoneMatch: string } | { IfMatch: string },
+  ): Promise<boolean> {
     try {
-      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json', ...condition }));
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: body,
+          ContentType: 'application/json',
+          ...condition,
+        }),
+      );
       return true;
     } catch (e) {
       if (isLostRace(e)) return false;

@@ -138,7 +138,9 @@ export class RateLimiter {
     const resolution = rawReset !== null && /^\s*\d+\s*$/.test(rawReset) ? 1000 : 1;
     const windowOver = this.resetAt === null || now >= this.resetAt;
     const laterWindow =
-      resetAt !== null && this.resetAt !== null && resetAt > this.resetAt + Math.max(resolution, this.resetResolutionMs);
+      resetAt !== null &&
+      this.resetAt !== null &&
+      resetAt > this.resetAt + Math.max(resolution, this.resetResolutionMs);
     if (windowOver || laterWindow || this.remaining === null) {
       this.remaining = remaining;
       this.resetAt = resetAt;

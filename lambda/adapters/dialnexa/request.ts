@@ -172,7 +172,9 @@ function exhausted(what: string, f: Failure, attempts: number, settings: Request
       }
       const said = f.message ? `: ${f.message}` : f.isHtml ? ' (an HTML error page, likely from a proxy)' : '';
       return new ApiError(
-        keys.redact(`DialNexa answered ${statusLine(f.status)} for ${what} on all ${tries}${said}. The service may be down; run again later.`),
+        keys.redact(
+          `DialNexa answered ${statusLine(f.status)} for ${what} on all ${tries}${said}. The service may be down; run again later.`,
+        ),
         f.status,
       );
     }
@@ -184,7 +186,9 @@ function exhausted(what: string, f: Failure, attempts: number, settings: Request
       );
     case 'network':
       return new ApiError(
-        keys.redact(`could not reach DialNexa at ${new URL(settings.baseUrl).origin} for ${what} (${tries}): ${f.detail}`),
+        keys.redact(
+          `could not reach DialNexa at ${new URL(settings.baseUrl).origin} for ${what} (${tries}): ${f.detail}`,
+        ),
       );
   }
 }

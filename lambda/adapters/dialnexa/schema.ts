@@ -6,15 +6,19 @@ import type { NumberRecord } from '../../core/types';
 
 /** A count the API may write as a number or a numeric string; null/absent mean "not said". */
 const count = z
-  .union([z.number(), z.string().regex(/^\s*\d+\s*$/).transform(Number)])
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^\s*\d+\s*$/)
+      .transform(Number),
+  ])
   .pipe(z.number().int().nonnegative())
   .nullish();
 
 const dataMetaEnvelope = z.looseObject({
   data: z.array(z.unknown()),
-  meta: z
-    .looseObject({ page: count, limit: count, total: count, totalPages: count })
-    .nullish(),
+  meta: z.looseObject({ page: count, limit: count, total: count, totalPages: count }).nullish(),
 });
 
 const itemsTotalEnvelope = z.looseObject({
@@ -113,9 +117,7 @@ function e164Problem(raw: string): string | null {
   return /^\+[1-9]\d{1,14}$/.test(compact) ? null : 'is not an E.164 number (a "+", then 2 to 15 digits)';
 }
 
-export type RecordResult =
-  | { ok: true; record: NumberRecord }
-  | { ok: false; id: string | null; problem: string };
+export type RecordResult = { ok: true; record: NumberRecord } | { ok: false; id: string | null; problem: string };
 
 /**
  * Converts one raw record. Known fields with an unexpected type (an object where a string was
@@ -150,7 +152,8 @@ export function toNumberRecord(raw: unknown): RecordResult {
   if ('monthly_cost_usd' in src) {
     const cost = src.monthly_cost_usd;
     if (cost === null || cost === undefined) record.monthly_cost_usd = null;
-    else if (typeof cost === 'string' || (typeof cost === 'number' && Number.isFinite(cost))) record.monthly_cost_usd = cost;
+    else if (typeof cost === 'string' || (typeof cost === 'number' && Number.isFinite(cost)))
+      record.monthly_cost_usd = cost;
     else extra.monthly_cost_usd = cost;
   }
   for (const [key, value] of Object.entries(src)) {

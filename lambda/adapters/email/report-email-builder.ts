@@ -18,21 +18,25 @@ export function createReportEmailBuilder(options: ReportEmailBuilderOptions = {}
   return {
     async build(input) {
       const filename = csvFilename(input.date);
-      const { raw, mode } = await composeWithinLimit((mode) => {
-        const rendered = input.render(mode);
-        return buildMime(
-          {
-            from: input.from,
-            to: input.to,
-            replyTo: input.replyTo,
-            subject: rendered.subject,
-            text: rendered.text,
-            html: rendered.html,
-            attachments: csvAttachments(mode, filename, input.csv),
-          },
-          { date: input.date, messageIdDomain: options.messageIdDomain },
-        );
-      }, maxBytes, Buffer.byteLength(input.csv));
+      const { raw, mode } = await composeWithinLimit(
+        (mode) => {
+          const rendered = input.render(mode);
+          return buildMime(
+            {
+              from: input.from,
+              to: input.to,
+              replyTo: input.replyTo,
+              subject: rendered.subject,
+              text: rendered.text,
+              html: rendered.html,
+              attachments: csvAttachments(mode, filename, input.csv),
+            },
+            { date: input.date, messageIdDomain: options.messageIdDomain },
+          );
+        },
+        maxBytes,
+        Buffer.byteLength(input.csv),
+      );
       return { raw, attachment: mode };
     },
   };

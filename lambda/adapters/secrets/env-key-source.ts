@@ -4,10 +4,7 @@ import type { KeySource } from '../../core/ports';
 import { checkApiKey } from './api-key-value';
 
 /** Reads the variable on each call, so a missing key fails the run that needs it, not the import. */
-export function createEnvKeySource(
-  varName = 'DIALNEXA_API_KEY',
-  env: NodeJS.ProcessEnv = process.env,
-): KeySource {
+export function createEnvKeySource(varName = 'DIALNEXA_API_KEY', env: NodeJS.ProcessEnv = process.env): KeySource {
   return {
     description: `environment variable ${varName}`,
     async getKey() {

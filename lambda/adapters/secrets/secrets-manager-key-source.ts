@@ -27,7 +27,8 @@ export interface SecretsManagerKeySourceOptions {
 export function createSecretsManagerKeySource(options: SecretsManagerKeySourceOptions): KeySource {
   const { secretId, field = 'apiKey', maxAgeSeconds = 300, client } = options;
   const setting = options.settingName ?? 'DIALNEXA_SECRET_ID';
-  if (secretId.trim() === '') throw new ConfigError(setting, 'is empty; set it to the name or ARN of the secret holding the DialNexa API key');
+  if (secretId.trim() === '')
+    throw new ConfigError(setting, 'is empty; set it to the name or ARN of the secret holding the DialNexa API key');
   const provider = new SecretsProvider(client ? { awsSdkV3Client: client } : {});
   const label = `secret "${secretId}"`;
 
@@ -61,7 +62,10 @@ function extractKey(value: string | Uint8Array | undefined, field: string, setti
       parsed = JSON.parse(trimmed);
     } catch {
       // The parser's message quotes the input, so neither it nor the error goes anywhere.
-      throw new ConfigError(setting, `${label} looks like JSON but does not parse; store the bare key or {"${field}": "<key>"}`);
+      throw new ConfigError(
+        setting,
+        `${label} looks like JSON but does not parse; store the bare key or {"${field}": "<key>"}`,
+      );
     }
     const candidate = isRecord(parsed) ? parsed[field] : undefined;
     if (typeof candidate !== 'string') {

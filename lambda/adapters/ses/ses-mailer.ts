@@ -48,7 +48,10 @@ export class SesRawMailer implements RawMailer {
       throw toDeliveryError(err, envelope.from, this.configurationSetName);
     }
     // SES answered 200: the message was accepted, so this is not a refusal that may be retried.
-    if (!messageId) throw new DeliveryUncertainError("SES accepted the request but returned no MessageId; the report was probably sent");
+    if (!messageId)
+      throw new DeliveryUncertainError(
+        'SES accepted the request but returned no MessageId; the report was probably sent',
+      );
     return { messageId };
   }
 }
@@ -60,14 +63,18 @@ function definitelyRefused(err: unknown): boolean {
 }
 
 /** Turns an SES failure into a message that says what to fix. */
-export function toDeliveryError(err: unknown, from: string, configurationSetName?: string): DeliveryError | DeliveryUncertainError {
+export function toDeliveryError(
+  err: unknown,
+  from: string,
+  configurationSetName?: string,
+): DeliveryError | DeliveryUncertainError {
   const name = err instanceof Error ? err.name : 'Error';
   const awsMessage = (err instanceof Error ? err.message : String(err)).replace(/\.$/, '') || name;
   const cause = { cause: err };
   if (!definitelyRefused(err)) {
     return new DeliveryUncertainError(
       `SES gave no definite answer to SendRawEmail (${name}: ${awsMessage}); the report may or may not have been sent. ` +
-        'Check the recipients\' inboxes before running it again',
+        "Check the recipients' inboxes before running it again",
       cause,
     );
   }

@@ -4,7 +4,12 @@ import type { Changes } from '../changes';
 import { UNKNOWN_COUNTRY, type AttachmentMode, type CostSource, type ListFilters, type NumberType } from '../types';
 
 const countFormat = new Intl.NumberFormat('en-US');
-const usdFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const usdFormat = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+});
 
 /** 1250 -> "1,250". */
 export function formatCount(n: number): string {
@@ -57,7 +62,12 @@ export function singleLine(value: string): string {
 /** Cuts to at most `max` characters (code points, so no half surrogate pair), ending with "…". */
 export function truncate(value: string, max: number): string {
   const chars = Array.from(value);
-  return chars.length <= max ? value : `${chars.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…`;
+  return chars.length <= max
+    ? value
+    : `${chars
+        .slice(0, Math.max(0, max - 1))
+        .join('')
+        .trimEnd()}…`;
 }
 
 const TYPE_LABELS: Record<NumberType, string> = {
@@ -144,8 +154,10 @@ export function describeChanges(changes: Changes): string {
   const parts: string[] = [];
   if (changes.added.length > 0) parts.push(`${formatCount(changes.added.length)} added`);
   if (changes.removed.length > 0) parts.push(`${formatCount(changes.removed.length)} removed`);
-  if (changes.routingChanged.length > 0) parts.push(plural(changes.routingChanged.length, 'routing change', 'routing changes'));
-  if (changes.statusChanged.length > 0) parts.push(plural(changes.statusChanged.length, 'status change', 'status changes'));
+  if (changes.routingChanged.length > 0)
+    parts.push(plural(changes.routingChanged.length, 'routing change', 'routing changes'));
+  if (changes.statusChanged.length > 0)
+    parts.push(plural(changes.statusChanged.length, 'status change', 'status changes'));
   return parts.join(', ');
 }
 

@@ -81,12 +81,21 @@ export function dataTable(columns: Column[], rows: Cell[][], options: TableOptio
   const size = compact ? 12 : 13;
   const head = `<tr>${columns.map((c) => th(c, padding, compact)).join('')}</tr>`;
   const body = rows
-    .map((r) => `<tr>${r.map((cell, i) => td(cell, columns[i]?.align ?? 'left', padding, cellStyle(columns[i]), size)).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr>${r.map((cell, i) => td(cell, columns[i]?.align ?? 'left', padding, cellStyle(columns[i]), size)).join('')}</tr>`,
+    )
     .join('');
   const totals = options.totals
     ? `<tr>${options.totals
         .map((cell, i) =>
-          td(cell, columns[i]?.align ?? 'left', padding, `${cellStyle(columns[i])}font-weight:700;border-top:2px solid ${LINE};border-bottom:0;`, size),
+          td(
+            cell,
+            columns[i]?.align ?? 'left',
+            padding,
+            `${cellStyle(columns[i])}font-weight:700;border-top:2px solid ${LINE};border-bottom:0;`,
+            size,
+          ),
         )
         .join('')}</tr>`
     : '';
@@ -99,7 +108,9 @@ export function count(n: number): Cell {
 }
 
 export function heading(text: string, note?: string): string {
-  const sub = note ? `<p style="margin:2px 0 0 0;font-size:13px;line-height:19px;color:${MUTED};${FONT}">${note}</p>` : '';
+  const sub = note
+    ? `<p style="margin:2px 0 0 0;font-size:13px;line-height:19px;color:${MUTED};${FONT}">${note}</p>`
+    : '';
   return `<h2 style="margin:0;font-size:16px;line-height:22px;font-weight:700;color:${INK};${FONT}">${escapeHtml(text)}</h2>${sub}`;
 }
 
@@ -128,7 +139,9 @@ export function card(content: string, padding = 16): string {
 export function countryCell(code: string): Cell {
   const name = countryName(code);
   const label = escapeHtml(countryLabel(code));
-  return name === code ? `<strong>${label}</strong>` : `<strong>${label}</strong><br><span style="font-size:11px;line-height:14px;color:${MUTED};">${escapeHtml(name)}</span>`;
+  return name === code
+    ? `<strong>${label}</strong>`
+    : `<strong>${label}</strong><br><span style="font-size:11px;line-height:14px;color:${MUTED};">${escapeHtml(name)}</span>`;
 }
 
 export function numberCell(phoneNumber: string): Cell {

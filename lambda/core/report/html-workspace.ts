@@ -4,7 +4,15 @@ import { agentName } from '../agents';
 import { NO_STATUS, UNKNOWN_PROVIDER } from '../audit';
 import type { Changes, ChangedNumber, ValueChange } from '../changes';
 import { hasChanges } from '../changes';
-import { ALL_NUMBER_TYPES, type AgentCheck, type AttachmentMode, type AuditResult, type ListFilters, type NumberType, type PhoneNumber } from '../types';
+import {
+  ALL_NUMBER_TYPES,
+  type AgentCheck,
+  type AttachmentMode,
+  type AuditResult,
+  type ListFilters,
+  type NumberType,
+  type PhoneNumber,
+} from '../types';
 import type { ChangesSection, WorkspaceAudit, WorkspaceFailure, WorkspaceOutcome } from '../workspace';
 import { routedByAgent } from './summary';
 import { AGENT_ROWS_LIMIT, CHANGE_ROWS_LIMIT, unroutedLimit, type ReportContext } from './context';
@@ -69,14 +77,19 @@ function nicknameCell(nickname: string | null): Cell {
 function agentCell(check: AgentCheck | undefined, id: string | null): Cell {
   if (id === null) return `<span style="color:${RED};font-weight:600;">none</span>`;
   const name = agentName(check, id);
-  return name === null ? `<span style="${MONO}font-size:12px;word-break:break-all;">${escapeHtml(id)}</span>` : escapeHtml(name);
+  return name === null
+    ? `<span style="${MONO}font-size:12px;word-break:break-all;">${escapeHtml(id)}</span>`
+    : escapeHtml(name);
 }
 
 function headline(audit: AuditResult): string {
   const unrouted = audit.unrouted.length;
   const countries = Object.keys(audit.byCountry).filter((c) => c !== 'unknown').length;
   const unknownCountry = audit.byCountry.unknown ?? 0;
-  const costSub = audit.cost.unknownCount === 0 ? 'all numbers priced' : `${escapeHtml(formatCount(audit.cost.unknownCount))} without a cost`;
+  const costSub =
+    audit.cost.unknownCount === 0
+      ? 'all numbers priced'
+      : `${escapeHtml(formatCount(audit.cost.unknownCount))} without a cost`;
   return card(`<table ${TABLE}><tr>
 ${tile('Numbers', formatCount(audit.total), `${escapeHtml(formatCount(audit.notActive.length))} not active`, NEUTRAL)}
 ${tile('Unrouted', formatCount(unrouted), unrouted > 0 ? 'calls to these are rejected' : 'every active number has an agent', unrouted > 0 ? BAD : GOOD)}
@@ -90,7 +103,10 @@ ${tile('Monthly cost', formatUsd(audit.cost.totalMonthly), costSub, NEUTRAL)}
 
 function capped<T>(rows: readonly T[], limit = CHANGE_ROWS_LIMIT): { shown: readonly T[]; more: string } {
   const shown = rows.slice(0, limit);
-  return { shown, more: rows.length > shown.length ? paragraph(escapeHtml(`${moreChangesNote(rows.length - shown.length)}.`)) : '' };
+  return {
+    shown,
+    more: rows.length > shown.length ? paragraph(escapeHtml(`${moreChangesNote(rows.length - shown.length)}.`)) : '',
+  };
 }
 
 function numberList(title: string, rows: readonly ChangedNumber[], check: AgentCheck | undefined, color = INK): string {
@@ -103,7 +119,12 @@ function numberList(title: string, rows: readonly ChangedNumber[], check: AgentC
       { label: 'Type', align: 'left' },
       { label: 'Agent', align: 'left', width: '35%', wrap: true },
     ],
-    shown.map((n) => [numberCell(n.phoneNumber), escapeHtml(countryLabel(n.countryCode)), typeCell(n), agentCell(check, n.inboundAgentId)]),
+    shown.map((n) => [
+      numberCell(n.phoneNumber),
+      escapeHtml(countryLabel(n.countryCode)),
+      typeCell(n),
+      agentCell(check, n.inboundAgentId),
+    ]),
     { padding: '6px 6px' },
   );
   return `${subheading(`${title} (${formatCount(rows.length)})`, color)}${table}${more}`;
@@ -132,21 +153,38 @@ function phoneList(rows: readonly ChangedNumber[]): string {
 
 function comparedChanges(changes: Changes, check: AgentCheck | undefined, timeZone: string): string {
   const since = `Changes since ${formatReportDate(new Date(changes.previousGeneratedAt), timeZone)}`;
-  if (!hasChanges(changes)) return card(`${heading(since)}${paragraph('No changes: the same numbers, routed the same way, with the same status.', INK)}`);
+  if (!hasChanges(changes))
+    return card(
+      `${heading(since)}${paragraph('No changes: the same numbers, routed the same way, with the same status.', INK)}`,
+    );
   const summary = describeChanges(changes);
   const calls: string[] = [];
   if (changes.newlyUnrouted.length > 0) {
     const n = changes.newlyUnrouted.length;
-    calls.push(callout(`<strong style="color:${RED};">${escapeHtml(plural(n, 'number lost its', 'numbers lost their'))} inbound agent:</strong> ${phoneList(changes.newlyUnrouted)}`, BAD));
+    calls.push(
+      callout(
+        `<strong style="color:${RED};">${escapeHtml(plural(n, 'number lost its', 'numbers lost their'))} inbound agent:</strong> ${phoneList(changes.newlyUnrouted)}`,
+        BAD,
+      ),
+    );
   }
   if (changes.newlyFixed.length > 0) {
     const n = changes.newlyFixed.length;
-    calls.push(callout(`<strong style="color:${GREEN};">${escapeHtml(plural(n, 'number is', 'numbers are'))} no longer unrouted:</strong> ${phoneList(changes.newlyFixed)}`, GOOD));
+    calls.push(
+      callout(
+        `<strong style="color:${GREEN};">${escapeHtml(plural(n, 'number is', 'numbers are'))} no longer unrouted:</strong> ${phoneList(changes.newlyFixed)}`,
+        GOOD,
+      ),
+    );
   }
   const deltas = changes.countDelta;
   const deltaLines = [
-    Object.keys(deltas.byCountry).length > 0 ? `<strong>By country:</strong> ${escapeHtml(describeDeltas(deltas.byCountry, countryLabel))}` : '',
-    Object.keys(deltas.byType).length > 0 ? `<strong>By type:</strong> ${escapeHtml(describeDeltas(deltas.byType, (t) => typeLabel(t as NumberType)))}` : '',
+    Object.keys(deltas.byCountry).length > 0
+      ? `<strong>By country:</strong> ${escapeHtml(describeDeltas(deltas.byCountry, countryLabel))}`
+      : '',
+    Object.keys(deltas.byType).length > 0
+      ? `<strong>By type:</strong> ${escapeHtml(describeDeltas(deltas.byType, (t) => typeLabel(t as NumberType)))}`
+      : '',
   ].filter((s) => s !== '');
   const counts = deltaLines.length > 0 ? paragraph(deltaLines.join('<br>'), INK) : '';
   const status = (v: string | null) => (v === null ? faint('(none)') : escapeHtml(v));
@@ -177,7 +215,9 @@ function changesSection(section: ChangesSection | undefined, check: AgentCheck |
 function unroutedSection(audit: AuditResult, limit: number, attachment: AttachmentMode): string {
   const all = audit.unrouted;
   if (all.length === 0) {
-    return card(`${heading('Unrouted numbers')}${paragraph(`<span style="color:${GREEN};font-weight:600;">None.</span> Every active number has an inbound agent.`, INK)}`);
+    return card(
+      `${heading('Unrouted numbers')}${paragraph(`<span style="color:${GREEN};font-weight:600;">None.</span> Every active number has an inbound agent.`, INK)}`,
+    );
   }
   const shown = all.slice(0, limit);
   const table = dataTable(
@@ -187,12 +227,22 @@ function unroutedSection(audit: AuditResult, limit: number, attachment: Attachme
       { label: 'Type', align: 'left' },
       { label: 'Nickname', align: 'left', width: '35%', wrap: true },
     ],
-    shown.map((n) => [numberCell(n.phoneNumber), escapeHtml(countryLabel(n.countryCode)), typeCell(n), nicknameCell(n.nickname)]),
+    shown.map((n) => [
+      numberCell(n.phoneNumber),
+      escapeHtml(countryLabel(n.countryCode)),
+      typeCell(n),
+      nicknameCell(n.nickname),
+    ]),
     // 4 px sides: with 6 px, a long number plus a long nickname word is wider than a 375 px phone.
     { padding: '6px 4px' },
   );
-  const more = all.length > shown.length ? paragraph(`<strong>${escapeHtml(moreRowsNote(all.length - shown.length, attachment))}.</strong>`, INK) : '';
-  const inferred = shown.some((n) => n.typeInferred) ? paragraph('* type worked out from the number; the API did not give one.') : '';
+  const more =
+    all.length > shown.length
+      ? paragraph(`<strong>${escapeHtml(moreRowsNote(all.length - shown.length, attachment))}.</strong>`, INK)
+      : '';
+  const inferred = shown.some((n) => n.typeInferred)
+    ? paragraph('* type worked out from the number; the API did not give one.')
+    : '';
   const note = `${escapeHtml(formatCount(all.length))} active number${all.length === 1 ? '' : 's'} with no inbound agent: a call to ${all.length === 1 ? 'it' : 'them'} is rejected. Assign an agent or release the number.`;
   return card(`${heading('Unrouted numbers', note)}${spacer(8)}${table}${more}${inferred}`);
 }
@@ -200,7 +250,9 @@ function unroutedSection(audit: AuditResult, limit: number, attachment: Attachme
 function missingAgentSection(check: AgentCheck | undefined, limit: number, attachment: AttachmentMode): string {
   if (!check) return '';
   if (check.status === 'skipped') {
-    return card(`${heading('Routed to a missing agent')}${callout(`<strong style="color:${WARN.fg};">${escapeHtml(AGENTS_SKIPPED)}</strong> ${escapeHtml(asSentence(check.reason))}`, WARN)}`);
+    return card(
+      `${heading('Routed to a missing agent')}${callout(`<strong style="color:${WARN.fg};">${escapeHtml(AGENTS_SKIPPED)}</strong> ${escapeHtml(asSentence(check.reason))}`, WARN)}`,
+    );
   }
   const all = check.missing;
   if (all.length === 0) {
@@ -216,10 +268,18 @@ function missingAgentSection(check: AgentCheck | undefined, limit: number, attac
       { label: 'Agent id', align: 'left', width: '30%', wrap: true },
       { label: 'Nickname', align: 'left', width: '25%', wrap: true },
     ],
-    shown.map((n) => [numberCell(n.phoneNumber), escapeHtml(countryLabel(n.countryCode)), agentCell(undefined, n.inboundAgentId), nicknameCell(n.nickname)]),
+    shown.map((n) => [
+      numberCell(n.phoneNumber),
+      escapeHtml(countryLabel(n.countryCode)),
+      agentCell(undefined, n.inboundAgentId),
+      nicknameCell(n.nickname),
+    ]),
     { padding: '6px 6px' },
   );
-  const more = all.length > shown.length ? paragraph(`<strong>${escapeHtml(moreRowsNote(all.length - shown.length, attachment))}.</strong>`, INK) : '';
+  const more =
+    all.length > shown.length
+      ? paragraph(`<strong>${escapeHtml(moreRowsNote(all.length - shown.length, attachment))}.</strong>`, INK)
+      : '';
   const note = `${escapeHtml(formatCount(all.length))} number${all.length === 1 ? ' points' : 's point'} at an agent that does not exist in the workspace, so ${all.length === 1 ? 'it looks' : 'they look'} routed but calls fail. Assign an existing agent.`;
   return card(`${heading('Routed to a missing agent', note)}${spacer(8)}${table}${more}`);
 }
@@ -231,10 +291,18 @@ function agentsSection(numbers: readonly PhoneNumber[], check: AgentCheck | unde
   const shown = ordered.slice(0, AGENT_ROWS_LIMIT);
   const rows = shown.map(({ id, name, numbers: n }) => {
     const label = name === null ? `${faint('(no name)')}` : `<strong>${escapeHtml(name)}</strong>`;
-    return [`${label}<br><span style="${MONO}font-size:11px;line-height:14px;color:${MUTED};word-break:break-all;">${escapeHtml(id)}</span>`, formatCount(n)];
+    return [
+      `${label}<br><span style="${MONO}font-size:11px;line-height:14px;color:${MUTED};word-break:break-all;">${escapeHtml(id)}</span>`,
+      formatCount(n),
+    ];
   });
   const rest = ordered.length - shown.length;
-  const more = rest > 0 ? paragraph(escapeHtml(`and ${plural(rest, 'more agent', 'more agents')}; the CSV names the agent of every number.`)) : '';
+  const more =
+    rest > 0
+      ? paragraph(
+          escapeHtml(`and ${plural(rest, 'more agent', 'more agents')}; the CSV names the agent of every number.`),
+        )
+      : '';
   return card(
     `${heading('Routed numbers by agent', 'The CSV names the agent of every number (inbound_agent_name).')}${spacer(8)}${dataTable(
       [
@@ -260,7 +328,8 @@ function matrixSection(audit: AuditResult): string {
     `<strong>${formatCount(audit.byCountry[code] ?? 0)}</strong>`,
   ]);
   const totals = ['Total', ...ALL_NUMBER_TYPES.map((t) => formatCount(audit.byType[t])), formatCount(audit.total)];
-  const body = audit.total === 0 ? paragraph('No numbers matched.') : dataTable(columns, rows, { totals, padding: '6px 4px' });
+  const body =
+    audit.total === 0 ? paragraph('No numbers matched.') : dataTable(columns, rows, { totals, padding: '6px 4px' });
   return card(`${heading('Numbers by country and type')}${spacer(8)}${body}`);
 }
 
@@ -289,15 +358,26 @@ function costSection(audit: AuditResult): string {
       { label: 'Type', align: 'left' },
       { label: 'Per month', align: 'right' },
     ],
-    ALL_NUMBER_TYPES.filter((t) => t in cost.byType).map((t) => [escapeHtml(typeLabel(t)), formatUsd(cost.byType[t] ?? 0)]),
+    ALL_NUMBER_TYPES.filter((t) => t in cost.byType).map((t) => [
+      escapeHtml(typeLabel(t)),
+      formatUsd(cost.byType[t] ?? 0),
+    ]),
   );
-  return card(`${heading('Monthly cost (USD)', `${note}<br>${sources}`)}${spacer(8)}${byCountry}${spacer(16)}${byType}`);
+  return card(
+    `${heading('Monthly cost (USD)', `${note}<br>${sources}`)}${spacer(8)}${byCountry}${spacer(16)}${byType}`,
+  );
 }
 
 function statusSection(audit: AuditResult): string {
   if (audit.total === 0) return card(`${heading('Status')}${paragraph('No numbers matched.')}`);
-  const statusRows = Object.entries(audit.byStatus).map(([s, n]) => [escapeHtml(s === NO_STATUS ? '(no status given)' : s), formatCount(n)]);
-  const providerRows = Object.entries(audit.byProvider).map(([p, n]) => [escapeHtml(p === UNKNOWN_PROVIDER ? '(not given)' : p), formatCount(n)]);
+  const statusRows = Object.entries(audit.byStatus).map(([s, n]) => [
+    escapeHtml(s === NO_STATUS ? '(no status given)' : s),
+    formatCount(n),
+  ]);
+  const providerRows = Object.entries(audit.byProvider).map(([p, n]) => [
+    escapeHtml(p === UNKNOWN_PROVIDER ? '(not given)' : p),
+    formatCount(n),
+  ]);
   const notActive = audit.notActive.length;
   const note =
     notActive > 0
@@ -328,7 +408,9 @@ function scopeLine(filters: ListFilters): string {
 }
 
 function title(name: string, sub: string, eyebrow?: string): string {
-  const top = eyebrow ? `<div style="font-size:11px;line-height:14px;font-weight:700;letter-spacing:1px;text-transform:uppercase;color:${MUTED};">${escapeHtml(eyebrow)}</div>` : '';
+  const top = eyebrow
+    ? `<div style="font-size:11px;line-height:14px;font-weight:700;letter-spacing:1px;text-transform:uppercase;color:${MUTED};">${escapeHtml(eyebrow)}</div>`
+    : '';
   return `<tr><td style="padding:8px 4px 12px 4px;${FONT}">${top}<div style="font-size:20px;line-height:26px;font-weight:700;color:${INK};word-break:break-word;">${escapeHtml(name)}</div>${sub}</td></tr>`;
 }
 
@@ -341,7 +423,11 @@ function auditedSection(ws: WorkspaceAudit, options: SectionOptions, eyebrow?: s
       );
   const limit = unroutedLimit(options);
   return [
-    title(ws.name, `<div style="font-size:13px;line-height:18px;color:${MUTED};">${scopeLine(ws.filters)}</div>${incomplete}`, eyebrow),
+    title(
+      ws.name,
+      `<div style="font-size:13px;line-height:18px;color:${MUTED};">${scopeLine(ws.filters)}</div>${incomplete}`,
+      eyebrow,
+    ),
     headline(ws.audit),
     changesSection(ws.changes, ws.agents, options.timeZone),
     unroutedSection(ws.audit, limit, options.attachment),

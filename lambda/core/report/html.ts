@@ -4,7 +4,15 @@
 // config goes through `escapeHtml`.
 import type { WorkspaceAudit, WorkspaceOutcome } from '../workspace';
 import type { ReportContext } from './context';
-import { describeAttachment, describeFilters, formatCount, formatDateTime, formatReportDate, formatUsd, plural } from './format';
+import {
+  describeAttachment,
+  describeFilters,
+  formatCount,
+  formatDateTime,
+  formatReportDate,
+  formatUsd,
+  plural,
+} from './format';
 import { renderWorkspaceSection } from './html-workspace';
 import {
   BAD,
@@ -42,7 +50,9 @@ function incompleteBanner(workspaces: readonly WorkspaceOutcome[]): string {
   const reasons =
     workspaces.length === 1
       ? escapeHtml(incomplete[0]?.incompleteReason ?? fallback)
-      : incomplete.map((w) => `<strong>${escapeHtml(w.name)}:</strong> ${escapeHtml(w.incompleteReason ?? fallback)}`).join('<br>');
+      : incomplete
+          .map((w) => `<strong>${escapeHtml(w.name)}:</strong> ${escapeHtml(w.incompleteReason ?? fallback)}`)
+          .join('<br>');
   return `<table ${TABLE} style="background:${RED};" bgcolor="${RED}"><tr><td align="center" style="padding:14px 16px;${FONT}color:#ffffff;font-size:15px;line-height:21px;"><strong style="font-size:16px;letter-spacing:0.5px;">INCOMPLETE REPORT</strong><br>${reasons}<br>Do not act on missing numbers: some may not be listed.</td></tr></table>`;
 }
 
@@ -53,8 +63,18 @@ function combinedSummary(workspaces: readonly WorkspaceOutcome[]): string {
     const state = badge(workspaceState(w), STATE_TONES[workspaceState(w)]);
     const name = `<strong style="word-break:break-word;">${escapeHtml(w.name)}</strong>`;
     if (!w.ok) return [name, faint('-'), faint('-'), faint('-'), faint('-'), state];
-    const unrouted = w.audit.unrouted.length > 0 ? `<strong style="color:${RED};">${formatCount(w.audit.unrouted.length)}</strong>` : count(0);
-    return [name, formatCount(w.audit.total), unrouted, escapeHtml(missingAgentsCell(w)), `<span style="white-space:normal;">${escapeHtml(changesCell(w))}</span>`, state];
+    const unrouted =
+      w.audit.unrouted.length > 0
+        ? `<strong style="color:${RED};">${formatCount(w.audit.unrouted.length)}</strong>`
+        : count(0);
+    return [
+      name,
+      formatCount(w.audit.total),
+      unrouted,
+      escapeHtml(missingAgentsCell(w)),
+      `<span style="white-space:normal;">${escapeHtml(changesCell(w))}</span>`,
+      state,
+    ];
   });
   const bits = [`${formatCount(t.numbers)} numbers`, `${formatCount(t.unrouted)} unrouted`];
   if (t.missingAgents > 0) bits.push(`${formatCount(t.missingAgents)} routed to a missing agent`);
@@ -69,9 +89,16 @@ function combinedSummary(workspaces: readonly WorkspaceOutcome[]): string {
       { label: 'Status', align: 'left' },
     ],
     rows,
-    { padding: '6px 2px', compact: true, totals: ['Total', formatCount(t.numbers), formatCount(t.unrouted), formatCount(t.missingAgents), '', ''] },
+    {
+      padding: '6px 2px',
+      compact: true,
+      totals: ['Total', formatCount(t.numbers), formatCount(t.unrouted), formatCount(t.missingAgents), '', ''],
+    },
   );
-  return card(`${heading(`${formatCount(t.workspaces)} workspaces`, `${escapeHtml(bits.join(', '))}.`)}${spacer(8)}${table}<p style="margin:8px 0 0 0;font-size:12px;line-height:17px;color:${MUTED};${FONT}">Changes: numbers added (+) and removed (-) since the previous report. Each workspace has its own section below.</p>`, 12);
+  return card(
+    `${heading(`${formatCount(t.workspaces)} workspaces`, `${escapeHtml(bits.join(', '))}.`)}${spacer(8)}${table}<p style="margin:8px 0 0 0;font-size:12px;line-height:17px;color:${MUTED};${FONT}">Changes: numbers added (+) and removed (-) since the previous report. Each workspace has its own section below.</p>`,
+    12,
+  );
 }
 
 function footer(ctx: ReportContext): string {
@@ -101,7 +128,9 @@ function preheader(ctx: ReportContext): string {
 export function renderHtml(ctx: ReportContext): string {
   const { workspaces } = ctx;
   const several = soleAudit(workspaces) === undefined;
-  const sections = workspaces.map((w, i) => renderWorkspaceSection(w, ctx, several ? `Workspace ${i + 1} of ${workspaces.length}` : undefined));
+  const sections = workspaces.map((w, i) =>
+    renderWorkspaceSection(w, ctx, several ? `Workspace ${i + 1} of ${workspaces.length}` : undefined),
+  );
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -38,7 +38,10 @@ export function renderSubject(ctx: ReportContext): string {
   const facts = `DialNexa numbers${scope(only.filters)}: ${formatCount(totals.numbers)} total, ${formatCount(totals.unrouted)} unrouted${findings(totals.missingAgents, totals.removed)}`;
   const head = singleLine(`${prefixes}${facts}`);
   // The name gets what the facts and the date leave, so the date always survives.
-  const room = Math.min(WORKSPACE_MAX_LENGTH, SUBJECT_MAX_LENGTH - Array.from(head).length - Array.from(date).length - 2 * SEPARATOR.length);
+  const room = Math.min(
+    WORKSPACE_MAX_LENGTH,
+    SUBJECT_MAX_LENGTH - Array.from(head).length - Array.from(date).length - 2 * SEPARATOR.length,
+  );
   const name = room > 1 ? truncate(singleLine(only.name), room) : '';
   return truncate([head, name, date].filter((s) => s !== '').join(SEPARATOR), SUBJECT_MAX_LENGTH);
 }

@@ -17,7 +17,16 @@ export interface ReportTotals {
 }
 
 export function reportTotals(workspaces: readonly WorkspaceOutcome[]): ReportTotals {
-  const out: ReportTotals = { workspaces: workspaces.length, failed: 0, incomplete: 0, numbers: 0, unrouted: 0, missingAgents: 0, removed: 0, monthlyCost: 0 };
+  const out: ReportTotals = {
+    workspaces: workspaces.length,
+    failed: 0,
+    incomplete: 0,
+    numbers: 0,
+    unrouted: 0,
+    missingAgents: 0,
+    removed: 0,
+    monthlyCost: 0,
+  };
   let cents = 0;
   for (const w of workspaces) {
     if (!w.ok) {
@@ -64,13 +73,19 @@ export function changesCell(w: WorkspaceAudit): string {
   if (c.status === 'skipped') return 'skipped';
   const { added, removed } = c.changes;
   if (added.length === 0 && removed.length === 0) return 'none';
-  return [added.length > 0 ? `+${formatCount(added.length)}` : '', removed.length > 0 ? `-${formatCount(removed.length)}` : '']
+  return [
+    added.length > 0 ? `+${formatCount(added.length)}` : '',
+    removed.length > 0 ? `-${formatCount(removed.length)}` : '',
+  ]
     .filter((s) => s !== '')
     .join(' ');
 }
 
 /** Routed numbers per existing agent, most numbers first, then agent id. */
-export function routedByAgent(numbers: readonly PhoneNumber[], check: AgentCheck | undefined): Array<{ id: string; name: string | null; numbers: number }> {
+export function routedByAgent(
+  numbers: readonly PhoneNumber[],
+  check: AgentCheck | undefined,
+): Array<{ id: string; name: string | null; numbers: number }> {
   if (check?.status !== 'checked') return [];
   const perAgent = new Map<string, number>();
   for (const n of numbers) {

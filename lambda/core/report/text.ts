@@ -45,9 +45,18 @@ function pad(s: string, w: number, align: Align): string {
 function table(headers: string[], aligns: Align[], rows: string[][], totals?: string[]): string[] {
   const all = totals ? [headers, ...rows, totals] : [headers, ...rows];
   const widths = headers.map((_, i) => Math.max(...all.map((r) => width(r[i] ?? ''))));
-  const line = (r: string[]) => r.map((c, i) => pad(c, widths[i] ?? 0, aligns[i] ?? 'left')).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => pad(c, widths[i] ?? 0, aligns[i] ?? 'left'))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  return ['  ' + line(headers), '  ' + rule, ...rows.map((r) => '  ' + line(r)), ...(totals ? ['  ' + rule, '  ' + line(totals)] : [])];
+  return [
+    '  ' + line(headers),
+    '  ' + rule,
+    ...rows.map((r) => '  ' + line(r)),
+    ...(totals ? ['  ' + rule, '  ' + line(totals)] : []),
+  ];
 }
 
 function section(title: string): string[] {
@@ -78,7 +87,12 @@ function numberRows(title: string, rows: readonly ChangedNumber[], check: AgentC
     ...table(
       ['Number', 'Country', 'Type', 'Agent'],
       ['left', 'left', 'left', 'left'],
-      shown.map((n) => [singleLine(n.phoneNumber), countryLabel(n.countryCode), typeText(n), agentText(check, n.inboundAgentId)]),
+      shown.map((n) => [
+        singleLine(n.phoneNumber),
+        countryLabel(n.countryCode),
+        typeText(n),
+        agentText(check, n.inboundAgentId),
+      ]),
     ),
   ];
   if (rows.length > shown.length) out.push(`  ${moreChangesNote(rows.length - shown.length)}.`);
@@ -91,7 +105,11 @@ function valueRows(title: string, rows: readonly ValueChange[], value: (v: strin
   const out = [
     '',
     `${title} (${formatCount(rows.length)}):`,
-    ...table(['Number', 'Was', 'Now'], ['left', 'left', 'left'], shown.map((c) => [singleLine(c.phoneNumber), value(c.from), value(c.to)])),
+    ...table(
+      ['Number', 'Was', 'Now'],
+      ['left', 'left', 'left'],
+      shown.map((c) => [singleLine(c.phoneNumber), value(c.from), value(c.to)]),
+    ),
   ];
   if (rows.length > shown.length) out.push(`  ${moreChangesNote(rows.length - shown.length)}.`);
   return out;
@@ -109,10 +127,14 @@ function compared(changes: Changes, check: AgentCheck | undefined, timeZone: str
   const summary = describeChanges(changes);
   if (summary !== '') out.push(`${summary}.`);
   if (changes.newlyUnrouted.length > 0) {
-    out.push(`! ${plural(changes.newlyUnrouted.length, 'number lost its', 'numbers lost their')} inbound agent: ${phoneList(changes.newlyUnrouted)}`);
+    out.push(
+      `! ${plural(changes.newlyUnrouted.length, 'number lost its', 'numbers lost their')} inbound agent: ${phoneList(changes.newlyUnrouted)}`,
+    );
   }
   if (changes.newlyFixed.length > 0) {
-    out.push(`${plural(changes.newlyFixed.length, 'number is', 'numbers are')} no longer unrouted: ${phoneList(changes.newlyFixed)}`);
+    out.push(
+      `${plural(changes.newlyFixed.length, 'number is', 'numbers are')} no longer unrouted: ${phoneList(changes.newlyFixed)}`,
+    );
   }
   const { byCountry, byType } = changes.countDelta;
   if (Object.keys(byCountry).length > 0) out.push(`By country: ${describeDeltas(byCountry, countryLabel)}`);
@@ -158,14 +180,26 @@ function missingAgents(check: AgentCheck | undefined, options: Options): string[
   const out = section('Routed to a missing agent');
   if (check.status === 'skipped') return [...out, `${AGENTS_SKIPPED} ${asSentence(check.reason)}`];
   const all = check.missing;
-  if (all.length === 0) return [...out, `None. Every routed number points at one of the workspace's ${plural(check.agentCount, 'agent', 'agents')}.`];
+  if (all.length === 0)
+    return [
+      ...out,
+      `None. Every routed number points at one of the workspace's ${plural(check.agentCount, 'agent', 'agents')}.`,
+    ];
   const shown = all.slice(0, unroutedLimit(options));
-  out.push(`${formatCount(all.length)} number(s) point at an agent that does not exist in the workspace: calls to them fail.`, '');
+  out.push(
+    `${formatCount(all.length)} number(s) point at an agent that does not exist in the workspace: calls to them fail.`,
+    '',
+  );
   out.push(
     ...table(
       ['Number', 'Country', 'Agent id', 'Nickname'],
       ['left', 'left', 'left', 'left'],
-      shown.map((n) => [n.phoneNumber, countryLabel(n.countryCode), singleLine(n.inboundAgentId ?? ''), nicknameText(n.nickname)]),
+      shown.map((n) => [
+        n.phoneNumber,
+        countryLabel(n.countryCode),
+        singleLine(n.inboundAgentId ?? ''),
+        nicknameText(n.nickname),
+      ]),
     ),
   );
   if (all.length > shown.length) out.push(`  ${moreRowsNote(all.length - shown.length, options.attachment)}.`);
@@ -184,7 +218,8 @@ function byAgent(numbers: readonly PhoneNumber[], check: AgentCheck | undefined)
       shown.map((a) => [singleLine(a.name ?? '(no name)'), singleLine(a.id), formatCount(a.numbers)]),
     ),
   ];
-  if (ordered.length > shown.length) out.push(`  and ${plural(ordered.length - shown.length, 'more agent', 'more agents')}.`);
+  if (ordered.length > shown.length)
+    out.push(`  and ${plural(ordered.length - shown.length, 'more agent', 'more agents')}.`);
   out.push('  The CSV names the agent of every number (inbound_agent_name).');
   return out;
 }
@@ -213,7 +248,12 @@ function cost(audit: AuditResult): string[] {
   const out = section('Monthly cost (USD)');
   const { cost: c } = audit;
   if (c.knownCount === 0) {
-    return [...out, audit.total === 0 ? 'No numbers matched.' : 'No monthly cost is known for any number: the API gave none and no rate card priced them.'];
+    return [
+      ...out,
+      audit.total === 0
+        ? 'No numbers matched.'
+        : 'No monthly cost is known for any number: the API gave none and no rate card priced them.',
+    ];
   }
   out.push(
     c.unknownCount === 0
@@ -243,20 +283,28 @@ function status(audit: AuditResult): string[] {
   if (audit.total === 0) return [...out, 'No numbers matched.'];
   const notActive = audit.notActive.length;
   out.push(
-    notActive > 0 ? `${formatCount(notActive)} number(s) not active (pending, expired, ...); never counted as unrouted.` : 'Every number is active or has no status.',
+    notActive > 0
+      ? `${formatCount(notActive)} number(s) not active (pending, expired, ...); never counted as unrouted.`
+      : 'Every number is active or has no status.',
     '',
   );
   out.push(
     ...table(
       ['Status', 'Numbers'],
       ['left', 'right'],
-      Object.entries(audit.byStatus).map(([s, n]) => [s === NO_STATUS ? '(no status given)' : singleLine(s), formatCount(n)]),
+      Object.entries(audit.byStatus).map(([s, n]) => [
+        s === NO_STATUS ? '(no status given)' : singleLine(s),
+        formatCount(n),
+      ]),
     ),
     '',
     ...table(
       ['Provider', 'Numbers'],
       ['left', 'right'],
-      Object.entries(audit.byProvider).map(([p, n]) => [p === UNKNOWN_PROVIDER ? '(not given)' : singleLine(p), formatCount(n)]),
+      Object.entries(audit.byProvider).map(([p, n]) => [
+        p === UNKNOWN_PROVIDER ? '(not given)' : singleLine(p),
+        formatCount(n),
+      ]),
     ),
   );
   return out;
@@ -304,7 +352,11 @@ function workspaceBlock(ws: WorkspaceOutcome, index: number, of: number, options
   const title = `WORKSPACE ${index + 1} OF ${of}: ${singleLine(ws.name)}`;
   const head = ['', '', '#'.repeat(Math.min(72, width(title))), title];
   if (!ws.ok) return [...head, ...failure(ws)];
-  const incomplete = ws.complete ? [] : [`INCOMPLETE: ${singleLine(ws.incompleteReason ?? 'the number listing did not match the total the API reported.')}`];
+  const incomplete = ws.complete
+    ? []
+    : [
+        `INCOMPLETE: ${singleLine(ws.incompleteReason ?? 'the number listing did not match the total the API reported.')}`,
+      ];
   return [...head, describeFilters(ws.filters), ...incomplete, '', ...figures(ws), ...auditedBody(ws, options)];
 }
 
@@ -315,7 +367,14 @@ function combined(workspaces: readonly WorkspaceOutcome[]): string[] {
     ['left', 'right', 'right', 'right', 'right', 'left'],
     workspaces.map((w) =>
       w.ok
-        ? [singleLine(w.name), formatCount(w.audit.total), formatCount(w.audit.unrouted.length), missingAgentsCell(w), changesCell(w), workspaceState(w)]
+        ? [
+            singleLine(w.name),
+            formatCount(w.audit.total),
+            formatCount(w.audit.unrouted.length),
+            missingAgentsCell(w),
+            changesCell(w),
+            workspaceState(w),
+          ]
         : [singleLine(w.name), '-', '-', '-', '-', workspaceState(w)],
     ),
     ['Total', formatCount(t.numbers), formatCount(t.unrouted), formatCount(t.missingAgents), '', ''],
@@ -325,7 +384,8 @@ function combined(workspaces: readonly WorkspaceOutcome[]): string[] {
 function incompleteHead(workspaces: readonly WorkspaceOutcome[]): string[] {
   const incomplete = workspaces.filter((w): w is WorkspaceAudit => w.ok && !w.complete);
   if (incomplete.length === 0) return [];
-  const reason = (w: WorkspaceAudit) => singleLine(w.incompleteReason ?? 'the number listing did not match the total the API reported.');
+  const reason = (w: WorkspaceAudit) =>
+    singleLine(w.incompleteReason ?? 'the number listing did not match the total the API reported.');
   const lines =
     workspaces.length === 1
       ? [`INCOMPLETE REPORT: ${reason(incomplete[0] as WorkspaceAudit)}`]
@@ -339,7 +399,13 @@ export function renderText(ctx: ReportContext): string {
   const only = soleAudit(workspaces);
   const body: string[] = [...incompleteHead(workspaces)];
   if (only) {
-    body.push(`DialNexa number audit - ${singleLine(only.name)}`, `${date} - ${describeFilters(only.filters)}`, '', ...figures(only), ...auditedBody(only, ctx));
+    body.push(
+      `DialNexa number audit - ${singleLine(only.name)}`,
+      `${date} - ${describeFilters(only.filters)}`,
+      '',
+      ...figures(only),
+      ...auditedBody(only, ctx),
+    );
   } else {
     const t = reportTotals(workspaces);
     const failed = t.failed > 0 ? `, ${plural(t.failed, 'workspace', 'workspaces')} failed` : '';

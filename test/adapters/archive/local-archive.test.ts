@@ -84,7 +84,11 @@ describe('LocalArchive history', () => {
 
   it('keeps the pointer on the newest complete run', async () => {
     const archive = new LocalArchive({ dir });
-    const p = (day: string) => ({ runId: `r${day}`, generatedAt: `2026-11-${day}T09:00:00.000Z`, prefix: `reports/acme/2026/11/${day}/r${day}/` });
+    const p = (day: string) => ({
+      runId: `r${day}`,
+      generatedAt: `2026-11-${day}T09:00:00.000Z`,
+      prefix: `reports/acme/2026/11/${day}/r${day}/`,
+    });
     await expect(archive.writeLatestPointer('Acme', p('30'))).resolves.toEqual({ updated: true });
     await expect(archive.writeLatestPointer('Acme', p('23'))).resolves.toEqual({ updated: false });
     expect(JSON.parse(await fs.readFile(path.join(dir, 'latest', 'acme.json'), 'utf8')).runId).toBe('r30');
@@ -92,7 +96,12 @@ describe('LocalArchive history', () => {
 
   it('reports a corrupt snapshot as a reason with its path', async () => {
     const archive = new LocalArchive({ dir });
-    const { prefix, location } = await archive.writeRun({ workspace: 'Acme', date: T0, runId: 'r', files: { 'snapshot.json': '{oops' } });
+    const { prefix, location } = await archive.writeRun({
+      workspace: 'Acme',
+      date: T0,
+      runId: 'r',
+      files: { 'snapshot.json': '{oops' },
+    });
     await archive.writeLatestPointer('Acme', { runId: 'r', generatedAt: T0.toISOString(), prefix });
     await expect(archive.readLatestSnapshot('Acme')).resolves.toEqual({
       ok: false,
@@ -119,7 +128,9 @@ describe('LocalArchive idempotency', () => {
   it('concurrent takeovers of a stale claim: exactly one wins', async () => {
     await new LocalArchive({ dir }).claim(KEY, { leaseMs: LEASE, now: T0 });
     const stale = new Date(T0.getTime() + LEASE + 1);
-    const outcomes = await Promise.all(Array.from({ length: 6 }, () => new LocalArchive({ dir }).claim(KEY, { leaseMs: LEASE, now: stale })));
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, () => new LocalArchive({ dir }).claim(KEY, { leaseMs: LEASE, now: stale })),
+    );
     expect(outcomes.filter((o) => o.outcome === 'claimed')).toEqual([expect.objectContaining({ takeover: true })]);
     const record = JSON.parse(await fs.readFile(path.join(dir, 'idempotency', `${KEY}.json`), 'utf8'));
     expect(record.attempt).toBe(2);

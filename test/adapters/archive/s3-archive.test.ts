@@ -1,4 +1,11 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  type PutObjectCommandInput,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ArchiveError, S3Archive } from '../../../lambda/adapters/archive/s3-archive';
 import { ClaimLostError, IdempotencyRecordError, type IdempotencyRecord } from '../../../lambda/core/idempotency';
@@ -50,7 +57,8 @@ class FakeBucket {
       const existing = this.objects.get(key);
       if (input.IfNoneMatch === '*' && existing) throw s3Error('PreconditionFailed', 412);
       // As S3 answers If-Match: 404 when the object is gone, 412 when it changed.
-      if (input.IfMatch !== undefined && !existing) throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } });
+      if (input.IfMatch !== undefined && !existing)
+        throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } });
       if (input.IfMatch !== undefined && existing?.etag !== input.IfMatch) throw s3Error('PreconditionFailed', 412);
       const body = Buffer.isBuffer(input.Body) ? input.Body.toString('utf8') : String(input.Body);
       const etag = this.set(key, body);
@@ -123,7 +131,11 @@ describe('S3Archive history', () => {
     });
     const prefix = 'reports/acme-corp-eu/2026/12/01/req-1/';
     expect(out).toEqual({ prefix, location: `s3://${BUCKET}/${prefix}` });
-    expect(puts().map((p) => [p.Bucket, p.Key, p.ContentType, p.IfNoneMatch, p.IfMatch]).sort()).toEqual([
+    expect(
+      puts()
+        .map((p) => [p.Bucket, p.Key, p.ContentType, p.IfNoneMatch, p.IfMatch])
+        .sort(),
+    ).toEqual([
       [BUCKET, `${prefix}audit.json`, 'application/json', undefined, undefined],
       [BUCKET, `${prefix}numbers.csv`, 'text/csv; charset=utf-8', undefined, undefined],
       [BUCKET, `${prefix}report.html`, 'text/html; charset=utf-8', undefined, undefined],
@@ -136,7 +148,9 @@ describe('S3Archive history', () => {
     ['a run id with /', { runId: 'a/b', files: {} }],
     ['a file name with /', { runId: 'r', files: { '../latest/acme.json': '{}' } }],
   ])('refuses %s before touching S3', async (_label, over) => {
-    await expect(archive.writeRun({ workspace: 'Acme', date: T0, ...over })).rejects.toThrow(/must be 1-128 characters/);
+    await expect(archive.writeRun({ workspace: 'Acme', date: T0, ...over })).rejects.toThrow(
+      /must be 1-128 characters/,
+    );
     expect(puts()).toHaveLength(0);
   });
 
@@ -152,22 +166,40 @@ describe('S3Archive history', () => {
       runId: 'r1',
       files: { 'snapshot.json': serializeSnapshot(toSnapshot('Acme', T0, true, [num('1')])) },
     });
-    await expect(archive.writeLatestPointer('Acme', { runId: 'r1', generatedAt: T0.toISOString(), prefix })).resolves.toEqual({ updated: true });
+    await expect(
+      archive.writeLatestPointer('Acme', { runId: 'r1', generatedAt: T0.toISOString(), prefix }),
+    ).resolves.toEqual({ updated: true });
     const read = await archive.readLatestSnapshot('Acme');
     expect(read).toMatchObject({ ok: true, location: `s3://${BUCKET}/${prefix}snapshot.json` });
     expect(read?.ok && read.snapshot.numbers.map((n) => n.id)).toEqual(['1']);
   });
 
   it.each([
-    ['a corrupt pointer', '{"runId":', undefined, /latest-run pointer is unreadable \(s3:\/\/audit-history\/latest\/acme\.json\)/],
+    [
+      'a corrupt pointer',
+      '{"runId":',
+      undefined,
+      /latest-run pointer is unreadable \(s3:\/\/audit-history\/latest\/acme\.json\)/,
+    ],
     [
       'a pointer into another workspace',
-      JSON.stringify({ schemaVersion: 1, workspace: 'Acme', runId: 'r', generatedAt: T0.toISOString(), prefix: 'reports/other/2026/11/30/r/' }),
+      JSON.stringify({
+        schemaVersion: 1,
+        workspace: 'Acme',
+        runId: 'r',
+        generatedAt: T0.toISOString(),
+        prefix: 'reports/other/2026/11/30/r/',
+      }),
       undefined,
       /points outside this workspace's history/,
     ],
     ['a missing snapshot', pointerTo('r'), undefined, /previous snapshot is missing \(s3:\/\/.*\/r\/snapshot\.json\)/],
-    ['a corrupt snapshot', pointerTo('r'), 'not json', /not valid JSON \(s3:\/\/audit-history\/reports\/acme\/2026\/11\/30\/r\/snapshot\.json\)/],
+    [
+      'a corrupt snapshot',
+      pointerTo('r'),
+      'not json',
+      /not valid JSON \(s3:\/\/audit-history\/reports\/acme\/2026\/11\/30\/r\/snapshot\.json\)/,
+    ],
     ['an older snapshot schema', pointerTo('r'), '{"schemaVersion":0}', /older schema/],
   ])('reports %s as not ok with a reason, never throws', async (_label, pointer, snapshot, reason) => {
     bucket.set('latest/acme.json', pointer);
@@ -180,11 +212,17 @@ describe('S3Archive history', () => {
   it('turns AccessDenied into an ArchiveError that says which permission is missing', async () => {
     s3.on(GetObjectCommand).rejects(s3Error('AccessDenied', 403));
     await expect(archive.readLatestSnapshot('Acme')).rejects.toThrow(ArchiveError);
-    await expect(archive.readLatestSnapshot('Acme')).rejects.toThrow(/could not read s3:\/\/audit-history\/latest\/acme\.json: AccessDenied; .*s3:GetObject \(and s3:ListBucket\)/);
+    await expect(archive.readLatestSnapshot('Acme')).rejects.toThrow(
+      /could not read s3:\/\/audit-history\/latest\/acme\.json: AccessDenied; .*s3:GetObject \(and s3:ListBucket\)/,
+    );
   });
 
   it('creates the pointer with If-None-Match, replaces it with If-Match, and never moves it backwards', async () => {
-    const p = (day: string, runId: string) => ({ runId, generatedAt: `2026-11-${day}T09:00:00.000Z`, prefix: `reports/acme/2026/11/${day}/${runId}/` });
+    const p = (day: string, runId: string) => ({
+      runId,
+      generatedAt: `2026-11-${day}T09:00:00.000Z`,
+      prefix: `reports/acme/2026/11/${day}/${runId}/`,
+    });
     await archive.writeLatestPointer('Acme', p('23', 'a'));
     const etag = bucket.objects.get('latest/acme.json')!.etag;
     await expect(archive.writeLatestPointer('Acme', p('30', 'b'))).resolves.toEqual({ updated: true });
@@ -197,19 +235,33 @@ describe('S3Archive history', () => {
   });
 
   it('refuses a pointer to another workspace', async () => {
-    await expect(archive.writeLatestPointer('Acme', { runId: 'r', generatedAt: T0.toISOString(), prefix: 'reports/beta/2026/11/30/r/' })).rejects.toThrow(
-      /not a run folder of this workspace/,
-    );
+    await expect(
+      archive.writeLatestPointer('Acme', {
+        runId: 'r',
+        generatedAt: T0.toISOString(),
+        prefix: 'reports/beta/2026/11/30/r/',
+      }),
+    ).rejects.toThrow(/not a run folder of this workspace/);
   });
 });
 
 function pointerTo(runId: string): string {
-  return JSON.stringify({ schemaVersion: 1, workspace: 'Acme', runId, generatedAt: T0.toISOString(), prefix: `reports/acme/2026/11/30/${runId}/` });
+  return JSON.stringify({
+    schemaVersion: 1,
+    workspace: 'Acme',
+    runId,
+    generatedAt: T0.toISOString(),
+    prefix: `reports/acme/2026/11/30/${runId}/`,
+  });
 }
 
 describe('S3Archive idempotency', () => {
   it('claims a new key with a conditional create (If-None-Match: *)', async () => {
-    await expect(archive.claim(KEY, { leaseMs: LEASE, now: T0 })).resolves.toEqual({ outcome: 'claimed', token: 'token-1', takeover: false });
+    await expect(archive.claim(KEY, { leaseMs: LEASE, now: T0 })).resolves.toEqual({
+      outcome: 'claimed',
+      token: 'token-1',
+      takeover: false,
+    });
     expect(puts()).toEqual([expect.objectContaining({ Bucket: BUCKET, Key: RECORD_KEY, IfNoneMatch: '*' })]);
     expect(bucket.json(RECORD_KEY)).toEqual(JSON.parse(record({ token: 'token-1' })));
   });
@@ -223,7 +275,10 @@ describe('S3Archive idempotency', () => {
 
   it('on 412 re-reads and sees a fresh claim: in-progress', async () => {
     bucket.beforePut = () => bucket.set(RECORD_KEY, record({}));
-    await expect(archive.claim(KEY, { leaseMs: LEASE, now: later(1000) })).resolves.toMatchObject({ outcome: 'in-progress', record: { token: 'other' } });
+    await expect(archive.claim(KEY, { leaseMs: LEASE, now: later(1000) })).resolves.toMatchObject({
+      outcome: 'in-progress',
+      record: { token: 'other' },
+    });
   });
 
   it('treats 409 ConditionalRequestConflict like 412: re-read and decide', async () => {
@@ -231,19 +286,27 @@ describe('S3Archive idempotency', () => {
       bucket.set(RECORD_KEY, record({}));
       throw s3Error('ConditionalRequestConflict', 409);
     };
-    await expect(archive.claim(KEY, { leaseMs: LEASE, now: later(1000) })).resolves.toMatchObject({ outcome: 'in-progress' });
+    await expect(archive.claim(KEY, { leaseMs: LEASE, now: later(1000) })).resolves.toMatchObject({
+      outcome: 'in-progress',
+    });
   });
 
   it('after a 409 where nobody wrote, retries the create and claims', async () => {
     bucket.beforePut = () => {
       throw s3Error('ConditionalRequestConflict', 409);
     };
-    await expect(archive.claim(KEY, { leaseMs: LEASE, now: T0 })).resolves.toMatchObject({ outcome: 'claimed', token: 'token-2' });
+    await expect(archive.claim(KEY, { leaseMs: LEASE, now: T0 })).resolves.toMatchObject({
+      outcome: 'claimed',
+      token: 'token-2',
+    });
     expect(puts().map((p) => p.IfNoneMatch)).toEqual(['*', '*']);
   });
 
   it('two concurrent claims: exactly one is claimed', async () => {
-    const outcomes = await Promise.all([archive.claim(KEY, { leaseMs: LEASE, now: T0 }), archive.claim(KEY, { leaseMs: LEASE, now: T0 })]);
+    const outcomes = await Promise.all([
+      archive.claim(KEY, { leaseMs: LEASE, now: T0 }),
+      archive.claim(KEY, { leaseMs: LEASE, now: T0 }),
+    ]);
     expect(outcomes.map((o) => o.outcome).sort()).toEqual(['claimed', 'in-progress']);
     expect(puts().map((p) => p.IfNoneMatch)).toEqual(['*', '*']); // both tried; S3 let one through
   });
@@ -253,13 +316,21 @@ describe('S3Archive idempotency', () => {
     const out = await archive.claim(KEY, { leaseMs: LEASE, now: later(LEASE + 1) });
     expect(out).toEqual({ outcome: 'claimed', token: 'token-1', takeover: true });
     expect(puts()).toEqual([expect.objectContaining({ Key: RECORD_KEY, IfMatch: etag })]);
-    expect(bucket.json(RECORD_KEY)).toMatchObject({ state: 'claimed', token: 'token-1', attempt: 2, claimedAt: later(LEASE + 1).toISOString() });
+    expect(bucket.json(RECORD_KEY)).toMatchObject({
+      state: 'claimed',
+      token: 'token-1',
+      attempt: 2,
+      claimedAt: later(LEASE + 1).toISOString(),
+    });
   });
 
   it('loses a takeover race to the original owner moving to sending: done, uncertain, not resent', async () => {
     bucket.set(RECORD_KEY, record({}));
     bucket.beforePut = () => bucket.set(RECORD_KEY, record({ state: 'sending' }));
-    await expect(archive.claim(KEY, { leaseMs: LEASE, now: later(LEASE + 1) })).resolves.toMatchObject({ outcome: 'done', uncertain: true });
+    await expect(archive.claim(KEY, { leaseMs: LEASE, now: later(LEASE + 1) })).resolves.toMatchObject({
+      outcome: 'done',
+      uncertain: true,
+    });
   });
 
   it("never resends a run left in 'sending', however old (crash after send)", async () => {
@@ -277,7 +348,10 @@ describe('S3Archive idempotency', () => {
     await archive.markSent(KEY, claim.token, { messageId: 'ses-1' });
     await archive.markSent(KEY, claim.token, { messageId: 'ses-1' }); // a retried markSent is harmless
     expect(bucket.json(RECORD_KEY)).toMatchObject({ state: 'sent', messageId: 'ses-1', token: claim.token });
-    await expect(archive.claim(KEY, { leaseMs: LEASE, now: later(5000) })).resolves.toMatchObject({ outcome: 'done', uncertain: false });
+    await expect(archive.claim(KEY, { leaseMs: LEASE, now: later(5000) })).resolves.toMatchObject({
+      outcome: 'done',
+      uncertain: false,
+    });
   });
 
   it('fences an owner whose claim was taken over: markSending throws ClaimLostError and changes nothing', async () => {
@@ -315,7 +389,11 @@ describe('S3Archive idempotency', () => {
 
     it('claim: the re-read record carries our token, so the claim is ours', async () => {
       loseTheAnswer();
-      await expect(archive.claim(KEY, { leaseMs: LEASE, now: T0 })).resolves.toEqual({ outcome: 'claimed', token: 'token-1', takeover: false });
+      await expect(archive.claim(KEY, { leaseMs: LEASE, now: T0 })).resolves.toEqual({
+        outcome: 'claimed',
+        token: 'token-1',
+        takeover: false,
+      });
       expect(puts()).toHaveLength(1);
       expect(tokens).toBe(1);
       expect(bucket.json(RECORD_KEY)).toMatchObject({ state: 'claimed', token: 'token-1', attempt: 1 });
@@ -324,7 +402,11 @@ describe('S3Archive idempotency', () => {
     it('takeover: likewise ours, still a takeover', async () => {
       bucket.set(RECORD_KEY, record({}));
       loseTheAnswer();
-      await expect(archive.claim(KEY, { leaseMs: LEASE, now: later(LEASE + 1) })).resolves.toEqual({ outcome: 'claimed', token: 'token-1', takeover: true });
+      await expect(archive.claim(KEY, { leaseMs: LEASE, now: later(LEASE + 1) })).resolves.toEqual({
+        outcome: 'claimed',
+        token: 'token-1',
+        takeover: true,
+      });
       expect(puts()).toHaveLength(1);
       expect(bucket.json(RECORD_KEY)).toMatchObject({ state: 'claimed', token: 'token-1', attempt: 2 });
     });
@@ -363,7 +445,11 @@ describe('S3Archive idempotency', () => {
     const claim = await archive.claim(KEY, { leaseMs: LEASE, now: T0 });
     if (claim.outcome !== 'claimed') throw new Error('expected a claim');
     await archive.release(KEY, claim.token);
-    await expect(archive.claim(KEY, { leaseMs: LEASE, now: later(2000) })).resolves.toEqual({ outcome: 'claimed', token: 'token-2', takeover: true });
+    await expect(archive.claim(KEY, { leaseMs: LEASE, now: later(2000) })).resolves.toEqual({
+      outcome: 'claimed',
+      token: 'token-2',
+      takeover: true,
+    });
   });
 
   it('refuses to guess on a corrupt record', async () => {
@@ -373,7 +459,9 @@ describe('S3Archive idempotency', () => {
 
   it('does not mistake other S3 failures for a lost race', async () => {
     s3.on(PutObjectCommand).rejects(s3Error('AccessDenied', 403));
-    await expect(archive.claim(KEY, { leaseMs: LEASE, now: T0 })).rejects.toThrow(/could not write .*AccessDenied; .*s3:PutObject/);
+    await expect(archive.claim(KEY, { leaseMs: LEASE, now: T0 })).rejects.toThrow(
+      /could not write .*AccessDenied; .*s3:PutObject/,
+    );
   });
 
   it('rejects keys that are not safe object names', async () => {

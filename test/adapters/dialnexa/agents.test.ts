@@ -14,7 +14,14 @@ async function setup(options: SimulatorOptions = {}, clientOptions: { maxAttempt
   sim = await startSimulator(options);
   const clock = fakeClock();
   const keys = keySource(sim.apiKey);
-  const client = createDialNexaClient({ baseUrl: sim.url, keySource: keys, now: clock.now, sleep: clock.sleep, random: () => 1, ...clientOptions });
+  const client = createDialNexaClient({
+    baseUrl: sim.url,
+    keySource: keys,
+    now: clock.now,
+    sleep: clock.sleep,
+    random: () => 1,
+    ...clientOptions,
+  });
   return { s: sim, client, clock, keys };
 }
 
@@ -47,7 +54,9 @@ describe('listAgents', () => {
     const { s } = await setup();
     const keys = keySource('dnx_test_wrong');
     const bad = createDialNexaClient({ baseUrl: s.url, keySource: keys, sleep: async () => undefined });
-    await expect(bad.listAgents()).rejects.toThrow(/^DialNexa rejected the API key from secret "test\/dialnexa" \(401\)/);
+    await expect(bad.listAgents()).rejects.toThrow(
+      /^DialNexa rejected the API key from secret "test\/dialnexa" \(401\)/,
+    );
     expect(keys.reads).toEqual([{ fresh: false }, { fresh: true }]);
     expect(s.requests).toHaveLength(1);
   });

@@ -25,7 +25,11 @@ export interface CountingKeySource extends KeySource {
 }
 
 /** Serves `cached` on normal reads and `fresh` (default the same) on `fresh: true` reads. */
-export function keySource(cached: string, fresh: string = cached, description = 'secret "test/dialnexa"'): CountingKeySource {
+export function keySource(
+  cached: string,
+  fresh: string = cached,
+  description = 'secret "test/dialnexa"',
+): CountingKeySource {
   const reads: Array<{ fresh: boolean }> = [];
   return {
     description,
@@ -93,7 +97,10 @@ export function rewritingFetch(rewrite: (body: Record<string, unknown>) => void)
 }
 
 /** Insert at the front, as a newest-first server would: later pages shift by one. */
-export function insertFirst(sim: { inventory(): SimRecord[]; remove(...ids: string[]): void; add(...r: SimRecord[]): void }, rec: SimRecord): void {
+export function insertFirst(
+  sim: { inventory(): SimRecord[]; remove(...ids: string[]): void; add(...r: SimRecord[]): void },
+  rec: SimRecord,
+): void {
   const all = sim.inventory();
   sim.remove(...all.map((r) => r.id));
   sim.add(rec, ...all);

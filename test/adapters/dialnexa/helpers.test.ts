@@ -6,7 +6,12 @@ import {
   parseRetryAfter,
   toNumberRecord,
 } from '../../../lambda/adapters/dialnexa';
-import { errorMessageOf, MalformedBodyError, parseAgents, parseJsonBody } from '../../../lambda/adapters/dialnexa/schema';
+import {
+  errorMessageOf,
+  MalformedBodyError,
+  parseAgents,
+  parseJsonBody,
+} from '../../../lambda/adapters/dialnexa/schema';
 import { normalizeNumber } from '../../../lambda/core/normalize';
 
 const NOW = Date.UTC(2025, 0, 6, 6, 0, 0);
@@ -141,7 +146,13 @@ describe('toNumberRecord', () => {
   });
 
   it('keeps nulls as null, stringifies scalars, and moves unexpected shapes to extra', () => {
-    const r = toNumberRecord({ id: 'phn_2', phone_number: '+911234', inbound_agent_id: null, status: 1, label: { a: 1 } });
+    const r = toNumberRecord({
+      id: 'phn_2',
+      phone_number: '+911234',
+      inbound_agent_id: null,
+      status: 1,
+      label: { a: 1 },
+    });
     expect(r.ok && r.record).toEqual({
       id: 'phn_2',
       phone_number: '+911234',
@@ -172,7 +183,10 @@ describe('toNumberRecord', () => {
     const r = toNumberRecord({ id: 'phn_6', phone_number: raw });
     expect(r).toEqual({ ok: true, record: { id: 'phn_6', phone_number: kept, extra: {} } });
     if (!r.ok) return;
-    expect(normalizeNumber(r.record)).toMatchObject({ phoneNumber: kept.replace(/[\s\-.()]/g, '').replace(/^00/, '+'), countryCode: country });
+    expect(normalizeNumber(r.record)).toMatchObject({
+      phoneNumber: kept.replace(/[\s\-.()]/g, '').replace(/^00/, '+'),
+      countryCode: country,
+    });
   });
 
   it.each([
@@ -195,7 +209,9 @@ describe('toNumberRecord', () => {
 
 describe('parseAgents', () => {
   it('names each agent by its current version title', () => {
-    expect(parseAgents({ agents: [{ id: 'agt_1', current_version: { title: 'Front desk' } }, { id: 'agt_2' }] })).toEqual([
+    expect(
+      parseAgents({ agents: [{ id: 'agt_1', current_version: { title: 'Front desk' } }, { id: 'agt_2' }] }),
+    ).toEqual([
       { id: 'agt_1', name: 'Front desk' },
       { id: 'agt_2', name: null },
     ]);

@@ -5,7 +5,16 @@ import type { ListProgress } from '../../../lambda/core/ports';
 import type { NumberRecord } from '../../../lambda/core/types';
 import { generatePortfolio } from '../../../simulator';
 import type { Simulator, SimRecord } from '../../../simulator/types';
-import { fakeClock, insertFirst, keySource, listPages, numbers, recordingLogger, rewritingFetch, simulatorPerTest } from './fixtures';
+import {
+  fakeClock,
+  insertFirst,
+  keySource,
+  listPages,
+  numbers,
+  recordingLogger,
+  rewritingFetch,
+  simulatorPerTest,
+} from './fixtures';
 
 const start = simulatorPerTest();
 
@@ -32,7 +41,14 @@ describe.each(['data-meta', 'items-total'] as const)('the %s envelope', (envelop
     expect(ids(listing.records)).toEqual(ids(numbers(250)));
     expect(listing).toMatchObject({ reportedTotal: 250, complete: true });
     expect(listing.incompleteReason).toBeUndefined();
-    expect(listing.stats).toMatchObject({ pages: 3, requests: 3, retries: 0, rateLimited: 0, duplicatesDropped: 0, relisted: false });
+    expect(listing.stats).toMatchObject({
+      pages: 3,
+      requests: 3,
+      retries: 0,
+      rateLimited: 0,
+      duplicatesDropped: 0,
+      relisted: false,
+    });
     expect(listPages(s.requests)).toEqual([1, 2, 3]); // a short last page ends it
     expect(s.requests.every((r) => r.query.limit === '100')).toBe(true);
   });
@@ -55,18 +71,71 @@ describe.each(['data-meta', 'items-total'] as const)('the %s envelope', (envelop
 describe('records', () => {
   it('maps every documented field variant, unknown fields kept in extra', async () => {
     const variants: SimRecord[] = [
-      { id: 'phn_a', phone_number: '+14155550100', country_code: 'US', type: 'local', status: 'active', inbound_agent_id: 'agt_1', nickname: 'SF support', provider: 'twilio', created_at: '2024-03-01T00:00:00.000Z' },
-      { id: 'phn_b', phone_number: '+919876543210', agent_id: 'agt_2', type: 'toll-free', status: 'active', label: 'Mumbai', monthly_cost_usd: '4.50' },
-      { id: 'phn_c', phone_number: '+442071838750', inbound_agent_id: '', type: 'tollfree', rental_status: 'expired', status: 'active' },
-      { id: 'phn_d', phone_number: '+61412345678', agent_id: null, capabilities: { voice: true, sms: false }, x_region: 'ap-southeast' },
+      {
+        id: 'phn_a',
+        phone_number: '+14155550100',
+        country_code: 'US',
+        type: 'local',
+        status: 'active',
+        inbound_agent_id: 'agt_1',
+        nickname: 'SF support',
+        provider: 'twilio',
+        created_at: '2024-03-01T00:00:00.000Z',
+      },
+      {
+        id: 'phn_b',
+        phone_number: '+919876543210',
+        agent_id: 'agt_2',
+        type: 'toll-free',
+        status: 'active',
+        label: 'Mumbai',
+        monthly_cost_usd: '4.50',
+      },
+      {
+        id: 'phn_c',
+        phone_number: '+442071838750',
+        inbound_agent_id: '',
+        type: 'tollfree',
+        rental_status: 'expired',
+        status: 'active',
+      },
+      {
+        id: 'phn_d',
+        phone_number: '+61412345678',
+        agent_id: null,
+        capabilities: { voice: true, sms: false },
+        x_region: 'ap-southeast',
+      },
     ];
     const s = await start({ envelope: 'items-total', numbers: variants });
     const listing = await clientFor(s).client.listAll();
     expect(listing.records).toEqual<NumberRecord[]>([
       { ...(variants[0] as NumberRecord), extra: {} },
-      { id: 'phn_b', phone_number: '+919876543210', agent_id: 'agt_2', type: 'toll-free', status: 'active', label: 'Mumbai', monthly_cost_usd: '4.50', extra: {} },
-      { id: 'phn_c', phone_number: '+442071838750', inbound_agent_id: '', type: 'tollfree', rental_status: 'expired', status: 'active', extra: {} },
-      { id: 'phn_d', phone_number: '+61412345678', agent_id: null, extra: { capabilities: { voice: true, sms: false }, x_region: 'ap-southeast' } },
+      {
+        id: 'phn_b',
+        phone_number: '+919876543210',
+        agent_id: 'agt_2',
+        type: 'toll-free',
+        status: 'active',
+        label: 'Mumbai',
+        monthly_cost_usd: '4.50',
+        extra: {},
+      },
+      {
+        id: 'phn_c',
+        phone_number: '+442071838750',
+        inbound_agent_id: '',
+        type: 'tollfree',
+        rental_status: 'expired',
+        status: 'active',
+        extra: {},
+      },
+      {
+        id: 'phn_d',
+        phone_number: '+61412345678',
+        agent_id: null,
+        extra: { capabilities: { voice: true, sms: false }, x_region: 'ap-southeast' },
+      },
     ]);
     // Absent stays absent (undefined), not null: "no country said" differs from "said null".
     expect('country_code' in listing.records[1]).toBe(false);
@@ -121,7 +190,9 @@ describe('paging', () => {
     expect(listing.records).toHaveLength(1200);
     expect(listPages(s.requests).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     const overlap = Math.max(
-      ...s.requests.map((r) => s.requests.filter((o) => o.receivedAt <= r.receivedAt && o.finishedAt > r.receivedAt).length),
+      ...s.requests.map(
+        (r) => s.requests.filter((o) => o.receivedAt <= r.receivedAt && o.finishedAt > r.receivedAt).length,
+      ),
     );
     expect(overlap).toBeGreaterThan(1);
     expect(overlap).toBeLessThanOrEqual(3);
@@ -240,7 +311,9 @@ describe('guards', () => {
     const s = await start({ numbers: numbers(1000), ignorePage: true });
     const listing = await clientFor(s, { concurrency: 2 }).client.listAll();
     expect(listing.complete).toBe(false);
-    expect(listing.incompleteReason).toMatch(/^DialNexa seems to ignore the "page" parameter: page [23] returned only numbers already listed/);
+    expect(listing.incompleteReason).toMatch(
+      /^DialNexa seems to ignore the "page" parameter: page [23] returned only numbers already listed/,
+    );
     expect(listing.records).toHaveLength(100);
     expect(listing.stats.relisted).toBe(false);
     expect(listPages(s.requests).length).toBeLessThanOrEqual(3);
@@ -259,7 +332,9 @@ describe('guards', () => {
     const listing = await clientFor(s, { maxPages: 2 }).client.listAll();
     expect(listPages(s.requests).sort()).toEqual([1, 2]);
     expect(listing.complete).toBe(false);
-    expect(listing.incompleteReason).toContain('DialNexa reported 5 pages, more than the 2 this client fetches (maxPages)');
+    expect(listing.incompleteReason).toContain(
+      'DialNexa reported 5 pages, more than the 2 this client fetches (maxPages)',
+    );
   });
 
   it('never fetches more than maxPages without a total either', async () => {

@@ -10,19 +10,32 @@ const start = simulatorPerTest();
 /** The most requests that arrived within any `windowMs` span. */
 function busiestWindow(requests: RecordedRequest[], windowMs: number): number {
   return Math.max(
-    ...requests.map((r) => requests.filter((o) => o.receivedAt >= r.receivedAt && o.receivedAt < r.receivedAt + windowMs).length),
+    ...requests.map(
+      (r) => requests.filter((o) => o.receivedAt >= r.receivedAt && o.receivedAt < r.receivedAt + windowMs).length,
+    ),
   );
 }
 
 /** A client on the simulator's clock, 8 workers unless `extra` says otherwise. */
 function clientOn(s: Simulator, clock: ReturnType<typeof fakeClock>, extra: Partial<DialNexaClientOptions> = {}) {
-  return createDialNexaClient({ baseUrl: s.url, keySource: keySource(s.apiKey), now: clock.now, sleep: clock.sleep, concurrency: 8, ...extra });
+  return createDialNexaClient({
+    baseUrl: s.url,
+    keySource: keySource(s.apiKey),
+    now: clock.now,
+    sleep: clock.sleep,
+    concurrency: 8,
+    ...extra,
+  });
 }
 
 describe('rate limits', () => {
   it('keeps 8 concurrent workers inside a 5-per-400 ms window with zero 429s', async () => {
     const clock = fakeClock();
-    const s = await start({ numbers: numbers(3000), now: clock.now, rateLimit: { limit: 5, windowMs: 400, resetStyle: 'seconds' } });
+    const s = await start({
+      numbers: numbers(3000),
+      now: clock.now,
+      rateLimit: { limit: 5, windowMs: 400, resetStyle: 'seconds' },
+    });
     const client = clientOn(s, clock);
     const listing = await client.listAll();
     expect(listing.records).toHaveLength(3000);
@@ -37,7 +50,11 @@ describe('rate limits', () => {
 
   it.each(['epoch', 'seconds'] as const)('obeys a %s-style reset on a clock both sides share', async (resetStyle) => {
     const clock = fakeClock();
-    const s = await start({ numbers: numbers(4000), now: clock.now, rateLimit: { limit: 7, windowMs: 60_000, resetStyle } });
+    const s = await start({
+      numbers: numbers(4000),
+      now: clock.now,
+      rateLimit: { limit: 7, windowMs: 60_000, resetStyle },
+    });
     const client = clientOn(s, clock);
     const listing = await client.listAll();
     expect(listing.records).toHaveLength(4000);
@@ -56,7 +73,11 @@ describe('rate limits', () => {
         now: clock.now,
         rateLimit: { limit: 7, windowMs: 60_000, resetStyle: 'epoch', resetRounding: 'down' },
       });
-      const client = clientOn(s, clock, { random: () => 0, maxAttempts: 10, ...(resetMarginMs === undefined ? {} : { resetMarginMs }) });
+      const client = clientOn(s, clock, {
+        random: () => 0,
+        maxAttempts: 10,
+        ...(resetMarginMs === undefined ? {} : { resetMarginMs }),
+      });
       const listing = await client.listAll();
       return { listing, s, clock };
     }

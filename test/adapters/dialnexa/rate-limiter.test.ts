@@ -2,7 +2,11 @@ import { DEFAULT_EPOCH_RESET_MARGIN_MS, RateLimiter } from '../../../lambda/adap
 import { fakeClock } from './fixtures';
 
 function headers(limit: number, remaining: number, reset: string): Headers {
-  return new Headers({ 'X-RateLimit-Limit': String(limit), 'X-RateLimit-Remaining': String(remaining), 'X-RateLimit-Reset': reset });
+  return new Headers({
+    'X-RateLimit-Limit': String(limit),
+    'X-RateLimit-Remaining': String(remaining),
+    'X-RateLimit-Reset': reset,
+  });
 }
 
 /** Margin 0 unless said: the mechanics below are exact to the announced reset. */

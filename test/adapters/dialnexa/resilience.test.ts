@@ -96,7 +96,9 @@ describe('retries', () => {
     const { client, clock } = clientFor(s, { maxAttempts: 3 });
     const err = await client.listAll().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RateLimitedError);
-    expect((err as Error).message).toMatch(/^DialNexa kept answering 429 Too Many Requests for page 1; gave up after 3 attempts/);
+    expect((err as Error).message).toMatch(
+      /^DialNexa kept answering 429 Too Many Requests for page 1; gave up after 3 attempts/,
+    );
     expect(clock.sleeps).toEqual([1000, 1000]);
   });
 
@@ -144,9 +146,13 @@ describe('retries', () => {
     const s = await start();
     s.enqueueFault({ kind: 'html-502' });
     s.enqueueFault({ kind: 'html-502' });
-    const err = await clientFor(s, { maxAttempts: 2 }).client.listAll().catch((e: unknown) => e);
+    const err = await clientFor(s, { maxAttempts: 2 })
+      .client.listAll()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
-    expect((err as Error).message).toContain('502 Bad Gateway for page 1 on all 2 attempts (an HTML error page, likely from a proxy)');
+    expect((err as Error).message).toContain(
+      '502 Bad Gateway for page 1 on all 2 attempts (an HTML error page, likely from a proxy)',
+    );
   });
 
   it('retries a truncated JSON page, then succeeds', async () => {
@@ -160,9 +166,13 @@ describe('retries', () => {
   it('reports a page that stays malformed as an ApiError naming the page', async () => {
     const s = await start();
     for (let i = 0; i < 3; i++) s.enqueueFault({ kind: 'malformed-json' }, { page: 2 });
-    const err = await clientFor(s, { maxAttempts: 3 }).client.listAll().catch((e: unknown) => e);
+    const err = await clientFor(s, { maxAttempts: 3 })
+      .client.listAll()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
-    expect((err as Error).message).toMatch(/^DialNexa returned a malformed page 2 on all 3 attempts: the body is not valid JSON/);
+    expect((err as Error).message).toMatch(
+      /^DialNexa returned a malformed page 2 on all 3 attempts: the body is not valid JSON/,
+    );
   });
 
   it('ends a request that never answers by its timeout and retries it', async () => {
@@ -230,22 +240,36 @@ describe('retries', () => {
     });
 
     it.each([
-      ['declared', true, /^DialNexa returned a malformed page 1 on all 2 attempts: 200 OK answer: the body is 9437184 bytes \(Content-Length\), over the 8388608-byte limit$/],
-      ['streamed', false, /^DialNexa returned a malformed page 1 on all 2 attempts: 200 OK answer: the body ran past the 8388608-byte limit$/],
-    ])('that stays oversized (%s) ends in ApiError at the default 8 MB limit', async (_label, contentLength, message) => {
-      const s = await start();
-      for (let i = 0; i < 2; i++) s.enqueueFault({ kind: 'huge-body', bytes: 9 * 1024 * 1024, contentLength }, { page: 1 });
-      const err = await clientFor(s, { maxAttempts: 2 }).client.listAll().catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ApiError);
-      expect(err).toMatchObject({ status: 200 });
-      expect((err as Error).message).toMatch(message);
-      expect(s.requests.map((r) => r.fault)).toEqual(['huge-body', 'huge-body']);
-    });
+      [
+        'declared',
+        true,
+        /^DialNexa returned a malformed page 1 on all 2 attempts: 200 OK answer: the body is 9437184 bytes \(Content-Length\), over the 8388608-byte limit$/,
+      ],
+      [
+        'streamed',
+        false,
+        /^DialNexa returned a malformed page 1 on all 2 attempts: 200 OK answer: the body ran past the 8388608-byte limit$/,
+      ],
+    ])(
+      'that stays oversized (%s) ends in ApiError at the default 8 MB limit',
+      async (_label, contentLength, message) => {
+        const s = await start();
+        for (let i = 0; i < 2; i++)
+          s.enqueueFault({ kind: 'huge-body', bytes: 9 * 1024 * 1024, contentLength }, { page: 1 });
+        const err = await clientFor(s, { maxAttempts: 2 })
+          .client.listAll()
+          .catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(ApiError);
+        expect(err).toMatchObject({ status: 200 });
+        expect((err as Error).message).toMatch(message);
+        expect(s.requests.map((r) => r.fault)).toEqual(['huge-body', 'huge-body']);
+      },
+    );
 
     it('rejects a maxBodyBytes that is not a positive number', () => {
-      expect(() => createDialNexaClient({ baseUrl: 'http://127.0.0.1:1', keySource: keySource('k'), maxBodyBytes: 0 })).toThrow(
-        'maxBodyBytes must be a positive number, got 0',
-      );
+      expect(() =>
+        createDialNexaClient({ baseUrl: 'http://127.0.0.1:1', keySource: keySource('k'), maxBodyBytes: 0 }),
+      ).toThrow('maxBodyBytes must be a positive number, got 0');
     });
   });
 
@@ -253,7 +277,9 @@ describe('retries', () => {
     const s = await start();
     s.enqueueFault({ kind: 'hang' });
     s.enqueueFault({ kind: 'hang' });
-    const err = await clientFor(s, { requestTimeoutMs: 100, maxAttempts: 2 }).client.listAll().catch((e: unknown) => e);
+    const err = await clientFor(s, { requestTimeoutMs: 100, maxAttempts: 2 })
+      .client.listAll()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as Error).message).toMatch(/^DialNexa did not answer page 1 within 100 ms on all 2 attempts/);
   });
@@ -262,9 +288,13 @@ describe('retries', () => {
     const s = await start();
     const url = s.url;
     await s.close();
-    const err = await clientFor(s, { baseUrl: url, maxAttempts: 2 }).client.listAll().catch((e: unknown) => e);
+    const err = await clientFor(s, { baseUrl: url, maxAttempts: 2 })
+      .client.listAll()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
-    expect((err as Error).message).toMatch(/^could not reach DialNexa at http:\/\/127\.0\.0\.1:\d+ for page 1 \(2 attempts\): fetch failed \(ECONNREFUSED\)/);
+    expect((err as Error).message).toMatch(
+      /^could not reach DialNexa at http:\/\/127\.0\.0\.1:\d+ for page 1 \(2 attempts\): fetch failed \(ECONNREFUSED\)/,
+    );
   });
 
   it('stops the other pages as soon as one fails for good', async () => {
@@ -276,7 +306,9 @@ describe('retries', () => {
       fetches += 1;
       return fetch(input, init);
     };
-    const err = await clientFor(s, { maxAttempts: 2, concurrency: 2, fetch: counting }).client.listAll().catch((e: unknown) => e);
+    const err = await clientFor(s, { maxAttempts: 2, concurrency: 2, fetch: counting })
+      .client.listAll()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     const sent = fetches;
     await new Promise((r) => setTimeout(r, 100));
@@ -291,14 +323,21 @@ describe('deadline', () => {
     s.enqueueFault({ kind: 'hang' }, { page: 2 });
     s.enqueueFault({ kind: 'hang' }, { page: 3 });
     const logger = recordingLogger();
-    const client = createDialNexaClient({ baseUrl: s.url, keySource: keySource(s.apiKey), requestTimeoutMs: 10_000, logger });
+    const client = createDialNexaClient({
+      baseUrl: s.url,
+      keySource: keySource(s.apiKey),
+      requestTimeoutMs: 10_000,
+      logger,
+    });
     let err: unknown;
     const leftOver = await pendingTimersAfter(async () => {
       err = await client.listAll({ deadline: Date.now() + 300 }).catch((e: unknown) => e);
     });
     expect(leftOver).toBe(0);
     expect(err).toBeInstanceOf(DeadlineExceededError);
-    expect((err as Error).message).toMatch(/^listing did not finish before the run's deadline: 1 of 3 pages fetched\. Deadline \(20\d\d-/);
+    expect((err as Error).message).toMatch(
+      /^listing did not finish before the run's deadline: 1 of 3 pages fetched\. Deadline \(20\d\d-/,
+    );
     // The deadline, not the 10 s request timeout, ended the hanging pages: nothing was retried.
     expect(listPages(s.requests).sort()).toEqual([1, 2, 3]);
     expect(s.requests.slice(1)).toEqual([
@@ -324,7 +363,9 @@ describe('deadline', () => {
 
   it('sends nothing when the deadline has already passed', async () => {
     const s = await start();
-    const err = await clientFor(s).client.listAll({ deadline: START - 1 }).catch((e: unknown) => e);
+    const err = await clientFor(s)
+      .client.listAll({ deadline: START - 1 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeadlineExceededError);
     expect(s.requests).toHaveLength(0);
   });
@@ -357,7 +398,10 @@ describe('authentication and permission', () => {
   });
 
   it('survives a 401 mid-listing (a key rotated while listing) with one fresh read', async () => {
-    const s = await start({ numbers: numbers(500), keys: { dnx_live_before_0001: 'full', dnx_live_after_0002: 'full' } });
+    const s = await start({
+      numbers: numbers(500),
+      keys: { dnx_live_before_0001: 'full', dnx_live_after_0002: 'full' },
+    });
     s.enqueueFault({ kind: 'status', status: 401 }, { page: 4 });
     const keys = keySource('dnx_live_before_0001', 'dnx_live_after_0002');
     const { client, clock } = clientFor(s, { keySource: keys, concurrency: 1 });
@@ -381,7 +425,9 @@ describe('authentication and permission', () => {
 
   it('turns a 403 into PermissionError naming the missing scope, without retrying', async () => {
     const s = await start({ keys: { dnx_test_limited: 'no-phone-numbers' } });
-    const err = await clientFor(s).client.listAll().catch((e: unknown) => e);
+    const err = await clientFor(s)
+      .client.listAll()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PermissionError);
     expect((err as Error).message).toBe(
       'DialNexa refused the key from secret "test/dialnexa": the key cannot read phone numbers (403): ' +
@@ -394,7 +440,9 @@ describe('authentication and permission', () => {
   it("fails other 4xx at once with the server's message", async () => {
     const s = await start();
     s.enqueueFault({ kind: 'status', status: 400, message: 'limit must not be greater than 100' });
-    const err = await clientFor(s).client.listAll().catch((e: unknown) => e);
+    const err = await clientFor(s)
+      .client.listAll()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ status: 400 });
     expect((err as Error).message).toBe(
@@ -405,7 +453,9 @@ describe('authentication and permission', () => {
 
   it('hints at the base URL on a 404', async () => {
     const s = await start();
-    const err = await clientFor(s, { baseUrl: `${s.url}/api/` }).client.listAll().catch((e: unknown) => e);
+    const err = await clientFor(s, { baseUrl: `${s.url}/api/` })
+      .client.listAll()
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 404 });
     expect((err as Error).message).toBe(
       `DialNexa refused the request for page 1 (404 Not Found): Cannot GET /api/v1/organization-phone-numbers. Check the DialNexa base URL (${s.url}/api/).`,
@@ -433,10 +483,17 @@ describe('the API key', () => {
     const echoed = await client.listAll().catch((e: unknown) => e);
     expect((echoed as Error).message).toContain('bad request for key [redacted]');
 
-    const wrong = await clientFor(s, { keySource: keySource(`${KEY}x`), logger }).client.listAll().catch((e: unknown) => e);
+    const wrong = await clientFor(s, { keySource: keySource(`${KEY}x`), logger })
+      .client.listAll()
+      .catch((e: unknown) => e);
     expect(wrong).toBeInstanceOf(AuthError);
 
-    for (const text of [logger.text(), (echoed as Error).message, (wrong as Error).message, String((wrong as Error).stack)]) {
+    for (const text of [
+      logger.text(),
+      (echoed as Error).message,
+      (wrong as Error).message,
+      String((wrong as Error).stack),
+    ]) {
       expect(text).not.toContain(KEY);
       expect(text).not.toContain(ROTATED);
     }

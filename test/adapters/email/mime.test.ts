@@ -28,7 +28,10 @@ function message(overrides: Partial<EmailMessage> = {}): EmailMessage {
 function headerLines(entity: string): string[] {
   const end = entity.indexOf('\r\n\r\n');
   const head = entity.slice(0, end === -1 ? entity.length : end);
-  return head.replace(/\r\n[ \t]+/g, ' ').split('\r\n').filter((l) => l !== '');
+  return head
+    .replace(/\r\n[ \t]+/g, ' ')
+    .split('\r\n')
+    .filter((l) => l !== '');
 }
 
 function headerNames(entity: string): string[] {
@@ -120,7 +123,11 @@ describe('csvAttachments / gzipCsv', () => {
   it('attaches the CSV as UTF-8 text/csv', () => {
     const [a, ...rest] = csvAttachments('csv', 'n.csv', 'a,é\n');
     expect(rest).toHaveLength(0);
-    expect(a).toEqual({ filename: 'n.csv', contentType: 'text/csv; charset=utf-8', content: Buffer.from('a,é\n', 'utf8') });
+    expect(a).toEqual({
+      filename: 'n.csv',
+      contentType: 'text/csv; charset=utf-8',
+      content: Buffer.from('a,é\n', 'utf8'),
+    });
   });
 
   it('attaches the gzipped CSV as <name>.gz that gunzips back to the CSV', () => {

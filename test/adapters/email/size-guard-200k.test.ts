@@ -49,7 +49,9 @@ function mimePart(raw: string, contentType: string): { headers: string; body: Bu
   const encoding = /^Content-Transfer-Encoding: (\S+)/im.exec(headers)?.[1]?.toLowerCase();
   if (encoding === 'base64') return { headers, body: Buffer.from(body, 'base64') };
   if (encoding === 'quoted-printable') {
-    const bytes = body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    const bytes = body
+      .replace(/=\r\n/g, '')
+      .replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
     return { headers, body: Buffer.from(bytes, 'latin1') };
   }
   return { headers, body: Buffer.from(body, 'utf8') };

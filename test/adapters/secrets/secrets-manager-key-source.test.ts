@@ -130,7 +130,11 @@ describe('createSecretsManagerKeySource through a real SDK client and the local 
     ['whitespace only', ' \n ', 'is empty'],
     ['a binary secret', { binary: Buffer.from(KEY) }, 'is stored as binary (SecretBinary)'],
     ['JSON without the field', JSON.stringify({ key: KEY }), 'is JSON but has no string field "apiKey"'],
-    ['JSON with a non-string field', JSON.stringify({ apiKey: 4242, other: KEY }), 'is JSON but has no string field "apiKey"'],
+    [
+      'JSON with a non-string field',
+      JSON.stringify({ apiKey: 4242, other: KEY }),
+      'is JSON but has no string field "apiKey"',
+    ],
     ['JSON with an empty field', JSON.stringify({ apiKey: '  ', other: KEY }), 'field "apiKey" is empty'],
     ['a JSON array', JSON.stringify([KEY]), 'is JSON but has no string field "apiKey"'],
     ['malformed JSON', `{"apiKey": "${KEY}"`, 'looks like JSON but does not parse'],
@@ -150,16 +154,23 @@ describe('createSecretsManagerKeySource through a real SDK client and the local 
   it('maps a missing secret to an actionable ConfigError', async () => {
     const source = createSecretsManagerKeySource({ secretId: 'number-audit/missing', client });
     const err = await expectConfigError(source.getKey(), 'number-audit/missing', 'was not found in Secrets Manager');
-    expect(err.message).toContain("Check the name or ARN, and that the function runs in the secret's account and region");
+    expect(err.message).toContain(
+      "Check the name or ARN, and that the function runs in the secret's account and region",
+    );
     expect(err.cause).toBeInstanceOf(ResourceNotFoundException);
   });
 
   it('maps AccessDenied to a ConfigError that says which permission to grant', async () => {
     const id = secret({
       error: 'AccessDeniedException',
-      message: 'User: arn:aws:sts::000000000000:assumed-role/audit/fn is not authorized to perform: secretsmanager:GetSecretValue',
+      message:
+        'User: arn:aws:sts::000000000000:assumed-role/audit/fn is not authorized to perform: secretsmanager:GetSecretValue',
     });
-    const err = await expectConfigError(createSecretsManagerKeySource({ secretId: id, client }).getKey(), id, 'was denied');
+    const err = await expectConfigError(
+      createSecretsManagerKeySource({ secretId: id, client }).getKey(),
+      id,
+      'was denied',
+    );
     expect(err.message).toContain('is not authorized to perform: secretsmanager:GetSecretValue');
     expect(err.message).toContain('Allow secretsmanager:GetSecretValue on the secret for the role that runs the audit');
   });
@@ -197,7 +208,18 @@ describe('createSecretsManagerKeySource cache expiry', () => {
     // Only Date is faked: the cache compares wall-clock expiry times.
     jest.useFakeTimers({
       now: new Date('2025-03-03T07:00:00Z'),
-      doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'],
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'clearImmediate',
+        'setTimeout',
+        'clearTimeout',
+        'setInterval',
+        'clearInterval',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
     });
     smMock.on(GetSecretValueCommand).resolvesOnce({ SecretString: KEY }).resolves({ SecretString: 'rotated_key_2' });
     const source = createSecretsManagerKeySource({ secretId: 'prod/dialnexa', client, maxAgeSeconds: 60 });

@@ -45,7 +45,10 @@ describe('SesRawMailer against the SES emulator', () => {
   });
 
   it('delivers subject, text, html and the CSV attachment, and returns the SES message id', async () => {
-    const { messageId } = await new SesRawMailer({ client, configurationSetName: 'number-audit' }).sendRaw(await rawReport(), { from: FROM, to: TO });
+    const { messageId } = await new SesRawMailer({ client, configurationSetName: 'number-audit' }).sendRaw(
+      await rawReport(),
+      { from: FROM, to: TO },
+    );
     const emails = await ses.emails();
     expect(emails).toHaveLength(1);
     const [email] = emails;
@@ -79,7 +82,10 @@ describe('SesRawMailer request and error mapping', () => {
 
   it('sends the raw bytes, envelope and configuration set', async () => {
     sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'mid-1' });
-    const out = await new SesRawMailer({ client, configurationSetName: 'number-audit' }).sendRaw(raw, { from: FROM, to: TO });
+    const out = await new SesRawMailer({ client, configurationSetName: 'number-audit' }).sendRaw(raw, {
+      from: FROM,
+      to: TO,
+    });
     expect(out).toEqual({ messageId: 'mid-1' });
     const calls = sesMock.commandCalls(SendRawEmailCommand);
     expect(calls).toHaveLength(1);
@@ -98,7 +104,11 @@ describe('SesRawMailer request and error mapping', () => {
   });
 
   it('maps MessageRejected to a DeliveryError that says which identity to verify', async () => {
-    const rejected = new MessageRejected({ message: 'Email address is not verified. The following identities failed the check in region EU-WEST-1: audit@example.com', ...meta });
+    const rejected = new MessageRejected({
+      message:
+        'Email address is not verified. The following identities failed the check in region EU-WEST-1: audit@example.com',
+      ...meta,
+    });
     sesMock.on(SendRawEmailCommand).rejects(rejected);
     const err = await new SesRawMailer({ client }).sendRaw(raw, { from: FROM, to: TO }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeliveryError);
@@ -115,12 +125,19 @@ describe('SesRawMailer request and error mapping', () => {
       /custom MAIL FROM domain of audit@example\.com is not verified \(MAIL FROM domain not verified\)\. Publish the MX and SPF records/,
     ],
     [
-      new ConfigurationSetDoesNotExistException({ message: 'Configuration set <number-audit> does not exist.', ConfigurationSetName: 'number-audit', ...meta }),
+      new ConfigurationSetDoesNotExistException({
+        message: 'Configuration set <number-audit> does not exist.',
+        ConfigurationSetName: 'number-audit',
+        ...meta,
+      }),
       /SES configuration set "number-audit" does not exist in this account and region \(Configuration set <number-audit> does not exist\)\. Create it/,
     ],
   ])('maps %p to an actionable DeliveryError', async (awsError, expected) => {
     sesMock.on(SendRawEmailCommand).rejects(awsError);
-    const send = new SesRawMailer({ client, configurationSetName: 'number-audit' }).sendRaw(raw, { from: FROM, to: TO });
+    const send = new SesRawMailer({ client, configurationSetName: 'number-audit' }).sendRaw(raw, {
+      from: FROM,
+      to: TO,
+    });
     await expect(send).rejects.toThrow(DeliveryError);
     await expect(send).rejects.toThrow(expected);
   });
@@ -137,7 +154,13 @@ describe('SesRawMailer request and error mapping', () => {
   it.each([
     ['a dropped connection', Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' })],
     ['a timeout', Object.assign(new Error('Connection timed out after 60000 ms'), { name: 'TimeoutError' })],
-    ['a 5xx answer', Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } })],
+    [
+      'a 5xx answer',
+      Object.assign(new Error('Service unavailable'), {
+        name: 'ServiceUnavailable',
+        $metadata: { httpStatusCode: 503 },
+      }),
+    ],
   ])('calls %s uncertain: the email may have gone out', async (_what, failure) => {
     sesMock.on(SendRawEmailCommand).rejects(failure);
     const err = await new SesRawMailer({ client }).sendRaw(raw, { from: FROM, to: TO }).catch((e: unknown) => e);
@@ -156,6 +179,8 @@ describe('SesRawMailer request and error mapping', () => {
     const send = new SesRawMailer({ client }).sendRaw(raw, { from: FROM, to: TO });
     // SES answered 200: not a refusal, so the claim must not be released for a resend.
     await expect(send).rejects.toBeInstanceOf(DeliveryUncertainError);
-    await expect(send).rejects.toThrow('SES accepted the request but returned no MessageId; the report was probably sent');
+    await expect(send).rejects.toThrow(
+      'SES accepted the request but returned no MessageId; the report was probably sent',
+    );
   });
 });

@@ -52,13 +52,20 @@ describe('routed to a missing agent', () => {
 
   it('says so when every routed number points at an existing agent', () => {
     const fine = numbers.slice(0, 4);
-    const ctxFine = reportContext(fine, { agents: checkAgents(fine, [{ id: 'agt_sales', name: 'S' }, { id: 'agt_help', name: 'H' }]) });
+    const ctxFine = reportContext(fine, {
+      agents: checkAgents(fine, [
+        { id: 'agt_sales', name: 'S' },
+        { id: 'agt_help', name: 'H' },
+      ]),
+    });
     expect(renderHtml(ctxFine)).toContain("Every routed number points at one of the workspace's 2 agents.");
     expect(renderText(ctxFine)).toContain("None. Every routed number points at one of the workspace's 2 agents.");
   });
 
   it('says the checks were skipped and why, and the rest of the report is still there', () => {
-    const ctxSkipped = reportContext(numbers, { agents: { status: 'skipped', reason: 'the API key may not read agents (403)' } });
+    const ctxSkipped = reportContext(numbers, {
+      agents: { status: 'skipped', reason: 'the API key may not read agents (403)' },
+    });
     const skippedHtml = renderHtml(ctxSkipped);
     expect(skippedHtml).toContain('Agent checks skipped:</strong> the API key may not read agents (403).');
     expect(skippedHtml).toContain('Numbers by country and type');
@@ -89,7 +96,9 @@ describe('cost sources', () => {
   });
 
   it('leaves out sources nobody used', () => {
-    expect(renderText(reportContext([phone({ monthlyCostUsd: 3, costSource: 'rate-card' })]))).toContain('Cost sources: 1 from the rate card.');
+    expect(renderText(reportContext([phone({ monthlyCostUsd: 3, costSource: 'rate-card' })]))).toContain(
+      'Cost sources: 1 from the rate card.',
+    );
   });
 
   it('says when no cost is known at all', () => {

@@ -7,10 +7,13 @@ import type { ChangesSection } from '../../../lambda/core/workspace';
 import { phone, reportContext } from '../fixtures';
 
 const lastWeek = new Date('2026-11-23T09:00:00Z');
-const agents = checkAgents([], [
-  { id: 'agt_sales', name: 'Sales bot' },
-  { id: 'agt_support', name: 'Support' },
-]);
+const agents = checkAgents(
+  [],
+  [
+    { id: 'agt_sales', name: 'Sales bot' },
+    { id: 'agt_support', name: 'Support' },
+  ],
+);
 
 // Last week -> this week: one of each kind of change.
 const steady = phone({ id: 'steady', phoneNumber: '+12015550001', inboundAgentId: 'agt_sales' });
@@ -18,7 +21,13 @@ const rerouted = phone({ id: 'rerouted', phoneNumber: '+12015550002', inboundAge
 const losesAgent = phone({ id: 'loses', phoneNumber: '+12015550003', inboundAgentId: 'agt_support' });
 const getsAgent = phone({ id: 'gets', phoneNumber: '+12015550004', inboundAgentId: null });
 const expires = phone({ id: 'expires', phoneNumber: '+12015550005', inboundAgentId: null });
-const gone = phone({ id: 'gone', phoneNumber: '+33100000001', countryCode: 'FR', type: 'mobile', inboundAgentId: 'agt_sales' });
+const gone = phone({
+  id: 'gone',
+  phoneNumber: '+33100000001',
+  countryCode: 'FR',
+  type: 'mobile',
+  inboundAgentId: 'agt_sales',
+});
 const previous = toSnapshot('Acme prod', lastWeek, true, [steady, rerouted, losesAgent, getsAgent, expires, gone]);
 const current: PhoneNumber[] = [
   steady,
@@ -101,8 +110,13 @@ describe('changes section: compared', () => {
   });
 
   it('caps each list and says where the rest is', () => {
-    const many = Array.from({ length: CHANGE_ROWS_LIMIT + 3 }, (_, i) => phone({ id: `n${i}`, phoneNumber: `+1202555${String(i).padStart(4, '0')}` }));
-    const section: ChangesSection = { status: 'compared', changes: diffSnapshots(toSnapshot('Acme prod', lastWeek, true, []), many) };
+    const many = Array.from({ length: CHANGE_ROWS_LIMIT + 3 }, (_, i) =>
+      phone({ id: `n${i}`, phoneNumber: `+1202555${String(i).padStart(4, '0')}` }),
+    );
+    const section: ChangesSection = {
+      status: 'compared',
+      changes: diffSnapshots(toSnapshot('Acme prod', lastWeek, true, []), many),
+    };
     const ctxMany = reportContext(many, { changes: section });
     const last = `+1202555${String(CHANGE_ROWS_LIMIT - 1).padStart(4, '0')}`;
     const first = `+1202555${String(CHANGE_ROWS_LIMIT).padStart(4, '0')}`;
@@ -114,9 +128,14 @@ describe('changes section: compared', () => {
   });
 
   it('says so in one line when nothing changed', () => {
-    const same: ChangesSection = { status: 'compared', changes: diffSnapshots(toSnapshot('Acme prod', lastWeek, true, current), current) };
+    const same: ChangesSection = {
+      status: 'compared',
+      changes: diffSnapshots(toSnapshot('Acme prod', lastWeek, true, current), current),
+    };
     const ctxSame = reportContext(current, { changes: same });
-    expect(visible(renderHtml(ctxSame))).toContain('No changes: the same numbers, routed the same way, with the same status.');
+    expect(visible(renderHtml(ctxSame))).toContain(
+      'No changes: the same numbers, routed the same way, with the same status.',
+    );
     expect(renderText(ctxSame)).toContain('No changes: the same numbers, routed the same way, with the same status.');
     expect(renderHtml(ctxSame)).not.toContain('Added (');
   });
@@ -130,11 +149,17 @@ describe('changes section: first run, skipped, not configured', () => {
   });
 
   it('shows a visible warning with the (escaped) reason when the comparison was skipped', () => {
-    const ctx = reportContext([phone()], { changes: { status: 'skipped', reason: 'the previous snapshot is <b>corrupt</b>' } });
+    const ctx = reportContext([phone()], {
+      changes: { status: 'skipped', reason: 'the previous snapshot is <b>corrupt</b>' },
+    });
     const html = renderHtml(ctx);
-    expect(html).toMatch(/background:#fffbeb[^]*Warning: changes could not be compared:<\/strong> the previous snapshot is &lt;b&gt;corrupt&lt;\/b&gt;\./);
+    expect(html).toMatch(
+      /background:#fffbeb[^]*Warning: changes could not be compared:<\/strong> the previous snapshot is &lt;b&gt;corrupt&lt;\/b&gt;\./,
+    );
     expect(html).not.toContain('<b>corrupt');
-    expect(renderText(ctx)).toContain('Warning: changes could not be compared: the previous snapshot is <b>corrupt</b>.');
+    expect(renderText(ctx)).toContain(
+      'Warning: changes could not be compared: the previous snapshot is <b>corrupt</b>.',
+    );
   });
 
   it('has no changes section at all without history', () => {

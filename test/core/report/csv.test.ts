@@ -114,7 +114,14 @@ describe('renderCsv', () => {
       csvOf([
         phone({ id: 'a', phoneNumber: '+12015550001', monthlyCostUsd: 2 }),
         phone({ id: 'b', phoneNumber: '+12015550002', monthlyCostUsd: 0.0000001 }),
-        phone({ id: 'c', phoneNumber: '+12015550003', monthlyCostUsd: null, status: null, provider: null, createdAt: null }),
+        phone({
+          id: 'c',
+          phoneNumber: '+12015550003',
+          monthlyCostUsd: null,
+          status: null,
+          provider: null,
+          createdAt: null,
+        }),
       ]),
     );
     expect(rows.map((r) => r.monthly_cost_usd)).toEqual(['2.00', '0.00', '']);
@@ -149,12 +156,27 @@ describe('renderCsv', () => {
   it('neutralises formula cells in every text column', () => {
     const rows = records(
       csvOf([
-        phone({ id: '=1+1', phoneNumber: '+12015550001', nickname: '=HYPERLINK("https://evil.example","x")', provider: '@SUM(A1)' }),
-        phone({ id: 'p2', phoneNumber: '+12015550002', nickname: '+SUM(1,2)', status: '-2+3', inboundAgentId: '\tagt' }),
+        phone({
+          id: '=1+1',
+          phoneNumber: '+12015550001',
+          nickname: '=HYPERLINK("https://evil.example","x")',
+          provider: '@SUM(A1)',
+        }),
+        phone({
+          id: 'p2',
+          phoneNumber: '+12015550002',
+          nickname: '+SUM(1,2)',
+          status: '-2+3',
+          inboundAgentId: '\tagt',
+        }),
         phone({ id: 'p3', phoneNumber: '+12015550003', nickname: '\r=cmd' }),
       ]),
     );
-    expect(rows[0]).toMatchObject({ id: "'=1+1", nickname: `'=HYPERLINK("https://evil.example","x")`, provider: "'@SUM(A1)" });
+    expect(rows[0]).toMatchObject({
+      id: "'=1+1",
+      nickname: `'=HYPERLINK("https://evil.example","x")`,
+      provider: "'@SUM(A1)",
+    });
     expect(rows[1]).toMatchObject({ nickname: "'+SUM(1,2)", status: "'-2+3", inbound_agent_id: "'\tagt" });
     expect(rows[2]?.nickname).toBe("'\r=cmd");
   });
@@ -212,9 +234,18 @@ describe('renderCsv: cost source, agent name, workspace', () => {
   it('writes every audited workspace, sorted by workspace then country then number, and skips failed ones', () => {
     const rows = records(
       renderCsv([
-        workspace([phone({ id: 'z-us', countryCode: 'US', phoneNumber: '+12015550001' }), phone({ id: 'z-gb', countryCode: 'GB', phoneNumber: '+442071838750' })], { name: 'Zeta' }),
+        workspace(
+          [
+            phone({ id: 'z-us', countryCode: 'US', phoneNumber: '+12015550001' }),
+            phone({ id: 'z-gb', countryCode: 'GB', phoneNumber: '+442071838750' }),
+          ],
+          { name: 'Zeta' },
+        ),
         failedWorkspace('Beta'),
-        workspace([phone({ id: 'a-us2', phoneNumber: '+12015550002' }), phone({ id: 'a-us1', phoneNumber: '+12015550001' })], { name: 'Alpha' }),
+        workspace(
+          [phone({ id: 'a-us2', phoneNumber: '+12015550002' }), phone({ id: 'a-us1', phoneNumber: '+12015550001' })],
+          { name: 'Alpha' },
+        ),
         workspace([phone({ id: 'w1', phoneNumber: '+12015550009' })], { name: '=cmd' }),
       ]),
     );

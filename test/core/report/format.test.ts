@@ -12,7 +12,9 @@ describe('format', () => {
     const at = new Date('2026-03-29T00:30:00Z'); // the night the UK moves to summer time
     expect(formatReportDate(at, 'Europe/London')).toBe('Sun 29 Mar 2026');
     expect(formatDateTime(at, 'Europe/London')).toBe('Sun 29 Mar 2026 00:30 GMT (Europe/London)');
-    expect(formatDateTime(new Date('2026-03-29T01:30:00Z'), 'Europe/London')).toBe('Sun 29 Mar 2026 02:30 BST (Europe/London)');
+    expect(formatDateTime(new Date('2026-03-29T01:30:00Z'), 'Europe/London')).toBe(
+      'Sun 29 Mar 2026 02:30 BST (Europe/London)',
+    );
     expect(formatReportDate(new Date('2026-12-31T23:59:59Z'), 'Pacific/Kiritimati')).toBe('Fri 1 Jan 2027');
   });
 });

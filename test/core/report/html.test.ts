@@ -24,8 +24,21 @@ describe('escapeHtml', () => {
 
 describe('renderHtml: untrusted text is inert', () => {
   const hostile = [
-    phone({ id: 'h1', phoneNumber: '+12015550001', inboundAgentId: null, nickname: SCRIPT, provider: SCRIPT, status: 'active' }),
-    phone({ id: 'h2', phoneNumber: '+12015550002', inboundAgentId: null, nickname: ATTRIBUTE_BREAKOUT, provider: ATTRIBUTE_BREAKOUT }),
+    phone({
+      id: 'h1',
+      phoneNumber: '+12015550001',
+      inboundAgentId: null,
+      nickname: SCRIPT,
+      provider: SCRIPT,
+      status: 'active',
+    }),
+    phone({
+      id: 'h2',
+      phoneNumber: '+12015550002',
+      inboundAgentId: null,
+      nickname: ATTRIBUTE_BREAKOUT,
+      provider: ATTRIBUTE_BREAKOUT,
+    }),
     phone({ id: 'h3', status: `<b>odd</b>`, countryCode: 'US' }),
   ];
   const html = renderHtml(
@@ -77,12 +90,15 @@ describe('renderHtml: layout for mail clients', () => {
   });
 
   it('uses short headers for the country x type matrix, "Toll-free" with a non-breaking hyphen', () => {
-    for (const label of ['Country', 'Local', 'Toll\u2011free', 'Mobile', 'Unknown', 'Total']) expect(html).toContain(`>${label}</th>`);
+    for (const label of ['Country', 'Local', 'Toll\u2011free', 'Mobile', 'Unknown', 'Total'])
+      expect(html).toContain(`>${label}</th>`);
     expect(html).not.toMatch(/<th[^>]*>[^<]*-[^<]*<\/th>/);
   });
 
   it('keeps the plain hyphen in body cells, which stay searchable and copyable', () => {
-    const tollFree = renderHtml(reportContext([phone({ id: 't', phoneNumber: '+18005550100', type: 'toll_free', inboundAgentId: null })]));
+    const tollFree = renderHtml(
+      reportContext([phone({ id: 't', phoneNumber: '+18005550100', type: 'toll_free', inboundAgentId: null })]),
+    );
     expect(tollFree).toMatch(/<td[^>]*>Toll-free<\/td>/);
   });
 
@@ -123,7 +139,9 @@ describe('renderHtml: content', () => {
   });
 
   it('puts a red INCOMPLETE banner first in the body, and only when incomplete', () => {
-    const html = renderHtml(reportContext([phone()], { complete: false, incompleteReason: 'Listed 1,240 of 1,250 numbers.' }));
+    const html = renderHtml(
+      reportContext([phone()], { complete: false, incompleteReason: 'Listed 1,240 of 1,250 numbers.' }),
+    );
     const body = bodyOf(html).trimStart();
     expect(body.startsWith('<table')).toBe(true);
     const firstTable = body.slice(0, body.indexOf('</table>'));
@@ -146,12 +164,20 @@ describe('renderHtml: content', () => {
     const rowText = (label: string) => {
       const start = matrix.indexOf(`<strong>${label}</strong>`);
       const row = matrix.slice(start, matrix.indexOf('</tr>', start));
-      return row.replace(/<br>.*?<\/span>/, '').replace(/<[^>]+>/g, '|').split('|').filter((s) => s.trim() !== '');
+      return row
+        .replace(/<br>.*?<\/span>/, '')
+        .replace(/<[^>]+>/g, '|')
+        .split('|')
+        .filter((s) => s.trim() !== '');
     };
     expect(rowText('US')).toEqual(['US', '1', '1', '0', '0', '2']);
     expect(rowText('Unknown')).toEqual(['Unknown', '0', '0', '0', '1', '1']);
     const totalsStart = matrix.lastIndexOf('<tr>', matrix.indexOf('>Total</td>'));
-    const totals = matrix.slice(totalsStart, matrix.indexOf('</tr>', totalsStart)).replace(/<[^>]+>/g, '|').split('|').filter((s) => s.trim() !== '');
+    const totals = matrix
+      .slice(totalsStart, matrix.indexOf('</tr>', totalsStart))
+      .replace(/<[^>]+>/g, '|')
+      .split('|')
+      .filter((s) => s.trim() !== '');
     expect(totals).toEqual(['Total', '1', '1', '1', '1', '4']);
   });
 
@@ -182,13 +208,20 @@ describe('renderHtml: content', () => {
   });
 
   it('renders one workspace as a self-contained block', () => {
-    const section = renderWorkspaceSection(workspace(unroutedNumbers(2), { name: 'Second & co' }), { timeZone: 'Europe/London', attachment: 'csv' });
+    const section = renderWorkspaceSection(workspace(unroutedNumbers(2), { name: 'Second & co' }), {
+      timeZone: 'Europe/London',
+      attachment: 'csv',
+    });
     expect(section).toContain('Second &amp; co');
     expect(section).toContain('+12015550001');
     expect(section).not.toContain('<body');
     // Balanced table markup, so sections can be stacked inside one container.
     expect(section.match(/<table\b/g)?.length).toBe(section.match(/<\/table>/g)?.length);
-    const failed = renderWorkspaceSection(failedWorkspace('Beta & co', 'UPSTREAM_DOWN', 'DialNexa is down; the next run retries.'), { timeZone: 'UTC', attachment: 'csv' }, 'Workspace 2 of 2');
+    const failed = renderWorkspaceSection(
+      failedWorkspace('Beta & co', 'UPSTREAM_DOWN', 'DialNexa is down; the next run retries.'),
+      { timeZone: 'UTC', attachment: 'csv' },
+      'Workspace 2 of 2',
+    );
     expect(failed).toContain('Beta &amp; co');
     expect(failed).toContain('DialNexa is down; the next run retries.');
     expect(failed).toContain('Workspace 2 of 2');

@@ -7,7 +7,14 @@ describe('renderReport', () => {
   it('renders every part from raw records through normalize and audit, agreeing on the facts', () => {
     const records: NumberRecord[] = [
       { id: 'phn_gb', phone_number: '+447911123456', status: 'active', monthly_cost_usd: '1.15' },
-      { id: 'phn_us', phone_number: '+18005550199', type: 'toll-free', status: 'active', agent_id: 'agt_1', monthly_cost_usd: 2 },
+      {
+        id: 'phn_us',
+        phone_number: '+18005550199',
+        type: 'toll-free',
+        status: 'active',
+        agent_id: 'agt_1',
+        monthly_cost_usd: 2,
+      },
       { id: 'phn_in', phone_number: '+919876543210', rental_status: 'expired', nickname: 'Old <IN> line' },
     ];
     const numbers = normalizeAll(records);

@@ -6,14 +6,22 @@ import type { WorkspaceOutcome } from '../../../lambda/core/workspace';
 import { failedWorkspace, phone, reportContext, unroutedNumbers, workspace } from '../fixtures';
 
 const SCRIPT = '<script>alert(1)</script>';
-const prodNumbers = [phone({ id: 'p1', phoneNumber: '+12015550001' }), phone({ id: 'p2', phoneNumber: '+12015550002', inboundAgentId: 'agt_gone' }), ...unroutedNumbers(2)];
+const prodNumbers = [
+  phone({ id: 'p1', phoneNumber: '+12015550001' }),
+  phone({ id: 'p2', phoneNumber: '+12015550002', inboundAgentId: 'agt_gone' }),
+  ...unroutedNumbers(2),
+];
 const prod = workspace(prodNumbers, {
   name: 'Prod',
   agents: checkAgents(prodNumbers, [{ id: 'agt_1', name: 'Main' }]),
   changes: {
     status: 'compared',
     changes: diffSnapshots(
-      toSnapshot('Prod', new Date('2026-11-23T09:00:00Z'), true, [prodNumbers[0]!, phone({ id: 'old1', phoneNumber: '+12015559991' }), phone({ id: 'old2', phoneNumber: '+12015559992' })]),
+      toSnapshot('Prod', new Date('2026-11-23T09:00:00Z'), true, [
+        prodNumbers[0]!,
+        phone({ id: 'old1', phoneNumber: '+12015559991' }),
+        phone({ id: 'old2', phoneNumber: '+12015559992' }),
+      ]),
       prodNumbers,
     ),
   },
@@ -25,7 +33,11 @@ const staging = workspace([phone({ id: 's1', phoneNumber: '+442071838750', count
   agents: { status: 'skipped', reason: '403' },
   changes: { status: 'first-run' },
 });
-const beta = failedWorkspace(`Beta ${SCRIPT}`, 'AUTH_FORBIDDEN', `DialNexa refused the key (403): check secret dialnexa/beta ${SCRIPT}`);
+const beta = failedWorkspace(
+  `Beta ${SCRIPT}`,
+  'AUTH_FORBIDDEN',
+  `DialNexa refused the key (403): check secret dialnexa/beta ${SCRIPT}`,
+);
 const workspaces: WorkspaceOutcome[] = [prod, beta, staging];
 const ctx: ReportContext = { ...reportContext([]), workspaces };
 
@@ -48,7 +60,14 @@ describe('several workspaces: HTML', () => {
     expect(html).toContain('5 numbers, 2 unrouted, 1 routed to a missing agent, 1 workspace failed.');
     expect(summaryRow(html, 'Prod')).toEqual(['Prod', '4', '2', '1', '+3 -2', 'OK']);
     expect(summaryRow(html, 'Staging')).toEqual(['Staging', '1', '0', 'skipped', 'first run', 'INCOMPLETE']);
-    expect(summaryRow(html, 'Beta &lt;script&gt;alert(1)&lt;/script&gt;')).toEqual(['Beta &lt;script&gt;alert(1)&lt;/script&gt;', '-', '-', '-', '-', 'FAILED']);
+    expect(summaryRow(html, 'Beta &lt;script&gt;alert(1)&lt;/script&gt;')).toEqual([
+      'Beta &lt;script&gt;alert(1)&lt;/script&gt;',
+      '-',
+      '-',
+      '-',
+      '-',
+      'FAILED',
+    ]);
     expect(summaryRow(html, 'Total')).toEqual(['Total', '5', '2', '1', '', '']);
   });
 
@@ -71,7 +90,9 @@ describe('several workspaces: HTML', () => {
   });
 
   it('puts the incomplete workspace, by name, in the red banner', () => {
-    expect(html).toMatch(/INCOMPLETE REPORT<\/strong><br><strong>Staging:<\/strong> Listed 1 of 3 numbers the API reported\./);
+    expect(html).toMatch(
+      /INCOMPLETE REPORT<\/strong><br><strong>Staging:<\/strong> Listed 1 of 3 numbers the API reported\./,
+    );
   });
 
   it('names every workspace in the footer', () => {

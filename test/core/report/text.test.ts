@@ -71,7 +71,9 @@ describe('renderText', () => {
   });
 
   it('ends with when, where and how to run it again', () => {
-    const text = renderText(reportContext([], { generatedAt: new Date('2026-11-30T23:30:00Z'), timeZone: 'Asia/Tokyo' }));
+    const text = renderText(
+      reportContext([], { generatedAt: new Date('2026-11-30T23:30:00Z'), timeZone: 'Asia/Tokyo' }),
+    );
     expect(text).toContain('Generated: Tue 1 Dec 2026 08:30 GMT+9 (Asia/Tokyo)');
     expect(text).toContain('On demand: Run `npm run audit` locally');
   });
