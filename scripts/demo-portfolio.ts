@@ -59,7 +59,10 @@ export function demoWorkspace(overrides: Partial<PortfolioOptions> = {}): DemoWo
   for (const i of missingAgent) setAgent(current[i], DELETED_AGENT_ID);
   const lastWeek = current.filter((_, i) => !added.includes(i)).map((r) => ({ ...r }));
   const lastWeekById = new Map(lastWeek.map((r) => [r.id, r]));
-  const patchLastWeek = (i: number, agentId: string | null) => setAgent(lastWeekById.get(current[i].id)!, agentId);
+  const patchLastWeek = (i: number, agentId: string | null) => {
+    const record = lastWeekById.get(current[i].id);
+    if (record) setAgent(record, agentId);
+  };
   for (const i of rerouted) {
     const now = String(plain[i].inbound_agent_id);
     patchLastWeek(i, agentIds[(agentIds.indexOf(now) + 1) % agentIds.length]);

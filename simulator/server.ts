@@ -343,7 +343,10 @@ class SimulatorServer implements Simulator {
   }
 
   private later(ms: number, fn: () => void): void {
-    if (ms <= 0) return fn();
+    if (ms <= 0) {
+      fn();
+      return;
+    }
     const t = setTimeout(() => {
       this.timers.delete(t);
       fn();

@@ -58,8 +58,17 @@ function synth(outDir: string, extraContext: string[]): SynthOutput {
   if (res.status !== 0) throw new Error(`cdk synth failed (${res.status}):\n${res.stderr || res.stdout}`);
   const template = readdirSync(outDir).find((f) => f.endsWith('.template.json'));
   if (!template) throw new Error(`no template in ${outDir}`);
-  const resources = (JSON.parse(readFileSync(join(outDir, template), 'utf8')) as { Resources: Record<string, any> })
-    .Resources;
+  interface Resource {
+    Type: string;
+    Properties?: {
+      Environment?: { Variables?: Record<string, unknown> };
+      Code?: { S3Key?: unknown };
+      Runtime?: unknown;
+    };
+  }
+  const resources = (
+    JSON.parse(readFileSync(join(outDir, template), 'utf8')) as { Resources: Record<string, Resource> }
+  ).Resources;
   // The audit function is the one whose environment names the DialNexa secret.
   const fn = Object.values(resources).find(
     (r) =>
@@ -68,12 +77,16 @@ function synth(outDir: string, extraContext: string[]): SynthOutput {
       JSON.stringify(r.Properties.Environment.Variables).includes('REPORT_SENDER'),
   );
   if (!fn) throw new Error('no audit function in the synthesized template');
-  const key: unknown = fn.Properties.Code?.S3Key;
+  const key: unknown = fn.Properties?.Code?.S3Key;
   const hash = typeof key === 'string' ? key.replace(/\.zip$/, '') : undefined;
   const assetDir = hash ? join(outDir, `asset.${hash}`) : undefined;
   if (!assetDir || !existsSync(join(assetDir, 'index.js')))
     throw new Error(`no asset with index.js for the audit function in ${outDir}`);
-  return { assetDir, environment: fn.Properties.Environment.Variables, runtime: String(fn.Properties.Runtime) };
+  return {
+    assetDir,
+    environment: fn.Properties?.Environment?.Variables ?? {},
+    runtime: String(fn.Properties?.Runtime),
+  };
 }
 
 /** The function's environment with placeholders for values only known at deploy time (Refs). */

@@ -18,7 +18,13 @@ const truth = demoWorkspace({ variants: 'canonical' }).numbers;
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'number-audit-demo-'));
-  result = await runDemo({ outDir: tmp, stdout: (t) => void (summary += t), stderr: () => undefined });
+  result = await runDemo({
+    outDir: tmp,
+    stdout: (t) => {
+      summary += t;
+    },
+    stderr: () => undefined,
+  });
   audit = JSON.parse(await readFile(join(tmp, 'audit.json'), 'utf8')) as AuditJson;
 }, 30_000);
 

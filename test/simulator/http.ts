@@ -5,6 +5,7 @@ export interface Got {
   status: number;
   headers: Headers;
   text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary simulator JSON by path
   json: any;
 }
 

@@ -13,7 +13,7 @@ const libType: Record<string, string> = {
 };
 const spelled = (t: unknown) => (typeof t === 'string' ? t.replace(/[-]/g, '_').replace('tollfree', 'toll_free') : t);
 const agentOf = (r: SimRecord) => r.inbound_agent_id ?? r.agent_id ?? null;
-const has = (r: SimRecord, k: string) => Object.prototype.hasOwnProperty.call(r, k);
+const has = (r: SimRecord, k: string) => Object.hasOwn(r, k);
 
 describe('generatePortfolio', () => {
   test('is deterministic for a seed and differs across seeds', () => {
@@ -79,7 +79,9 @@ describe('generatePortfolio', () => {
   });
 
   test('mixed: the unrouted numbers are the same ones, in every empty shape', () => {
-    canonical.forEach((c, i) => expect(agentOf(mixed[i]) || null).toBe(c.inbound_agent_id));
+    canonical.forEach((c, i) => {
+      expect(agentOf(mixed[i]) || null).toBe(c.inbound_agent_id);
+    });
     const unrouted = mixed.filter((r) => !agentOf(r));
     expect(unrouted.some((r) => has(r, 'inbound_agent_id') && r.inbound_agent_id === null)).toBe(true);
     expect(unrouted.some((r) => r.inbound_agent_id === '')).toBe(true);
