@@ -1,12 +1,14 @@
 // Turns validated API records into the audit's PhoneNumber: one country, one canonical type, one
 // effective status, one agent id. Pure: the numbering-plan metadata is the only input besides the record.
 import { parsePhoneNumberFromString, type PhoneNumber as ParsedNumber } from 'libphonenumber-js/max';
+import { boundedApiText, boundText, cleanApiText } from './api-text';
 import {
   UNKNOWN_COUNTRY,
   type KnownNumberType,
   type NumberRecord,
   type NumberType,
   type PhoneNumber,
+  type UntruncatedText,
   type ValueSource,
 } from './types';
 
@@ -34,11 +36,10 @@ const CROWN_DEPENDENCIES = new Set(['GG', 'JE', 'IM']);
 /** Strict non-negative decimal, e.g. `1.15`; rejects `1e3`, `-1`, `1,15`, `$1`. */
 const COST_PATTERN = /^\s*\d+(\.\d+)?\s*$/;
 
-/** Trimmed non-empty string, else null. */
+/** Cleaned (no controls, no bidi or zero-width marks), trimmed, non-empty, bounded; else null. */
 function text(value: string | null | undefined): string | null {
-  if (typeof value !== 'string') return null;
-  const trimmed = value.trim();
-  return trimmed === '' ? null : trimmed;
+  const cleaned = cleanApiText(value);
+  return cleaned === null ? null : boundText(cleaned);
 }
 
 /**
@@ -113,9 +114,29 @@ function numberType(
  * still counts as the API saying "active", so status stays null only when the API said nothing.
  */
 function effectiveStatus(record: NumberRecord): string | null {
-  const rental = text(record.rental_status)?.toLowerCase() ?? null;
+  const rental = cleanApiText(record.rental_status)?.toLowerCase() ?? null;
   if (rental && rental !== 'active') return rental;
-  return text(record.status)?.toLowerCase() ?? rental;
+  return cleanApiText(record.status)?.toLowerCase() ?? rental;
+}
+
+/**
+ * Nickname (else label), provider and status, bounded for display. The full values of the ones
+ * that were cut ride along in `untruncated`, for the CSV while the message still fits.
+ */
+function freeText(record: NumberRecord): Pick<PhoneNumber, 'nickname' | 'provider' | 'status' | 'untruncated'> {
+  const nickname = boundedApiText(cleanApiText(record.nickname) ?? record.label);
+  const provider = boundedApiText(record.provider);
+  const status = boundedApiText(effectiveStatus(record));
+  const untruncated: UntruncatedText = {};
+  if (nickname.full) untruncated.nickname = nickname.full;
+  if (provider.full) untruncated.provider = provider.full;
+  if (status.full) untruncated.status = status.full;
+  return {
+    status: status.text,
+    nickname: nickname.text,
+    provider: provider.text,
+    ...(Object.keys(untruncated).length ? { untruncated } : {}),
+  };
 }
 
 /** Monthly cost in USD, or null when absent, unparseable, negative or not finite. */
@@ -133,20 +154,21 @@ export function normalizeNumber(record: NumberRecord): PhoneNumber {
   // Parsing against the full metadata is most of normalize's time; only a record missing its
   // country or type needs it.
   let parsed: ParsedNumber | undefined | null = null;
-  const parsedOf = () => (parsed === null ? (parsed = parse(phoneNumber)) : parsed);
+  const parsedOf = () => {
+    if (parsed === null) parsed = parse(phoneNumber);
+    return parsed;
+  };
   const monthlyCostUsd = parseCost(record.monthly_cost_usd);
   return {
     id: record.id,
     phoneNumber,
     ...country(record, parsedOf),
     ...numberType(record, parsedOf),
-    status: effectiveStatus(record),
     inboundAgentId: text(record.inbound_agent_id) ?? text(record.agent_id),
-    nickname: text(record.nickname) ?? text(record.label),
-    provider: text(record.provider),
-    createdAt: record.created_at ?? null,
+    createdAt: text(record.created_at),
     monthlyCostUsd,
     costSource: monthlyCostUsd === null ? 'unknown' : 'api',
+    ...freeText(record),
   };
 }
 

@@ -56,7 +56,12 @@ export interface PhoneNumber {
   /** Monthly cost in USD: from the API, else from the rate card; null when neither knows. */
   monthlyCostUsd: number | null;
   costSource: CostSource;
+  /** The cleaned API text of fields that were cut to API_TEXT_MAX_CHARS; absent when nothing was cut. */
+  untruncated?: UntruncatedText;
 }
+
+/** Free-text fields bounded for display; their full values go only where size allows (the CSV). */
+export type UntruncatedText = Partial<Record<'nickname' | 'provider' | 'status', string>>;
 
 /** Where a number's monthly cost came from. */
 export type CostSource = 'api' | 'rate-card' | 'unknown';

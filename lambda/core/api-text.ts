@@ -1,0 +1,48 @@
+// Text the DialNexa API hands us (nicknames, providers, statuses, agent names, error bodies) is
+// written by whoever can edit the workspace. Before it reaches an email, a CSV or a terminal it
+// loses what can hide or reorder text (controls, bidi overrides, zero-width marks) and is bounded,
+// so one 60 KB nickname cannot push the email past SES's size limit.
+
+/** The longest API string shown anywhere in the report, in UTF-16 units. */
+export const API_TEXT_MAX_CHARS = 200;
+
+/** The longest server error text quoted in a message. */
+export const SERVER_TEXT_MAX_CHARS = 500;
+
+/** C0/C1 controls and the Unicode line and paragraph separators: each becomes a space. */
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * Invisible marks that reorder or hide text: bidi embeddings, overrides and isolates
+ * (U+202A-202E, U+2066-2069), LRM/RLM/ALM, zero-width space/joiners, word joiner, BOM. Removed.
+ */
+const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
+/** Text with controls turned into spaces and invisible marks removed, trimmed; null when nothing is left. */
+export function cleanApiText(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const cleaned = value.replace(INVISIBLE, '').replace(CONTROLS, ' ').trim();
+  return cleaned === '' ? null : cleaned;
+}
+
+/** At most `max` UTF-16 units, the last one an ellipsis when cut; never half a surrogate pair. */
+export function boundText(value: string, max = API_TEXT_MAX_CHARS): string {
+  if (value.length <= max) return value;
+  let end = max - 1;
+  const last = value.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${value.slice(0, end).trimEnd()}…`;
+}
+
+/** A cleaned value and, only when it had to be cut, the full cleaned value. */
+export interface BoundedText {
+  text: string | null;
+  full?: string;
+}
+
+export function boundedApiText(value: unknown, max = API_TEXT_MAX_CHARS): BoundedText {
+  const cleaned = cleanApiText(value);
+  if (cleaned === null) return { text: null };
+  const text = boundText(cleaned, max);
+  return text === cleaned ? { text } : { text, full: cleaned };
+}
