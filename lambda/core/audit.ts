@@ -1,6 +1,7 @@
 // Aggregates normalized numbers into the audit: counts, the country x type matrix, unrouted and
 // not-active numbers, and monthly cost. Every map comes out in a deterministic key order so the
 // report, the CSV and snapshots never reorder between runs.
+import { dict } from './dict';
 import {
   ALL_NUMBER_TYPES,
   UNKNOWN_COUNTRY,
@@ -57,9 +58,7 @@ function orderedCounts(counts: Map<string, number>, lastKey: string): Counts {
       (counts.get(b) ?? 0) - (counts.get(a) ?? 0) ||
       compareStrings(a, b),
   );
-  const out: Counts = {};
-  for (const key of keys) out[key] = counts.get(key) ?? 0;
-  return out;
+  return dict(keys.map((key) => [key, counts.get(key) ?? 0]));
 }
 
 function increment(map: Map<string, number>, key: string, by = 1): void {
@@ -112,15 +111,13 @@ function costSummary(numbers: readonly PhoneNumber[], countryOrder: readonly str
   const countries = countryOrder.filter((c) => byCountry.has(c));
   const types = ALL_NUMBER_TYPES.filter((t) => byType.has(t));
   const money = (m: Map<string, number>, keys: readonly string[]): Counts =>
-    Object.fromEntries(keys.filter((k) => m.has(k)).map((k) => [k, fromCents(m.get(k) ?? 0)]));
+    dict(keys.filter((k) => m.has(k)).map((k) => [k, fromCents(m.get(k) ?? 0)]));
   return {
     currency: 'USD',
     totalMonthly: fromCents(total),
     byCountry: money(byCountry, countries),
     byType: money(byType, types),
-    byCountryType: Object.fromEntries(
-      countries.map((c) => [c, money(byCountryType.get(c) ?? new Map(), ALL_NUMBER_TYPES)]),
-    ),
+    byCountryType: dict(countries.map((c) => [c, money(byCountryType.get(c) ?? new Map(), ALL_NUMBER_TYPES)])),
     knownCount,
     unknownCount: numbers.length - knownCount,
     sources,
@@ -166,7 +163,7 @@ export function auditNumbers(numbers: readonly PhoneNumber[]): AuditResult {
     total: numbers.length,
     byCountry,
     byType,
-    byCountryType: Object.fromEntries(countryOrder.map((c) => [c, cells.get(c) ?? zeroTypes()])),
+    byCountryType: dict(countryOrder.map((c) => [c, cells.get(c) ?? zeroTypes()])),
     byStatus: orderedCounts(statuses, NO_STATUS),
     byProvider: orderedCounts(providers, UNKNOWN_PROVIDER),
     unrouted: numbers.filter(isUnrouted).sort(compareByCountryThenNumber),
