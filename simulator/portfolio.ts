@@ -1,6 +1,6 @@
 // Deterministic, realistic DialNexa workspaces: the same seed always gives the same numbers,
 // so tests, the demo and the benchmark can replay a portfolio exactly.
-import type { PortfolioOptions, SimAgent, SimRecord } from './types';
+import { AGENT_TYPES, type PortfolioOptions, type SimAgent, type SimRecord } from './types';
 import type { Rng } from './prng';
 import { base36, mulberry32, pick, pickWeighted, randInt, shuffled } from './prng';
 import type { SimCountry, SimNumberType } from './numbering';
@@ -135,6 +135,8 @@ export function generateAgents(seed: number, count: number): SimAgent[] {
     const title = i < AGENT_TITLES.length ? base : `${base} ${Math.floor(i / AGENT_TITLES.length) + 1}`;
     return {
       id: uniqueId(rng, 'agt_', ids),
+      agent_type: AGENT_TYPES[i % AGENT_TYPES.length],
+      folder_id: null,
       current_version: { title, version: randInt(rng, 1, 12), language: pick(rng, LANGUAGES) },
       created_at: isoDate(rng),
     };

@@ -2,10 +2,24 @@
 // available on demand. Only node:http: it must start in milliseconds inside any test.
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
-import type { Fault, FaultMatch, RecordedRequest, SimAgent, Simulator, SimulatorOptions, SimRecord } from './types';
+import {
+  AGENT_TYPES,
+  type Fault,
+  type FaultMatch,
+  type RecordedRequest,
+  type SimAgent,
+  type Simulator,
+  type SimulatorOptions,
+  type SimRecord,
+} from './types';
 import { FixedWindowLimiter, type RateDecision } from './ratelimit';
 import { pageBody, parseListQuery } from './listing';
 import { mulberry32, type Rng } from './prng';
+
+/** The contract requires `id` and `agent_type`; a test agent given without a type gets the common one. */
+function withRequiredAgentFields(agent: SimAgent): SimAgent {
+  return { agent_type: AGENT_TYPES[0], folder_id: null, ...agent };
+}
 
 export const LIST_PATH = '/v1/organization-phone-numbers';
 export const AGENTS_PATH = '/v1/agents';
@@ -266,7 +280,7 @@ class SimulatorServer implements Simulator {
 
     if (path === AGENTS_PATH) {
       if (access === 'no-agents') return errorAnswer(403, 'This API key cannot read agents', rh);
-      return jsonAnswer(200, JSON.stringify({ agents: this.agents }), rh);
+      return jsonAnswer(200, JSON.stringify({ agents: this.agents.map(withRequiredAgentFields) }), rh);
     }
     if (path === PRICING_PATH) return jsonAnswer(200, JSON.stringify(this.options.pricing ?? []), rh);
 

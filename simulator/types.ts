@@ -5,8 +5,12 @@
 /** A phone-number record exactly as the simulator serves it (any documented field variant). */
 export type SimRecord = { id: string; phone_number: string } & Record<string, unknown>;
 
+/** The agent types DialNexa's contract allows; `agent_type` is required on every agent. */
+export const AGENT_TYPES = ['Single_Prompt_Agent', 'Conversational_Flow_Agent'] as const;
+
 export interface SimAgent {
   id: string;
+  agent_type?: (typeof AGENT_TYPES)[number];
   current_version: { title: string } & Record<string, unknown>;
   [k: string]: unknown;
 }
