@@ -3,6 +3,7 @@
 import { SESClient, SendRawEmailCommand, type SESClientConfig } from '@aws-sdk/client-ses';
 import { DeliveryError, DeliveryUncertainError } from '../../core/errors';
 import type { RawMailer } from '../../core/ports';
+import { type AwsCallLimits, awsClientOptions } from '../aws/client-options';
 
 export interface SesRawMailerOptions {
   /** Create it once at module scope and pass it in, so warm invocations reuse its connections. */
@@ -12,15 +13,14 @@ export interface SesRawMailerOptions {
 }
 
 /**
- * An SES client for sending reports: one attempt only (an SDK retry after a lost answer would send
- * the email twice; retries belong to the claim protocol) and a bounded request time.
+ * One attempt only (an SDK retry after a lost answer would send the email twice; retries belong to
+ * the claim protocol) and a bounded request time.
  */
-export function createSesClient(overrides: SESClientConfig = {}): SESClient {
-  return new SESClient({
-    maxAttempts: 1,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
-    ...overrides,
-  });
+export const SES_CALL_LIMITS: AwsCallLimits = { maxAttempts: 1, connectionTimeoutMs: 5_000, requestTimeoutMs: 30_000 };
+
+/** An SES client for sending reports, within SES_CALL_LIMITS (`limits` narrows them, for tests). */
+export function createSesClient(overrides: SESClientConfig = {}, limits: Partial<AwsCallLimits> = {}): SESClient {
+  return new SESClient({ ...awsClientOptions({ ...SES_CALL_LIMITS, ...limits }), ...overrides });
 }
 
 export class SesRawMailer implements RawMailer {

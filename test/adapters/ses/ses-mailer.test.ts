@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   ConfigurationSetDoesNotExistException,
   MailFromDomainNotVerifiedException,
@@ -182,5 +184,28 @@ describe('SesRawMailer request and error mapping', () => {
     await expect(send).rejects.toThrow(
       'SES accepted the request but returned no MessageId; the report was probably sent',
     );
+  });
+});
+
+describe('SesRawMailer against an SES endpoint that never answers', () => {
+  it('gives up after one timed-out attempt and says the report may have been sent', async () => {
+    let requests = 0;
+    const server = createServer(() => {
+      requests += 1;
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const hung = createSesClient(
+        { endpoint: `http://127.0.0.1:${port}`, region: 'eu-west-1' },
+        { requestTimeoutMs: 150 },
+      );
+      const send = new SesRawMailer({ client: hung }).sendRaw(Buffer.from('raw'), { from: FROM, to: TO });
+      await expect(send).rejects.toBeInstanceOf(DeliveryUncertainError);
+      expect(requests).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
