@@ -10,7 +10,8 @@ import { createReportEmailBuilder } from '../adapters/email/report-email-builder
 import { createSecretsManagerKeySource } from '../adapters/secrets/secrets-manager-key-source';
 import { createSesClient, SesRawMailer } from '../adapters/ses/ses-mailer';
 import { isAuditError } from '../core/errors';
-import { runAudit, type WorkspaceSpec } from '../core/run-audit';
+import type { WorkspaceSpec } from '../core/ports';
+import { runAudit } from '../core/run-audit';
 import { readHandlerConfig } from './config';
 import { parseEvent, type AuditEvent } from './event';
 import { logger, metrics, MetricUnit, powertoolsLogger } from './observability';
