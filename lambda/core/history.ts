@@ -54,9 +54,9 @@ export interface ArchiveRequest {
   filters: ListFilters;
   /** False for one-off runs that must not hide changes from the next scheduled report. */
   moveBaseline: boolean;
-  /** The workspaces that were read; the email covered exactly these when there is one. */
+  /** The workspaces that were read; each gets its own folder. */
   workspaces: readonly WorkspaceAudit[];
-  /** The email covered a single workspace, so its rendered report can be reused. */
+  /** The run had one workspace and it was read: the email's report is that workspace's report. */
   single: boolean;
   /** The email's report context (`attachment: 'csv'`) and its rendering. */
   context: ReportContext;
