@@ -7,7 +7,7 @@ export function checkAgents(numbers: readonly PhoneNumber[], agents: readonly Ag
   const names: Record<string, string | null> = {};
   for (const a of agents) names[a.id] = a.name;
   // Own-property test: an agent id such as "constructor" must not match Object.prototype.
-  const exists = (id: string) => Object.prototype.hasOwnProperty.call(names, id);
+  const exists = (id: string) => Object.hasOwn(names, id);
   return {
     status: 'checked',
     agentCount: Object.keys(names).length,
@@ -20,6 +20,6 @@ export function checkAgents(numbers: readonly PhoneNumber[], agents: readonly Ag
 
 /** The agent's name when the check knows it; null when unnamed, unknown or not checked. */
 export function agentName(check: AgentCheck | undefined, agentId: string | null): string | null {
-  if (!check || check.status !== 'checked' || agentId === null) return null;
-  return Object.prototype.hasOwnProperty.call(check.names, agentId) ? (check.names[agentId] ?? null) : null;
+  if (check?.status !== 'checked' || agentId === null) return null;
+  return Object.hasOwn(check.names, agentId) ? (check.names[agentId] ?? null) : null;
 }

@@ -2,7 +2,7 @@
 // never rename or remove them without bumping schemaVersion.
 import type { Changes } from './changes';
 import { toSnapshotNumber } from './snapshot';
-import type { AuditRun } from './run-audit';
+import type { AuditRun } from './run-types';
 import type { AuditResult, ListFilters, NumberType, PhoneNumber } from './types';
 import type { WorkspaceAudit, WorkspaceOutcome } from './workspace';
 

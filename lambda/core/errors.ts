@@ -65,6 +65,21 @@ export class DeliveryUncertainError extends AuditError {
   readonly code = 'DELIVERY_UNCERTAIN';
 }
 
+/** No workspace of a several-workspace run could be read; each one's reason is in the message. */
+export class AllWorkspacesFailedError extends AuditError {
+  readonly code = 'ALL_WORKSPACES_FAILED';
+}
+
+/** Another invocation still holds this scheduled run's claim; retry later. */
+export class RunInProgressError extends AuditError {
+  readonly code = 'IN_PROGRESS';
+}
+
 export function isAuditError(e: unknown): e is AuditError {
   return e instanceof AuditError;
+}
+
+/** The message of anything thrown, for logs and warning lines. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,7 +1,8 @@
 // "One email per scheduled run": the record kept per run key and the rule that decides, from an
 // existing record, whether this invocation may send. Storage lives in the adapters.
 //
-// States: claimed -> sending -> sent, or claimed -> released (failed before sending).
+// States: claimed -> sending -> sent, or -> released when nothing went out (a failure before
+// sending, or SES refused the message).
 // Trade-off: a record left in `sending` means the process died somewhere between "about to call
 // SES" and "SES answered". The email may or may not have gone out; we treat it as sent
 // (`done`, `uncertain: true`) and never resend. That is the at-most-once guarantee: a duplicate
@@ -41,8 +42,10 @@ export type ClaimDecision =
   | { action: 'take-over' };
 
 /**
- * `leaseMs` should exceed the function timeout: a claim older than that belongs to an invocation
- * that is certainly dead. Safety does not hinge on it (see the fence above); liveness does.
+ * A claim is taken after listing and held only while rendering and sending, so `leaseMs` need
+ * only exceed that stretch: the deadline margin kept back for it, plus 120 s (the stack sets
+ * IDEMPOTENCY_LEASE_SECONDS so). A claim older than that belongs to an invocation that is
+ * certainly dead. Safety does not hinge on it (see the fence above); liveness does.
  */
 export function decideClaim(existing: IdempotencyRecord, now: Date, leaseMs: number): ClaimDecision {
   switch (existing.state) {

@@ -1,8 +1,9 @@
-// Narrow interfaces the orchestrator talks to. Adapters implement them; the core never imports
-// an adapter.
+// Every narrow interface the orchestrator talks to. Adapters implement them and import them from
+// here, never from the orchestrator; the core never imports an adapter.
 import type { ClaimOutcome, IdempotencyRecord } from './idempotency';
+import type { RenderedBodies } from './report';
 import type { Snapshot } from './snapshot';
-import type { ListFilters, Listing } from './types';
+import type { Agent, AttachmentMode, ListFilters, Listing } from './types';
 
 /** Where the DialNexa API key comes from (Secrets Manager, an env var, ...). */
 export interface KeySource {
@@ -28,6 +29,17 @@ export interface ListOptions {
 /** Lists every phone number of one workspace. */
 export interface NumberLister {
   listAll(options?: ListOptions): Promise<Listing>;
+}
+
+/** Reads a workspace's agents, to name them and find numbers routed to deleted ones. */
+export interface AgentLister {
+  listAgents(options?: { deadline?: number }): Promise<Agent[]>;
+}
+
+/** One workspace to audit: its name and a client holding its own key. */
+export interface WorkspaceSpec {
+  name: string;
+  lister: NumberLister & Partial<AgentLister>;
 }
 
 /** One email ready to be built into MIME. */
@@ -56,6 +68,19 @@ export interface SentEmail {
 /** Sends raw MIME (SES SendRawEmail in AWS; the local SES emulator in tests and the demo). */
 export interface RawMailer {
   sendRaw(raw: Buffer, envelope: { from: string; to: string[] }): Promise<{ messageId: string }>;
+}
+
+/** Builds the raw MIME for a report, shrinking the CSV attachment (gzip, then leave out) to fit. */
+export interface ReportEmailBuilder {
+  build(input: {
+    from: string;
+    to: string[];
+    replyTo?: string[];
+    date: Date;
+    csv: string;
+    /** Renders the subject and bodies for an attachment mode, so the email can say what happened. */
+    render: (mode: AttachmentMode) => RenderedBodies;
+  }): Promise<{ raw: Buffer; attachment: AttachmentMode }>;
 }
 
 export interface Logger {
@@ -117,4 +142,19 @@ export interface IdempotencyStore {
   markSent(key: string, token: string, result: { messageId: string }): Promise<void>;
   /** Gives a claim back so a retry can send at once instead of waiting out the lease. */
   release(key: string, token: string): Promise<void>;
+}
+
+/** The adapters one audit run is wired with. */
+export interface RunAuditDeps {
+  emailBuilder: ReportEmailBuilder;
+  /** Needed unless every run is a dry run. */
+  mailer?: RawMailer;
+  /** Run history: previous snapshot for "changes", and where each run's files are kept. */
+  archive?: ReportArchive;
+  /** One email per scheduled run; used when `idempotencyKey` is given. */
+  idempotency?: IdempotencyStore;
+  now: () => Date;
+  logger: Logger;
+  /** Used while waiting for another invocation's claim; default a timer. */
+  sleep?: (ms: number) => Promise<void>;
 }

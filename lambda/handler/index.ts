@@ -10,7 +10,8 @@ import { createReportEmailBuilder } from '../adapters/email/report-email-builder
 import { createSecretsManagerKeySource } from '../adapters/secrets/secrets-manager-key-source';
 import { createSesClient, SesRawMailer } from '../adapters/ses/ses-mailer';
 import { isAuditError } from '../core/errors';
-import { runAudit, type WorkspaceSpec } from '../core/run-audit';
+import type { RunAuditDeps, WorkspaceSpec } from '../core/ports';
+import { runAudit, type AuditRun, type RunAuditOptions } from '../core/run-audit';
 import { readHandlerConfig } from './config';
 import { parseEvent, type AuditEvent } from './event';
 import { logger, metrics, MetricUnit, powertoolsLogger } from './observability';
@@ -38,6 +39,14 @@ const emailBuilder = createReportEmailBuilder();
 const history = config.archiveBucket
   ? new S3Archive({ bucket: config.archiveBucket, client: new S3Client({}) })
   : undefined;
+const deps: RunAuditDeps = {
+  emailBuilder,
+  mailer,
+  archive: history,
+  idempotency: history,
+  now: () => new Date(),
+  logger,
+};
 
 /**
  * Scheduler delivers at least once (a redelivery gets a new request id) and Lambda retries failed
@@ -58,85 +67,89 @@ export async function handler(event: unknown, context: Context): Promise<LambdaS
   try {
     const ev = parseEvent(event);
     powertoolsLogger.appendKeys({ scheduleArn: ev.scheduleArn, scheduledTime: ev.scheduledTime?.toISOString() });
-    const recipients = ev.recipients ?? config.recipients;
-    const idempotencyKey = ev.dryRun || !history ? undefined : idempotencyKeyOf(ev, context.awsRequestId);
     if (!history && ev.scheduleArn)
       logger.warn('no ARCHIVE_BUCKET: duplicate deliveries of this schedule time are not detected');
-    const outcome = await runAudit(
-      { emailBuilder, mailer, archive: history, idempotency: history, now: () => new Date(), logger },
-      {
-        workspaces,
-        runId: context.awsRequestId,
-        timeZone: config.timeZone,
-        filters: { countryCode: ev.countryCode, type: ev.type },
-        from: config.sender,
-        to: recipients,
-        replyTo: config.replyTo,
-        dryRun: ev.dryRun,
-        listDeadline: startedAt + context.getRemainingTimeInMillis() - config.deadlineMarginMs,
-        onDemandHint: `Run it now from the Lambda console: open ${config.functionName}, Test, with the event {} (or {"dryRun": true} to send nothing).`,
-        rateCard: config.rateCard,
-        triggers: config.triggers,
-        checkAgents: config.checkAgents,
-        writeHistory: !ev.dryRun,
-        // A console run sent to other recipients (a test to oneself) must not hide this week's
-        // changes from the team's next report.
-        moveBaseline: ev.recipients === undefined,
-        idempotencyKey,
-        leaseMs: config.idempotencyLeaseMs,
-        // A live owner holds the claim only while it renders and sends (seconds): wait that out
-        // within the time kept back after listing.
-        claimWaitMs: Math.min(15_000, Math.floor(config.deadlineMarginMs / 2)),
-      },
-    );
+    const outcome = await runAudit(deps, runOptions(ev, context, startedAt));
     const durationMs = Date.now() - startedAt;
     if (outcome.status === 'duplicate') {
       metrics.addMetric('DuplicateDeliveries', MetricUnit.Count, 1);
       return toDuplicateSummary(outcome, durationMs);
     }
-    metrics.addMetric('TotalNumbers', MetricUnit.Count, outcome.combined.total);
-    metrics.addMetric('UnroutedNumbers', MetricUnit.Count, outcome.combined.unrouted.length);
-    metrics.addMetric(
-      'ListingRetries',
-      MetricUnit.Count,
-      outcome.workspaces.reduce((sum, w) => sum + (w.ok ? w.stats.retries : 0), 0),
-    );
-    metrics.addMetric(
-      'IncompleteListings',
-      MetricUnit.Count,
-      outcome.workspaces.filter((w) => w.ok && !w.complete).length,
-    );
-    metrics.addMetric('FailedWorkspaces', MetricUnit.Count, outcome.failedWorkspaces);
-    metrics.addMetric('ArchiveFailures', MetricUnit.Count, outcome.archiveFailures);
-    metrics.addMetric('RunDuration', MetricUnit.Milliseconds, durationMs);
-    logger.info('audit finished', {
-      total: outcome.combined.total,
-      unrouted: outcome.combined.unrouted.length,
-      complete: outcome.complete,
-      failedWorkspaces: outcome.failedWorkspaces,
-      dryRun: outcome.dryRun,
-      durationMs,
-    });
-    return toLambdaSummary(outcome, durationMs, outcome.dryRun ? 0 : recipients.length);
+    recordRun(outcome, durationMs);
+    return toLambdaSummary(outcome, durationMs, outcome.dryRun ? 0 : recipientsOf(ev).length);
   } catch (error) {
     metrics.addMetric('FailedRuns', MetricUnit.Count, 1);
-    logger.error('audit failed', {
-      errorType: error instanceof Error ? error.name : typeof error,
-      code: isAuditError(error) ? error.code : undefined,
-      message: error instanceof Error ? error.message : String(error),
-      // The SDK error behind ours carries the AWS request id support will ask for.
-      cause:
-        error instanceof Error && error.cause instanceof Error
-          ? `${error.cause.name}: ${error.cause.message}`
-          : undefined,
-      requestId: (error instanceof Error
-        ? (error.cause as { $metadata?: { requestId?: string } } | undefined)
-        : undefined
-      )?.$metadata?.requestId,
-    });
+    logFailure(error);
     throw error;
   } finally {
     metrics.publishStoredMetrics();
     powertoolsLogger.resetKeys();
   }
+}
+
+/** The event's recipients override the configured ones (a console test to oneself). */
+function recipientsOf(ev: AuditEvent): string[] {
+  return ev.recipients ?? config.recipients;
+}
+
+function runOptions(ev: AuditEvent, context: Context, startedAt: number): RunAuditOptions {
+  return {
+    workspaces,
+    runId: context.awsRequestId,
+    timeZone: config.timeZone,
+    filters: { countryCode: ev.countryCode, type: ev.type },
+    from: config.sender,
+    to: recipientsOf(ev),
+    replyTo: config.replyTo,
+    dryRun: ev.dryRun,
+    listDeadline: startedAt + context.getRemainingTimeInMillis() - config.deadlineMarginMs,
+    onDemandHint: `Run it now from the Lambda console: open ${config.functionName}, Test, with the event {} (or {"dryRun": true} to send nothing).`,
+    rateCard: config.rateCard,
+    triggers: config.triggers,
+    checkAgents: config.checkAgents,
+    writeHistory: !ev.dryRun,
+    // A console run sent to other recipients (a test to oneself) must not hide this week's
+    // changes from the team's next report.
+    moveBaseline: ev.recipients === undefined,
+    idempotencyKey: ev.dryRun || !history ? undefined : idempotencyKeyOf(ev, context.awsRequestId),
+    leaseMs: config.idempotencyLeaseMs,
+    // A live owner holds the claim only while it renders and sends (seconds): wait that out
+    // within the time kept back after listing.
+    claimWaitMs: Math.min(15_000, Math.floor(config.deadlineMarginMs / 2)),
+  };
+}
+
+/** The run's metrics (the stack's alarms watch them) and its closing log line. */
+function recordRun(run: AuditRun, durationMs: number): void {
+  metrics.addMetric('TotalNumbers', MetricUnit.Count, run.combined.total);
+  metrics.addMetric('UnroutedNumbers', MetricUnit.Count, run.combined.unrouted.length);
+  metrics.addMetric(
+    'ListingRetries',
+    MetricUnit.Count,
+    run.workspaces.reduce((sum, w) => sum + (w.ok ? w.stats.retries : 0), 0),
+  );
+  metrics.addMetric('IncompleteListings', MetricUnit.Count, run.workspaces.filter((w) => w.ok && !w.complete).length);
+  metrics.addMetric('FailedWorkspaces', MetricUnit.Count, run.failedWorkspaces);
+  metrics.addMetric('ArchiveFailures', MetricUnit.Count, run.archiveFailures);
+  metrics.addMetric('RunDuration', MetricUnit.Milliseconds, durationMs);
+  logger.info('audit finished', {
+    total: run.combined.total,
+    unrouted: run.combined.unrouted.length,
+    complete: run.complete,
+    failedWorkspaces: run.failedWorkspaces,
+    dryRun: run.dryRun,
+    durationMs,
+  });
+}
+
+function logFailure(error: unknown): void {
+  const cause = error instanceof Error ? error.cause : undefined;
+  logger.error('audit failed', {
+    errorType: error instanceof Error ? error.name : typeof error,
+    code: isAuditError(error) ? error.code : undefined,
+    message: error instanceof Error ? error.message : String(error),
+    // The SDK error behind ours carries the AWS request id support will ask for.
+    cause: cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined,
+    requestId: (cause as { $metadata?: { requestId?: string } } | undefined)?.$metadata?.requestId,
+  });
 }

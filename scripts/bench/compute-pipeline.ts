@@ -5,8 +5,8 @@
 import { parsePageEnvelope, toNumberRecord } from '../../lambda/adapters/dialnexa/schema';
 import { createReportEmailBuilder } from '../../lambda/adapters/email/report-email-builder';
 import { normalizeAll } from '../../lambda/core/normalize';
-import { silentLogger, type ReportArchive } from '../../lambda/core/ports';
-import { runAudit, type AuditRun, type ReportEmailBuilder } from '../../lambda/core/run-audit';
+import { silentLogger, type ReportArchive, type ReportEmailBuilder } from '../../lambda/core/ports';
+import { runAudit, type AuditRun } from '../../lambda/core/run-audit';
 import { parseSnapshot, serializeSnapshot, toSnapshot } from '../../lambda/core/snapshot';
 import type { Listing, NumberRecord } from '../../lambda/core/types';
 

@@ -13,18 +13,16 @@ import { createReportEmailBuilder } from '../../lambda/adapters/email/report-ema
 import { createStaticKeySource } from '../../lambda/adapters/secrets/static-key-source';
 import { createSesClient, SesRawMailer } from '../../lambda/adapters/ses/ses-mailer';
 import { toAuditJson } from '../../lambda/core/audit-json';
-import { ApiError, DeliveryError, DeliveryUncertainError } from '../../lambda/core/errors';
-import { parseRateCard } from '../../lambda/core/rate-card';
 import {
   AllWorkspacesFailedError,
-  runAudit,
+  ApiError,
+  DeliveryError,
+  DeliveryUncertainError,
   RunInProgressError,
-  type AuditRun,
-  type RunAuditOptions,
-  type RunOutcome,
-  type WorkspaceSpec,
-} from '../../lambda/core/run-audit';
-import { silentLogger, type RawMailer } from '../../lambda/core/ports';
+} from '../../lambda/core/errors';
+import { parseRateCard } from '../../lambda/core/rate-card';
+import { runAudit, type AuditRun, type RunAuditOptions, type RunOutcome } from '../../lambda/core/run-audit';
+import { silentLogger, type RawMailer, type WorkspaceSpec } from '../../lambda/core/ports';
 import type { WorkspaceAudit } from '../../lambda/core/workspace';
 import { generateAgents, generatePortfolio, startSimulator, type SimRecord, type Simulator } from '../../simulator';
 import { startSesLocal, type SesLocal } from '../../scripts/support/ses-local';

@@ -1,6 +1,6 @@
 // The ReportEmailBuilder the core asks for: renders the report for an attachment mode, builds the
 // MIME, and shrinks the CSV (as is -> gzipped -> left out) until the message fits SES.
-import type { ReportEmailBuilder } from '../../core/run-audit';
+import type { ReportEmailBuilder } from '../../core/ports';
 import { buildMime, composeWithinLimit, csvAttachments, SES_MAX_RAW_BYTES } from './mime';
 
 export interface ReportEmailBuilderOptions {

@@ -1,0 +1,116 @@
+// Run history: each run's files, and the baseline (the latest complete, unfiltered run) that the
+// next run's "changes" are compared with.
+import { toWorkspaceAuditJson } from './audit-json';
+import { diffSnapshots } from './changes';
+import { messageOf } from './errors';
+import type { Logger, ReportArchive } from './ports';
+import { renderBodies, renderCsv, type RenderedReport, type ReportContext } from './report';
+import type { ArchivedLocation } from './run-types';
+import { serializeSnapshot, SNAPSHOT_FILE, toSnapshot } from './snapshot';
+import type { ListFilters, PhoneNumber } from './types';
+import type { ChangesSection, WorkspaceAudit } from './workspace';
+
+/** Only an unfiltered run is compared with, or becomes, the baseline. */
+function isUnfiltered(filters: ListFilters): boolean {
+  return !filters.countryCode && !filters.type;
+}
+
+/** The changes section of one workspace: a comparison with its baseline, or why there is none. */
+export async function changesSince(
+  archive: ReportArchive,
+  workspace: string,
+  filters: ListFilters,
+  complete: boolean,
+  numbers: readonly PhoneNumber[],
+  logger: Logger,
+): Promise<ChangesSection> {
+  if (!isUnfiltered(filters)) {
+    return { status: 'skipped', reason: 'this run is filtered; changes are compared for unfiltered runs only' };
+  }
+  if (!complete) {
+    // Numbers missing from an incomplete listing would all read as "removed".
+    return { status: 'skipped', reason: 'the listing is incomplete, so changes are not compared' };
+  }
+  try {
+    const previous = await archive.readLatestSnapshot(workspace);
+    if (previous === null) return { status: 'first-run' };
+    if (!previous.ok) {
+      logger.warn('previous snapshot skipped', { workspace, reason: previous.reason, location: previous.location });
+      return {
+        status: 'skipped',
+        reason: `the previous report (${previous.location}) could not be used: ${previous.reason}`,
+      };
+    }
+    return { status: 'compared', changes: diffSnapshots(previous.snapshot, numbers) };
+  } catch (error) {
+    const message = messageOf(error);
+    logger.warn('previous snapshot could not be read', { workspace, message });
+    return { status: 'skipped', reason: `the run history could not be read: ${message}` };
+  }
+}
+
+export interface ArchiveRequest {
+  runId: string;
+  filters: ListFilters;
+  /** False for one-off runs that must not hide changes from the next scheduled report. */
+  moveBaseline: boolean;
+  /** The workspaces that were read; each gets its own folder. */
+  workspaces: readonly WorkspaceAudit[];
+  /** The run had one workspace and it was read: the email's report is that workspace's report. */
+  single: boolean;
+  /** The email's report context (`attachment: 'csv'`) and its rendering. */
+  context: ReportContext;
+  report: RenderedReport;
+}
+
+export interface ArchiveResult {
+  archived: ArchivedLocation[];
+  /** One warning line per workspace that could not be archived. */
+  failures: string[];
+}
+
+/** Stores each workspace's files in its own folder and moves its baseline; never throws. */
+export async function archiveRuns(
+  archive: ReportArchive,
+  request: ArchiveRequest,
+  logger: Logger,
+): Promise<ArchiveResult> {
+  const result: ArchiveResult = { archived: [], failures: [] };
+  for (const ws of request.workspaces) {
+    try {
+      result.archived.push(await archiveWorkspace(archive, request, ws));
+    } catch (error) {
+      const message = `the run could not be archived for ${ws.name}: ${messageOf(error)}`;
+      logger.error('archive failed', { workspace: ws.name, message });
+      result.failures.push(message);
+    }
+  }
+  return result;
+}
+
+async function archiveWorkspace(
+  archive: ReportArchive,
+  { runId, filters, moveBaseline, workspaces, single, context, report }: ArchiveRequest,
+  ws: WorkspaceAudit,
+): Promise<ArchivedLocation> {
+  const { generatedAt } = context;
+  const { location, prefix } = await archive.writeRun({
+    workspace: ws.name,
+    date: generatedAt,
+    runId,
+    files: {
+      'audit.json': `${JSON.stringify(toWorkspaceAuditJson(ws, generatedAt), null, 2)}\n`,
+      // One workspace read: the email's CSV is this workspace's CSV (rendering 100k rows costs ~0.4 s).
+      'numbers.csv': workspaces.length === 1 ? report.csv : renderCsv([ws]),
+      // Each workspace's folder gets its own report (agencies keep clients apart).
+      'report.html': single ? report.html : renderBodies({ ...context, workspaces: [ws] }).html,
+      [SNAPSHOT_FILE]: serializeSnapshot(toSnapshot(ws.name, generatedAt, ws.complete, ws.numbers)),
+    },
+  });
+  // Only a complete, unfiltered run may become the baseline for the next run's changes.
+  const baseline = moveBaseline && ws.complete && isUnfiltered(filters);
+  if (baseline) {
+    await archive.writeLatestPointer(ws.name, { runId, generatedAt: generatedAt.toISOString(), prefix });
+  }
+  return { workspace: ws.name, location, baseline };
+}

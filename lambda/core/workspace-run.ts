@@ -1,0 +1,135 @@
+// Running the workspaces of one run: each one is listed -> normalized -> costed -> audited ->
+// agent-checked -> compared with its baseline, all of them at once. A failed workspace becomes
+// its own section unless it is the only one.
+import { checkAgents } from './agents';
+import { auditNumbers } from './audit';
+import { AllWorkspacesFailedError, isAuditError, messageOf, PermissionError } from './errors';
+import { changesSince } from './history';
+import { normalizeAll } from './normalize';
+import type { AgentLister, Logger, RunAuditDeps, WorkspaceSpec } from './ports';
+import { applyRateCard } from './rate-card';
+import type { RunAuditOptions } from './run-types';
+import type { AgentCheck, ListFilters, PhoneNumber } from './types';
+import type { WorkspaceAudit, WorkspaceFailure, WorkspaceOutcome } from './workspace';
+
+/** The workspaces of a run, at least one of them read. */
+export interface AuditedWorkspaces {
+  filters: ListFilters;
+  /** In the order of `options.workspaces`. */
+  outcomes: WorkspaceOutcome[];
+  ok: [WorkspaceAudit, ...WorkspaceAudit[]];
+}
+
+/** A failure keeps the error it came from, so a single workspace's run can fail with it. */
+type WorkspaceAttempt = { ok: true; audit: WorkspaceAudit } | { ok: false; failure: WorkspaceFailure; error: unknown };
+
+export async function auditWorkspaces(deps: RunAuditDeps, options: RunAuditOptions): Promise<AuditedWorkspaces> {
+  const filters = options.filters ?? {};
+  const attempts = await Promise.all(options.workspaces.map((ws) => attemptWorkspace(deps, options, ws, filters)));
+  // One workspace: its failure is the run's failure (the caller maps 401/403/... to its surface).
+  // Several: a failed workspace gets its own section and the others still go out; when none could
+  // be read there is nothing to report, and failing lets the platform retry.
+  const [first] = attempts;
+  if (attempts.length === 1 && first !== undefined && !first.ok) throw first.error;
+  const outcomes = attempts.map((a) => (a.ok ? a.audit : a.failure));
+  const ok = attempts.flatMap((a) => (a.ok ? [a.audit] : []));
+  const [head, ...rest] = ok;
+  if (head === undefined) {
+    throw new AllWorkspacesFailedError(
+      `every workspace failed: ${outcomes.map((o) => `${o.name}: ${o.ok ? '' : o.error.message}`).join('; ')}`,
+    );
+  }
+  return { filters, outcomes, ok: [head, ...rest] };
+}
+
+async function attemptWorkspace(
+  deps: RunAuditDeps,
+  options: RunAuditOptions,
+  ws: WorkspaceSpec,
+  filters: ListFilters,
+): Promise<WorkspaceAttempt> {
+  try {
+    return { ok: true, audit: await auditWorkspace(deps, options, ws, filters) };
+  } catch (error) {
+    const failure: WorkspaceFailure = {
+      ok: false,
+      name: ws.name,
+      error: { code: isAuditError(error) ? error.code : 'UNEXPECTED', message: messageOf(error) },
+    };
+    deps.logger.error('workspace failed', { workspace: ws.name, ...failure.error });
+    return { ok: false, failure, error };
+  }
+}
+
+async function auditWorkspace(
+  deps: RunAuditDeps,
+  options: RunAuditOptions,
+  ws: WorkspaceSpec,
+  filters: ListFilters,
+): Promise<WorkspaceAudit> {
+  const { logger } = deps;
+  const { onProgress } = options;
+  const listing = await ws.lister.listAll({
+    filters,
+    deadline: options.listDeadline,
+    onProgress: onProgress && ((p) => onProgress(ws.name, p)),
+  });
+  logger.info('listing finished', {
+    workspace: ws.name,
+    ...listing.stats,
+    reportedTotal: listing.reportedTotal,
+    complete: listing.complete,
+  });
+  if (!listing.complete) {
+    logger.warn('listing is incomplete; the report is marked INCOMPLETE', {
+      workspace: ws.name,
+      reason: listing.incompleteReason,
+    });
+  }
+  const numbers = applyRateCard(normalizeAll(listing.records), options.rateCard);
+  const { lister } = ws;
+  const [agents, changes] = await Promise.all([
+    options.checkAgents === false || !canListAgents(lister)
+      ? undefined
+      : agentCheck(ws.name, lister, numbers, options.listDeadline, logger),
+    deps.archive ? changesSince(deps.archive, ws.name, filters, listing.complete, numbers, logger) : undefined,
+  ]);
+
+  return {
+    ok: true,
+    name: ws.name,
+    filters,
+    complete: listing.complete,
+    ...(listing.incompleteReason ? { incompleteReason: listing.incompleteReason } : {}),
+    reportedTotal: listing.reportedTotal,
+    stats: listing.stats,
+    numbers,
+    audit: auditNumbers(numbers),
+    agents,
+    changes,
+  };
+}
+
+function canListAgents(lister: WorkspaceSpec['lister']): lister is WorkspaceSpec['lister'] & AgentLister {
+  return typeof lister.listAgents === 'function';
+}
+
+async function agentCheck(
+  workspace: string,
+  lister: AgentLister,
+  numbers: readonly PhoneNumber[],
+  deadline: number | undefined,
+  logger: Logger,
+): Promise<AgentCheck> {
+  try {
+    return checkAgents(numbers, await lister.listAgents({ deadline }));
+  } catch (error) {
+    // Agent names are a nicety: a key that may not read agents still gets its report.
+    const reason =
+      error instanceof PermissionError
+        ? 'the API key may not read agents (403); give it read access to agents to name them and find numbers routed to deleted agents'
+        : `agents could not be read: ${messageOf(error)}`;
+    logger.warn('agent checks skipped', { workspace, reason });
+    return { status: 'skipped', reason };
+  }
+}
