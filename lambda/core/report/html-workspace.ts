@@ -329,8 +329,10 @@ function matrixSection(audit: AuditResult): string {
   ]);
   const totals = ['Total', ...ALL_NUMBER_TYPES.map((t) => formatCount(audit.byType[t])), formatCount(audit.total)];
   const body =
-    audit.total === 0 ? paragraph('No numbers matched.') : dataTable(columns, rows, { totals, padding: '6px 4px' });
-  return card(`${heading('Numbers by country and type')}${spacer(8)}${body}`);
+    audit.total === 0
+      ? paragraph('No numbers matched.')
+      : `${spacer(8)}${dataTable(columns, rows, { totals, padding: '6px 4px' })}`;
+  return card(`${heading('Numbers by country and type')}${body}`);
 }
 
 function costSection(audit: AuditResult): string {
@@ -418,7 +420,7 @@ function auditedSection(ws: WorkspaceAudit, options: SectionOptions, eyebrow?: s
   const incomplete = ws.complete
     ? ''
     : paragraph(
-        `<strong style="color:${RED};">Incomplete listing:</strong> ${escapeHtml(ws.incompleteReason ?? 'the API listing did not match its own total.')} The figures below may be missing numbers.`,
+        `<strong style="color:${RED};">Incomplete listing:</strong> ${escapeHtml(ws.incompleteReason ?? 'The number listing did not match the total the API reported.')} The figures below may be missing numbers.`,
         INK,
       );
   const limit = unroutedLimit(options);

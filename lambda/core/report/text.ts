@@ -3,7 +3,14 @@
 import { agentName } from '../agents';
 import { NO_STATUS, UNKNOWN_PROVIDER } from '../audit';
 import { hasChanges, type ChangedNumber, type Changes, type ValueChange } from '../changes';
-import { ALL_NUMBER_TYPES, type AgentCheck, type AuditResult, type NumberType, type PhoneNumber } from '../types';
+import {
+  ALL_NUMBER_TYPES,
+  type AgentCheck,
+  type AuditResult,
+  type ListFilters,
+  type NumberType,
+  type PhoneNumber,
+} from '../types';
 import type { ChangesSection, WorkspaceAudit, WorkspaceFailure, WorkspaceOutcome } from '../workspace';
 import { AGENT_ROWS_LIMIT, CHANGE_ROWS_LIMIT, unroutedLimit, type ReportContext } from './context';
 import {
@@ -30,6 +37,7 @@ import {
 import { changesCell, missingAgentsCell, reportTotals, routedByAgent, soleAudit, workspaceState } from './summary';
 
 type Align = 'left' | 'right';
+const INCOMPLETE_FALLBACK = 'The number listing did not match the total the API reported.';
 type Options = Pick<ReportContext, 'timeZone' | 'attachment' | 'unroutedLimit'>;
 
 function width(s: string): number {
@@ -162,7 +170,10 @@ function unrouted(audit: AuditResult, options: Options): string[] {
   const all = audit.unrouted;
   if (all.length === 0) return [...out, 'None. Every active number has an inbound agent.'];
   const shown = all.slice(0, unroutedLimit(options));
-  out.push(`${formatCount(all.length)} active number(s) with no inbound agent: calls to them are rejected.`, '');
+  out.push(
+    `${formatCount(all.length)} active number${all.length === 1 ? '' : 's'} with no inbound agent: a call to ${all.length === 1 ? 'it' : 'them'} is rejected. Assign an agent or release the number.`,
+    '',
+  );
   out.push(
     ...table(
       ['Number', 'Country', 'Type', 'Nickname'],
@@ -187,7 +198,7 @@ function missingAgents(check: AgentCheck | undefined, options: Options): string[
     ];
   const shown = all.slice(0, unroutedLimit(options));
   out.push(
-    `${formatCount(all.length)} number(s) point at an agent that does not exist in the workspace: calls to them fail.`,
+    `${formatCount(all.length)} number${all.length === 1 ? ' points' : 's point'} at an agent that does not exist in the workspace, so ${all.length === 1 ? 'it looks' : 'they look'} routed but calls fail. Assign an existing agent.`,
     '',
   );
   out.push(
@@ -197,7 +208,7 @@ function missingAgents(check: AgentCheck | undefined, options: Options): string[
       shown.map((n) => [
         n.phoneNumber,
         countryLabel(n.countryCode),
-        singleLine(n.inboundAgentId ?? ''),
+        agentText(undefined, n.inboundAgentId),
         nicknameText(n.nickname),
       ]),
     ),
@@ -212,6 +223,8 @@ function byAgent(numbers: readonly PhoneNumber[], check: AgentCheck | undefined)
   const shown = ordered.slice(0, AGENT_ROWS_LIMIT);
   const out = [
     ...section('Routed numbers by agent'),
+    'The CSV names the agent of every number (inbound_agent_name).',
+    '',
     ...table(
       ['Agent', 'Id', 'Numbers'],
       ['left', 'left', 'right'],
@@ -219,8 +232,9 @@ function byAgent(numbers: readonly PhoneNumber[], check: AgentCheck | undefined)
     ),
   ];
   if (ordered.length > shown.length)
-    out.push(`  and ${plural(ordered.length - shown.length, 'more agent', 'more agents')}.`);
-  out.push('  The CSV names the agent of every number (inbound_agent_name).');
+    out.push(
+      `  and ${plural(ordered.length - shown.length, 'more agent', 'more agents')}; the CSV names the agent of every number.`,
+    );
   return out;
 }
 
@@ -245,8 +259,8 @@ function matrix(audit: AuditResult): string[] {
 }
 
 function cost(audit: AuditResult): string[] {
-  const out = section('Monthly cost (USD)');
   const { cost: c } = audit;
+  const out = section(c.knownCount === 0 ? 'Monthly cost' : 'Monthly cost (USD)');
   if (c.knownCount === 0) {
     return [
       ...out,
@@ -284,7 +298,7 @@ function status(audit: AuditResult): string[] {
   const notActive = audit.notActive.length;
   out.push(
     notActive > 0
-      ? `${formatCount(notActive)} number(s) not active (pending, expired, ...); never counted as unrouted.`
+      ? `${formatCount(notActive)} number${notActive === 1 ? ' is' : 's are'} not active (pending, expired, ...) and never counted as unrouted.`
       : 'Every number is active or has no status.',
     '',
   );
@@ -343,8 +357,21 @@ function auditedBody(ws: WorkspaceAudit, options: Options): string[] {
 
 function failure(ws: WorkspaceFailure): string[] {
   return [
-    `AUDIT FAILED (${singleLine(ws.error.code)}): ${singleLine(ws.error.message)}`,
-    'None of its numbers are in this report or the CSV.',
+    'This workspace could not be audited.',
+    singleLine(ws.error.message),
+    `Error code: ${singleLine(ws.error.code)}. None of its numbers are in this report or the CSV.`,
+  ];
+}
+
+function scopeLine(filters: ListFilters): string {
+  const described = describeFilters(filters);
+  return described === 'all numbers' ? 'All numbers in the workspace' : `Filtered: ${described}`;
+}
+
+function incompleteLine(ws: WorkspaceAudit): string[] {
+  if (ws.complete) return [];
+  return [
+    `Incomplete listing: ${singleLine(ws.incompleteReason ?? INCOMPLETE_FALLBACK)} The figures below may be missing numbers.`,
   ];
 }
 
@@ -352,18 +379,13 @@ function workspaceBlock(ws: WorkspaceOutcome, index: number, of: number, options
   const title = `WORKSPACE ${index + 1} OF ${of}: ${singleLine(ws.name)}`;
   const head = ['', '', '#'.repeat(Math.min(72, width(title))), title];
   if (!ws.ok) return [...head, ...failure(ws)];
-  const incomplete = ws.complete
-    ? []
-    : [
-        `INCOMPLETE: ${singleLine(ws.incompleteReason ?? 'the number listing did not match the total the API reported.')}`,
-      ];
-  return [...head, describeFilters(ws.filters), ...incomplete, '', ...figures(ws), ...auditedBody(ws, options)];
+  return [...head, scopeLine(ws.filters), ...incompleteLine(ws), '', ...figures(ws), ...auditedBody(ws, options)];
 }
 
 function combined(workspaces: readonly WorkspaceOutcome[]): string[] {
   const t = reportTotals(workspaces);
   return table(
-    ['Workspace', 'Numbers', 'Unrouted', 'Missing agent', 'Changes', 'Status'],
+    ['Workspace', 'Total', 'Unrouted', 'Missing agents', 'Changes', 'Status'],
     ['left', 'right', 'right', 'right', 'right', 'left'],
     workspaces.map((w) =>
       w.ok
@@ -384,8 +406,7 @@ function combined(workspaces: readonly WorkspaceOutcome[]): string[] {
 function incompleteHead(workspaces: readonly WorkspaceOutcome[]): string[] {
   const incomplete = workspaces.filter((w): w is WorkspaceAudit => w.ok && !w.complete);
   if (incomplete.length === 0) return [];
-  const reason = (w: WorkspaceAudit) =>
-    singleLine(w.incompleteReason ?? 'the number listing did not match the total the API reported.');
+  const reason = (w: WorkspaceAudit) => singleLine(w.incompleteReason ?? INCOMPLETE_FALLBACK);
   const lines =
     workspaces.length === 1
       ? [`INCOMPLETE REPORT: ${reason(incomplete[0] as WorkspaceAudit)}`]
@@ -401,22 +422,24 @@ export function renderText(ctx: ReportContext): string {
   if (only) {
     body.push(
       `DialNexa number audit - ${singleLine(only.name)}`,
-      `${date} - ${describeFilters(only.filters)}`,
+      `${date} - ${scopeLine(only.filters)}`,
+      ...incompleteLine(only),
       '',
       ...figures(only),
       ...auditedBody(only, ctx),
     );
   } else {
     const t = reportTotals(workspaces);
+    const missing = t.missingAgents > 0 ? `, ${formatCount(t.missingAgents)} routed to a missing agent` : '';
     const failed = t.failed > 0 ? `, ${plural(t.failed, 'workspace', 'workspaces')} failed` : '';
     body.push(
       `DialNexa number audit - ${formatCount(t.workspaces)} workspaces`,
       date,
       '',
-      `${formatCount(t.numbers)} numbers, ${formatCount(t.unrouted)} unrouted, ${formatCount(t.missingAgents)} routed to a missing agent${failed}.`,
+      `${formatCount(t.numbers)} numbers, ${formatCount(t.unrouted)} unrouted${missing}${failed}.`,
       '',
       ...combined(workspaces),
-      '  Changes: numbers added (+) and removed (-) since the previous report.',
+      '  Changes: numbers added (+) and removed (-) since the previous report. Each workspace has its own section below.',
       ...workspaces.flatMap((w, i) => workspaceBlock(w, i, workspaces.length, ctx)),
     );
   }
@@ -430,7 +453,7 @@ export function renderText(ctx: ReportContext): string {
     ...where,
     `Attachment: ${singleLine(describeAttachment(ctx.attachment, ctx.attachmentNote))}`,
     `On demand: ${singleLine(ctx.onDemandHint)}`,
-    'Unrouted means active (or without a status) and with no inbound agent.',
+    'Unrouted means active (or without a status) and with no inbound agent. Types marked * were worked out from the number.',
   ];
   return [...body, ...foot].join('\n') + '\n';
 }
