@@ -82,7 +82,7 @@ describe('several workspaces: HTML', () => {
 
   it("shows a failed workspace's error, escaped, in a red box in its own section", () => {
     const section = html.slice(html.indexOf('Workspace 2 of 3'), html.indexOf('Workspace 3 of 3'));
-    expect(section).toMatch(/border:2px solid #b91c1c[^]*This workspace could not be audited/);
+    expect(section).toMatch(/border:2px solid #b91c1c[\s\S]*This workspace could not be audited/);
     expect(section).toContain('DialNexa refused the key (403): check secret dialnexa/beta &lt;script&gt;');
     expect(section).toContain('AUTH_FORBIDDEN');
     expect(section).not.toContain('Numbers by country and type');
