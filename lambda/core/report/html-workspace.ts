@@ -257,7 +257,7 @@ function missingAgentSection(check: AgentCheck | undefined, limit: number, attac
   const all = check.missing;
   if (all.length === 0) {
     return card(
-      `${heading('Routed to a missing agent')}${paragraph(`<span style="color:${GREEN};font-weight:600;">None.</span> Every routed number points at one of the workspace's ${escapeHtml(plural(check.agentCount, 'agent', 'agents'))}.`, INK)}`,
+      `${heading('Routed to a missing agent')}${paragraph(`<span style="color:${GREEN};font-weight:600;">None.</span> ${escapeHtml(`Every routed number points at one of the workspace's ${plural(check.agentCount, 'agent', 'agents')}.`)}`, INK)}`,
     );
   }
   const shown = all.slice(0, limit);
