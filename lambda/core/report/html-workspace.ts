@@ -8,10 +8,10 @@ import type { AuditedWorkspaceModel, FailedWorkspaceModel, Figure, WorkspaceMode
 
 export type { SectionOptions } from './model';
 
+const EYEBROW = 'font-size:11px;line-height:14px;font-weight:700;letter-spacing:1px;text-transform:uppercase;';
+
 function title(name: string, sub: string, eyebrow?: string): string {
-  const top = eyebrow
-    ? `<div style="font-size:11px;line-height:14px;font-weight:700;letter-spacing:1px;text-transform:uppercase;color:${MUTED};">${escapeHtml(eyebrow)}</div>`
-    : '';
+  const top = eyebrow ? `<div style="${EYEBROW}color:${MUTED};">${escapeHtml(eyebrow)}</div>` : '';
   const big = `<div style="font-size:20px;line-height:26px;font-weight:700;color:${INK};word-break:break-word;">${escapeHtml(name)}</div>`;
   return `<tr><td style="padding:8px 4px 12px 4px;${FONT}">${top}${big}${sub}</td></tr>`;
 }
@@ -42,10 +42,13 @@ function audited(ws: AuditedWorkspaceModel): string {
 }
 
 function failed(ws: FailedWorkspaceModel): string {
-  const box = `<table ${TABLE} style="background:${BAD.bg};border:2px solid ${RED};border-radius:8px;" bgcolor="${BAD.bg}"><tr><td style="padding:16px;font-size:14px;line-height:21px;color:${INK};${FONT}">
+  const frame = `background:${BAD.bg};border:2px solid ${RED};border-radius:8px;`;
+  const inner = `padding:16px;font-size:14px;line-height:21px;color:${INK};${FONT}`;
+  const code = `${escapeHtml(ws.codeLabel)} <span style="${MONO}">${escapeHtml(ws.code)}</span>. ${escapeHtml(ws.note)}`;
+  const box = `<table ${TABLE} style="${frame}" bgcolor="${BAD.bg}"><tr><td style="${inner}">
 <div style="font-size:16px;line-height:22px;font-weight:700;color:${RED};">${escapeHtml(ws.title)}</div>
 <div style="margin:6px 0 0 0;">${escapeHtml(ws.message)}</div>
-<div style="margin:8px 0 0 0;font-size:12px;line-height:17px;color:${MUTED};">${escapeHtml(ws.codeLabel)} <span style="${MONO}">${escapeHtml(ws.code)}</span>. ${escapeHtml(ws.note)}</div>
+<div style="margin:8px 0 0 0;font-size:12px;line-height:17px;color:${MUTED};">${code}</div>
 </td></tr></table>`;
   return `${title(ws.name, '', ws.eyebrow)}\n<tr><td style="padding:0 0 16px 0;">${box}</td></tr>`;
 }

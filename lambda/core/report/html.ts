@@ -19,7 +19,8 @@ function incompleteBanner(warning: ReportModel['incomplete']): string {
     .join('<br>');
   const cell = `padding:14px 16px;${FONT}color:#ffffff;font-size:15px;line-height:21px;`;
   const title = `<strong style="font-size:16px;letter-spacing:0.5px;">${escapeHtml(warning.title)}</strong>`;
-  return `<table ${TABLE} style="background:${RED};" bgcolor="${RED}"><tr><td align="center" style="${cell}">${title}<br>${reasons}<br>${escapeHtml(warning.advice)}</td></tr></table>`;
+  const content = `${title}<br>${reasons}<br>${escapeHtml(warning.advice)}`;
+  return `<table ${TABLE} style="background:${RED};" bgcolor="${RED}"><tr><td align="center" style="${cell}">${content}</td></tr></table>`;
 }
 
 /** The combined table of a several-workspace email: a tighter card with small print under it. */

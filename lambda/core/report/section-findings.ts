@@ -22,7 +22,10 @@ export function unroutedSection(audit: AuditResult, limit: number, attachment: A
     return section('unrouted', title, { paragraphs: none('Every active number has an inbound agent.') });
   const shown = all.slice(0, limit);
   const one = all.length === 1;
-  const lead = `${formatCount(all.length)} active number${one ? '' : 's'} with no inbound agent: a call to ${one ? 'it' : 'them'} is rejected. Assign an agent or release the number.`;
+  const lead = [
+    `${formatCount(all.length)} active number${one ? '' : 's'} with no inbound agent: a call to ${one ? 'it' : 'them'} is rejected.`,
+    'Assign an agent or release the number.',
+  ].join(' ');
   const truncated = moreRows(all.length, shown.length, attachment);
   return section('unrouted', title, {
     lead: [lead],
@@ -76,7 +79,10 @@ export function missingAgentSection(
   }
   const shown = all.slice(0, limit);
   const one = all.length === 1;
-  const lead = `${formatCount(all.length)} number${one ? ' points' : 's point'} at an agent that does not exist in the workspace, so ${one ? 'it looks' : 'they look'} routed but calls fail. Assign an existing agent.`;
+  const lead = [
+    `${formatCount(all.length)} number${one ? ' points' : 's point'} at an agent that does not exist in the workspace,`,
+    `so ${one ? 'it looks' : 'they look'} routed but calls fail. Assign an existing agent.`,
+  ].join(' ');
   const truncated = moreRows(all.length, shown.length, attachment);
   return [
     section('missing-agents', title, {

@@ -1,7 +1,7 @@
 // The inventory: numbers by country and type, monthly cost, status and provider.
 import { NO_STATUS, UNKNOWN_PROVIDER } from '../audit';
 import { ALL_NUMBER_TYPES, type AuditResult } from '../types';
-import { describeCostSources, formatCount, formatUsd, typeLabel } from './format';
+import { describeCostSources, formatCount, formatUsd, plural, typeLabel } from './format';
 import { section, type Column, type Section } from './model-types';
 
 const NO_MATCH = 'No numbers matched.';
@@ -43,10 +43,11 @@ export function costSection(audit: AuditResult): Section {
         : 'No monthly cost is known for any number: the API gave none and no rate card priced them.';
     return section('cost', 'Monthly cost', { paragraphs: [{ lines: [{ text }], quiet: true }] });
   }
+  const unpriced = formatCount(cost.unknownCount);
   const known =
     cost.unknownCount === 0
       ? `Known for all ${formatCount(cost.knownCount)} numbers.`
-      : `Known for ${formatCount(cost.knownCount)} of ${formatCount(audit.total)} numbers; ${formatCount(cost.unknownCount)} without a cost are not included.`;
+      : `Known for ${formatCount(cost.knownCount)} of ${formatCount(audit.total)} numbers; ${unpriced} without a cost are not included.`;
   const types = ALL_NUMBER_TYPES.filter((t) => t in cost.byType);
   return section('cost', 'Monthly cost (USD)', {
     lead: [known, `Cost sources: ${describeCostSources(cost.sources)}.`],
@@ -74,7 +75,7 @@ export function statusSection(audit: AuditResult): Section {
   const notActive = audit.notActive.length;
   const lead =
     notActive > 0
-      ? `${formatCount(notActive)} number${notActive === 1 ? ' is' : 's are'} not active (pending, expired, ...) and never counted as unrouted.`
+      ? `${plural(notActive, 'number is', 'numbers are')} not active (pending, expired, ...) and never counted as unrouted.`
       : 'Every number is active or has no status.';
   return section('status', 'Status', {
     lead: [lead],
