@@ -63,11 +63,19 @@ function th(col: Column, padding: string, wrap: boolean): string {
   // U+2011 looks like "-" but never breaks, so "Toll-free" stays whole in a header that may wrap
   // (compact tables) or in a client that ignores nowrap.
   const label = escapeHtml(col.label).replace(/-/g, NON_BREAKING_HYPHEN);
-  return `<th align="${col.align}"${width} valign="bottom" style="padding:${padding};font-size:12px;line-height:15px;font-weight:600;color:${MUTED};text-align:${col.align};border-bottom:2px solid ${LINE};white-space:${wrap ? 'normal' : 'nowrap'};">${label}</th>`;
+  const style = [
+    `padding:${padding};font-size:12px;line-height:15px;font-weight:600;color:${MUTED};text-align:${col.align};`,
+    `border-bottom:2px solid ${LINE};white-space:${wrap ? 'normal' : 'nowrap'};`,
+  ].join('');
+  return `<th align="${col.align}"${width} valign="bottom" style="${style}">${label}</th>`;
 }
 
 function td(cell: Cell, align: Align, padding: string, extra = '', fontSize = 13): string {
-  return `<td align="${align}" valign="top" style="padding:${padding};font-size:${fontSize}px;line-height:${fontSize + 5}px;color:${INK};text-align:${align};border-bottom:1px solid ${LINE};${extra}">${cell}</td>`;
+  const style = [
+    `padding:${padding};font-size:${fontSize}px;line-height:${fontSize + 5}px;color:${INK};text-align:${align};`,
+    `border-bottom:1px solid ${LINE};${extra}`,
+  ].join('');
+  return `<td align="${align}" valign="top" style="${style}">${cell}</td>`;
 }
 
 function cellStyle(col: Column | undefined): string {
@@ -128,12 +136,16 @@ export function spacer(px: number): string {
 
 /** A tinted box for a warning or a call-out; `html` is already escaped. */
 export function callout(html: string, tone: Tone): string {
-  return `<table ${TABLE} style="margin:8px 0 0 0;background:${tone.bg};border-left:4px solid ${tone.fg};border-radius:4px;" bgcolor="${tone.bg}"><tr><td style="padding:10px 12px;font-size:13px;line-height:19px;color:${INK};${FONT}">${html}</td></tr></table>`;
+  const box = `margin:8px 0 0 0;background:${tone.bg};border-left:4px solid ${tone.fg};border-radius:4px;`;
+  const inner = `padding:10px 12px;font-size:13px;line-height:19px;color:${INK};${FONT}`;
+  return `<table ${TABLE} style="${box}" bgcolor="${tone.bg}"><tr><td style="${inner}">${html}</td></tr></table>`;
 }
 
 /** One white card; separated from the next by page background. */
 export function card(content: string, padding = 16): string {
-  return `<tr><td style="padding:0 0 16px 0;"><table ${TABLE} style="background:#ffffff;border:1px solid ${LINE};border-radius:8px;"><tr><td style="padding:${padding}px;${FONT}">${content}</td></tr></table></td></tr>`;
+  const box = `background:#ffffff;border:1px solid ${LINE};border-radius:8px;`;
+  const inner = `<tr><td style="padding:${padding}px;${FONT}">${content}</td></tr>`;
+  return `<tr><td style="padding:0 0 16px 0;"><table ${TABLE} style="${box}">${inner}</table></td></tr>`;
 }
 
 export function countryCell(code: string): Cell {
@@ -154,13 +166,16 @@ export function faint(text: string): Cell {
 
 // 24 px figures and 10 px padding keep two tiles of "$12,345.67" side by side on a 375 px phone.
 export function tile(label: string, value: string, sub: string, tone: Tone): string {
-  return `<td width="50%" valign="top" style="padding:4px;"><table ${TABLE} style="background:${tone.bg};border-radius:6px;"><tr><td style="padding:10px;${FONT}">
-<div style="font-size:11px;line-height:14px;font-weight:600;letter-spacing:0.5px;text-transform:uppercase;color:${MUTED};">${escapeHtml(label)}</div>
+  const box = `<table ${TABLE} style="background:${tone.bg};border-radius:6px;"><tr><td style="padding:10px;${FONT}">`;
+  const caption = `font-size:11px;line-height:14px;font-weight:600;letter-spacing:0.5px;text-transform:uppercase;color:${MUTED};`;
+  return `<td width="50%" valign="top" style="padding:4px;">${box}
+<div style="${caption}">${escapeHtml(label)}</div>
 <div style="font-size:24px;line-height:30px;font-weight:700;color:${tone.fg};font-variant-numeric:tabular-nums;">${escapeHtml(value)}</div>
 <div style="font-size:12px;line-height:16px;color:${MUTED};">${sub}</div></td></tr></table></td>`;
 }
 
 /** A small coloured label such as OK or FAILED. */
 export function badge(text: string, tone: Tone): Cell {
-  return `<span style="display:inline-block;padding:1px 4px;border-radius:4px;background:${tone.bg};color:${tone.fg};font-size:10px;line-height:15px;font-weight:700;">${escapeHtml(text)}</span>`;
+  const style = `display:inline-block;padding:1px 4px;border-radius:4px;background:${tone.bg};color:${tone.fg};`;
+  return `<span style="${style}font-size:10px;line-height:15px;font-weight:700;">${escapeHtml(text)}</span>`;
 }

@@ -10,6 +10,7 @@ export { CSV_BOM, CSV_COLUMNS, neutraliseFormula, quoteCsvField, renderCsv, type
 export { escapeHtml, renderHtml, renderWorkspaceSection, type SectionOptions } from './html';
 export { SUBJECT_MAX_LENGTH, renderSubject } from './subject';
 export { renderText } from './text';
+export { buildReport, type ReportModel, type Section, type WorkspaceModel } from './model';
 export { reportTotals, workspaceState, type ReportTotals, type WorkspaceState } from './summary';
 export { formatCount, formatDateTime, formatReportDate, formatUsd } from './format';
 export type { AttachmentMode } from '../types';

@@ -18,13 +18,15 @@ function scope(filters: ListFilters | undefined): string {
 }
 
 function findings(missingAgents: number, removed: number): string {
-  return `${missingAgents > 0 ? `, ${formatCount(missingAgents)} to missing agents` : ''}${removed > 0 ? `, ${formatCount(removed)} removed` : ''}`;
+  const missing = missingAgents > 0 ? `, ${formatCount(missingAgents)} to missing agents` : '';
+  return `${missing}${removed > 0 ? `, ${formatCount(removed)} removed` : ''}`;
 }
 
 export function renderSubject(ctx: ReportContext): string {
   const { workspaces } = ctx;
   const totals = reportTotals(workspaces);
-  const prefixes = `${totals.incomplete > 0 ? '[INCOMPLETE] ' : ''}${actionReasons(workspaces, triggersOf(ctx)).length > 0 ? '[Action needed] ' : ''}`;
+  const action = actionReasons(workspaces, triggersOf(ctx)).length > 0 ? '[Action needed] ' : '';
+  const prefixes = `${totals.incomplete > 0 ? '[INCOMPLETE] ' : ''}${action}`;
   const date = formatReportDate(ctx.generatedAt, ctx.timeZone);
   const only = soleAudit(workspaces);
   if (!only) {
@@ -35,7 +37,9 @@ export function renderSubject(ctx: ReportContext): string {
       `${totals.failed > 0 ? `, ${formatCount(totals.failed)} failed` : ''}`;
     return truncate(singleLine(`${prefixes}${facts}${SEPARATOR}${date}`), SUBJECT_MAX_LENGTH);
   }
-  const facts = `DialNexa numbers${scope(only.filters)}: ${formatCount(totals.numbers)} total, ${formatCount(totals.unrouted)} unrouted${findings(totals.missingAgents, totals.removed)}`;
+  const facts =
+    `DialNexa numbers${scope(only.filters)}: ${formatCount(totals.numbers)} total, ` +
+    `${formatCount(totals.unrouted)} unrouted${findings(totals.missingAgents, totals.removed)}`;
   const head = singleLine(`${prefixes}${facts}`);
   // The name gets what the facts and the date leave, so the date always survives.
   const room = Math.min(

@@ -89,7 +89,7 @@ export function routedByAgent(
   if (check?.status !== 'checked') return [];
   const perAgent = new Map<string, number>();
   for (const n of numbers) {
-    if (n.inboundAgentId !== null && Object.prototype.hasOwnProperty.call(check.names, n.inboundAgentId)) {
+    if (n.inboundAgentId !== null && Object.hasOwn(check.names, n.inboundAgentId)) {
       perAgent.set(n.inboundAgentId, (perAgent.get(n.inboundAgentId) ?? 0) + 1);
     }
   }

@@ -58,7 +58,7 @@ describe('routed to a missing agent', () => {
         { id: 'agt_help', name: 'H' },
       ]),
     });
-    expect(renderHtml(ctxFine)).toContain("Every routed number points at one of the workspace's 2 agents.");
+    expect(renderHtml(ctxFine)).toContain('Every routed number points at one of the workspace&#39;s 2 agents.');
     expect(renderText(ctxFine)).toContain("None. Every routed number points at one of the workspace's 2 agents.");
   });
 

@@ -154,7 +154,7 @@ describe('changes section: first run, skipped, not configured', () => {
     });
     const html = renderHtml(ctx);
     expect(html).toMatch(
-      /background:#fffbeb[^]*Warning: changes could not be compared:<\/strong> the previous snapshot is &lt;b&gt;corrupt&lt;\/b&gt;\./,
+      /background:#fffbeb[\s\S]*Warning: changes could not be compared:<\/strong> the previous snapshot is &lt;b&gt;corrupt&lt;\/b&gt;\./,
     );
     expect(html).not.toContain('<b>corrupt');
     expect(renderText(ctx)).toContain(

@@ -78,3 +78,43 @@ describe('renderText', () => {
     expect(text).toContain('On demand: Run `npm run audit` locally');
   });
 });
+
+describe('renderText says what the HTML says', () => {
+  it('tells what to do about unrouted numbers and numbers routed to a missing agent', () => {
+    const numbers = [
+      ...unroutedNumbers(1),
+      phone({ id: 'gone', phoneNumber: '+12015559999', inboundAgentId: 'agt_x' }),
+    ];
+    const text = renderText(
+      reportContext(numbers, {
+        agents: { status: 'checked', agentCount: 1, names: { agt_1: 'Main' }, missing: [numbers[1]!] },
+      }),
+    );
+    expect(text).toContain(
+      '1 active number with no inbound agent: a call to it is rejected. Assign an agent or release the number.',
+    );
+    expect(text).toContain(
+      '1 number points at an agent that does not exist in the workspace, so it looks routed but calls fail. Assign an existing agent.',
+    );
+  });
+
+  it('words the status note, the scope, the incomplete listing and the footer like the HTML', () => {
+    const text = renderText(
+      reportContext([phone({ status: 'pending' }), phone({ id: 'b', status: 'expired' })], {
+        complete: false,
+        filters: { countryCode: 'US' },
+      }),
+    );
+    expect(text).toContain('2 numbers are not active (pending, expired, ...) and never counted as unrouted.');
+    expect(text).toContain('Mon 30 Nov 2026 - Filtered: country US');
+    expect(text).toContain(
+      'Incomplete listing: The number listing did not match the total the API reported. The figures below may be missing numbers.',
+    );
+    expect(text).toContain('Types marked * were worked out from the number.');
+  });
+
+  it('heads the cost section "Monthly cost" when no cost is known, as the HTML does', () => {
+    const text = renderText(reportContext([phone({ monthlyCostUsd: null, costSource: 'unknown' })]));
+    expect(text).toMatch(/^MONTHLY COST\n=+\nNo monthly cost is known/m);
+  });
+});

@@ -1,0 +1,173 @@
+// A report section as one card of the HTML email: heading, call-outs, paragraphs, tables, notes.
+import { cellText } from './cells';
+import { typeLabel } from './format';
+import {
+  BAD,
+  badge,
+  callout,
+  card,
+  count,
+  countryCell,
+  dataTable,
+  escapeHtml,
+  faint,
+  GOOD,
+  GREEN,
+  heading,
+  INK,
+  MONO,
+  MUTED,
+  NEUTRAL,
+  numberCell,
+  paragraph,
+  RED,
+  spacer,
+  subheading,
+  WARN,
+  type Column as HtmlColumn,
+  type Tone as HtmlTone,
+} from './html-kit';
+import type { Callout, Cell, Note, Paragraph, Section, Table, Tone } from './model-types';
+
+export const TONES: Record<Tone, HtmlTone> = { neutral: NEUTRAL, good: GOOD, bad: BAD, warn: WARN };
+const PADDING = { snug: '6px 6px', tight: '6px 4px', compact: '6px 2px' } as const;
+
+function styled(style: string, text: string, tag = 'span'): string {
+  return `<${tag} style="${style}">${escapeHtml(text)}</${tag}>`;
+}
+
+export function cellHtml(cell: Cell): string {
+  if (typeof cell === 'string') return escapeHtml(cell);
+  switch (cell.kind) {
+    case 'phone':
+      return numberCell(cell.text);
+    case 'id':
+      return styled(`${MONO}font-size:12px;word-break:break-all;`, cell.text);
+    case 'country':
+      return countryCell(cell.code);
+    case 'type':
+      return `${escapeHtml(typeLabel(cell.type))}${cell.inferred ? `<span style="color:${MUTED};">*</span>` : ''}`;
+    case 'blank':
+      return faint(cell.text);
+    case 'count':
+      return count(cell.n);
+    case 'alarm':
+      return styled(`color:${RED};font-weight:600;`, cell.text);
+    case 'loose':
+      return styled('white-space:normal;', cell.text);
+    case 'badge':
+      return badge(cell.text, TONES[cell.tone]);
+    case 'strong': {
+      const style = cell.tone
+        ? ` style="color:${TONES[cell.tone].fg};"`
+        : cell.wrap
+          ? ' style="word-break:break-word;"'
+          : '';
+      return `<strong${style}>${escapeHtml(cell.text)}</strong>`;
+    }
+  }
+}
+
+/** A column marked `under` joins the previous column's cell, in small print. */
+function underCell(cell: Cell): string {
+  return `<br>${styled(`${MONO}font-size:11px;line-height:14px;color:${MUTED};word-break:break-all;`, cellText(cell))}`;
+}
+
+function htmlRows(columns: Table['columns'], rows: Cell[][]): string[][] {
+  return rows.map((row) => {
+    const out: string[] = [];
+    row.forEach((cell, i) => {
+      if (columns[i]?.under && out.length > 0) out[out.length - 1] += underCell(cell);
+      else out.push(cellHtml(cell));
+    });
+    return out;
+  });
+}
+
+function htmlColumns(columns: Table['columns']): HtmlColumn[] {
+  return columns
+    .filter((c) => !c.under)
+    .map(({ label, align, width, wrap }) => ({ label, align, ...(width ? { width } : {}), ...(wrap ? { wrap } : {}) }));
+}
+
+/** A matrix as its row totals and its column totals, for a phone. */
+function narrowTables(t: Table, narrow: NonNullable<Table['narrow']>): string[] {
+  const left = (label: string): HtmlColumn => ({ label, align: 'left' });
+  const value: HtmlColumn = { label: narrow.value, align: 'right' };
+  const totals = t.totals ?? [];
+  const byRow = dataTable(
+    [left(t.columns[0]?.label ?? ''), value],
+    t.rows.map((r) => [cellHtml(r[0] ?? ''), cellHtml(r.at(-1) ?? '')]),
+    { totals: [cellHtml(totals[0] ?? ''), cellHtml(totals.at(-1) ?? '')] },
+  );
+  const byColumn = dataTable(
+    [left(narrow.across), value],
+    t.columns.slice(1, -1).map((c, i) => [escapeHtml(c.label), cellHtml(totals[i + 1] ?? '')]),
+  );
+  return [byRow, byColumn];
+}
+
+function note(n: Note): string {
+  return n.strong ? paragraph(`<strong>${escapeHtml(n.text)}</strong>`, INK) : paragraph(escapeHtml(n.text));
+}
+
+function tableHtml(t: Table): string[] {
+  if (t.narrow) return narrowTables(t, t.narrow);
+  const options = {
+    ...(t.totals ? { totals: htmlRows(t.columns, [t.totals])[0] } : {}),
+    ...(t.density ? { padding: PADDING[t.density] } : {}),
+    ...(t.density === 'compact' ? { compact: true } : {}),
+  };
+  return [
+    `${dataTable(htmlColumns(t.columns), htmlRows(t.columns, t.rows), options)}${t.truncated ? note(t.truncated) : ''}`,
+  ];
+}
+
+/** Tables without a title get a gap above them; a titled one has its heading's margin. */
+export function tablesHtml(tables: readonly Table[]): string {
+  let gap = 8;
+  return tables
+    .flatMap((t) => {
+      const title = t.title ? subheading(t.title, t.tone ? TONES[t.tone].fg : INK) : '';
+      return tableHtml(t).map((html) => {
+        if (title) return `${title}${html}`;
+        const before = spacer(gap);
+        gap = 16;
+        return `${before}${html}`;
+      });
+    })
+    .join('');
+}
+
+function calloutHtml(c: Callout): string {
+  const tone = TONES[c.tone];
+  const phones = c.phones
+    ? `${c.phones.numbers.map((n) => styled(`${MONO}white-space:nowrap;`, n)).join(', ')}${escapeHtml(c.phones.rest)}`
+    : escapeHtml(c.text ?? '');
+  return callout(`<strong style="color:${tone.fg};">${escapeHtml(c.label)}</strong> ${phones}`, tone);
+}
+
+function paragraphHtml(p: Paragraph): string {
+  const label = (text: string) =>
+    p.tone === 'good'
+      ? `<span style="color:${GREEN};font-weight:600;">${escapeHtml(text)}</span>`
+      : `<strong>${escapeHtml(text)}</strong>`;
+  const lines = p.lines.map((l) => (l.label ? `${label(l.label)} ${escapeHtml(l.text)}` : escapeHtml(l.text)));
+  return paragraph(lines.join('<br>'), p.quiet ? MUTED : INK);
+}
+
+export function leadHtml(lead: readonly string[]): string | undefined {
+  return lead.length > 0 ? lead.map(escapeHtml).join('<br>') : undefined;
+}
+
+export function sectionHtml(s: Section): string {
+  return card(
+    [
+      heading(s.title, leadHtml(s.lead)),
+      ...s.callouts.map(calloutHtml),
+      ...s.paragraphs.map(paragraphHtml),
+      tablesHtml(s.tables),
+      ...s.notes.map(note),
+    ].join(''),
+  );
+}

@@ -1,0 +1,162 @@
+// The report as data: every sentence, heading and figure of the email, composed once. The HTML and
+// text parts only lay it out, so they cannot drift apart.
+import type { NumberType } from '../types';
+
+/** What a part of the report means to the reader; each renderer picks its own colour or marker. */
+export type Tone = 'neutral' | 'good' | 'bad' | 'warn';
+
+/** One table cell. A plain string is text; the kinds say what the value is, so each part can style it. */
+export type Cell =
+  | string
+  | { kind: 'phone'; text: string }
+  /** An agent id shown in place of a name. */
+  | { kind: 'id'; text: string }
+  /** A country code; the HTML adds the country's name under it. */
+  | { kind: 'country'; code: string }
+  | { kind: 'type'; type: NumberType; inferred: boolean }
+  /** Stands for no value: "-", "(none)", "(no name)". */
+  | { kind: 'blank'; text: string }
+  /** A count that fades when zero. */
+  | { kind: 'count'; n: number }
+  | { kind: 'strong'; text: string; tone?: Tone; wrap?: boolean }
+  /** A missing value that is itself the finding, e.g. "none" for no agent. */
+  | { kind: 'alarm'; text: string }
+  /** Short text that may wrap in a narrow column. */
+  | { kind: 'loose'; text: string }
+  | { kind: 'badge'; text: string; tone: Tone };
+
+export interface Column {
+  label: string;
+  align: 'left' | 'right';
+  /** HTML width hint, e.g. "35%". */
+  width?: string;
+  /** API text that may break anywhere, so one long word cannot widen the table past a phone. */
+  wrap?: boolean;
+  /** The HTML shows this column's cell in small print under the previous column's cell. */
+  under?: boolean;
+}
+
+/** A sentence after a table or a section, e.g. where the rows left out are. */
+export interface Note {
+  text: string;
+  /** The reader must not miss it. */
+  strong?: boolean;
+}
+
+export interface Table {
+  /** Shown above the table, e.g. "Added (3)". */
+  title?: string;
+  tone?: Tone;
+  columns: Column[];
+  rows: Cell[][];
+  totals?: Cell[];
+  /** Cell padding of the HTML table: tighter for more columns on a 375 px phone. */
+  density?: 'snug' | 'tight' | 'compact';
+  /** Rows left out. */
+  truncated?: Note;
+  /**
+   * A matrix too wide for a phone: the HTML shows its row totals and its column totals as two
+   * tables, `across` naming the columns and `value` the figures.
+   */
+  narrow?: { across: string; value: string };
+}
+
+/** `label` (bold) then `text`, e.g. "By country:" "US +2". */
+export interface Line {
+  label?: string;
+  text: string;
+}
+
+export interface Paragraph {
+  lines: Line[];
+  /** Secondary text (muted in the HTML). */
+  quiet?: boolean;
+  /** Colours the label. */
+  tone?: Tone;
+}
+
+/** A boxed finding or warning. */
+export interface Callout {
+  tone: Tone;
+  label: string;
+  text?: string;
+  /** Phone numbers, then e.g. " and 3 more". */
+  phones?: { numbers: string[]; rest: string };
+}
+
+export type SectionId =
+  | 'workspaces'
+  | 'changes'
+  | 'unrouted'
+  | 'missing-agents'
+  | 'agents'
+  | 'country-type'
+  | 'cost'
+  | 'status';
+
+/** One section, read top to bottom: title, lead, call-outs, paragraphs, tables, notes. */
+export interface Section {
+  id: SectionId;
+  title: string;
+  /** Sentences under the title. */
+  lead: string[];
+  callouts: Callout[];
+  paragraphs: Paragraph[];
+  tables: Table[];
+  notes: Note[];
+}
+
+/** A headline figure; `tile` when the HTML shows it as a tile. */
+export interface Figure {
+  label: string;
+  value: string;
+  tile?: { label: string; note: string; tone: Tone };
+}
+
+export interface AuditedWorkspaceModel {
+  ok: true;
+  name: string;
+  /** "Workspace 2 of 3" among several. */
+  eyebrow?: string;
+  /** "All numbers in the workspace", "Filtered: country US". */
+  scope: string;
+  incomplete?: Line;
+  figures: Figure[];
+  sections: Section[];
+}
+
+export interface FailedWorkspaceModel {
+  ok: false;
+  name: string;
+  eyebrow?: string;
+  title: string;
+  message: string;
+  codeLabel: string;
+  code: string;
+  note: string;
+}
+
+export type WorkspaceModel = AuditedWorkspaceModel | FailedWorkspaceModel;
+
+export interface ReportModel {
+  title: string;
+  date: string;
+  subject: string;
+  /** The inbox preview line. */
+  preview: string;
+  incomplete?: {
+    title: string;
+    /** `label` is the workspace's name when the email has several. */
+    reasons: Line[];
+    advice: string;
+  };
+  /** The combined table of a several-workspace email. */
+  summary?: Section;
+  workspaces: WorkspaceModel[];
+  footer: { lines: Array<Required<Line>>; note: string };
+}
+
+/** Cell and section builders share these. */
+export function section(id: SectionId, title: string, parts: Partial<Omit<Section, 'id' | 'title'>> = {}): Section {
+  return { id, title, lead: [], callouts: [], paragraphs: [], tables: [], notes: [], ...parts };
+}

@@ -1,0 +1,108 @@
+// One workspace of the report: its header, headline figures and sections, or why it failed.
+import type { ListFilters } from '../types';
+import type { WorkspaceAudit, WorkspaceFailure, WorkspaceOutcome } from '../workspace';
+import { unroutedLimit, type ReportContext } from './context';
+import { describeFilters, formatCount, formatUsd } from './format';
+import type { AuditedWorkspaceModel, FailedWorkspaceModel, Figure, Line, WorkspaceModel } from './model-types';
+import { changesSection } from './section-changes';
+import { agentsSection, missingAgentSection, unroutedSection } from './section-findings';
+import { costSection, countryTypeSection, statusSection } from './section-inventory';
+
+export type SectionOptions = Pick<ReportContext, 'timeZone' | 'attachment' | 'unroutedLimit'>;
+
+export const INCOMPLETE_FALLBACK = 'The number listing did not match the total the API reported.';
+
+function scopeLine(filters: ListFilters): string {
+  const described = describeFilters(filters);
+  return described === 'all numbers' ? 'All numbers in the workspace' : `Filtered: ${described}`;
+}
+
+function incompleteLine(ws: WorkspaceAudit): Line | undefined {
+  if (ws.complete) return undefined;
+  const text = `${ws.incompleteReason ?? INCOMPLETE_FALLBACK} The figures below may be missing numbers.`;
+  return { label: 'Incomplete listing:', text };
+}
+
+/** The text part lists them all; the HTML shows those with a tile. */
+function figures(ws: WorkspaceAudit): Figure[] {
+  const { audit } = ws;
+  const unrouted = audit.unrouted.length;
+  const countries = Object.keys(audit.byCountry).filter((c) => c !== 'unknown').length;
+  const unknownCountry = audit.byCountry.unknown ?? 0;
+  const notActive = formatCount(audit.notActive.length);
+  const unpriced = audit.cost.unknownCount;
+  const out: Figure[] = [
+    {
+      label: 'Numbers',
+      value: formatCount(audit.total),
+      tile: { label: 'Numbers', note: `${notActive} not active`, tone: 'neutral' },
+    },
+    {
+      label: 'Unrouted',
+      value: formatCount(unrouted),
+      tile:
+        unrouted > 0
+          ? { label: 'Unrouted', note: 'calls to these are rejected', tone: 'bad' }
+          : { label: 'Unrouted', note: 'every active number has an agent', tone: 'good' },
+    },
+  ];
+  if (ws.agents?.status === 'checked')
+    out.push({ label: 'Routed to a missing agent', value: formatCount(ws.agents.missing.length) });
+  const countryNote = unknownCountry > 0 ? `+ ${formatCount(unknownCountry)} without a country` : 'with numbers';
+  const costNote = unpriced === 0 ? 'all numbers priced' : `${formatCount(unpriced)} without a cost`;
+  out.push(
+    { label: 'Not active', value: notActive },
+    {
+      label: 'Countries',
+      value: formatCount(countries),
+      tile: { label: 'Countries', note: countryNote, tone: 'neutral' },
+    },
+    {
+      label: 'Monthly cost (known)',
+      value: formatUsd(audit.cost.totalMonthly),
+      tile: { label: 'Monthly cost', note: costNote, tone: 'neutral' },
+    },
+    { label: 'Numbers without a cost', value: formatCount(unpriced) },
+  );
+  return out;
+}
+
+function audited(ws: WorkspaceAudit, options: SectionOptions, eyebrow?: string): AuditedWorkspaceModel {
+  const limit = unroutedLimit(options);
+  const incomplete = incompleteLine(ws);
+  return {
+    ok: true,
+    name: ws.name,
+    ...(eyebrow ? { eyebrow } : {}),
+    scope: scopeLine(ws.filters),
+    ...(incomplete ? { incomplete } : {}),
+    figures: figures(ws),
+    sections: [
+      ...changesSection(ws.changes, ws.agents, options.timeZone),
+      unroutedSection(ws.audit, limit, options.attachment),
+      ...missingAgentSection(ws.agents, limit, options.attachment),
+      ...agentsSection(ws.numbers, ws.agents),
+      countryTypeSection(ws.audit),
+      costSection(ws.audit),
+      statusSection(ws.audit),
+    ],
+  };
+}
+
+function failed(ws: WorkspaceFailure, eyebrow?: string): FailedWorkspaceModel {
+  return {
+    ok: false,
+    name: ws.name,
+    ...(eyebrow ? { eyebrow } : {}),
+    title: 'This workspace could not be audited',
+    message: ws.error.message,
+    codeLabel: 'Error code:',
+    code: ws.error.code,
+    note: 'None of its numbers are in this report or the CSV.',
+  };
+}
+
+/** One workspace; `eyebrow` labels it among several. */
+export function workspaceModel(ws: WorkspaceOutcome, options: SectionOptions, eyebrow?: string): WorkspaceModel {
+  return ws.ok ? audited(ws, options, eyebrow) : failed(ws, eyebrow);
+}

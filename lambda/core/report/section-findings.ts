@@ -1,0 +1,144 @@
+// The findings: unrouted numbers, numbers routed to a missing agent, and where the routed traffic goes.
+import type { AgentCheck, AttachmentMode, AuditResult, PhoneNumber } from '../types';
+import { agentCell, nicknameCell, phoneCell, typeCell } from './cells';
+import { AGENT_ROWS_LIMIT } from './context';
+import { AGENTS_SKIPPED, asSentence, countryLabel, formatCount, moreRowsNote, plural } from './format';
+import { section, type Note, type Section } from './model-types';
+import { routedByAgent } from './summary';
+
+/** "None." and why that is good, for a finding with nothing to show. */
+function none(text: string): Section['paragraphs'] {
+  return [{ lines: [{ label: 'None.', text }], tone: 'good' }];
+}
+
+function moreRows(total: number, shown: number, attachment: AttachmentMode): Note | undefined {
+  return total > shown ? { text: `${moreRowsNote(total - shown, attachment)}.`, strong: true } : undefined;
+}
+
+export function unroutedSection(audit: AuditResult, limit: number, attachment: AttachmentMode): Section {
+  const title = 'Unrouted numbers';
+  const all = audit.unrouted;
+  if (all.length === 0)
+    return section('unrouted', title, { paragraphs: none('Every active number has an inbound agent.') });
+  const shown = all.slice(0, limit);
+  const one = all.length === 1;
+  const lead = [
+    `${formatCount(all.length)} active number${one ? '' : 's'} with no inbound agent: a call to ${one ? 'it' : 'them'} is rejected.`,
+    'Assign an agent or release the number.',
+  ].join(' ');
+  const truncated = moreRows(all.length, shown.length, attachment);
+  return section('unrouted', title, {
+    lead: [lead],
+    tables: [
+      {
+        columns: [
+          { label: 'Number', align: 'left' },
+          { label: 'Country', align: 'left' },
+          { label: 'Type', align: 'left' },
+          { label: 'Nickname', align: 'left', width: '35%', wrap: true },
+        ],
+        rows: shown.map((n) => [
+          phoneCell(n.phoneNumber),
+          countryLabel(n.countryCode),
+          typeCell(n),
+          nicknameCell(n.nickname),
+        ]),
+        // With 6 px sides, a long number plus a long nickname word is wider than a 375 px phone.
+        density: 'tight',
+        ...(truncated ? { truncated } : {}),
+      },
+    ],
+    notes: shown.some((n) => n.typeInferred)
+      ? [{ text: '* type worked out from the number; the API did not give one.' }]
+      : [],
+  });
+}
+
+export function missingAgentSection(
+  check: AgentCheck | undefined,
+  limit: number,
+  attachment: AttachmentMode,
+): Section[] {
+  if (!check) return [];
+  const title = 'Routed to a missing agent';
+  if (check.status === 'skipped') {
+    return [
+      section('missing-agents', title, {
+        callouts: [{ tone: 'warn', label: AGENTS_SKIPPED, text: asSentence(check.reason) }],
+      }),
+    ];
+  }
+  const all = check.missing;
+  if (all.length === 0) {
+    const agents = plural(check.agentCount, 'agent', 'agents');
+    return [
+      section('missing-agents', title, {
+        paragraphs: none(`Every routed number points at one of the workspace's ${agents}.`),
+      }),
+    ];
+  }
+  const shown = all.slice(0, limit);
+  const one = all.length === 1;
+  const lead = [
+    `${formatCount(all.length)} number${one ? ' points' : 's point'} at an agent that does not exist in the workspace,`,
+    `so ${one ? 'it looks' : 'they look'} routed but calls fail. Assign an existing agent.`,
+  ].join(' ');
+  const truncated = moreRows(all.length, shown.length, attachment);
+  return [
+    section('missing-agents', title, {
+      lead: [lead],
+      tables: [
+        {
+          columns: [
+            { label: 'Number', align: 'left' },
+            { label: 'Country', align: 'left' },
+            { label: 'Agent id', align: 'left', width: '30%', wrap: true },
+            { label: 'Nickname', align: 'left', width: '25%', wrap: true },
+          ],
+          rows: shown.map((n) => [
+            phoneCell(n.phoneNumber),
+            countryLabel(n.countryCode),
+            agentCell(undefined, n.inboundAgentId),
+            nicknameCell(n.nickname),
+          ]),
+          density: 'snug',
+          ...(truncated ? { truncated } : {}),
+        },
+      ],
+    }),
+  ];
+}
+
+/** Routed numbers per agent, biggest first: where the traffic goes, by name. */
+export function agentsSection(numbers: readonly PhoneNumber[], check: AgentCheck | undefined): Section[] {
+  const ordered = routedByAgent(numbers, check);
+  if (ordered.length === 0) return [];
+  const shown = ordered.slice(0, AGENT_ROWS_LIMIT);
+  const rest = ordered.length - shown.length;
+  return [
+    section('agents', 'Routed numbers by agent', {
+      lead: ['The CSV names the agent of every number (inbound_agent_name).'],
+      tables: [
+        {
+          columns: [
+            { label: 'Agent', align: 'left', wrap: true },
+            { label: 'Id', align: 'left', under: true },
+            { label: 'Numbers', align: 'right' },
+          ],
+          rows: shown.map((a) => [
+            a.name === null ? { kind: 'blank', text: '(no name)' } : { kind: 'strong', text: a.name },
+            a.id,
+            formatCount(a.numbers),
+          ]),
+          ...(rest > 0
+            ? {
+                truncated: {
+                  text: `and ${plural(rest, 'more agent', 'more agents')}; the CSV names the agent of every number.`,
+                },
+              }
+            : {}),
+        },
+      ],
+    }),
+  ];
+}
