@@ -1,9 +1,9 @@
 // Listing every number: page 1 first (it tells the total), then the remaining pages
 // concurrently, or one after another when no total is given. Deduplicates by id, re-lists once
 // when the count disagrees with the API's total, and says plainly when the result is incomplete.
-import { PermissionError } from '../../core/errors';
 import type { KeySource, ListOptions, ListProgress } from '../../core/ports';
 import type { ListFilters, Listing, ListingStats, NumberRecord } from '../../core/types';
+import { forbidden } from './failures';
 import { KeyHolder } from './key';
 import { getJson, type RequestScope, type RequestSettings } from './request';
 import { Run, type Sleep } from './run';
@@ -148,13 +148,7 @@ async function listOnce(
       query: { page: String(page), limit: String(settings.pageSize), ...filterQuery(options.filters) },
       what: `page ${page}`,
       parse: (text) => parsePageEnvelope(parseJsonBody(text)),
-      forbidden: (said) =>
-        new PermissionError(
-          `DialNexa refused the key from ${settings.keySource.description}: the key cannot read phone numbers (403): ` +
-            'give it the phone_numbers:read scope in the DialNexa dashboard, or use a key that has it' +
-            (said ? ` (DialNexa said: ${said})` : '') +
-            '.',
-        ),
+      forbidden: forbidden(settings.keySource.description, 'read phone numbers', 'the phone_numbers:read scope'),
     });
 
   /** Takes one page in; returns false when the page added nothing new (a server ignoring `page`). */
