@@ -1,9 +1,9 @@
 // The DialNexa client: defaults, one rate limiter per client (the limit is per key), and the
 // two reads the audit needs.
-import { PermissionError } from '../../core/errors';
 import type { KeySource, ListOptions, Logger, NumberLister } from '../../core/ports';
 import { silentLogger } from '../../core/ports';
 import type { Listing } from '../../core/types';
+import { forbidden } from './failures';
 import { KeyHolder } from './key';
 import { listAllNumbers, type ListingSettings } from './listing';
 import { DEFAULT_MAX_BODY_BYTES } from './http';
@@ -91,13 +91,7 @@ export function createDialNexaClient(options: DialNexaClientOptions): DialNexaCl
             query: {},
             what: 'the agents list',
             parse: (text) => parseAgents(parseJsonBody(text)),
-            forbidden: (said) =>
-              new PermissionError(
-                `DialNexa refused the key from ${settings.keySource.description}: the key cannot read agents (403): ` +
-                  'give it read access to agents in the DialNexa dashboard, or use a key that has it' +
-                  (said ? ` (DialNexa said: ${said})` : '') +
-                  '.',
-              ),
+            forbidden: forbidden(settings.keySource.description, 'read agents', 'read access to agents'),
           },
         );
       } finally {

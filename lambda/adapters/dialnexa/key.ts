@@ -10,9 +10,15 @@ export class KeyHolder {
   constructor(readonly source: KeySource) {}
 
   async get(): Promise<string> {
-    const key = await (this.fresh ?? (this.first ??= this.source.getKey()));
+    const key = await this.current();
     this.known.add(key);
     return key;
+  }
+
+  private current(): Promise<string> {
+    if (this.fresh !== null) return this.fresh;
+    if (this.first === null) this.first = this.source.getKey();
+    return this.first;
   }
 
   /**
@@ -20,7 +26,7 @@ export class KeyHolder {
    * read (made once) gave the same key: asking again with a key just refused is pointless.
    */
   async afterUnauthorized(usedKey: string): Promise<string | null> {
-    this.fresh ??= this.source.getKey({ fresh: true });
+    if (this.fresh === null) this.fresh = this.source.getKey({ fresh: true });
     const key = await this.get();
     return key === usedKey ? null : key;
   }

@@ -1,13 +1,14 @@
 // Listing every number: page 1 first (it tells the total), then the remaining pages
 // concurrently, or one after another when no total is given. Deduplicates by id, re-lists once
 // when the count disagrees with the API's total, and says plainly when the result is incomplete.
-import { PermissionError } from '../../core/errors';
 import type { KeySource, ListOptions, ListProgress } from '../../core/ports';
-import type { ListFilters, Listing, ListingStats, NumberRecord } from '../../core/types';
+import type { ListFilters, Listing, ListingStats } from '../../core/types';
+import { forbidden } from './failures';
 import { KeyHolder } from './key';
 import { getJson, type RequestScope, type RequestSettings } from './request';
 import { Run, type Sleep } from './run';
-import { parseJsonBody, parsePageEnvelope, toNumberRecord, type PageEnvelope } from './schema';
+import { fmt, PageCollector, type PassResult } from './pages';
+import { parseJsonBody, parsePageEnvelope, type PageEnvelope } from './schema';
 
 export const PHONE_NUMBERS_PATH = '/v1/organization-phone-numbers';
 
@@ -18,26 +19,6 @@ export interface ListingSettings extends RequestSettings {
   maxPages: number;
   pageSize: number;
 }
-
-interface InvalidRecord {
-  page: number;
-  index: number;
-  id: string | null;
-  problem: string;
-}
-
-interface PassResult {
-  records: NumberRecord[];
-  invalid: InvalidRecord[];
-  /** Every total the API reported during the pass, in order of arrival. */
-  totals: number[];
-  /** Distinct ids seen, valid or not, plus records without any id. */
-  listedCount: number;
-  /** Set when a guard stopped the pass (server ignoring `page`, too many pages). */
-  stopReason: string | null;
-}
-
-const fmt = (n: number) => n.toLocaleString('en-US');
 
 export async function listAllNumbers(settings: ListingSettings, options: ListOptions = {}): Promise<Listing> {
   const started = settings.now();
@@ -61,9 +42,10 @@ export async function listAllNumbers(settings: ListingSettings, options: ListOpt
       (stats.relisted ? ' while re-listing' : ''),
   });
   const scope: RequestScope = { run, keys: new KeyHolder(settings.keySource), stats };
+  const ctx: PassContext = { settings, scope, options, progress, stats };
 
   try {
-    let pass = await listOnce(settings, scope, options, progress, stats);
+    let pass = await listOnce(ctx);
     if (shouldRelist(pass)) {
       settings.logger.info('DialNexa listing disagrees with the reported total; re-listing once', {
         listed: pass.listedCount,
@@ -72,7 +54,7 @@ export async function listAllNumbers(settings: ListingSettings, options: ListOpt
       stats.relisted = true;
       progress.pagesFetched = 0;
       progress.pagesTotal = null;
-      pass = await listOnce(settings, scope, options, progress, stats);
+      pass = await listOnce(ctx);
     }
     const reasons = incompleteReasons(pass, stats.relisted);
     stats.durationMs = settings.now() - started;
@@ -127,154 +109,110 @@ function incompleteReasons(pass: PassResult, relisted: boolean): string[] {
   return reasons;
 }
 
-async function listOnce(
-  settings: ListingSettings,
-  scope: RequestScope,
-  options: ListOptions,
-  progress: ListProgress,
-  stats: ListingStats,
-): Promise<PassResult> {
-  const { run } = scope;
-  const pages = new Map<number, NumberRecord[]>();
-  const invalid: InvalidRecord[] = [];
-  const totals: number[] = [];
-  const seen = new Set<string>();
-  let anonymous = 0;
-  let stopReason: string | null = null;
+/** One pass's context: the operation's settings and scope, and the counters both passes share. */
+interface PassContext {
+  settings: ListingSettings;
+  scope: RequestScope;
+  options: ListOptions;
+  progress: ListProgress;
+  stats: ListingStats;
+}
 
-  const fetchPage = (page: number) =>
-    getJson(settings, scope, {
-      path: PHONE_NUMBERS_PATH,
-      query: { page: String(page), limit: String(settings.pageSize), ...filterQuery(options.filters) },
-      what: `page ${page}`,
-      parse: (text) => parsePageEnvelope(parseJsonBody(text)),
-      forbidden: (said) =>
-        new PermissionError(
-          `DialNexa refused the key from ${settings.keySource.description}: the key cannot read phone numbers (403): ` +
-            'give it the phone_numbers:read scope in the DialNexa dashboard, or use a key that has it' +
-            (said ? ` (DialNexa said: ${said})` : '') +
-            '.',
-        ),
-    });
+/** Page 1 first (it tells the count), then the rest concurrently, or in order when no count is given. */
+async function listOnce(ctx: PassContext): Promise<PassResult> {
+  const first = await fetchPage(ctx, 1);
+  const pages = new PageCollector(first, ctx.settings.pageSize);
+  ctx.progress.pagesTotal = pages.pagesTotal;
+  takeIn(ctx, pages, 1, first);
+  if (!pages.isLast(1, first)) {
+    const last = pages.lastPageWithin(ctx.settings.maxPages);
+    if (last === null) await fetchSequentially(ctx, pages);
+    else await fetchConcurrently(ctx, pages, last);
+  }
+  const { pass, duplicatesDropped } = pages.result();
+  ctx.stats.duplicatesDropped += duplicatesDropped;
+  return pass;
+}
 
-  /** Takes one page in; returns false when the page added nothing new (a server ignoring `page`). */
-  const accept = (page: number, env: PageEnvelope): boolean => {
-    const records: NumberRecord[] = [];
-    let fresh = 0;
-    env.rawRecords.forEach((raw, index) => {
-      const result = toNumberRecord(raw);
-      const id = result.ok ? result.record.id : result.id;
-      if (id === null) {
-        anonymous += 1;
-        fresh += 1;
-      } else if (!seen.has(id)) {
-        seen.add(id);
-        fresh += 1;
+async function fetchConcurrently(ctx: PassContext, pages: PageCollector, last: number): Promise<void> {
+  await forEachConcurrently(
+    { from: 2, to: last, concurrency: ctx.settings.concurrency, run: ctx.scope.run, more: () => !pages.ignoresPage },
+    async (page) => {
+      takeIn(ctx, pages, page, await fetchPage(ctx, page));
+    },
+  );
+}
+
+async function fetchSequentially(ctx: PassContext, pages: PageCollector): Promise<void> {
+  for (let page = 2; ; page++) {
+    if (page > ctx.settings.maxPages) return pages.stopAtMaxPages(ctx.settings.maxPages);
+    const env = await fetchPage(ctx, page);
+    takeIn(ctx, pages, page, env);
+    if (pages.ignoresPage || pages.isLast(page, env)) return;
+  }
+}
+
+interface PoolOptions {
+  from: number;
+  to: number;
+  concurrency: number;
+  /** Failed with the first error, which stops every request and wait still going. */
+  run: Run;
+  /** Checked before each new start. */
+  more: () => boolean;
+}
+
+/** `task` for each of from..to in order of start, at most `concurrency` at once; throws the first failure. */
+async function forEachConcurrently(
+  { from, to, concurrency, run, more }: PoolOptions,
+  task: (n: number) => Promise<void>,
+): Promise<void> {
+  const state = { next: from, failure: null as { error: unknown } | null };
+  const worker = async () => {
+    while (more() && state.failure === null && state.next <= to) {
+      const n = state.next++;
+      try {
+        await task(n);
+      } catch (error) {
+        // The first failure wins; the others are its echo through the aborted signal.
+        if (state.failure === null) state.failure = { error };
+        run.fail(error);
       }
-      if (result.ok) records.push(result.record);
-      else invalid.push({ page, index, id: result.id, problem: result.problem });
-    });
-    pages.set(page, records);
-    if (env.total !== null) totals.push(env.total);
-    stats.pages += 1;
-    progress.pagesFetched += 1;
-    settings.logger.debug('DialNexa page fetched', {
-      page,
-      records: env.rawRecords.length,
-      newIds: fresh,
-      pagesFetched: progress.pagesFetched,
-      pagesTotal: progress.pagesTotal,
-    });
-    try {
-      options.onProgress?.({ ...progress });
-    } catch (err) {
-      settings.logger.warn('onProgress callback failed', { error: String(err) });
     }
-    return page === 1 || env.rawRecords.length === 0 || fresh > 0;
   };
+  const workers = Math.max(1, Math.min(concurrency, to - from + 1));
+  await Promise.all(Array.from({ length: workers }, worker));
+  if (state.failure !== null) throw state.failure.error;
+}
 
-  const ignoredPage = (page: number) =>
-    `DialNexa seems to ignore the "page" parameter: page ${fmt(page)} returned only numbers already listed ` +
-    `on earlier pages, so the listing stopped after ${fmt(progress.pagesFetched)} pages with ${fmt(seen.size + anonymous)} numbers`;
+function fetchPage({ settings, scope, options }: PassContext, page: number): Promise<PageEnvelope> {
+  return getJson(settings, scope, {
+    path: PHONE_NUMBERS_PATH,
+    query: { page: String(page), limit: String(settings.pageSize), ...filterQuery(options.filters) },
+    what: `page ${page}`,
+    parse: (text) => parsePageEnvelope(parseJsonBody(text)),
+    forbidden: forbidden(settings.keySource.description, 'read phone numbers', 'the phone_numbers:read scope'),
+  });
+}
 
-  const first = await fetchPage(1);
-  const limit = first.limit !== null && first.limit > 0 ? first.limit : settings.pageSize;
-  const pagesTotal =
-    first.totalPages !== null ? first.totalPages : first.total !== null ? Math.ceil(first.total / limit) : null;
-  progress.pagesTotal = pagesTotal;
-  accept(1, first);
-  const isLast = (page: number, env: PageEnvelope) =>
-    env.rawRecords.length < limit ||
-    (env.totalPages !== null && page >= env.totalPages) ||
-    (env.total !== null && page * limit >= env.total);
-
-  if (!isLast(1, first)) {
-    if (pagesTotal !== null) {
-      let last = pagesTotal;
-      if (pagesTotal > settings.maxPages) {
-        last = settings.maxPages;
-        stopReason =
-          `DialNexa reported ${fmt(pagesTotal)} pages, more than the ${fmt(settings.maxPages)} this client fetches ` +
-          `(maxPages); only the first ${fmt(settings.maxPages)} were listed`;
-      }
-      stopReason = (await fetchConcurrently(2, last)) ?? stopReason;
-    } else {
-      stopReason = await fetchSequentially();
-    }
+/** Records a fetched page, then counts it and tells the caller. */
+function takeIn(ctx: PassContext, pages: PageCollector, page: number, env: PageEnvelope): void {
+  const { settings, options, progress, stats } = ctx;
+  const fresh = pages.record(page, env);
+  stats.pages += 1;
+  progress.pagesFetched += 1;
+  settings.logger.debug('DialNexa page fetched', {
+    page,
+    records: env.rawRecords.length,
+    newIds: fresh,
+    pagesFetched: progress.pagesFetched,
+    pagesTotal: progress.pagesTotal,
+  });
+  try {
+    options.onProgress?.({ ...progress });
+  } catch (err) {
+    settings.logger.warn('onProgress callback failed', { error: String(err) });
   }
-
-  async function fetchConcurrently(from: number, to: number): Promise<string | null> {
-    let next = from;
-    let guard: string | null = null;
-    let failure: { error: unknown } | null = null;
-    const worker = async () => {
-      while (guard === null && failure === null && next <= to) {
-        const page = next++;
-        try {
-          const env = await fetchPage(page);
-          if (!accept(page, env) && guard === null) guard = ignoredPage(page);
-        } catch (error) {
-          // The first failure wins; the others are its echo through the aborted signal.
-          if (failure === null) failure = { error };
-          run.fail(error);
-        }
-      }
-    };
-    const workers = Math.max(1, Math.min(settings.concurrency, to - from + 1));
-    await Promise.all(Array.from({ length: workers }, worker));
-    if (failure !== null) throw (failure as { error: unknown }).error;
-    return guard;
-  }
-
-  async function fetchSequentially(): Promise<string | null> {
-    for (let page = 2; ; page++) {
-      if (page > settings.maxPages) {
-        return (
-          `stopped after ${fmt(settings.maxPages)} pages (maxPages) without reaching the end of the list; ` +
-          'DialNexa may be ignoring the "page" parameter'
-        );
-      }
-      const env = await fetchPage(page);
-      if (!accept(page, env)) return ignoredPage(page);
-      if (isLast(page, env)) return null;
-    }
-  }
-
-  let duplicatesDropped = 0;
-  const records: NumberRecord[] = [];
-  const kept = new Set<string>();
-  for (const page of [...pages.keys()].sort((a, b) => a - b)) {
-    for (const record of pages.get(page) ?? []) {
-      if (kept.has(record.id)) {
-        duplicatesDropped += 1;
-        continue;
-      }
-      kept.add(record.id);
-      records.push(record);
-    }
-  }
-  stats.duplicatesDropped += duplicatesDropped;
-  return { records, invalid, totals, listedCount: seen.size + anonymous, stopReason };
 }
 
 function filterQuery(filters: ListFilters | undefined): Record<string, string | undefined> {

@@ -206,7 +206,9 @@ describe('paging', () => {
     expect(listing).toMatchObject({ reportedTotal: null, complete: true });
     expect(listing.records).toHaveLength(300);
     expect(listPages(s.requests)).toEqual([1, 2, 3, 4]); // only the empty 4th page proves the end
-    s.requests.slice(1).forEach((r, i) => expect(r.receivedAt).toBeGreaterThanOrEqual(s.requests[i].finishedAt));
+    for (const [i, r] of s.requests.slice(1).entries()) {
+      expect(r.receivedAt).toBeGreaterThanOrEqual(s.requests[i].finishedAt);
+    }
   });
 
   it('follows the page size the server clamps to', async () => {
