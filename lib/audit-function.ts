@@ -1,13 +1,16 @@
-// The audit Lambda with its defaults baked in, so the stack reads as a list of decisions: newest
-// Node runtime cdk-nag's L1 rule accepts, arm64, a local esbuild bundle (no Docker) minified with
-// source maps, its own log group, and an execution role that may only write to that log group.
+// The audit Lambda as one construct that owns everything it runs with: the function, its execution
+// role and its log group are its children, and the defaults are baked in (newest Node runtime
+// cdk-nag's L1 rule accepts, arm64, a local esbuild bundle (no Docker) minified with source maps).
+// The role starts with nothing but writing that log group; each grant method adds one permission
+// the stack decides on, so the function's whole policy is written in this file.
 import * as path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, type CfnElement, type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type { Construct } from 'constructs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
 
 /** Where the handler lives; `handler` is its export. */
 export const HANDLER_ENTRY = path.join(__dirname, '..', 'lambda', 'handler', 'index.ts');
@@ -31,22 +34,36 @@ export interface AuditFunctionProps {
   description?: string;
 }
 
-export class AuditFunction extends NodejsFunction {
+/** A secret the function reads, as the IAM resource that matches it, and the key that encrypts it. */
+export interface SecretGrant {
+  arn: string;
+  /** Only for a customer managed key; `aws/secretsmanager` needs no grant. */
+  kmsKeyArn?: string;
+}
+
+export class AuditFunction extends Construct implements iam.IGrantable {
+  readonly lambdaFunction: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  readonly grantPrincipal: iam.IPrincipal;
+
   constructor(scope: Construct, id: string, props: AuditFunctionProps) {
-    // The log group and role are siblings of the function: they must exist before super() runs.
-    const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention,
       // Logs are operational only (the report itself goes out by email): `cdk destroy` removes them.
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // A role of our own instead of AWSLambdaBasicExecutionRole, which allows writing to every log
     // group in the account (cdk-nag IAM4).
-    const role = new iam.Role(scope, `${id}Role`, {
+    this.role = new iam.Role(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Number Audit function: writes its own log group; other grants are added by the stack',
     });
-
-    const functionProps: NodejsFunctionProps = {
+    this.grantPrincipal = this.role;
+    // 'Default' leaves the id out of logical ids: the function, and what hangs off it, keep the ids
+    // they had before this construct wrapped them, so a deploy updates the function in place.
+    this.lambdaFunction = new NodejsFunction(this, 'Default', {
       entry: HANDLER_ENTRY,
       handler: 'handler',
       runtime: AUDIT_RUNTIME,
@@ -54,8 +71,8 @@ export class AuditFunction extends NodejsFunction {
       memorySize: props.memorySize,
       timeout: props.timeout,
       description: props.description,
-      role,
-      logGroup,
+      role: this.role,
+      logGroup: this.logGroup,
       environment: { ...props.environment, ...RUNTIME_ENVIRONMENT },
       bundling: {
         forceDockerBundling: false,
@@ -73,10 +90,96 @@ export class AuditFunction extends NodejsFunction {
         // esbuild's size summary is noise in `cdk synth`; warnings and errors still show.
         logLevel: LogLevel.WARNING,
       },
-    };
-    super(scope, id, functionProps);
-
+    });
     // logs:CreateLogStream + logs:PutLogEvents on this log group (and its streams) only.
-    logGroup.grantWrite(role);
+    this.logGroup.grantWrite(this);
+  }
+
+  /**
+   * GetSecretValue on exactly these secrets, and Decrypt on their customer managed keys only when
+   * Secrets Manager asks on the function's behalf, never directly.
+   */
+  grantSecretRead(secrets: readonly SecretGrant[]): iam.Grant {
+    const read = this.grantNamed('ReadDialNexaKey', {
+      actions: ['secretsmanager:GetSecretValue'],
+      // Two workspaces may share one secret (a field each): one resource per secret.
+      resourceArns: [...new Set(secrets.map((s) => s.arn))],
+    });
+    const kmsKeys = [...new Set(secrets.flatMap((s) => (s.kmsKeyArn ? [s.kmsKeyArn] : [])))];
+    if (!kmsKeys.length) return read;
+    const viaService = `secretsmanager.${Stack.of(this).region}.amazonaws.com`;
+    return read.combine(
+      this.grantNamed('DecryptDialNexaKey', {
+        actions: ['kms:Decrypt'],
+        resourceArns: kmsKeys,
+        conditions: { StringEquals: { 'kms:ViaService': viaService } },
+      }),
+    );
+  }
+
+  /**
+   * SendRawEmail on the sender's identities only. SES authorizes against whichever identity is
+   * verified - the address itself or its domain - so both are listed; the FromAddress condition
+   * keeps a domain identity from letting the function send as anyone else at that domain.
+   */
+  grantSendEmail(sender: string, configurationSet?: string): iam.Grant {
+    const domain = sender.slice(sender.lastIndexOf('@') + 1);
+    const sesArn = (resource: string, resourceName: string): string =>
+      Stack.of(this).formatArn({ service: 'ses', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    const resourceArns = [sesArn('identity', sender), sesArn('identity', domain)];
+    if (configurationSet) resourceArns.push(sesArn('configuration-set', configurationSet));
+    return this.grantNamed('SendReportEmail', {
+      actions: ['ses:SendRawEmail'],
+      resourceArns,
+      conditions: { StringEquals: { 'ses:FromAddress': sender } },
+    });
+  }
+
+  /**
+   * GetObject + PutObject under each prefix, and ListBucket on the bucket. ListBucket is there so
+   * that reading a key that does not exist yet (first run, first claim) answers 404 NoSuchKey
+   * instead of 403 AccessDenied. It is deliberately unconditioned: S3 checks it on behalf of the
+   * GetObject request, which carries no s3:prefix, so an s3:prefix condition would never match and
+   * every missing key would read as 403 again. No DeleteObject: expiry is the lifecycle rules' job.
+   *
+   * A policy of its own rather than an iam.Grant: the prefix wildcards need a cdk-nag acknowledgment
+   * each, recorded on exactly the policy resource that holds them.
+   */
+  grantHistoryAccess(bucket: s3.Bucket, prefixes: readonly string[]): iam.Policy {
+    const policy = new iam.Policy(this, 'HistoryAccess', {
+      roles: [this.role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'HistoryObjects',
+          actions: ['s3:GetObject', 's3:PutObject'],
+          resources: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
+        }),
+        new iam.PolicyStatement({
+          sid: 'HistoryMissingKeyIs404',
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+        }),
+      ],
+    });
+    // Like the role's own policy: in place before the function is created or updated.
+    this.lambdaFunction.node.defaultChild?.node.addDependency(policy);
+
+    const bucketArn = `<${Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn>`;
+    for (const prefix of prefixes) {
+      Validations.of(policy.node.defaultChild as CfnElement).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`,
+        reason:
+          `Prefix-scoped: objects under ${prefix} of this stack's own history bucket, whose keys (workspace, date, run id, ` +
+          'schedule hash) are only known at run time; the rest of the bucket stays out of reach.',
+      });
+    }
+    return policy;
+  }
+
+  /** iam.Grant.addToPrincipal has no Sid option; the Sid names the statement in the policy document. */
+  private grantNamed(sid: string, options: Omit<iam.GrantOnPrincipalOptions, 'grantee'>): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({ ...options, grantee: this });
+    for (const statement of grant.principalStatements) statement.sid = sid;
+    return grant;
   }
 }

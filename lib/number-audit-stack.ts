@@ -19,6 +19,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { ARCHIVE_PREFIXES } from '../lambda/adapters/archive/layout';
 import { ConfigError } from '../lambda/core/errors';
 import { AuditFunction, RUNTIME_ENVIRONMENT } from './audit-function';
 import { cronExpression, type SecretRef, type StackConfig } from './config';
@@ -67,9 +68,11 @@ export class NumberAuditStack extends Stack {
       bundleAwsSdk: config.bundleAwsSdk,
       environment,
     });
-    this.grantSecretRead(config);
-    this.grantSendEmail(config);
-    this.historyBucket.grantHistoryAccess(this.fn);
+    this.fn.grantSecretRead(
+      workspaceSecrets(config).map((w) => ({ arn: secretPolicyArn(this, w.secret), kmsKeyArn: w.kmsKeyArn })),
+    );
+    this.fn.grantSendEmail(config.sender, config.sesConfigurationSet);
+    this.fn.grantHistoryAccess(this.historyBucket, Object.values(ARCHIVE_PREFIXES));
 
     this.scheduleDlq = this.deadLetterQueue(
       'ScheduleDlq',
@@ -80,14 +83,23 @@ export class NumberAuditStack extends Stack {
       'runs that failed after every Lambda retry (on-failure destination)',
     );
 
-    this.fn.configureAsyncInvoke({
+    this.fn.lambdaFunction.configureAsyncInvoke({
       retryAttempts: DELIVERY.functionRetryAttempts,
       maxEventAge: DELIVERY.functionMaxEventAge,
       onFailure: new SqsDestination(this.failureQueue),
     });
 
     this.schedulerRole = this.createSchedulerRole();
-    this.schedule = new Schedule(this, 'WeeklySchedule', {
+    this.schedule = this.createSchedule(config);
+
+    this.alarmTopic = this.createAlarmTopic(config);
+    this.createAlarms();
+    this.addOutputs();
+  }
+
+  /** Fires at the configured cron time in the operator's time zone and hands the function exactly its two fields. */
+  private createSchedule(config: StackConfig): Schedule {
+    return new Schedule(this, 'WeeklySchedule', {
       description: `Number audit ${cronExpression(config.schedule)} ${config.timeZone}`,
       schedule: ScheduleExpression.cron({
         minute: config.schedule.minute,
@@ -101,7 +113,7 @@ export class NumberAuditStack extends Stack {
       }),
       // A report that lands "sometime in the next hour" is not the 09:00 report the operator chose.
       timeWindow: TimeWindow.off(),
-      target: new LambdaInvoke(this.fn, {
+      target: new LambdaInvoke(this.fn.lambdaFunction, {
         role: this.schedulerRole.withoutPolicyUpdates(),
         // The handler accepts exactly these two fields from the schedule and rejects anything else.
         input: ScheduleTargetInput.fromObject({
@@ -113,13 +125,13 @@ export class NumberAuditStack extends Stack {
         deadLetterQueue: this.scheduleDlq,
       }),
     });
+  }
 
-    this.alarmTopic = this.createAlarmTopic(config);
-    this.createAlarms();
-
-    // What the README's commands need, from `aws cloudformation describe-stacks`.
+  /** What the README's commands need, from `aws cloudformation describe-stacks`. */
+  private addOutputs(): void {
+    const { reports, latest, idempotency } = ARCHIVE_PREFIXES;
     const outputs: Record<string, [string, string]> = {
-      FunctionName: [this.fn.functionName, 'Run on demand: aws lambda invoke --function-name <this>'],
+      FunctionName: [this.fn.lambdaFunction.functionName, 'Run on demand: aws lambda invoke --function-name <this>'],
       LogGroupName: [this.fn.logGroup.logGroupName, 'The function log: aws logs tail <this> --follow'],
       ScheduleName: [this.schedule.scheduleName, 'EventBridge Scheduler schedule (default group)'],
       AlarmTopicArn: [this.alarmTopic.topicArn, 'Alarm notifications; subscribe more endpoints here'],
@@ -127,7 +139,7 @@ export class NumberAuditStack extends Stack {
       FailedRunsQueueUrl: [this.failureQueue.queueUrl, 'Runs that failed after every retry'],
       HistoryBucketName: [
         this.historyBucket.bucketName,
-        'Run history (reports/, latest/) and one-email-per-schedule claims (idempotency/); kept after cdk destroy',
+        `Run history (${reports}, ${latest}) and one-email-per-schedule claims (${idempotency}); kept after cdk destroy`,
       ],
     };
     for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description });
@@ -159,7 +171,7 @@ export class NumberAuditStack extends Stack {
       new iam.PolicyStatement({
         sid: 'InvokeAuditFunction',
         actions: ['lambda:InvokeFunction'],
-        resources: [this.fn.functionArn],
+        resources: [this.fn.lambdaFunction.functionArn],
       }),
     );
     role.addToPolicy(
@@ -198,52 +210,6 @@ export class NumberAuditStack extends Stack {
     }
   }
 
-  /** GetSecretValue on exactly the configured secrets (and their keys, when they have their own). */
-  private grantSecretRead(config: StackConfig): void {
-    const secrets = workspaceSecrets(config);
-    this.fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadDialNexaKey',
-        actions: ['secretsmanager:GetSecretValue'],
-        // Two workspaces may share one secret (a field each): one resource per secret.
-        resources: [...new Set(secrets.map((w) => secretPolicyArn(this, w.secret)))],
-      }),
-    );
-    const kmsKeys = [...new Set(secrets.flatMap((w) => (w.kmsKeyArn ? [w.kmsKeyArn] : [])))];
-    if (kmsKeys.length) {
-      this.fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          sid: 'DecryptDialNexaKey',
-          actions: ['kms:Decrypt'],
-          resources: kmsKeys,
-          // Only when Secrets Manager asks on the function's behalf, never directly.
-          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } },
-        }),
-      );
-    }
-  }
-
-  /**
-   * SendRawEmail on the sender's identities only. SES authorizes against whichever identity is
-   * verified - the address itself or its domain - so both are listed; the FromAddress condition
-   * keeps a domain identity from letting the function send as anyone else at that domain.
-   */
-  private grantSendEmail(config: StackConfig): void {
-    const domain = config.sender.slice(config.sender.lastIndexOf('@') + 1);
-    const sesArn = (resource: string, resourceName: string): string =>
-      this.formatArn({ service: 'ses', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
-    const resources = [sesArn('identity', config.sender), sesArn('identity', domain)];
-    if (config.sesConfigurationSet) resources.push(sesArn('configuration-set', config.sesConfigurationSet));
-    this.fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'SendReportEmail',
-        actions: ['ses:SendRawEmail'],
-        resources,
-        conditions: { StringEquals: { 'ses:FromAddress': config.sender } },
-      }),
-    );
-  }
-
   private deadLetterQueue(id: string, holds: string): sqs.Queue {
     const queue = new sqs.Queue(this, id, {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -252,7 +218,7 @@ export class NumberAuditStack extends Stack {
       retentionPeriod: Duration.days(14),
     });
     // On the CfnQueue itself, not the construct, so the acknowledgment covers that one resource.
-    Validations.of(queue.node.defaultChild!).acknowledge({
+    Validations.of(queue.node.defaultChild as sqs.CfnQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: `This queue is itself a dead-letter queue (${holds}); a DLQ for a DLQ would only move the problem.`,
     });
@@ -313,7 +279,7 @@ export class NumberAuditStack extends Stack {
     alarm(
       'FunctionErrors',
       'The number audit function failed (each attempt counts; see its log group).',
-      this.fn.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
+      this.fn.lambdaFunction.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
     );
     alarm(
       'ScheduleDlqMessages',

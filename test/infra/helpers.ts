@@ -2,7 +2,7 @@
 // overrides, and read IAM policies back in a form a reader can check at a glance.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { readConfig } from '../../lib/config';
@@ -36,9 +36,12 @@ export function addStack(app: App, id?: string): NumberAuditStack {
   return new NumberAuditStack(app, id ?? config.stackName, { config });
 }
 
+/** The logical id of a construct's CloudFormation resource, following default children down to it. */
 export function logicalId(construct: IConstruct): string {
-  const stack = Stack.of(construct);
-  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
+  let resource: IConstruct | undefined = construct;
+  while (resource && !CfnElement.isCfnElement(resource)) resource = resource.node.defaultChild;
+  if (!resource) throw new Error(`${construct.node.path} has no CloudFormation resource as its default child`);
+  return Stack.of(construct).getLogicalId(resource as CfnElement);
 }
 
 /**

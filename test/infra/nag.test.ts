@@ -7,19 +7,17 @@ import type { IConstruct } from 'constructs';
 import { addStack, buildApp, logicalId } from './helpers';
 
 function acknowledgments(root: IConstruct): Array<{ path: string; id: string; reason: string }> {
-  return root.node
-    .findAll()
-    .flatMap((c) =>
-      c.node.metadata
-        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-        .flatMap((m) =>
-          Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
-            path: c.node.path,
-            id: id.replace(/^annotation::/i, ''),
-            reason,
-          })),
-        ),
-    );
+  return root.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) =>
+        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
+          path: c.node.path,
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+        })),
+      ),
+  );
 }
 
 it('the stack has zero unacknowledged AwsSolutions findings, with every option set', () => {
@@ -47,7 +45,7 @@ it('acknowledges exactly: SQS3 per dead-letter queue, S1 on the history bucket, 
   expect(acks.map(({ path, id }) => ({ path, id }))).toEqual([
     { path: 'NumberAudit/HistoryBucket/Resource', id: 'AwsSolutions-S1' },
     ...['reports', 'latest', 'idempotency'].map((prefix) => ({
-      path: 'NumberAudit/AuditFunctionRole/DefaultPolicy/Resource',
+      path: 'NumberAudit/AuditFunction/HistoryAccess/Resource',
       id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}/*]`,
     })),
     { path: 'NumberAudit/ScheduleDlq/Resource', id: 'AwsSolutions-SQS3' },
@@ -63,7 +61,7 @@ it('acknowledges exactly: SQS3 per dead-letter queue, S1 on the history bucket, 
 it('a grant on the whole history bucket is reported, not covered by the prefix acknowledgments', () => {
   const app = buildApp();
   const stack = addStack(app);
-  stack.fn.addToRolePolicy(
+  stack.fn.role.addToPrincipalPolicy(
     new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [stack.historyBucket.arnForObjects('*')] }),
   );
   const report = new AwsSolutionsChecks(app).validateScope(app);
@@ -75,11 +73,11 @@ it('a grant on the whole history bucket is reported, not covered by the prefix a
 it('a wildcard permission added to the function is reported', () => {
   const app = buildApp();
   const stack = addStack(app);
-  stack.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:SendRawEmail'], resources: ['*'] }));
+  stack.fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ses:SendRawEmail'], resources: ['*'] }));
   const report = new AwsSolutionsChecks(app).validateScope(app);
   expect(report.success).toBe(false);
   expect(report.violations.map((v) => v.ruleName)).toEqual(['AwsSolutions-IAM5[Resource::*]']);
   expect(report.violations[0].violatingResources[0].constructPath).toBe(
-    'NumberAudit/AuditFunctionRole/DefaultPolicy/Resource',
+    'NumberAudit/AuditFunction/ServiceRole/DefaultPolicy/Resource',
   );
 });

@@ -1,6 +1,7 @@
 // The synthesized template with cdk.json's defaults and only the required keys given.
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
+import { ARCHIVE_PREFIXES } from '../../lambda/adapters/archive/layout';
 import type { NumberAuditStack } from '../../lib/number-audit-stack';
 import { addStack, buildApp, flat, logicalId, roleStatements } from './helpers';
 
@@ -22,7 +23,7 @@ beforeAll(() => {
   template = Template.fromStack(stack);
   ids = {
     fn: logicalId(stack.fn),
-    fnRole: logicalId(stack.fn.role!),
+    fnRole: logicalId(stack.fn.role),
     logs: logicalId(stack.fn.logGroup),
     dlq: logicalId(stack.scheduleDlq),
     failed: logicalId(stack.failureQueue),
@@ -183,6 +184,13 @@ describe('least privilege', () => {
         Resource: [ARN('ses', 'identity/audit@reports.example.com'), ARN('ses', 'identity/reports.example.com')],
         Condition: { StringEquals: { 'ses:FromAddress': 'audit@reports.example.com' } },
       },
+      // Added by the SqsDestination grant: SendMessage plus two read-only calls on that one queue.
+      {
+        Effect: 'Allow',
+        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+        Resource: `\${${ids.failed}.Arn}`,
+      },
+      // The history statements come last: they are in a policy of their own (see the next test).
       {
         Sid: 'HistoryObjects',
         Effect: 'Allow',
@@ -196,13 +204,35 @@ describe('least privilege', () => {
       },
       // On the bucket, unconditioned: what turns a missing key into 404 instead of 403.
       { Sid: 'HistoryMissingKeyIs404', Effect: 'Allow', Action: 's3:ListBucket', Resource: `\${${ids.bucket}.Arn}` },
-      // Added by the SqsDestination grant: SendMessage plus two read-only calls on that one queue.
-      {
-        Effect: 'Allow',
-        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
-        Resource: `\${${ids.failed}.Arn}`,
-      },
     ]);
+  });
+
+  it("the bucket prefixes the function may use are exactly the archive layout's, in one policy of its own", () => {
+    const prefixes = Object.values(ARCHIVE_PREFIXES);
+    expect(prefixes).toHaveLength(3);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('s3:'),
+    );
+    expect(policies).toHaveLength(1);
+    expect(policies[0].Properties.Roles).toEqual([{ Ref: ids.fnRole }]);
+    expect(flat(policies[0].Properties.PolicyDocument.Statement)).toEqual([
+      {
+        Sid: 'HistoryObjects',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject'],
+        Resource: prefixes.map((p) => `\${${ids.bucket}.Arn}/${p}*`).sort(),
+      },
+      { Sid: 'HistoryMissingKeyIs404', Effect: 'Allow', Action: 's3:ListBucket', Resource: `\${${ids.bucket}.Arn}` },
+    ]);
+  });
+
+  it('the function is created or updated only once both of its role policies are in place', () => {
+    const fnPolicies = Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([, p]) => (p.Properties.Roles as Array<{ Ref?: string }>).some((r) => r.Ref === ids.fnRole))
+      .map(([id]) => id);
+    expect(fnPolicies).toHaveLength(2);
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(fn.DependsOn).toEqual(expect.arrayContaining([ids.fnRole, ...fnPolicies]));
   });
 
   it('no IAM statement anywhere in the stack grants a bare "*" resource or action; the only trailing wildcards are the three history prefixes', () => {
@@ -215,7 +245,7 @@ describe('least privilege', () => {
       ),
     ] as Array<{ Action: unknown; Resource?: unknown }>;
     expect(statements.length).toBeGreaterThan(5);
-    const prefixes = ['reports', 'latest', 'idempotency'].map((p) => JSON.stringify(`\${${ids.bucket}.Arn}/${p}/*`));
+    const prefixes = Object.values(ARCHIVE_PREFIXES).map((p) => JSON.stringify(`\${${ids.bucket}.Arn}/${p}*`));
     const wildcards: string[] = [];
     for (const s of statements) {
       expect([s.Action].flat()).not.toContain('*');
@@ -315,7 +345,7 @@ describe('alarms', () => {
         Resource: `\${${ids.topic}}`,
         Condition: {
           ArnLike: { 'aws:SourceArn': ARN('cloudwatch', 'alarm:NumberAudit-*') },
-          StringEquals: { 'aws:SourceAccount': '${AWS::AccountId}' },
+          StringEquals: { 'aws:SourceAccount': `\${AWS::AccountId}` },
         },
       },
     ]);

@@ -8,6 +8,19 @@ import { assertIdempotencyKey } from '../../core/idempotency';
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /**
+ * The store's top-level folders, and the only places the function may read or write: the stack
+ * grants exactly these prefixes and expires reports/ and idempotency/ by them (lib/history-bucket.ts).
+ */
+export const ARCHIVE_PREFIXES = {
+  /** reports/<workspace>/<yyyy>/<mm>/<dd>/<run-id>/: one folder per run, written once. */
+  reports: 'reports/',
+  /** latest/<workspace>.json: the latest complete run, replaced by a conditional write. */
+  latest: 'latest/',
+  /** idempotency/<key>.json: one claim per schedule time (one email per scheduled run). */
+  idempotency: 'idempotency/',
+} as const;
+
+/**
  * Lower-case [a-z0-9-]: safe as an S3 prefix and a folder name. A name with no Latin letters or
  * digits at all gets a stable hash instead, so two such workspaces never share a history.
  */
@@ -34,7 +47,7 @@ export function runPrefix(workspace: string, date: Date, runId: string): string 
   assertSafeName('run id', runId);
   if (Number.isNaN(date.getTime())) throw new Error('run date is not a valid date');
   const [yyyy, mm, dd] = date.toISOString().slice(0, 10).split('-');
-  return `reports/${workspaceSlug(workspace)}/${yyyy}/${mm}/${dd}/${runId}/`;
+  return `${ARCHIVE_PREFIXES.reports}${workspaceSlug(workspace)}/${yyyy}/${mm}/${dd}/${runId}/`;
 }
 
 export function runFileKey(prefix: string, file: string): string {
@@ -45,17 +58,20 @@ export function runFileKey(prefix: string, file: string): string {
 /** True when `prefix` is a run folder of this workspace (guards against a tampered pointer). */
 export function isRunPrefixOf(workspace: string, prefix: string): boolean {
   const slug = workspaceSlug(workspace);
-  const m = /^reports\/([a-z0-9-]+)\/\d{4}\/\d{2}\/\d{2}\/([^/]+)\/$/.exec(prefix);
-  return m !== null && m[1] === slug && SAFE_NAME.test(m[2]!) && !m[2]!.includes('..');
+  if (!prefix.startsWith(ARCHIVE_PREFIXES.reports)) return false;
+  const m = /^([a-z0-9-]+)\/\d{4}\/\d{2}\/\d{2}\/([^/]+)\/$/.exec(prefix.slice(ARCHIVE_PREFIXES.reports.length));
+  if (m === null) return false;
+  const [, folder, runId] = m;
+  return folder === slug && SAFE_NAME.test(runId) && !runId.includes('..');
 }
 
 export function latestPointerKey(workspace: string): string {
-  return `latest/${workspaceSlug(workspace)}.json`;
+  return `${ARCHIVE_PREFIXES.latest}${workspaceSlug(workspace)}.json`;
 }
 
 export function idempotencyRecordKey(key: string): string {
   assertIdempotencyKey(key);
-  return `idempotency/${key}.json`;
+  return `${ARCHIVE_PREFIXES.idempotency}${key}.json`;
 }
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
