@@ -24,7 +24,6 @@ export function defaultOn(spec: SettingSpec, surface: Surface): RawValue | undef
 
 /** The function's fallback: what the stack writes for its own default. */
 export function envDefault(spec: SettingSpec): RawValue | undefined {
-  if (spec.envDefault !== undefined) return spec.envDefault;
   const value = defaultOn(spec, 'env');
   if (value === undefined || spec.toEnv === undefined) return value;
   return spec.toEnv(parseSetting(spec.contextSchema ?? spec.schema, spec.context ?? 'default', value) as never);

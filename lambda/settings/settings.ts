@@ -51,8 +51,6 @@ export interface SettingSpec {
   readonly defaultOn?: readonly Surface[];
   /** No default: the stack and the function cannot run without it. Says what to give. */
   readonly required?: string;
-  /** The function's fallback when it differs from the stack's default (written as the variable is). */
-  readonly envDefault?: RawValue;
   /** Reads the value on every surface that has no schema of its own below. */
   readonly schema: z.ZodType;
   readonly contextSchema?: z.ZodType;
@@ -180,7 +178,6 @@ export const SETTINGS = {
     schema: wholeNumber(5, 300),
     // Milliseconds: local runs and tests keep back less than the stack's 5 s minimum.
     envSchema: wholeNumber(1000, 300_000),
-    envDefault: 20_000,
     toEnv: (seconds: number) => String(seconds * 1000),
   },
   memorySize: {

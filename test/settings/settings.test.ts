@@ -1,8 +1,18 @@
 // The settings module: one entry per setting, read the same way on every surface, each surface's
 // errors naming the setting as that surface calls it.
 import { ConfigError } from '../../lambda/core/errors';
-import { contextReader, envReader, parseCron, readFlag, SETTINGS, type SettingSpec } from '../../lambda/settings';
+import {
+  contextReader,
+  envDefault,
+  envReader,
+  parseCron,
+  readFlag,
+  SETTINGS,
+  type SettingSpec,
+} from '../../lambda/settings';
+import { readHandlerConfig } from '../../lambda/handler/config';
 import { CONTEXT_KEYS, DEFAULTS, parseConfig } from '../../lib/config';
+import { functionEnvironment } from '../../lib/function-environment';
 
 const specs = Object.entries(SETTINGS) as [string, SettingSpec][];
 
@@ -90,6 +100,50 @@ describe('one problem, named per surface', () => {
   it('keeps the stack default off the surfaces it is not for', () => {
     expect(contextReader({}).need(SETTINGS.secret)).toEqual({ kind: 'name', name: 'number-audit/dialnexa' });
     expect(envReader({}).maybe(SETTINGS.secret)).toBeUndefined();
+  });
+});
+
+describe("the function's fallbacks", () => {
+  it('are what the stack writes for its defaults, so an unset variable means the same on both sides', () => {
+    const stackEnv = functionEnvironment(
+      parseConfig({ recipients: 'ops@example.com', sender: 'audit@example.com' }),
+      'history-bucket',
+    );
+    const handlerDefaults = readHandlerConfig({
+      REPORT_RECIPIENTS: 'ops@example.com',
+      REPORT_SENDER: 'audit@example.com',
+      DIALNEXA_SECRET_ID: 'x',
+    });
+    const fromStack = readHandlerConfig(stackEnv);
+    for (const key of [
+      'deadlineMarginMs',
+      'idempotencyLeaseMs',
+      'baseUrl',
+      'timeZone',
+      'triggers',
+      'checkAgents',
+    ] as const) {
+      expect([key, handlerDefaults[key]]).toEqual([key, fromStack[key]]);
+    }
+    expect(handlerDefaults.workspaces[0]).toMatchObject({
+      name: fromStack.workspaces[0].name,
+      secretField: fromStack.workspaces[0].secretField,
+    });
+    for (const [, spec] of specs.filter(([, s]) => s.env !== undefined && s.context !== undefined)) {
+      const fallback = envDefault(spec);
+      if (fallback !== undefined)
+        expect([spec.env, String(fallback)]).toEqual([spec.env, stackEnv[spec.env as string]]);
+    }
+  });
+
+  it('keep back 60 s before the deadline when RUN_DEADLINE_MARGIN_MS is not set', () => {
+    const config = readHandlerConfig({
+      REPORT_RECIPIENTS: 'ops@example.com',
+      REPORT_SENDER: 'audit@example.com',
+      DIALNEXA_SECRET_ID: 'x',
+    });
+    expect(config.deadlineMarginMs).toBe(60_000);
+    expect(config.idempotencyLeaseMs).toBe((60 + 120) * 1000);
   });
 });
 
