@@ -21,3 +21,4 @@ export {
   triggersText,
 } from './values';
 export { MAX_WORKSPACES, type WorkspaceEntry, type WorkspaceVariable } from './workspaces';
+export { renderSettingsTable, replaceSettingsRegion, SETTINGS_END, SETTINGS_START } from './table';
