@@ -15,14 +15,16 @@ function defaultCell(spec: SettingSpec): string {
   return `${shown} (${spec.defaultOn.map((s) => (s === 'context' ? 'stack' : s === 'env' ? 'function' : 'CLI')).join(', ')})`;
 }
 
-/** One row per setting, in the module's order. */
+/** One row per setting, in the module's order; columns padded as Biome formats markdown tables. */
 export function renderSettingsTable(settings: Readonly<Record<string, SettingSpec>> = SETTINGS): string {
   const cell = (v: string) => v.replace(/\|/g, '\\|');
+  const header = ['Setting', 'Context key', 'Environment variable', 'CLI flag', 'Default', 'Meaning'];
   const rows = Object.entries(settings).map(([name, s]) =>
     [name, code(s.context), code(s.env), code(s.flag), defaultCell(s), s.doc].map(cell),
   );
-  const header = ['Setting', 'Context key', 'Environment variable', 'CLI flag', 'Default', 'Meaning'];
-  return [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 /** `markdown` with the region between the markers replaced by `table`; fails without the markers. */
