@@ -1,66 +1,65 @@
-// What the function is told, as environment variables: names, ARNs and settings, never a key. The
-// handler reads them back in lambda/handler/config.ts. Lambda caps them at 4 KB together, which a
-// rate card or a long workspace list can reach, so the size is checked at synth.
+// What the function is told, as environment variables: names, ARNs and settings, never a key. Each
+// variable is the one the settings module names for the setting, and the handler reads it back with
+// the same module. Lambda caps them at 4 KB together, which a rate card or a long workspace list can
+// reach, so the size is checked at synth.
 import { Token } from 'aws-cdk-lib';
 import { ConfigError } from '../lambda/core/errors';
-import type { SecretRef, StackConfig } from './config';
+import { AUDIT_METRICS, LEASE_BEYOND_MARGIN_SECONDS, SETTINGS, type SettingSpec, secretIdOf } from '../lambda/settings';
+import type { StackConfig } from './config';
 
-/** The handler's custom EMF metrics (Powertools: this namespace, dimension service=<service>). */
-export const AUDIT_METRICS = { namespace: 'NumberAudit', service: 'number-audit' } as const;
+export { AUDIT_METRICS };
 
 /** Lambda rejects a function whose variables, as the JSON it measures, exceed 4 KB. */
 export const LAMBDA_ENV_LIMIT_BYTES = 4096;
 
+/** The settings the stack passes on: a context key to read and a variable to write. */
+const PASSED_ON = (Object.values(SETTINGS) as readonly SettingSpec[]).filter(
+  (s): s is SettingSpec & { context: keyof StackConfig; env: string } => s.context !== undefined && s.env !== undefined,
+);
+
 /** The function's environment: names, ARNs and settings only; the keys are read at run time. */
 export function functionEnvironment(config: StackConfig, archiveBucket: string): Record<string, string> {
-  const enabledTriggers = Object.entries(config.actionTriggers)
-    .filter(([, on]) => on)
-    .map(([t]) => t);
-  const env: Record<string, string> = {
-    ...(config.workspaces
-      ? {
-          WORKSPACES: JSON.stringify(
-            config.workspaces.map((w) => ({
-              name: w.name,
-              secretId: secretId(w.secret),
-              // The handler falls back to DIALNEXA_SECRET_FIELD; repeating it would only cost bytes.
-              ...(w.secretField !== config.secretField ? { secretField: w.secretField } : {}),
-            })),
-          ),
-        }
-      : { DIALNEXA_SECRET_ID: secretId(config.secret), WORKSPACE_NAME: config.workspaceName }),
-    DIALNEXA_SECRET_FIELD: config.secretField,
-    DIALNEXA_BASE_URL: config.baseUrl,
-    REPORT_RECIPIENTS: config.recipients.join(','),
-    REPORT_SENDER: config.sender,
-    REPORT_TIME_ZONE: config.timeZone,
-    RUN_DEADLINE_MARGIN_MS: String(config.runDeadlineMarginSeconds * 1000),
-    ARCHIVE_BUCKET: archiveBucket,
-    ACTION_TRIGGERS: enabledTriggers.length ? enabledTriggers.join(',') : 'none',
-    CHECK_AGENTS: String(config.checkAgents),
-    // A claim outlives the attempt that made it (the timeout) by a minute; a retry after that may take it over.
-    // The claim is taken after listing and covers rendering and sending: the margin kept for
-    // them plus two minutes. A claim older than that belongs to an attempt that died.
-    IDEMPOTENCY_LEASE_SECONDS: String(config.runDeadlineMarginSeconds + 120),
-    POWERTOOLS_SERVICE_NAME: AUDIT_METRICS.service,
-    POWERTOOLS_METRICS_NAMESPACE: AUDIT_METRICS.namespace,
-    POWERTOOLS_LOG_LEVEL: 'INFO',
+  const env: Record<string, string> = {};
+  for (const spec of PASSED_ON) {
+    const value = config[spec.context];
+    if (value === undefined) continue;
+    const text = spec.toEnv ? spec.toEnv(value as never) : String(value);
+    if (text !== undefined) env[spec.env] = text;
+  }
+  if (config.workspaces) {
+    // The list replaces the one secret and its name.
+    delete env[SETTINGS.secret.env];
+    delete env[SETTINGS.workspaceName.env];
+    env[SETTINGS.workspaces.env] = JSON.stringify(
+      config.workspaces.map((w) => ({
+        name: w.name,
+        secretId: secretIdOf(w.secret),
+        // The handler falls back to DIALNEXA_SECRET_FIELD; repeating it would only cost bytes.
+        ...(w.secretField !== config.secretField ? { secretField: w.secretField } : {}),
+      })),
+    );
+  }
+  return {
+    ...env,
+    [SETTINGS.archiveBucket.env]: archiveBucket,
+    // The claim is taken after listing and covers rendering and sending: the margin kept for them
+    // plus two minutes. A claim older than that belongs to an attempt that died.
+    [SETTINGS.idempotencyLeaseSeconds.env]: String(config.runDeadlineMarginSeconds + LEASE_BEYOND_MARGIN_SECONDS),
+    [SETTINGS.serviceName.env]: AUDIT_METRICS.service,
+    [SETTINGS.metricsNamespace.env]: AUDIT_METRICS.namespace,
+    [SETTINGS.logLevel.env]: SETTINGS.logLevel.default,
   };
-  if (config.rateCard) env.RATE_CARD = JSON.stringify(config.rateCard);
-  if (config.replyTo?.length) env.REPORT_REPLY_TO = config.replyTo.join(',');
-  if (config.sesConfigurationSet) env.SES_CONFIGURATION_SET = config.sesConfigurationSet;
-  return env;
 }
 
 /** The context key an operator shortens when a variable makes the environment too big. */
 const ENV_SOURCES: Record<string, [key: string, advice: string]> = {
-  RATE_CARD: ['rateCard', 'fold countries that share a price into a "*" row'],
-  WORKSPACES: [
-    'workspaces',
+  [SETTINGS.rateCard.env]: [SETTINGS.rateCard.context, 'fold countries that share a price into a "*" row'],
+  [SETTINGS.workspaces.env]: [
+    SETTINGS.workspaces.context,
     'use secret names instead of full ARNs and shorter workspace names, or split the workspaces over two stacks (stackName)',
   ],
-  REPORT_RECIPIENTS: ['recipients', 'send to a distribution list instead of each address'],
-  REPORT_REPLY_TO: ['replyTo', 'use one address'],
+  [SETTINGS.recipients.env]: [SETTINGS.recipients.context, 'send to a distribution list instead of each address'],
+  [SETTINGS.replyTo.env]: [SETTINGS.replyTo.context, 'use one address'],
 };
 
 /** S3 bucket names are at most 63 characters; the name is unknown until deploy. */
@@ -89,8 +88,4 @@ export function checkEnvironmentSize(env: Record<string, string>): number {
       (variable ? ` (${variable} takes ${share(variable)})` : '') +
       `; ${advice}`,
   );
-}
-
-function secretId(secret: SecretRef): string {
-  return secret.kind === 'name' ? secret.name : secret.arn;
 }

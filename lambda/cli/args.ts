@@ -1,21 +1,14 @@
 // Command-line flags -> validated options. Every problem is a ConfigError naming the flag, so the
 // CLI can answer with one line and exit code 2.
 import { parseArgs } from 'node:util';
-import { DEFAULT_BASE_URL } from '../core/defaults';
 import { ConfigError } from '../core/errors';
 import type { ListFilters } from '../core/types';
-import {
-  parseCountryCode,
-  parseEmail,
-  parseEmailList,
-  parseHttpsUrl,
-  parseIntInRange,
-  parseNumberType,
-  parseTimeZone,
-} from '../core/validation';
+import { parseCountryCode, parseNumberType } from '../core/validation';
+import { readFlag, SETTINGS } from '../settings';
 
-export const DEFAULT_TIMEOUT_SECONDS = 600;
-export const DEFAULT_WORKSPACE_NAME = 'DialNexa workspace';
+const S = SETTINGS;
+export const DEFAULT_TIMEOUT_SECONDS = S.timeoutSeconds.default;
+export const DEFAULT_WORKSPACE_NAME = S.workspaceName.default;
 export const API_KEY_VAR = 'DIALNEXA_API_KEY';
 /** Addresses written into a dry run's email.eml when --from / --to are not given (RFC 2606 domain). */
 export const DRY_RUN_FROM = 'number-audit@example.com';
@@ -75,10 +68,10 @@ Lists every phone number of a DialNexa workspace, audits it (counts by country a
 unrouted numbers, monthly cost) and writes, prints or emails the report.
 
 Source
-  --base-url URL            DialNexa API (default ${DEFAULT_BASE_URL})
+  --base-url URL            DialNexa API (default ${S.baseUrl.default})
                             The key comes from ${API_KEY_VAR}, or:
   --secret-id ID            read the key from this Secrets Manager secret (name or ARN)
-  --secret-field NAME       JSON field holding the key in that secret (default apiKey)
+  --secret-field NAME       JSON field holding the key in that secret (default ${S.secretField.default})
   --country-code CC         only numbers of this country (e.g. IN, US)
   --type TYPE               only numbers of this type: local, toll_free, mobile
 
@@ -92,7 +85,7 @@ Output
   --from ADDR               sender (an SES-verified identity)
   --reply-to ADDR[,ADDR]    Reply-To addresses
   --configuration-set NAME  SES configuration set for the send
-  --time-zone ZONE          zone for dates in the report (default: this machine's, else UTC)
+  --time-zone ZONE          zone for dates in the report (default: this machine's, else ${S.timeZone.default})
   --workspace-name NAME     name shown in the report (default "${DEFAULT_WORKSPACE_NAME}")
 
 Run
@@ -113,35 +106,12 @@ export interface ParseDefaults {
 }
 
 export function parseCliArgs(argv: readonly string[], defaults: ParseDefaults = {}): CliOptions {
-  let values: ReturnType<typeof parseFlags>['values'];
+  let values: FlagValues;
   try {
     ({ values } = parseFlags(argv));
   } catch (err) {
     throw toUsageError(err);
   }
-
-  const base = {
-    help: values.help === true,
-    verbose: values.verbose === true,
-    json: values.json === true,
-  };
-
-  const secretId = values['secret-id']?.trim();
-  if (values['secret-field'] !== undefined && secretId === undefined) {
-    throw new ConfigError('--secret-field', 'only applies with --secret-id');
-  }
-  let key: KeyOrigin = { kind: 'env', varName: API_KEY_VAR };
-  if (secretId !== undefined) {
-    if (!/^[A-Za-z0-9/_+=.@:-]{1,2048}$/.test(secretId)) {
-      throw new ConfigError('--secret-id', 'must be a Secrets Manager secret name or ARN');
-    }
-    const field = values['secret-field']?.trim() ?? 'apiKey';
-    if (!/^[A-Za-z0-9_.-]{1,128}$/.test(field)) {
-      throw new ConfigError('--secret-field', 'must be a JSON field name (letters, digits, _ . -)');
-    }
-    key = { kind: 'secret', secretId, field };
-  }
-
   const filters: ListFilters = {};
   if (values['country-code'] !== undefined)
     filters.countryCode = parseCountryCode('--country-code', values['country-code']);
@@ -154,43 +124,52 @@ export function parseCliArgs(argv: readonly string[], defaults: ParseDefaults = 
   const rateCardFile = values['rate-card']?.trim();
   if (rateCardFile === '') throw new ConfigError('--rate-card', 'needs a file');
 
-  const send = values.send === true;
-  if (send && values.to === undefined) throw new ConfigError('--to', 'is required with --send');
-  if (send && values.from === undefined) throw new ConfigError('--from', 'is required with --send');
-  const configurationSet = values['configuration-set']?.trim();
-  if (configurationSet !== undefined) {
-    if (!send) throw new ConfigError('--configuration-set', 'only applies with --send');
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(configurationSet)) {
-      throw new ConfigError(
-        '--configuration-set',
-        'must be an SES configuration set name (letters, digits, _ and -, at most 64)',
-      );
-    }
-  }
-
-  const workspaceName = values['workspace-name']?.trim() || DEFAULT_WORKSPACE_NAME;
-  if (/[\r\n]/.test(workspaceName) || workspaceName.length > 100) {
-    throw new ConfigError('--workspace-name', 'must be one line of at most 100 characters');
-  }
-
   return {
-    ...base,
-    baseUrl: parseHttpsUrl('--base-url', values['base-url'] ?? DEFAULT_BASE_URL, { allowLoopbackHttp: true }),
-    key,
+    help: values.help === true,
+    verbose: values.verbose === true,
+    json: values.json === true,
+    baseUrl: readFlag(S.baseUrl, values['base-url']),
+    key: keyOrigin(values),
     filters,
     ...(outDir !== undefined ? { outDir } : {}),
     ...(historyDir !== undefined ? { historyDir } : {}),
     ...(rateCardFile !== undefined ? { rateCardFile } : {}),
+    ...emailOptions(values),
+    timeZone: readFlag(S.timeZone, values['time-zone'] ?? defaults.timeZone),
+    workspaceName: readFlag(S.workspaceName, values['workspace-name']?.trim() || undefined),
+    timeoutSeconds: readFlag(S.timeoutSeconds, values.timeout),
+  };
+}
+
+type FlagValues = ReturnType<typeof parseFlags>['values'];
+
+/** The key comes from the environment unless --secret-id names a secret. */
+function keyOrigin(values: FlagValues): KeyOrigin {
+  const secretId = values['secret-id'];
+  if (secretId === undefined) {
+    if (values['secret-field'] !== undefined) throw new ConfigError('--secret-field', 'only applies with --secret-id');
+    return { kind: 'env', varName: API_KEY_VAR };
+  }
+  return {
+    kind: 'secret',
+    secretId: readFlag(S.secret, secretId),
+    field: readFlag(S.secretField, values['secret-field']),
+  };
+}
+
+/** Without --send the email is only built, to placeholder addresses unless --to / --from are given. */
+function emailOptions(values: FlagValues): Pick<CliOptions, 'send' | 'from' | 'to' | 'replyTo' | 'configurationSet'> {
+  const send = values.send === true;
+  if (send && values.to === undefined) throw new ConfigError('--to', 'is required with --send');
+  if (send && values.from === undefined) throw new ConfigError('--from', 'is required with --send');
+  const configurationSet = values['configuration-set'];
+  if (configurationSet !== undefined && !send) throw new ConfigError('--configuration-set', 'only applies with --send');
+  return {
     send,
-    from: values.from === undefined ? DRY_RUN_FROM : parseEmail('--from', values.from),
-    to: values.to === undefined ? [DRY_RUN_TO] : parseEmailList('--to', values.to.join(',')),
-    ...(values['reply-to'] !== undefined
-      ? { replyTo: parseEmailList('--reply-to', values['reply-to'].join(',')) }
-      : {}),
-    ...(configurationSet !== undefined ? { configurationSet } : {}),
-    timeZone: parseTimeZone('--time-zone', values['time-zone'] ?? defaults.timeZone ?? 'UTC'),
-    workspaceName,
-    timeoutSeconds: parseIntInRange('--timeout', values.timeout ?? String(DEFAULT_TIMEOUT_SECONDS), 1, 86_400),
+    from: values.from === undefined ? DRY_RUN_FROM : readFlag(S.sender, values.from),
+    to: values.to === undefined ? [DRY_RUN_TO] : readFlag(S.recipients, values.to.join(',')),
+    ...(values['reply-to'] !== undefined ? { replyTo: readFlag(S.replyTo, values['reply-to'].join(',')) } : {}),
+    ...(configurationSet !== undefined ? { configurationSet: readFlag(S.sesConfigurationSet, configurationSet) } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
-// Defaults shared by every surface that reaches DialNexa (the Lambda's env, the CLI's flags).
+// Kept for existing imports; the default lives with its setting in lambda/settings.
+import { SETTINGS } from '../settings';
 
-export const DEFAULT_BASE_URL = 'https://api.dialnexa.com';
+export const DEFAULT_BASE_URL = SETTINGS.baseUrl.default;

@@ -1,16 +1,17 @@
 // Powertools Logger and Metrics, configured once for the function (service name and namespace
-// come from POWERTOOLS_SERVICE_NAME / POWERTOOLS_METRICS_NAMESPACE set by the stack).
+// come from the variables the stack sets, with the same values as their fallback).
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '../core/ports';
+import { AUDIT_METRICS, SETTINGS } from '../settings';
 
-export const powertoolsLogger = new PowertoolsLogger({
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'number-audit',
-});
+const serviceName = process.env[SETTINGS.serviceName.env] ?? AUDIT_METRICS.service;
+
+export const powertoolsLogger = new PowertoolsLogger({ serviceName });
 
 export const metrics = new Metrics({
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'number-audit',
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'NumberAudit',
+  serviceName,
+  namespace: process.env[SETTINGS.metricsNamespace.env] ?? AUDIT_METRICS.namespace,
 });
 
 /** The core's narrow Logger port, backed by Powertools (structured JSON lines). */

@@ -29,7 +29,8 @@ describe('readHandlerConfig', () => {
       recipients: ['ops@example.com', 'finance@example.com'],
       sender: 'reports@example.com',
       timeZone: 'UTC',
-      deadlineMarginMs: 20000,
+      // The stack's default margin (60 s), not a fallback of its own.
+      deadlineMarginMs: 60_000,
       triggers: { unrouted: true, missingAgents: true, removedNumbers: true, failedWorkspaces: true },
       checkAgents: true,
       idempotencyLeaseMs: 180_000,

@@ -1,5 +1,6 @@
 // Context validation: defaults, the shapes `-c` and cdk.json produce, and one failure per key that
 // names the key.
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as flags from 'aws-cdk-lib/recommended-feature-flags.json';
 import { DEFAULTS, parseConfig, parseCron, RETENTION_DAYS, CONTEXT_KEYS } from '../../lib/config';
 import { cdkJsonContext, REQUIRED_CONTEXT, ROOT } from './helpers';
@@ -344,7 +345,11 @@ describe('cdk.json', () => {
   });
 });
 
-it('only CloudWatch retention periods are accepted', () => {
+it("only CloudWatch retention periods are accepted: CDK's RetentionDays without its 9999 'infinite' sentinel", () => {
+  const cdk = Object.values(RetentionDays)
+    .filter((v): v is number => typeof v === 'number' && v !== RetentionDays.INFINITE)
+    .sort((a, b) => a - b);
+  expect(RETENTION_DAYS).toEqual(cdk);
   expect(RETENTION_DAYS).toContain(90);
   expect(RETENTION_DAYS).not.toContain(9999);
 });
