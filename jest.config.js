@@ -9,6 +9,8 @@ module.exports = {
       { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
     ],
   },
+  // bin/number-audit.js runs the bundle in dist/: built once here, before any test starts.
+  globalSetup: '<rootDir>/test/cli/build-cli.global-setup.ts',
   setupFiles: ['<rootDir>/test/setup-env.js'],
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
   testTimeout: 30000,

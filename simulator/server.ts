@@ -120,7 +120,7 @@ class SimulatorServer implements Simulator {
   listen(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => {
+      this.server.listen(this.options.port ?? 0, '127.0.0.1', () => {
         const addr = this.server.address();
         if (addr === null || typeof addr === 'string') return reject(new Error('simulator has no TCP address'));
         this.address = `http://127.0.0.1:${addr.port}`;

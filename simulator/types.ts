@@ -74,6 +74,8 @@ export interface RecordedRequest {
 }
 
 export interface SimulatorOptions {
+  /** TCP port on 127.0.0.1; default 0 (any free port). */
+  port?: number;
   /** Inventory served; default empty. */
   numbers?: SimRecord[];
   agents?: SimAgent[];

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESClient } from '@aws-sdk/client-ses';
+import type { SESClient } from '@aws-sdk/client-ses';
 import { LocalArchive } from '../adapters/archive/local-archive';
 import { createDialNexaClient } from '../adapters/dialnexa';
 import { createReportEmailBuilder } from '../adapters/email/report-email-builder';
@@ -19,7 +19,7 @@ import { API_KEY_VAR, parseCliArgs, USAGE, wantsHelp, type CliOptions } from './
 import { EXIT_INCOMPLETE, EXIT_OK, exitCodeFor } from './exit-codes';
 import { createCliLogger } from './logger';
 import { auditJsonText, writeOutputs } from './output';
-import { createProgressReporter } from './progress';
+import { createProgressReporter, type ProgressReporter } from './progress';
 import { createRedactor, type Redactor } from './redact';
 import { oneLine, stripControls } from './sanitize';
 import { formatSummary } from './summary';
@@ -44,16 +44,22 @@ export interface CliDeps {
 export const PROGRAM = 'number-audit';
 const ON_DEMAND_HINT = 'Run it again any time from a terminal: npm run --silent audit -- --help';
 
-export async function main(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
-  const started = Date.now();
-  const redactor = createRedactor();
-  redactor.add(io.env[API_KEY_VAR]);
-  const out = (text: string) => void io.stdout.write(redactor.redact(text));
-  const err = (text: string) => void io.stderr.write(redactor.redact(text));
-  const progress = createProgressReporter({ write: err, isTTY: io.isTTY });
+/** What one invocation of `main` writes through and measures against. */
+interface Session {
+  io: CliIo;
+  deps: CliDeps;
+  /** Date.now() when main started: the --timeout budget and the summary's wall time count from it. */
+  started: number;
+  redactor: Redactor;
+  progress: ProgressReporter;
+  out(text: string): void;
+  err(text: string): void;
+}
 
+export async function main(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
+  const session = openSession(io, deps);
   if (wantsHelp(argv)) {
-    out(USAGE);
+    session.out(USAGE);
     return EXIT_OK;
   }
 
@@ -61,73 +67,98 @@ export async function main(argv: readonly string[], io: CliIo, deps: CliDeps = {
   try {
     const options = parseCliArgs(argv, { timeZone: localTimeZone(io.env) });
     verbose = options.verbose;
-    const logger = createCliLogger((line) => progress.line(line), verbose);
-    const keySource = remembering(keySourceFor(options, io.env, deps), redactor);
-    const lister = createDialNexaClient({ baseUrl: options.baseUrl, keySource, logger, ...deps.clientOverrides });
-    const mailer = options.send
-      ? new SesRawMailer({
-          client: deps.sesClient ?? createSesClient(awsClientConfig(io.env, 'AWS_ENDPOINT_URL_SES')),
-          configurationSetName: options.configurationSet,
-        })
-      : undefined;
-
-    const timeoutMs = options.timeoutSeconds * 1000;
-    // Leave a tenth of the budget (at most 5 s) to render, write and send.
-    const listDeadline = started + timeoutMs - Math.min(5000, timeoutMs / 10);
-    const outcome = await runAudit(
-      {
-        emailBuilder: createReportEmailBuilder(),
-        mailer,
-        archive: options.historyDir ? new LocalArchive({ dir: options.historyDir }) : undefined,
-        now: deps.now ?? (() => new Date()),
-        logger,
-      },
-      {
-        workspaces: [{ name: options.workspaceName, lister }],
-        runId: randomUUID(),
-        timeZone: options.timeZone,
-        filters: options.filters,
-        from: options.from,
-        to: options.to,
-        replyTo: options.replyTo,
-        dryRun: !options.send,
-        listDeadline,
-        onDemandHint: ON_DEMAND_HINT,
-        onProgress: (_workspace, p) => progress.update(p),
-        rateCard: options.rateCardFile ? await readRateCard(options.rateCardFile) : undefined,
-        writeHistory: options.historyDir !== undefined,
-      },
-    );
-    // Only runs with an idempotency key can be duplicates; the CLI never passes one.
-    if (outcome.status === 'duplicate') throw new Error('unexpected duplicate run');
-    const run = outcome;
-    for (const warning of run.warnings) progress.line(`${PROGRAM}: warning: ${oneLine(warning)}`);
-    progress.finish();
-
-    const files = options.outDir ? await writeOutputs(options.outDir, run, (t) => redactor.redact(t)) : undefined;
-    if (options.json) {
-      out(auditJsonText(run));
-    } else {
-      const delivery = run.email.messageId
-        ? `sent to ${options.to.join(', ')} (SES message id ${run.email.messageId})`
-        : 'not sent (dry run; add --send --to ... --from ... to email it)';
-      out(formatSummary(run, { files, delivery, wallMs: Date.now() - started }));
-    }
-    if (!run.complete) {
-      err(
-        `${PROGRAM}: the listing is incomplete (${oneLine(incompleteReason(run))}); ` +
-          `the report is marked INCOMPLETE${files ? ' and the files were written' : ''}. Run it again later.\n`,
-      );
-      return EXIT_INCOMPLETE;
-    }
-    return EXIT_OK;
+    const run = await auditOnce(options, session);
+    return await reportRun(run, options, session);
   } catch (error) {
-    progress.finish();
-    err(`${PROGRAM}: ${describeError(error)}\n`);
+    session.progress.finish();
+    session.err(`${PROGRAM}: ${describeError(error)}\n`);
     if (verbose && error instanceof Error && error.stack)
-      err(`${error.stack.split('\n').map(stripControls).join('\n')}\n`);
+      session.err(`${error.stack.split('\n').map(stripControls).join('\n')}\n`);
     return exitCodeFor(error);
   }
+}
+
+/** Every byte written goes through the redactor, which knows the key from the environment from the start. */
+function openSession(io: CliIo, deps: CliDeps): Session {
+  const started = Date.now();
+  const redactor = createRedactor();
+  redactor.add(io.env[API_KEY_VAR]);
+  const err = (text: string) => void io.stderr.write(redactor.redact(text));
+  return {
+    io,
+    deps,
+    started,
+    redactor,
+    progress: createProgressReporter({ write: err, isTTY: io.isTTY }),
+    out: (text) => void io.stdout.write(redactor.redact(text)),
+    err,
+  };
+}
+
+/** Wires the adapters for one workspace and runs the shared runAudit; warnings go to stderr. */
+async function auditOnce(options: CliOptions, session: Session): Promise<AuditRun> {
+  const { io, deps, redactor, progress } = session;
+  const logger = createCliLogger((line) => progress.line(line), options.verbose);
+  const keySource = remembering(keySourceFor(options, io.env, deps), redactor);
+  const lister = createDialNexaClient({ baseUrl: options.baseUrl, keySource, logger, ...deps.clientOverrides });
+  const outcome = await runAudit(
+    {
+      emailBuilder: createReportEmailBuilder(),
+      mailer: options.send ? mailerFor(options, io.env, deps) : undefined,
+      archive: options.historyDir ? new LocalArchive({ dir: options.historyDir }) : undefined,
+      now: deps.now ?? (() => new Date()),
+      logger,
+    },
+    {
+      workspaces: [{ name: options.workspaceName, lister }],
+      runId: randomUUID(),
+      timeZone: options.timeZone,
+      filters: options.filters,
+      from: options.from,
+      to: options.to,
+      replyTo: options.replyTo,
+      dryRun: !options.send,
+      listDeadline: listDeadline(session.started, options.timeoutSeconds),
+      onDemandHint: ON_DEMAND_HINT,
+      onProgress: (_workspace, p) => progress.update(p),
+      rateCard: options.rateCardFile ? await readRateCard(options.rateCardFile) : undefined,
+      writeHistory: options.historyDir !== undefined,
+    },
+  );
+  // Only runs with an idempotency key can be duplicates; the CLI never passes one.
+  if (outcome.status === 'duplicate') throw new Error('unexpected duplicate run');
+  for (const warning of outcome.warnings) progress.line(`${PROGRAM}: warning: ${oneLine(warning)}`);
+  progress.finish();
+  return outcome;
+}
+
+/** Leave a tenth of the --timeout budget (at most 5 s) to render, write and send. */
+function listDeadline(started: number, timeoutSeconds: number): number {
+  const timeoutMs = timeoutSeconds * 1000;
+  return started + timeoutMs - Math.min(5000, timeoutMs / 10);
+}
+
+/** Files, then the JSON or the summary on stdout; an incomplete listing is explained on stderr. */
+async function reportRun(run: AuditRun, options: CliOptions, session: Session): Promise<number> {
+  const { redactor, out, err } = session;
+  const files = options.outDir ? await writeOutputs(options.outDir, run, (t) => redactor.redact(t)) : undefined;
+  if (options.json) {
+    out(auditJsonText(run));
+  } else {
+    out(formatSummary(run, { files, delivery: deliveryLine(run, options), wallMs: Date.now() - session.started }));
+  }
+  if (run.complete) return EXIT_OK;
+  err(
+    `${PROGRAM}: the listing is incomplete (${oneLine(incompleteReason(run))}); ` +
+      `the report is marked INCOMPLETE${files ? ' and the files were written' : ''}. Run it again later.\n`,
+  );
+  return EXIT_INCOMPLETE;
+}
+
+function deliveryLine(run: AuditRun, options: CliOptions): string {
+  return run.email.messageId
+    ? `sent to ${options.to.join(', ')} (SES message id ${run.email.messageId})`
+    : 'not sent (dry run; add --send --to ... --from ... to email it)';
 }
 
 function incompleteReason(run: AuditRun): string {
@@ -146,6 +177,13 @@ async function readRateCard(file: string): Promise<RateCard> {
     throw new ConfigError('--rate-card', `cannot read ${file} (${code})`);
   }
   return parseRateCardText(text, '--rate-card');
+}
+
+function mailerFor(options: CliOptions, env: CliIo['env'], deps: CliDeps): SesRawMailer {
+  return new SesRawMailer({
+    client: deps.sesClient ?? createSesClient(awsClientConfig(env, 'AWS_ENDPOINT_URL_SES')),
+    configurationSetName: options.configurationSet,
+  });
 }
 
 function keySourceFor(options: CliOptions, env: CliIo['env'], deps: CliDeps): KeySource {

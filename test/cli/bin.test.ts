@@ -1,16 +1,23 @@
-// The installed command: bin/number-audit.js loads the TypeScript CLI through tsx, and the
-// process exits on its own with the CLI's exit code.
+// The installed command: bin/number-audit.js loads the CLI bundle (built by the jest globalSetup,
+// as `npm ci` builds it through `prepare`), and the process exits on its own with the CLI's exit code.
 import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatePortfolio, startSimulator, type Simulator } from '../../simulator';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'number-audit.js');
+const FORBID_TYPESCRIPT = join(__dirname, 'fixtures', 'forbid-typescript.js');
 
-function run(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  env: Record<string, string>,
+  bin = BIN,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [BIN, ...args],
+      [bin, ...args],
       { env: { ...process.env, ...env }, timeout: 20_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
@@ -37,4 +44,28 @@ it('runs an audit and exits 0 with the JSON on stdout', async () => {
 it('exits 2 on a bad flag', async () => {
   const r = await run(['--nope'], {});
   expect(r).toEqual({ code: 2, stdout: '', stderr: 'number-audit: --nope: is not an option; see --help\n' });
+});
+
+it('starts in plain Node, without tsx or a TypeScript compile', async () => {
+  const r = await run(['--help'], { NODE_OPTIONS: `--require ${FORBID_TYPESCRIPT}` });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/^Usage: number-audit \[options\]/);
+  expect(r.stderr).toBe('');
+});
+
+it('says how to build the CLI when the bundle is missing', async () => {
+  // A copy of the bin in a folder with no dist/ next to it: a clone installed with --ignore-scripts.
+  const dir = mkdtempSync(join(tmpdir(), 'number-audit-bin-'));
+  try {
+    mkdirSync(join(dir, 'bin'));
+    copyFileSync(BIN, join(dir, 'bin', 'number-audit.js'));
+    const r = await run(['--help'], {}, join(dir, 'bin', 'number-audit.js'));
+    expect(r).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'number-audit: the CLI is not built; run `npm run build:cli` in the project folder\n',
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
