@@ -333,7 +333,7 @@ describeBundle(`the deployed function, run under Node ${node.path === undefined 
 
   it('every call on the never-list is denied', async () => {
     const vars = fnConfig.Environment?.Variables ?? {};
-    const allowed: string[] = [];
+    const wrong: string[] = [];
     for (const never of neverCalls(template, deployed.resources, {
       bucket,
       region: built.region,
@@ -342,10 +342,13 @@ describeBundle(`the deployed function, run under Node ${node.path === undefined 
       secretName: vars.DIALNEXA_SECRET_ID,
     })) {
       const decision = await evaluate(permissions, never.request);
-      if (decision.result === 'Allowed' || decision.result === 'Error')
-        allowed.push(`${never.what} (${never.why}): ${decision.result} ${decision.detail ?? ''}`);
+      if (decision.result !== never.denied)
+        wrong.push(
+          `${never.what} (${never.why}): ${never.request.action} on ${never.request.resource} is ${decision.result}, ` +
+            `expected ${never.denied} ${decision.detail ?? ''}`,
+        );
     }
-    expect(allowed).toEqual([]);
+    expect(wrong).toEqual([]);
   });
 
   it('never writes the API key to its output', () => {

@@ -85,6 +85,8 @@ function s3Requests(c: RecordedCall, where: Where): Array<{ call: string; reques
 export interface Never {
   what: string;
   why: string;
+  /** ImplicitlyDenied: nothing grants it; ExplicitlyDenied: a resource policy's Deny refuses it. */
+  denied: 'ImplicitlyDenied' | 'ExplicitlyDenied';
   request: Request;
 }
 
@@ -101,10 +103,16 @@ export function neverCalls(
   const [schedule] = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
   const dlqId = schedule.Properties?.Target.DeadLetterConfig.Arn['Fn::GetAtt'][0] as string;
   const dlqUrl = resources.find((r) => r.LogicalResourceId === dlqId)?.PhysicalResourceId ?? '';
-  const dlqArn = `arn:aws:sqs:${where.region}:${where.account}:${dlqUrl.slice(dlqUrl.lastIndexOf('/') + 1)}`;
+  const queueArn = (url: string) =>
+    `arn:aws:sqs:${where.region}:${where.account}:${url.slice(url.lastIndexOf('/') + 1)}`;
+  const dlqArn = queueArn(dlqUrl);
+  const [invokeConfig] = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig');
+  const failedRunsId = invokeConfig.Properties?.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0] as string;
+  const failedRunsArn = queueArn(resources.find((r) => r.LogicalResourceId === failedRunsId)?.PhysicalResourceId ?? '');
   const never = (what: string, why: string, action: string, resource: string, context: Request['context'] = {}) => ({
     what,
     why,
+    denied: context['aws:SecureTransport'] === 'false' ? ('ExplicitlyDenied' as const) : ('ImplicitlyDenied' as const),
     request: { action, resource, context: { ...TLS, ...context } },
   });
   // biome-ignore format: one line per call, with its reason
@@ -127,6 +135,7 @@ export function neverCalls(
     never('send to the schedule DLQ', 'only Scheduler\'s role writes there', 'sqs:SendMessage', dlqArn),
     never('read an object over plain HTTP', 'the bucket policy denies aws:SecureTransport=false', 's3:GetObject', `${b}/latest/dialnexa-workspace.json`, { 'aws:SecureTransport': 'false' }),
     never('write an object over plain HTTP', 'the bucket policy denies aws:SecureTransport=false', 's3:PutObject', `${b}/reports/x/audit.json`, { 'aws:SecureTransport': 'false' }),
+    never('send to the failed-runs queue over plain HTTP', 'its queue policy denies aws:SecureTransport=false', 'sqs:SendMessage', failedRunsArn, { 'aws:SecureTransport': 'false' }),
     never('list the bucket over plain HTTP', 'the bucket policy denies aws:SecureTransport=false', 's3:ListBucket', b, { 'aws:SecureTransport': 'false' }),
   ];
 }
