@@ -47,7 +47,9 @@ let deployed: Deployed;
 beforeAll(async () => {
   // SES on a server of its own: moto's /moto-api/data.json (where sent mail can be read back)
   // answers 500 on a server that has ever held a Lambda function.
-  [moto, sesMoto] = await Promise.all([startMoto(), startMoto()]);
+  // One after the other, so that afterAll stops whichever did start.
+  moto = await startMoto();
+  sesMoto = await startMoto();
   proxy = await startRecordingProxy((service) => (service === 'ses' ? sesMoto.endpoint : moto.endpoint));
   deployed = await deployAssembly(moto.endpoint, built);
 }, 60_000);
