@@ -44,7 +44,9 @@ export async function startSecretsLocal(initial: Record<string, LocalSecret> = {
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { SecretId?: string };
     const id = body.SecretId ?? '';
     received.push(id);
-    const secret = secrets.get(id);
+    // The id the secret was set under: as given, or the name inside the ARN it was asked by.
+    const key = secrets.has(id) ? id : nameOfArn(id);
+    const secret = secrets.get(key);
     if (secret === undefined) {
       send(res, 400, {
         __type: 'ResourceNotFoundException',
@@ -59,12 +61,12 @@ export async function startSecretsLocal(initial: Record<string, LocalSecret> = {
       });
       return;
     }
-    const name = id.startsWith('arn:') ? (id.split(':secret:')[1] ?? id) : id;
-    const version = versions.get(id) ?? 1;
+    const name = key.startsWith('arn:') ? (key.split(':secret:')[1] ?? key) : key;
+    const version = versions.get(key) ?? 1;
     send(res, 200, {
-      ARN: id.startsWith('arn:')
-        ? id
-        : `arn:aws:secretsmanager:${process.env.AWS_REGION ?? 'us-east-1'}:${ACCOUNT}:secret:${id}-AbCdEf`,
+      ARN: key.startsWith('arn:')
+        ? key
+        : `arn:aws:secretsmanager:${process.env.AWS_REGION ?? 'us-east-1'}:${ACCOUNT}:secret:${key}-AbCdEf`,
       Name: name,
       VersionId: `00000000-0000-4000-8000-${String(version).padStart(12, '0')}`,
       VersionStages: ['AWSCURRENT'],
@@ -92,6 +94,15 @@ export async function startSecretsLocal(initial: Record<string, LocalSecret> = {
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * Secrets Manager finds a secret by its name or by its ARN: the full ARN (name, "-" and the 6
+ * characters it appends) or the partial one without them. A secret set by name answers both.
+ */
+function nameOfArn(id: string): string {
+  const name = id.startsWith('arn:') ? (id.split(':secret:')[1] ?? id) : id;
+  return name.replace(/-[A-Za-z0-9]{6}$/, '');
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -1,0 +1,141 @@
+// The function's AWS calls as IAM requests: what the recording proxy saw, turned into action,
+// resource and request context; and the calls it must never be able to make, each with its reason.
+import type { StackResourceSummary } from '@aws-sdk/client-cloudformation';
+import type { CloudTemplate } from '../../scripts/aws/deploy';
+import type { Request } from '../../scripts/aws/iam-evaluate';
+import type { RecordedCall } from '../../scripts/aws/recording-proxy';
+
+export interface Where {
+  bucket: string;
+  region: string;
+  account: string;
+}
+
+// The recorded calls went over plain HTTP to the loopback proxy; the deployed function has no
+// endpoint override (the deployed test checks that), so the SDK's own endpoints are https.
+const TLS = { 'aws:SecureTransport': 'true' };
+
+export function callsToRequests(calls: RecordedCall[], where: Where): Array<{ call: string; request: Request }> {
+  return calls.flatMap((c) => {
+    if (c.service === 's3') return s3Requests(c, where);
+    if (c.service === 'secretsmanager') {
+      const { SecretId } = JSON.parse(c.body.toString('utf8')) as { SecretId: string };
+      // IAM sees the secret's full ARN (with its random suffix), whatever name the caller used.
+      const arn = c.status === 200 ? (JSON.parse(c.responseBody) as { ARN: string }).ARN : SecretId;
+      return [
+        {
+          call: `${c.operation} ${SecretId}`,
+          request: { action: `secretsmanager:${c.operation}`, resource: arn, context: TLS },
+        },
+      ];
+    }
+    if (c.service === 'ses') {
+      const form = new URLSearchParams(c.body.toString('utf8'));
+      const source = form.get('Source') ?? '';
+      const recipients = [...form.entries()].filter(([k]) => k.startsWith('Destinations.member.')).map(([, v]) => v);
+      return [
+        {
+          call: `${c.operation} from ${source} to ${recipients.join(',')} (HTTP ${c.status})`,
+          request: {
+            action: `ses:${c.operation}`,
+            // The sender's address is the verified identity here; with only the domain verified SES
+            // would authorize against identity/<domain>, which the role lists too.
+            resource: `arn:aws:ses:${where.region}:${where.account}:identity/${source}`,
+            context: { ...TLS, 'ses:FromAddress': source, 'ses:Recipients': recipients },
+          },
+        },
+      ];
+    }
+    return [
+      {
+        call: `${c.service} ${c.operation}`,
+        request: { action: `${c.service}:${c.operation}`, resource: '*', context: TLS },
+      },
+    ];
+  });
+}
+
+function s3Requests(c: RecordedCall, where: Where): Array<{ call: string; request: Request }> {
+  const url = new URL(c.url, 'http://x');
+  const [, bucket, ...rest] = url.pathname.split('/');
+  const key = decodeURIComponent(rest.join('/'));
+  const bucketArn = `arn:aws:s3:::${bucket}`;
+  if (bucket !== where.bucket) throw new Error(`the function used a bucket that is not the stack's: ${bucket}`);
+  const context: Record<string, string> = { ...TLS };
+  for (const h of ['if-match', 'if-none-match']) {
+    const v = c.headers[h];
+    if (typeof v === 'string') context[`s3:${h}`] = v;
+  }
+  const conditional = [c.headers['if-none-match'] && 'If-None-Match', c.headers['if-match'] && 'If-Match']
+    .filter(Boolean)
+    .join(' ');
+  const call = `${c.method} ${key}${conditional ? ` (${conditional})` : ''} -> ${c.status}`;
+  const requests = [
+    { call, request: { action: `s3:${c.operation}`, resource: key ? `${bucketArn}/${key}` : bucketArn, context } },
+  ];
+  // S3 answers a missing key 404 only to a caller that may list the bucket (else 403).
+  if (c.operation === 'GetObject' && c.status === 404)
+    requests.push({
+      call: `${call} (needs ListBucket)`,
+      request: { action: 's3:ListBucket', resource: bucketArn, context: TLS },
+    });
+  return requests;
+}
+
+export interface Never {
+  what: string;
+  why: string;
+  /** ImplicitlyDenied: nothing grants it; ExplicitlyDenied: a resource policy's Deny refuses it. */
+  denied: 'ImplicitlyDenied' | 'ExplicitlyDenied';
+  request: Request;
+}
+
+/** What the execution role must be refused, whatever the code does. */
+export function neverCalls(
+  template: CloudTemplate,
+  resources: StackResourceSummary[],
+  where: Where & { sender: string; secretName: string },
+): Never[] {
+  const b = `arn:aws:s3:::${where.bucket}`;
+  const ses = (identity: string) => `arn:aws:ses:${where.region}:${where.account}:identity/${identity}`;
+  const secret = (name: string) => `arn:aws:secretsmanager:${where.region}:${where.account}:secret:${name}`;
+  const domain = where.sender.slice(where.sender.indexOf('@') + 1);
+  const [schedule] = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
+  const dlqId = schedule.Properties?.Target.DeadLetterConfig.Arn['Fn::GetAtt'][0] as string;
+  const dlqUrl = resources.find((r) => r.LogicalResourceId === dlqId)?.PhysicalResourceId ?? '';
+  const queueArn = (url: string) =>
+    `arn:aws:sqs:${where.region}:${where.account}:${url.slice(url.lastIndexOf('/') + 1)}`;
+  const dlqArn = queueArn(dlqUrl);
+  const [invokeConfig] = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig');
+  const failedRunsId = invokeConfig.Properties?.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0] as string;
+  const failedRunsArn = queueArn(resources.find((r) => r.LogicalResourceId === failedRunsId)?.PhysicalResourceId ?? '');
+  const never = (what: string, why: string, action: string, resource: string, context: Request['context'] = {}) => ({
+    what,
+    why,
+    denied: context['aws:SecureTransport'] === 'false' ? ('ExplicitlyDenied' as const) : ('ImplicitlyDenied' as const),
+    request: { action, resource, context: { ...TLS, ...context } },
+  });
+  // biome-ignore format: one line per call, with its reason
+  return [
+    never('send as another address at the sender\'s domain', 'the domain identity would cover it; ses:FromAddress pins the sender', 'ses:SendRawEmail', ses(domain), { 'ses:FromAddress': `ceo@${domain}` }),
+    never('send as another address through the sender\'s identity', 'ses:FromAddress pins the sender', 'ses:SendRawEmail', ses(where.sender), { 'ses:FromAddress': `ceo@${domain}` }),
+    never('send from an unrelated identity', 'only the sender\'s identities are granted', 'ses:SendRawEmail', ses('noreply@elsewhere.example'), { 'ses:FromAddress': 'noreply@elsewhere.example' }),
+    never('send a templated email', 'only SendRawEmail is granted', 'ses:SendEmail', ses(where.sender), { 'ses:FromAddress': where.sender }),
+    never('read another secret', 'only the configured secret is granted', 'secretsmanager:GetSecretValue', secret('other/secret-AbCdEf')),
+    never('read a secret whose name extends the configured one', '-?????? matches the 6-character suffix only', 'secretsmanager:GetSecretValue', secret(`${where.secretName}-prod-AbCdEf`)),
+    never('change the secret', 'read-only access', 'secretsmanager:PutSecretValue', secret(`${where.secretName}-AbCdEf`)),
+    never('delete a run', 'no s3:DeleteObject: expiry is the lifecycle rules\' job', 's3:DeleteObject', `${b}/reports/dialnexa-workspace/2026/11/30/run/audit.json`),
+    never('delete the baseline pointer', 'no s3:DeleteObject', 's3:DeleteObject', `${b}/latest/dialnexa-workspace.json`),
+    never('read a key outside the three prefixes', 'objects are granted under reports/, latest/, idempotency/ only', 's3:GetObject', `${b}/secrets/x.json`),
+    never('write a key outside the three prefixes', 'same', 's3:PutObject', `${b}/index.html`),
+    never('write a key that only starts like a prefix', 'the grant is reports/*, not reports*', 's3:PutObject', `${b}/reports-old/x`),
+    never('read another bucket', 'only the stack\'s bucket is granted', 's3:GetObject', 'arn:aws:s3:::someone-elses-bucket/reports/x'),
+    never('change the bucket policy', 'no bucket-level writes', 's3:PutBucketPolicy', b),
+    never('list every bucket', 'no account-wide S3 access', 's3:ListAllMyBuckets', '*'),
+    never('send to the schedule DLQ', 'only Scheduler\'s role writes there', 'sqs:SendMessage', dlqArn),
+    never('read an object over plain HTTP', 'the bucket policy denies aws:SecureTransport=false', 's3:GetObject', `${b}/latest/dialnexa-workspace.json`, { 'aws:SecureTransport': 'false' }),
+    never('write an object over plain HTTP', 'the bucket policy denies aws:SecureTransport=false', 's3:PutObject', `${b}/reports/x/audit.json`, { 'aws:SecureTransport': 'false' }),
+    never('send to the failed-runs queue over plain HTTP', 'its queue policy denies aws:SecureTransport=false', 'sqs:SendMessage', failedRunsArn, { 'aws:SecureTransport': 'false' }),
+    never('list the bucket over plain HTTP', 'the bucket policy denies aws:SecureTransport=false', 's3:ListBucket', b, { 'aws:SecureTransport': 'false' }),
+  ];
+}
