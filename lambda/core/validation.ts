@@ -31,7 +31,10 @@ export function parseEmailList(
   if (items.length > MAX_RECIPIENTS)
     throw new ConfigError(setting, `has ${items.length} addresses; at most ${MAX_RECIPIENTS} are allowed per email`);
   const out = items.map((item) => parseEmail(setting, item));
-  return [...new Set(out.map((a) => a.toLowerCase()))].map((lower) => out.find((a) => a.toLowerCase() === lower)!);
+  // The first spelling of each address, compared case-insensitively.
+  const byLower = new Map<string, string>();
+  for (const a of out) if (!byLower.has(a.toLowerCase())) byLower.set(a.toLowerCase(), a);
+  return [...byLower.values()];
 }
 
 export function parseTimeZone(setting: string, value: string): string {

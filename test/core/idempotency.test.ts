@@ -16,28 +16,28 @@ const record = (state: IdempotencyRecord['state']): IdempotencyRecord => ({
   updatedAt: claimedAt,
 });
 const lease = 10 * 60_000;
-const after = (ms: number) => new Date(Date.parse(claimedAt) + ms);
+const sinceClaim = (ms: number) => new Date(Date.parse(claimedAt) + ms);
 
 describe('decideClaim', () => {
   it('a sent run is done', () => {
-    expect(decideClaim(record('sent'), after(0), lease)).toEqual({ action: 'done', uncertain: false });
+    expect(decideClaim(record('sent'), sinceClaim(0), lease)).toEqual({ action: 'done', uncertain: false });
   });
 
   it('a run left in sending is done but uncertain, however old (never resent)', () => {
-    expect(decideClaim(record('sending'), after(0), lease)).toEqual({ action: 'done', uncertain: true });
-    expect(decideClaim(record('sending'), after(30 * 24 * 3600_000), lease)).toEqual({
+    expect(decideClaim(record('sending'), sinceClaim(0), lease)).toEqual({ action: 'done', uncertain: true });
+    expect(decideClaim(record('sending'), sinceClaim(30 * 24 * 3600_000), lease)).toEqual({
       action: 'done',
       uncertain: true,
     });
   });
 
   it('a claim is in progress until its lease runs out, then taken over', () => {
-    expect(decideClaim(record('claimed'), after(lease), lease)).toEqual({ action: 'in-progress' });
-    expect(decideClaim(record('claimed'), after(lease + 1), lease)).toEqual({ action: 'take-over' });
+    expect(decideClaim(record('claimed'), sinceClaim(lease), lease)).toEqual({ action: 'in-progress' });
+    expect(decideClaim(record('claimed'), sinceClaim(lease + 1), lease)).toEqual({ action: 'take-over' });
   });
 
   it('a released claim is taken over at once', () => {
-    expect(decideClaim(record('released'), after(0), lease)).toEqual({ action: 'take-over' });
+    expect(decideClaim(record('released'), sinceClaim(0), lease)).toEqual({ action: 'take-over' });
   });
 });
 

@@ -1,6 +1,7 @@
 // The Lambda handler end to end: real HTTP to the DialNexa simulator, real SES API calls to
 // aws-ses-v2-local, Secrets Manager through a local stand-in; all started here on loopback.
 import type { Context } from 'aws-lambda';
+import { parse } from 'csv-parse/sync';
 import { generateAgents, generatePortfolio, startSimulator, type SimRecord, type Simulator } from '../../simulator';
 import { startSecretsLocal, type SecretsLocal } from '../../scripts/support/secrets-local';
 import { startSesLocal, type SesLocal } from '../../scripts/support/ses-local';
@@ -26,24 +27,9 @@ function expectedUnrouted(records: SimRecord[]): number {
   }).length;
 }
 
+/** The attached CSV as rows, read by a real CSV parser (RFC 4180, BOM and CRLF aware). */
 function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else field += c;
-  }
-  if (field !== '' || row.length) row.push(field), rows.push(row);
-  return rows;
+  return parse(text, { bom: true, relaxColumnCount: false }) as string[][];
 }
 
 function fakeContext(remainingMs = 120_000): Context {
@@ -96,7 +82,7 @@ describe('Lambda handler end to end', () => {
   });
 
   afterAll(async () => {
-    writes.forEach((w) => w.mockRestore());
+    for (const w of writes) w.mockRestore();
     process.env = savedEnv;
     await Promise.all([sim.close(), ses.close(), secrets.close()]);
   });
