@@ -8,9 +8,6 @@ const README = path.join(ROOT, 'README.md');
 const DOCS = path.join(ROOT, 'docs');
 const README_MAX_LINES = 200;
 
-// Scripts that land in parallel branches with these docs. Delete at merge: they are then in package.json.
-const EXPECTED_SOON_SCRIPTS = ['test:aws', 'simulator', 'lint'];
-
 const docPages = fs
   .readdirSync(DOCS)
   .filter((f) => f.endsWith('.md'))
@@ -108,7 +105,7 @@ describe('README and docs/', () => {
 
   it('mention only npm scripts that package.json defines', () => {
     const scripts = Object.keys(JSON.parse(read(path.join(ROOT, 'package.json'))).scripts);
-    const known = new Set([...scripts, ...EXPECTED_SOON_SCRIPTS]);
+    const known = new Set(scripts);
     const mentioned = markdownFiles.flatMap((file) =>
       [...read(file).matchAll(/npm run(?:\s+(?:--silent|-s))?\s+([a-z][\w:-]*)/g)].map((m) => ({ file, name: m[1] })),
     );
