@@ -1,6 +1,8 @@
 import { DRY_RUN_FROM, DRY_RUN_TO, parseCliArgs, wantsHelp } from '../../lambda/cli/args';
-import { DEFAULT_BASE_URL } from '../../lambda/core/defaults';
 import { ConfigError } from '../../lambda/core/errors';
+import { SETTINGS } from '../../lambda/settings';
+
+const DEFAULT_BASE_URL = SETTINGS.baseUrl.default;
 
 const parse = (...argv: string[]) => parseCliArgs(argv, { timeZone: 'Europe/London' });
 
