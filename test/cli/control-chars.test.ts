@@ -85,13 +85,13 @@ describe('sanitize', () => {
 });
 
 describe('the CLI prints no escape code from the API', () => {
-  it('--json: a nickname with escape codes comes out escaped, and parses back unchanged', async () => {
+  it('--json: a nickname with escape codes comes out without them (cleaned when normalized)', async () => {
     const r = await cli(['--json']);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toMatch(RAW_CONTROL);
     expect(r.stderr).not.toMatch(RAW_CONTROL);
     const audit = JSON.parse(r.stdout) as AuditJson;
-    expect(audit.unrouted.map((n) => n.nickname)).toEqual([EVIL]);
+    expect(audit.unrouted.map((n) => n.nickname)).toEqual([']0;owned Front desk [2J 31m']);
   });
 
   it('errors: a server error message with escape codes is printed without them, stack included', async () => {
