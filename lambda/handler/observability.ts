@@ -14,12 +14,31 @@ export const metrics = new Metrics({
   namespace: process.env[SETTINGS.metricsNamespace.env] ?? AUDIT_METRICS.namespace,
 });
 
+/**
+ * Keys Powertools writes itself and silently drops from extra data. Ours are renamed instead:
+ * `message` (an error's text, in most log lines) becomes `errorMessage`, any other `<key>Value`.
+ */
+const RESERVED_KEYS: Readonly<Record<string, string>> = {
+  message: 'errorMessage',
+  level: 'levelValue',
+  sampling_rate: 'sampling_rateValue',
+  service: 'serviceValue',
+  timestamp: 'timestampValue',
+};
+
+function logSafe(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  if (!Object.keys(extra).some((k) => Object.hasOwn(RESERVED_KEYS, k))) return extra;
+  return Object.fromEntries(
+    Object.entries(extra).map(([k, v]) => [Object.hasOwn(RESERVED_KEYS, k) ? RESERVED_KEYS[k] : k, v]),
+  );
+}
+
 /** The core's narrow Logger port, backed by Powertools (structured JSON lines). */
 export const logger: Logger = {
-  debug: (message, extra) => powertoolsLogger.debug(message, extra ?? {}),
-  info: (message, extra) => powertoolsLogger.info(message, extra ?? {}),
-  warn: (message, extra) => powertoolsLogger.warn(message, extra ?? {}),
-  error: (message, extra) => powertoolsLogger.error(message, extra ?? {}),
+  debug: (message, extra) => powertoolsLogger.debug(message, logSafe(extra)),
+  info: (message, extra) => powertoolsLogger.info(message, logSafe(extra)),
+  warn: (message, extra) => powertoolsLogger.warn(message, logSafe(extra)),
+  error: (message, extra) => powertoolsLogger.error(message, logSafe(extra)),
 };
 
 export { MetricUnit };
