@@ -5,6 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { S3Archive } from '../adapters/archive/s3-archive';
+import { awsClientOptions } from '../adapters/aws/client-options';
 import { createDialNexaClient } from '../adapters/dialnexa';
 import { createReportEmailBuilder } from '../adapters/email/report-email-builder';
 import { createSecretsManagerKeySource } from '../adapters/secrets/secrets-manager-key-source';
@@ -19,7 +20,7 @@ import { toDuplicateSummary, toLambdaSummary, type LambdaSummary } from './summa
 
 const config = readHandlerConfig();
 
-const secretsClient = new SecretsManagerClient({});
+const secretsClient = new SecretsManagerClient(awsClientOptions());
 const workspaces: WorkspaceSpec[] = config.workspaces.map((ws) => ({
   name: ws.name,
   lister: createDialNexaClient({
@@ -37,7 +38,7 @@ const workspaces: WorkspaceSpec[] = config.workspaces.map((ws) => ({
 const mailer = new SesRawMailer({ client: createSesClient(), configurationSetName: config.configurationSetName });
 const emailBuilder = createReportEmailBuilder();
 const history = config.archiveBucket
-  ? new S3Archive({ bucket: config.archiveBucket, client: new S3Client({}) })
+  ? new S3Archive({ bucket: config.archiveBucket, client: new S3Client(awsClientOptions()) })
   : undefined;
 const deps: RunAuditDeps = {
   emailBuilder,
