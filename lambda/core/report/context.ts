@@ -8,6 +8,8 @@ export const DEFAULT_UNROUTED_LIMIT = 100;
 export const CHANGE_ROWS_LIMIT = 25;
 /** Agents listed in "Routed numbers by agent" before "and N more". */
 export const AGENT_ROWS_LIMIT = 10;
+/** Rows of a table keyed by open-ended API text (statuses, providers) before "and N more". */
+export const OPEN_TABLE_ROWS_LIMIT = 20;
 
 export interface ReportContext {
   generatedAt: Date;

@@ -1,8 +1,9 @@
 // The inventory: numbers by country and type, monthly cost, status and provider.
 import { NO_STATUS, UNKNOWN_PROVIDER } from '../audit';
 import { ALL_NUMBER_TYPES, type AuditResult } from '../types';
+import { OPEN_TABLE_ROWS_LIMIT } from './context';
 import { describeCostSources, formatCount, formatUsd, plural, typeLabel } from './format';
-import { section, type Column, type Section } from './model-types';
+import { section, type Cell, type Column, type Section, type Table } from './model-types';
 
 const NO_MATCH = 'No numbers matched.';
 
@@ -70,6 +71,26 @@ export function costSection(audit: AuditResult): Section {
   });
 }
 
+/**
+ * The most common OPEN_TABLE_ROWS_LIMIT rows of a tally keyed by API text (the tally is ordered
+ * by count), then "and N more": a workspace with 30,000 providers must not fill the email.
+ */
+function topRows(
+  counts: Record<string, number>,
+  label: (key: string) => string,
+  what: string,
+): Pick<Table, 'rows' | 'truncated'> {
+  const entries = Object.entries(counts);
+  const rows = entries.slice(0, OPEN_TABLE_ROWS_LIMIT).map(([key, n]): Cell[] => [label(key), formatCount(n)]);
+  const hidden = entries.slice(OPEN_TABLE_ROWS_LIMIT);
+  if (hidden.length === 0) return { rows };
+  const numbers = hidden.reduce((sum, [, n]) => sum + n, 0);
+  return {
+    rows,
+    truncated: { text: `and ${formatCount(hidden.length)} more ${what} with ${plural(numbers, 'number', 'numbers')}.` },
+  };
+}
+
 export function statusSection(audit: AuditResult): Section {
   if (audit.total === 0) return section('status', 'Status', { paragraphs: noMatch() });
   const notActive = audit.notActive.length;
@@ -85,20 +106,14 @@ export function statusSection(audit: AuditResult): Section {
           { label: 'Status', align: 'left' },
           { label: 'Numbers', align: 'right' },
         ],
-        rows: Object.entries(audit.byStatus).map(([s, n]) => [
-          s === NO_STATUS ? '(no status given)' : s,
-          formatCount(n),
-        ]),
+        ...topRows(audit.byStatus, (s) => (s === NO_STATUS ? '(no status given)' : s), 'statuses'),
       },
       {
         columns: [
           { label: 'Provider', align: 'left' },
           { label: 'Numbers', align: 'right' },
         ],
-        rows: Object.entries(audit.byProvider).map(([p, n]) => [
-          p === UNKNOWN_PROVIDER ? '(not given)' : p,
-          formatCount(n),
-        ]),
+        ...topRows(audit.byProvider, (p) => (p === UNKNOWN_PROVIDER ? '(not given)' : p), 'providers'),
       },
     ],
   });
