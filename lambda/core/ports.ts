@@ -77,10 +77,22 @@ export interface ReportEmailBuilder {
     to: string[];
     replyTo?: string[];
     date: Date;
+    /** The CSV with every API text in full. */
     csv: string;
-    /** Renders the subject and bodies for an attachment mode, so the email can say what happened. */
-    render: (mode: AttachmentMode) => RenderedBodies;
-  }): Promise<{ raw: Buffer; attachment: AttachmentMode }>;
+    /** The CSV with long API texts cut, when that differs from `csv`; made only if needed. */
+    cutCsv?: () => string;
+    /** Renders the subject and bodies for a fit, so the email can say what happened. */
+    render: (fit: EmailFit) => RenderedBodies;
+  }): Promise<{ raw: Buffer } & EmailFit>;
+}
+
+/**
+ * How a report was made to fit SES's size limit: the CSV as is, gzipped, with long texts cut
+ * (`csvCut`), left out, and at last a body of headline figures only (`summary`).
+ */
+export interface EmailFit {
+  attachment: AttachmentMode;
+  csvCut: boolean;
 }
 
 export interface Logger {

@@ -68,6 +68,8 @@ export interface AuditRun {
   email: {
     raw: Buffer;
     attachment: AttachmentMode;
+    /** The attached CSV has long API texts cut (the full CSV did not fit). */
+    csvCut: boolean;
     /** Set when the email was sent (not on a dry run). */
     messageId?: string;
   };

@@ -1,10 +1,17 @@
 // Render the report, build the email around it and send it (or not, on a dry run).
 import type { SendHooks } from './claim';
-import type { RunAuditDeps } from './ports';
-import { renderBodies, renderReport, type RenderedReport, type ReportContext } from './report';
+import { API_TEXT_MAX_CHARS } from './api-text';
+import type { EmailFit, RunAuditDeps } from './ports';
+import { hasCutText, renderBodies, renderCsv, renderReport, type RenderedReport, type ReportContext } from './report';
 import type { AuditRun, RunAuditOptions } from './run-types';
-import type { AttachmentMode } from './types';
 import type { WorkspaceOutcome } from './workspace';
+
+/** The report as it is meant to be read: every part, the CSV with full texts. */
+const AS_IS: EmailFit = { attachment: 'csv', csvCut: false };
+
+const LONG_TEXTS = `Nicknames, providers and statuses longer than ${API_TEXT_MAX_CHARS} characters are cut in this email`;
+const TEXT_CUT_IN_EMAIL = `${LONG_TEXTS}; the CSV has them in full.`;
+const TEXT_CUT_IN_CSV = `${LONG_TEXTS} and, to fit, in the CSV too.`;
 
 export interface SentReport {
   /** The email's report context with the CSV attached (what the archive keeps). */
@@ -24,26 +31,30 @@ export async function renderAndSend(
 ): Promise<SentReport> {
   const { logger } = deps;
   const generatedAt = deps.now();
-  const contextFor = (attachment: AttachmentMode): ReportContext => ({
+  const cut = hasCutText(workspaces);
+  const contextFor = ({ attachment, csvCut }: EmailFit): ReportContext => ({
     generatedAt,
     timeZone: options.timeZone,
     workspaces,
     attachment,
+    ...(cut ? { attachmentNote: csvCut ? TEXT_CUT_IN_CSV : TEXT_CUT_IN_EMAIL } : {}),
     onDemandHint: options.onDemandHint,
     triggers: options.triggers,
   });
-  const report = renderReport(contextFor('csv'));
+  const report = renderReport(contextFor(AS_IS));
   const built = await deps.emailBuilder.build({
     from: options.from,
     to: options.to,
     replyTo: options.replyTo,
     date: generatedAt,
     csv: report.csv,
-    render: (mode) => (mode === 'csv' ? report : renderBodies(contextFor(mode))),
+    ...(cut ? { cutCsv: () => renderCsv(workspaces, 'bounded') } : {}),
+    render: (fit) => (fit.attachment === 'csv' && !fit.csvCut ? report : renderBodies(contextFor(fit))),
   });
-  if (built.attachment !== 'csv') {
-    logger.warn('the CSV did not fit in the email as it is', {
+  if (built.attachment !== 'csv' || built.csvCut) {
+    logger.warn('the report did not fit in the email as it is', {
       attachment: built.attachment,
+      csvCut: built.csvCut,
       rawBytes: built.raw.length,
     });
   }
@@ -60,9 +71,9 @@ export async function renderAndSend(
     if (warning !== undefined) warnings.push(warning);
   }
   return {
-    context: contextFor('csv'),
+    context: contextFor(AS_IS),
     report,
-    email: { raw: built.raw, attachment: built.attachment, messageId },
+    email: { raw: built.raw, attachment: built.attachment, csvCut: built.csvCut, messageId },
     dryRun,
     warnings,
   };

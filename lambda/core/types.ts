@@ -125,8 +125,11 @@ export interface ListingStats {
   durationMs: number;
 }
 
-/** How the CSV travels with the email: as is, gzipped, or left out (too large even gzipped). */
-export type AttachmentMode = 'csv' | 'csv.gz' | 'omitted';
+/**
+ * How the CSV travels with the email: as is, gzipped, or left out (too large even gzipped); as the
+ * last resort (`summary`) the CSV is left out and the body holds only the headline figures.
+ */
+export type AttachmentMode = 'csv' | 'csv.gz' | 'omitted' | 'summary';
 
 /** An agent of the workspace (GET /v1/agents). */
 export interface Agent {

@@ -123,7 +123,7 @@ describe('the summary prints no escape code from server text', () => {
     failedWorkspaces: 1,
     archiveFailures: 0,
     report: { subject: '', html: '', text: '', csv: '' },
-    email: { raw: Buffer.alloc(0), attachment: 'csv', messageId: `0100-${EVIL}` },
+    email: { raw: Buffer.alloc(0), attachment: 'csv', csvCut: false, messageId: `0100-${EVIL}` },
     dryRun: false,
     archived: [],
     warnings: [],

@@ -61,7 +61,7 @@ export function gzipCsv(csv: string | Buffer): Buffer {
  * The CSV is UTF-8 with the charset declared, so spreadsheet tools read non-ASCII names right.
  */
 export function csvAttachments(mode: AttachmentMode, filename: string, csv: string | Buffer): EmailAttachment[] {
-  if (mode === 'omitted') return [];
+  if (mode === 'omitted' || mode === 'summary') return [];
   if (mode === 'csv.gz') {
     return [{ filename: `${filename}.gz`, contentType: 'application/gzip', content: gzipCsv(csv) }];
   }
@@ -74,22 +74,53 @@ export function csvAttachments(mode: AttachmentMode, filename: string, csv: stri
   ];
 }
 
+/** One way to try the message: an attachment mode and which CSV text goes with it. */
+export interface FitAttempt {
+  mode: AttachmentMode;
+  /** The CSV for `csv` / `csv.gz`; absent for `omitted` and `summary`. */
+  csv?: string;
+  csvCut: boolean;
+}
+
 /**
- * Builds the message with the CSV as is, then gzipped, then left out, and returns the first that
- * fits in `maxBytes`. Never throws for size: without the CSV only the rendered report is left,
- * which is bounded, so `omitted` is returned even in the (impossible) case it were still too big.
+ * The attempts in order of preference: the CSV with full texts as is, then gzipped; the CSV with
+ * long texts cut, as is, then gzipped (only when cutting changes it); no CSV; headline figures only.
+ */
+export function* fitAttempts(csv: string, cutCsv?: () => string): Generator<FitAttempt> {
+  yield { mode: 'csv', csv, csvCut: false };
+  yield { mode: 'csv.gz', csv, csvCut: false };
+  if (cutCsv) {
+    const cut = cutCsv();
+    yield { mode: 'csv', csv: cut, csvCut: true };
+    yield { mode: 'csv.gz', csv: cut, csvCut: true };
+  }
+  yield { mode: 'omitted', csvCut: false };
+  yield { mode: 'summary', csvCut: false };
+}
+
+/** base64 of `bytes`: 4 characters per 3 bytes, plus CRLF after every 76. */
+function base64Bytes(bytes: number): number {
+  return Math.ceil(bytes / 3) * 4 * (78 / 76);
+}
+
+/**
+ * Builds the message for each attempt in turn and returns the first that fits in `maxBytes`.
+ * Never throws for size: the last attempt (headline figures only) is returned whatever its size;
+ * its body is bounded by design, far under the limit.
  */
 export async function composeWithinLimit(
-  build: (mode: AttachmentMode) => Promise<Buffer> | Buffer,
+  build: (attempt: FitAttempt) => Promise<Buffer> | Buffer,
+  attempts: Iterable<FitAttempt>,
   maxBytes: number = SES_MAX_RAW_BYTES,
-  /** Size of the plain CSV: when its base64 alone cannot fit, the plain build is skipped. */
-  csvBytes?: number,
-): Promise<{ raw: Buffer; mode: AttachmentMode }> {
-  for (const mode of ['csv', 'csv.gz'] as const) {
-    // base64: 4 characters per 3 bytes, plus CRLF after every 76.
-    if (mode === 'csv' && csvBytes !== undefined && Math.ceil(csvBytes / 3) * 4 * (78 / 76) > maxBytes) continue;
-    const raw = await build(mode);
-    if (raw.length <= maxBytes) return { raw, mode };
+): Promise<{ raw: Buffer; attempt: FitAttempt }> {
+  let last: { raw: Buffer; attempt: FitAttempt } | undefined;
+  for (const attempt of attempts) {
+    // A plain CSV whose base64 alone cannot fit is not worth building.
+    if (attempt.mode === 'csv' && attempt.csv !== undefined && base64Bytes(Buffer.byteLength(attempt.csv)) > maxBytes)
+      continue;
+    last = { raw: await build(attempt), attempt };
+    if (last.raw.length <= maxBytes) return last;
   }
-  return { raw: await build('omitted'), mode: 'omitted' };
+  if (!last) throw new Error('composeWithinLimit: no attempt to make');
+  return last;
 }

@@ -1,7 +1,8 @@
 // The ReportEmailBuilder the core asks for: renders the report for an attachment mode, builds the
-// MIME, and shrinks the CSV (as is -> gzipped -> left out) until the message fits SES.
+// MIME, and shrinks it (CSV as is -> gzipped -> long texts cut -> left out -> headline figures
+// only) until the message fits SES.
 import type { ReportEmailBuilder } from '../../core/ports';
-import { buildMime, composeWithinLimit, csvAttachments, SES_MAX_RAW_BYTES } from './mime';
+import { buildMime, composeWithinLimit, csvAttachments, fitAttempts, SES_MAX_RAW_BYTES } from './mime';
 
 export interface ReportEmailBuilderOptions {
   /** Default SES_MAX_RAW_BYTES. */
@@ -18,9 +19,9 @@ export function createReportEmailBuilder(options: ReportEmailBuilderOptions = {}
   return {
     async build(input) {
       const filename = csvFilename(input.date);
-      const { raw, mode } = await composeWithinLimit(
-        (mode) => {
-          const rendered = input.render(mode);
+      const { raw, attempt } = await composeWithinLimit(
+        ({ mode, csv, csvCut }) => {
+          const rendered = input.render({ attachment: mode, csvCut });
           return buildMime(
             {
               from: input.from,
@@ -29,15 +30,15 @@ export function createReportEmailBuilder(options: ReportEmailBuilderOptions = {}
               subject: rendered.subject,
               text: rendered.text,
               html: rendered.html,
-              attachments: csvAttachments(mode, filename, input.csv),
+              attachments: csv === undefined ? [] : csvAttachments(mode, filename, csv),
             },
             { date: input.date, messageIdDomain: options.messageIdDomain },
           );
         },
+        fitAttempts(input.csv, input.cutCsv),
         maxBytes,
-        Buffer.byteLength(input.csv),
       );
-      return { raw, attachment: mode };
+      return { raw, attachment: attempt.mode, csvCut: attempt.csvCut };
     },
   };
 }

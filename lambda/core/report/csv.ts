@@ -61,18 +61,30 @@ function formatCost(usd: number): string {
   return `${whole}.${fraction.padEnd(2, '0')}`;
 }
 
-function row(n: PhoneNumber, workspace: string, agents: AgentCheck | undefined): Record<CsvColumn, string> {
+/**
+ * `full`: nicknames, providers and statuses as the API gave them (cleaned), however long; `bounded`:
+ * as the email shows them, cut to API_TEXT_MAX_CHARS. The email carries the full CSV while it fits.
+ */
+export type CsvText = 'full' | 'bounded';
+
+function row(
+  n: PhoneNumber,
+  workspace: string,
+  agents: AgentCheck | undefined,
+  text: CsvText,
+): Record<CsvColumn, string> {
+  const full = text === 'full' ? n.untruncated : undefined;
   return {
     id: n.id,
     phone_number: n.phoneNumber,
     country_code: n.countryCode,
     type: n.type,
     type_inferred: String(n.typeInferred),
-    status: n.status ?? '',
+    status: full?.status ?? n.status ?? '',
     inbound_agent_id: n.inboundAgentId ?? '',
     routed: String(n.inboundAgentId !== null),
-    nickname: n.nickname ?? '',
-    provider: n.provider ?? '',
+    nickname: full?.nickname ?? n.nickname ?? '',
+    provider: full?.provider ?? n.provider ?? '',
     monthly_cost_usd: n.monthlyCostUsd === null ? '' : formatCost(n.monthlyCostUsd),
     created_at: n.createdAt ?? '',
     cost_source: costSourceOf(n),
@@ -93,18 +105,23 @@ function csvCell(cell: string, column: CsvColumn): string {
   return quoteCsvField(risky ? neutraliseFormula(cell, column) : cell);
 }
 
+/** True when some number has a text that the `bounded` CSV would cut. */
+export function hasCutText(workspaces: readonly WorkspaceOutcome[]): boolean {
+  return workspaces.some((w) => w.ok && w.numbers.some((n) => n.untruncated !== undefined));
+}
+
 /** Plain code-unit order, so no locale can reorder the rows. */
 function byName(a: WorkspaceAudit, b: WorkspaceAudit): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 /** Every number of every audited workspace (failed ones have none), by workspace, country, number. */
-export function renderCsv(workspaces: readonly WorkspaceOutcome[]): string {
+export function renderCsv(workspaces: readonly WorkspaceOutcome[], text: CsvText = 'full'): string {
   const lines = [CSV_COLUMNS.join(',')];
   const audited = workspaces.filter((w): w is WorkspaceAudit => w.ok).sort(byName);
   for (const ws of audited) {
     for (const n of [...ws.numbers].sort(compareByCountryThenNumber)) {
-      const cells = row(n, ws.name, ws.agents);
+      const cells = row(n, ws.name, ws.agents, text);
       lines.push(CSV_COLUMNS.map((c) => csvCell(cells[c], c)).join(','));
     }
   }

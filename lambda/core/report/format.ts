@@ -120,14 +120,16 @@ export function describeAttachment(mode: AttachmentMode, note?: string): string 
       ? 'The full inventory is attached as a CSV file.'
       : mode === 'csv.gz'
         ? 'The full inventory is attached as a gzip-compressed CSV file (.csv.gz).'
-        : 'The full inventory CSV was too large to attach to this email.';
+        : mode === 'omitted'
+          ? 'The full inventory CSV was too large to attach to this email.'
+          : 'The full report and its CSV were too large for an email: this one holds only the headline figures.';
   return note ? `${base} ${note}` : base;
 }
 
 /** Where the rows left out of a capped list can be found. */
 export function moreRowsNote(hidden: number, mode: AttachmentMode): string {
   const rows = `${formatCount(hidden)} more`;
-  return mode === 'omitted' ? `and ${rows} (the CSV was not attached)` : `and ${rows} in the CSV`;
+  return mode === 'omitted' || mode === 'summary' ? `and ${rows} (the CSV was not attached)` : `and ${rows} in the CSV`;
 }
 
 /** 3 -> "+3", -2 -> "-2" (ASCII, so it survives a subject line and a plain-text table). */

@@ -6,7 +6,16 @@ import { renderSubject } from './subject';
 import { renderText } from './text';
 
 export { AGENT_ROWS_LIMIT, CHANGE_ROWS_LIMIT, DEFAULT_UNROUTED_LIMIT, type ReportContext } from './context';
-export { CSV_BOM, CSV_COLUMNS, neutraliseFormula, quoteCsvField, renderCsv, type CsvColumn } from './csv';
+export {
+  CSV_BOM,
+  CSV_COLUMNS,
+  hasCutText,
+  neutraliseFormula,
+  quoteCsvField,
+  renderCsv,
+  type CsvColumn,
+  type CsvText,
+} from './csv';
 export { escapeHtml, renderHtml, renderWorkspaceSection, type SectionOptions } from './html';
 export { SUBJECT_MAX_LENGTH, renderSubject } from './subject';
 export { renderText } from './text';

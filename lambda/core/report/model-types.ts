@@ -92,7 +92,8 @@ export type SectionId =
   | 'agents'
   | 'country-type'
   | 'cost'
-  | 'status';
+  | 'status'
+  | 'too-large';
 
 /** One section, read top to bottom: title, lead, call-outs, paragraphs, tables, notes. */
 export interface Section {

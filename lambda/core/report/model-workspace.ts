@@ -1,9 +1,18 @@
 // One workspace of the report: its header, headline figures and sections, or why it failed.
+import { boundText, SERVER_TEXT_MAX_CHARS } from '../api-text';
 import type { ListFilters } from '../types';
 import type { WorkspaceAudit, WorkspaceFailure, WorkspaceOutcome } from '../workspace';
 import { unroutedLimit, type ReportContext } from './context';
 import { describeFilters, formatCount, formatUsd } from './format';
-import type { AuditedWorkspaceModel, FailedWorkspaceModel, Figure, Line, WorkspaceModel } from './model-types';
+import {
+  type AuditedWorkspaceModel,
+  type FailedWorkspaceModel,
+  type Figure,
+  type Line,
+  type Section,
+  section,
+  type WorkspaceModel,
+} from './model-types';
 import { changesSection } from './section-changes';
 import { agentsSection, missingAgentSection, unroutedSection } from './section-findings';
 import { costSection, countryTypeSection, statusSection } from './section-inventory';
@@ -77,16 +86,30 @@ function audited(ws: WorkspaceAudit, options: SectionOptions, eyebrow?: string):
     scope: scopeLine(ws.filters),
     ...(incomplete ? { incomplete } : {}),
     figures: figures(ws),
-    sections: [
-      ...changesSection(ws.changes, ws.agents, options.timeZone),
-      unroutedSection(ws.audit, limit, options.attachment),
-      ...missingAgentSection(ws.agents, limit, options.attachment),
-      ...agentsSection(ws.numbers, ws.agents),
-      countryTypeSection(ws.audit),
-      costSection(ws.audit),
-      statusSection(ws.audit),
-    ],
+    sections: options.attachment === 'summary' ? [tooLargeSection()] : sections(ws, options, limit),
   };
+}
+
+/** The last resort when even the report without its CSV does not fit in an email. */
+function tooLargeSection(): Section {
+  return section('too-large', 'Full report left out', {
+    lead: [
+      'The full report did not fit in an email (SES takes at most 10 MB), so this one holds only the headline figures.',
+      'Run the audit again with a filter (country or type), or read the archived run, for the details.',
+    ],
+  });
+}
+
+function sections(ws: WorkspaceAudit, options: SectionOptions, limit: number): Section[] {
+  return [
+    ...changesSection(ws.changes, ws.agents, options.timeZone),
+    unroutedSection(ws.audit, limit, options.attachment),
+    ...missingAgentSection(ws.agents, limit, options.attachment),
+    ...agentsSection(ws.numbers, ws.agents),
+    countryTypeSection(ws.audit),
+    costSection(ws.audit),
+    statusSection(ws.audit),
+  ];
 }
 
 function failed(ws: WorkspaceFailure, eyebrow?: string): FailedWorkspaceModel {
@@ -95,7 +118,8 @@ function failed(ws: WorkspaceFailure, eyebrow?: string): FailedWorkspaceModel {
     name: ws.name,
     ...(eyebrow ? { eyebrow } : {}),
     title: 'This workspace could not be audited',
-    message: ws.error.message,
+    // Error text can quote a server's answer: bounded like any API text.
+    message: boundText(ws.error.message, SERVER_TEXT_MAX_CHARS),
     codeLabel: 'Error code:',
     code: ws.error.code,
     note: 'None of its numbers are in this report or the CSV.',

@@ -5,6 +5,8 @@ import {
   buildMime,
   composeWithinLimit,
   csvAttachments,
+  type FitAttempt,
+  fitAttempts,
   gzipCsv,
   SES_MAX_RAW_BYTES,
 } from '../../../lambda/adapters/email/mime';
@@ -144,46 +146,80 @@ describe('csvAttachments / gzipCsv', () => {
 });
 
 describe('composeWithinLimit', () => {
-  const sized = (sizes: Record<AttachmentMode, number>) => {
-    const calls: AttachmentMode[] = [];
-    const build = async (mode: AttachmentMode) => {
-      calls.push(mode);
-      return Buffer.alloc(sizes[mode]);
+  /** Sizes by attempt: mode, plus ":cut" for the CSV with long texts cut. */
+  type Step = AttachmentMode | 'csv:cut' | 'csv.gz:cut';
+  const key = (a: FitAttempt): Step => (a.csvCut ? (`${a.mode}:cut` as Step) : a.mode);
+  const sized = (sizes: Partial<Record<Step, number>>) => {
+    const calls: Step[] = [];
+    const build = async (attempt: FitAttempt) => {
+      calls.push(key(attempt));
+      return Buffer.alloc(sizes[key(attempt)] ?? 1);
     };
     return { calls, build };
   };
+  const ladder = (cut?: string) => fitAttempts('id\r\n', cut === undefined ? undefined : () => cut);
 
   it('keeps the CSV as is when it fits (limit inclusive) and builds once', async () => {
     const { calls, build } = sized({ csv: 100, 'csv.gz': 10, omitted: 5 });
-    const out = await composeWithinLimit(build, 100);
-    expect(out.mode).toBe('csv');
+    const out = await composeWithinLimit(build, ladder(), 100);
+    expect(out.attempt).toMatchObject({ mode: 'csv', csvCut: false });
     expect(out.raw).toHaveLength(100);
     expect(calls).toEqual(['csv']);
   });
 
   it('falls back to csv.gz when the plain CSV is one byte too big', async () => {
     const { calls, build } = sized({ csv: 101, 'csv.gz': 60, omitted: 5 });
-    const out = await composeWithinLimit(build, 100);
-    expect(out.mode).toBe('csv.gz');
+    const out = await composeWithinLimit(build, ladder(), 100);
+    expect(out.attempt.mode).toBe('csv.gz');
     expect(out.raw).toHaveLength(60);
     expect(calls).toEqual(['csv', 'csv.gz']);
   });
 
-  it('leaves the CSV out when even gzipped it is too big', async () => {
-    const { calls, build } = sized({ csv: 300, 'csv.gz': 200, omitted: 5 });
-    const out = await composeWithinLimit(build, 100);
-    expect(out.mode).toBe('omitted');
-    expect(out.raw).toHaveLength(5);
-    expect(calls).toEqual(['csv', 'csv.gz', 'omitted']);
+  it('tries the CSV with long texts cut before leaving it out, only when cutting changes it', async () => {
+    const { calls, build } = sized({ csv: 300, 'csv.gz': 200, 'csv:cut': 150, 'csv.gz:cut': 90, omitted: 5 });
+    const out = await composeWithinLimit(build, ladder('id\r\n'), 100);
+    expect(out.attempt).toMatchObject({ mode: 'csv.gz', csvCut: true });
+    expect(calls).toEqual(['csv', 'csv.gz', 'csv:cut', 'csv.gz:cut']);
+
+    const without = sized({ csv: 300, 'csv.gz': 200, omitted: 5 });
+    await composeWithinLimit(without.build, ladder(), 100);
+    expect(without.calls).toEqual(['csv', 'csv.gz', 'omitted']);
   });
 
-  it('returns omitted rather than throwing if even that exceeds the limit', async () => {
-    const { build } = sized({ csv: 300, 'csv.gz': 200, omitted: 150 });
-    await expect(composeWithinLimit(build, 100)).resolves.toMatchObject({ mode: 'omitted' });
+  it('leaves the CSV out, then keeps only the headline figures', async () => {
+    const { calls, build } = sized({ csv: 300, 'csv.gz': 200, omitted: 150, summary: 40 });
+    const out = await composeWithinLimit(build, ladder(), 100);
+    expect(out.attempt.mode).toBe('summary');
+    expect(calls).toEqual(['csv', 'csv.gz', 'omitted', 'summary']);
+  });
+
+  it('returns the last attempt rather than throwing if even that exceeds the limit', async () => {
+    const { build } = sized({ csv: 300, 'csv.gz': 200, omitted: 150, summary: 120 });
+    await expect(composeWithinLimit(build, ladder(), 100)).resolves.toMatchObject({ attempt: { mode: 'summary' } });
+  });
+
+  it('skips building a plain CSV whose base64 alone is over the limit', async () => {
+    const { calls, build } = sized({ 'csv.gz': 10 });
+    const big = 'x'.repeat(1000);
+    await composeWithinLimit(build, fitAttempts(big), 100);
+    expect(calls).toEqual(['csv.gz']);
+  });
+
+  it('makes the cut CSV only when the full one did not fit', async () => {
+    let made = 0;
+    const attempts = fitAttempts('id\r\n', () => {
+      made += 1;
+      return 'cut';
+    });
+    await composeWithinLimit(() => Buffer.alloc(1), attempts, 100);
+    expect(made).toBe(0);
   });
 
   it('accepts a synchronous builder and defaults to the SES limit', async () => {
-    const out = await composeWithinLimit((mode) => Buffer.alloc(mode === 'csv' ? SES_MAX_RAW_BYTES + 1 : 10));
-    expect(out.mode).toBe('csv.gz');
+    const out = await composeWithinLimit(
+      (a) => Buffer.alloc(a.mode === 'csv' ? SES_MAX_RAW_BYTES + 1 : 10),
+      fitAttempts('id\r\n'),
+    );
+    expect(out.attempt.mode).toBe('csv.gz');
   });
 });

@@ -65,9 +65,9 @@ describe('createReportEmailBuilder with the SES emulator', () => {
       to: TO,
       date: DATE,
       csv,
-      render: (mode) => {
-        modes.push(mode);
-        return render(mode);
+      render: ({ attachment }) => {
+        modes.push(attachment);
+        return render(attachment);
       },
     });
     await mailer.sendRaw(built.raw, { from: FROM, to: TO });

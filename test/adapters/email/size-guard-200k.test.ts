@@ -75,9 +75,9 @@ it('gzips the CSV of a 200,000-number portfolio and keeps the message within the
     to: ['telephony-ops@acme.example.com'],
     date: ctx.generatedAt,
     csv,
-    render: (mode) => {
-      rendered.push(mode);
-      return renderBodies({ ...ctx, attachment: mode });
+    render: ({ attachment }) => {
+      rendered.push(attachment);
+      return renderBodies({ ...ctx, attachment });
     },
   });
 
