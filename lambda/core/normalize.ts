@@ -33,6 +33,9 @@ const TYPE_SPELLINGS: Readonly<Record<string, KnownNumberType>> = {
  */
 const CROWN_DEPENDENCIES = new Set(['GG', 'JE', 'IM']);
 
+/** An id that was nothing but control or invisible characters. */
+const UNREADABLE_ID = '(unreadable id)';
+
 /** Strict non-negative decimal, e.g. `1.15`; rejects `1e3`, `-1`, `1,15`, `$1`. */
 const COST_PATTERN = /^\s*\d+(\.\d+)?\s*$/;
 
@@ -150,7 +153,7 @@ export function parseCost(value: string | number | null | undefined): number | n
 }
 
 export function normalizeNumber(record: NumberRecord): PhoneNumber {
-  const phoneNumber = canonicalE164(record.phone_number);
+  const phoneNumber = canonicalE164(cleanApiText(record.phone_number) ?? '');
   // Parsing against the full metadata is most of normalize's time; only a record missing its
   // country or type needs it.
   let parsed: ParsedNumber | undefined | null = null;
@@ -160,7 +163,8 @@ export function normalizeNumber(record: NumberRecord): PhoneNumber {
   };
   const monthlyCostUsd = parseCost(record.monthly_cost_usd);
   return {
-    id: record.id,
+    // Ids reach the CSV and the changes lists: cleaned and bounded like any API text.
+    id: text(record.id) ?? UNREADABLE_ID,
     phoneNumber,
     ...country(record, parsedOf),
     ...numberType(record, parsedOf),
