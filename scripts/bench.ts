@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     const partial: Omit<BenchResult, 'floors' | 'wallMs'> = { machine };
     if (cli.only.has('listing')) partial.listing = await runListingBench();
     if (cli.only.has('compute')) partial.compute = await runComputeBench(workDir, cli.runs);
-    if (cli.only.has('cold')) partial.coldStart = runColdStartBench(workDir);
+    if (cli.only.has('cold')) partial.coldStart = await runColdStartBench(workDir);
     machine.loadAverage.end = Math.round(loadavg()[0] * 100) / 100;
     const result: BenchResult = {
       ...partial,

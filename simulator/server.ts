@@ -29,6 +29,15 @@ export const HTML_502_BODY = '<html><body><h1>502 Bad Gateway</h1></body></html>
 
 type Access = 'full' | 'no-phone-numbers' | 'no-agents';
 
+/** A request as routing sees it: the key's access (none: unauthorized) and its rate-limit decision. */
+interface Asked {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  access: Access | undefined;
+  rate: RateDecision | undefined;
+}
+
 interface Answer {
   status: number;
   headers: Record<string, string>;
@@ -216,11 +225,10 @@ class SimulatorServer implements Simulator {
     if (fault) entry.fault = fault.kind;
     if (fault?.kind === 'hang') return; // entry keeps status 0: nothing was ever answered
 
+    const asked: Asked = { method, path: url.pathname, query, access, rate };
     let answer: Answer;
     try {
-      answer = fault
-        ? this.faultAnswer(fault, method, url.pathname, query, access, rate)
-        : this.route(method, url.pathname, query, access, rate);
+      answer = fault ? this.faultAnswer(fault, asked) : this.route(asked);
     } catch (err) {
       answer = errorAnswer(500, `simulator error: ${(err as Error).message}`, rate?.headers ?? {});
     }
@@ -229,15 +237,8 @@ class SimulatorServer implements Simulator {
     this.later(this.options.latencyMs ?? 0, () => this.send(res, entry, answer, slowMs));
   }
 
-  private faultAnswer(
-    fault: Exclude<Fault, { kind: 'hang' }>,
-    method: string,
-    path: string,
-    query: Record<string, string>,
-    access: Access | undefined,
-    rate: RateDecision | undefined,
-  ): Answer {
-    const rh = rate?.headers ?? {};
+  private faultAnswer(fault: Exclude<Fault, { kind: 'hang' }>, asked: Asked): Answer {
+    const rh = asked.rate?.headers ?? {};
     switch (fault.kind) {
       case 'status': {
         if (fault.status === 429) {
@@ -250,14 +251,14 @@ class SimulatorServer implements Simulator {
       case 'html-502':
         return html502();
       case 'slow-body':
-        return this.route(method, path, query, access, rate);
+        return this.route(asked);
       case 'huge-body': {
-        const normal = this.route(method, path, query, access, rate);
+        const normal = this.route(asked);
         const pad = Math.max(0, fault.bytes - Buffer.byteLength(normal.body));
         return { ...normal, body: normal.body + ' '.repeat(pad), chunked: fault.contentLength === false };
       }
       case 'malformed-json': {
-        const normal = this.route(method, path, query, access, rate);
+        const normal = this.route(asked);
         // Cut before the end so the body can never parse.
         const cut = Math.max(1, Math.floor(normal.body.length / 2));
         return jsonAnswer(200, normal.body.slice(0, Math.min(cut, normal.body.length - 1)) || '{', rh);
@@ -265,13 +266,7 @@ class SimulatorServer implements Simulator {
     }
   }
 
-  private route(
-    method: string,
-    path: string,
-    query: Record<string, string>,
-    access: Access | undefined,
-    rate: RateDecision | undefined,
-  ): Answer {
+  private route({ method, path, query, access, rate }: Asked): Answer {
     const rh = rate?.headers ?? {};
     const known = path === LIST_PATH || path === AGENTS_PATH || path === PRICING_PATH;
     if (method !== 'GET' || !known) return errorAnswer(404, `Cannot ${method} ${path}`, rh);

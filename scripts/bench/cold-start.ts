@@ -6,12 +6,15 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
+import { SETTINGS } from '../../lambda/settings';
+import { readAssembly } from '../aws/deploy';
+import { synthesize } from '../aws/synth';
 import { median, note, round } from './stats';
 
 const REPO = join(__dirname, '..', '..');
 const HANDLER_ENTRY = join(REPO, 'lambda', 'handler', 'index.ts');
 /** Only to satisfy the stack's required context; nothing is deployed or sent. */
-const SYNTH_CONTEXT = ['-c', 'recipients=ops@example.com', '-c', 'sender=audit@example.com'];
+const SYNTH_CONTEXT = { recipients: 'ops@example.com', sender: 'audit@example.com' };
 export const INIT_RUNS = 10;
 export const MAX_INIT_MS = 150;
 
@@ -48,42 +51,17 @@ interface SynthOutput {
   runtime: string;
 }
 
-function synth(outDir: string, extraContext: string[]): SynthOutput {
-  const res = spawnSync('npx', ['cdk', 'synth', '--quiet', '-o', outDir, ...SYNTH_CONTEXT, ...extraContext], {
-    cwd: REPO,
-    encoding: 'utf8',
-    env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
-    maxBuffer: 16 << 20,
-  });
-  if (res.status !== 0) throw new Error(`cdk synth failed (${res.status}):\n${res.stderr || res.stdout}`);
-  const template = readdirSync(outDir).find((f) => f.endsWith('.template.json'));
-  if (!template) throw new Error(`no template in ${outDir}`);
-  interface Resource {
-    Type: string;
-    Properties?: {
-      Environment?: { Variables?: Record<string, unknown> };
-      Code?: { S3Key?: unknown };
-      Runtime?: unknown;
-    };
-  }
-  const resources = (
-    JSON.parse(readFileSync(join(outDir, template), 'utf8')) as { Resources: Record<string, Resource> }
-  ).Resources;
-  // The audit function is the one whose environment names the DialNexa secret.
-  const fn = Object.values(resources).find(
-    (r) =>
-      r.Type === 'AWS::Lambda::Function' &&
-      r.Properties?.Environment?.Variables &&
-      JSON.stringify(r.Properties.Environment.Variables).includes('REPORT_SENDER'),
+async function synth(outDir: string, extraContext: Record<string, string>): Promise<SynthOutput> {
+  await synthesize(outDir, { ...SYNTH_CONTEXT, ...extraContext });
+  const { template, codeDir } = readAssembly(outDir, SETTINGS.stackName.default);
+  // The audit function is the one whose environment names the report's sender.
+  const fn = Object.values(template.Resources).find(
+    (r) => r.Type === 'AWS::Lambda::Function' && SETTINGS.sender.env in (r.Properties?.Environment?.Variables ?? {}),
   );
   if (!fn) throw new Error('no audit function in the synthesized template');
-  const key: unknown = fn.Properties?.Code?.S3Key;
-  const hash = typeof key === 'string' ? key.replace(/\.zip$/, '') : undefined;
-  const assetDir = hash ? join(outDir, `asset.${hash}`) : undefined;
-  if (!assetDir || !existsSync(join(assetDir, 'index.js')))
-    throw new Error(`no asset with index.js for the audit function in ${outDir}`);
+  if (!existsSync(join(codeDir, 'index.js'))) throw new Error(`no index.js in the code asset ${codeDir}`);
   return {
-    assetDir,
+    assetDir: codeDir,
     environment: fn.Properties?.Environment?.Variables ?? {},
     runtime: String(fn.Properties?.Runtime),
   };
@@ -161,47 +139,40 @@ function measure(
   };
 }
 
-export function runColdStartBench(workDir: string, runs = INIT_RUNS): ColdStartResult {
+/**
+ * lib/audit-function.ts has no switch for minify: this rebuilds with the options it gives
+ * NodejsFunction (cjs, source map without sources, keepNames; target from the runtime). The minified
+ * build is checked against the synthesized asset, which catches the day the two drift apart.
+ */
+function buildLikeStack(outDir: string, target: string, minify: boolean): void {
+  buildSync({
+    entryPoints: [HANDLER_ENTRY],
+    bundle: true,
+    platform: 'node',
+    target,
+    format: 'cjs',
+    outfile: join(outDir, 'index.js'),
+    minify,
+    keepNames: true,
+    mainFields: ['module', 'main'],
+    sourcemap: true,
+    sourcesContent: false,
+    logLevel: 'error',
+  });
+}
+
+export async function runColdStartBench(workDir: string, runs = INIT_RUNS): Promise<ColdStartResult> {
   note('cold start: cdk synth (minified, AWS SDK bundled: the stack as configured)');
-  const a = synth(join(workDir, 'synth-default'), []);
+  const a = await synth(join(workDir, 'synth-default'), {});
   note('cold start: cdk synth with -c bundleAwsSdk=false');
-  const c = synth(join(workDir, 'synth-sdk-external'), ['-c', 'bundleAwsSdk=false']);
+  const c = await synth(join(workDir, 'synth-sdk-external'), { bundleAwsSdk: 'false' });
   note('cold start: esbuild, same options as the synthesized asset but without --minify');
-  // lib/audit-function.ts has no switch for minify: rebuild with the options it gives
-  // NodejsFunction (cjs, source map without sources, keepNames; target from the runtime). The
-  // check below catches the day those options and this copy drift apart.
   const unminDir = join(workDir, 'unminified');
   const target = a.runtime.replace(/^nodejs(\d+).*$/, 'node$1');
-  buildSync({
-    entryPoints: [HANDLER_ENTRY],
-    bundle: true,
-    platform: 'node',
-    target,
-    format: 'cjs',
-    outfile: join(unminDir, 'index.js'),
-    minify: false,
-    keepNames: true,
-    mainFields: ['module', 'main'],
-    sourcemap: true,
-    sourcesContent: false,
-    logLevel: 'error',
-  });
-  // The same esbuild call with --minify must match the synthesized asset, or the comparison is off.
+  buildLikeStack(unminDir, target, false);
+  // The same build with --minify must match the synthesized asset, or the comparison is off.
   const checkDir = join(workDir, 'minified-check');
-  buildSync({
-    entryPoints: [HANDLER_ENTRY],
-    bundle: true,
-    platform: 'node',
-    target,
-    format: 'cjs',
-    outfile: join(checkDir, 'index.js'),
-    minify: true,
-    keepNames: true,
-    mainFields: ['module', 'main'],
-    sourcemap: true,
-    sourcesContent: false,
-    logLevel: 'error',
-  });
+  buildLikeStack(checkDir, target, true);
   const notes: string[] = [];
   const synthBytes = statSync(join(a.assetDir, 'index.js')).size;
   const checkBytes = statSync(join(checkDir, 'index.js')).size;

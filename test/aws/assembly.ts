@@ -1,9 +1,11 @@
 // The one cloud assembly every test:aws file reads: synthesized once by global-setup.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SETTINGS } from '../../lambda/settings';
 import { readAssembly, type Assembly } from '../../scripts/aws/deploy';
 
-export const STACK_NAME = 'NumberAudit';
+/** global-setup.ts passes no stackName: the stack has the default one. */
+export const STACK_NAME = SETTINGS.stackName.default;
 export const RECIPIENTS = ['ops@example.com', 'finance@example.com'];
 export const SENDER = 'audit@reports.example.com';
 export const ASSEMBLY_ENV = 'NUMBER_AUDIT_AWS_ASSEMBLY';

@@ -3,8 +3,6 @@
 // index.js runs in a Node of the deployed runtime's major with exactly that environment, pointed at
 // moto (through a recording proxy) and the DialNexa simulator. What a first real run must leave
 // behind is read back from moto; every AWS call it made is evaluated against the template's policies.
-import { fork } from 'node:child_process';
-import * as path from 'node:path';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -15,6 +13,7 @@ import { evaluate, functionPermissions, type Permissions, stackNames } from '../
 import { type Moto, startMoto } from '../../scripts/aws/moto';
 import { lambdaNodeMajor, nodeBinary } from '../../scripts/aws/node-runtime';
 import { type RecordingProxy, startRecordingProxy } from '../../scripts/aws/recording-proxy';
+import { type BundleInvocation, type InvokeResult, runBundle } from '../../scripts/support/run-bundle';
 import { generateAgents, generatePortfolio, type Simulator, startSimulator } from '../../simulator';
 import { assembly, RECIPIENTS, SENDER } from './assembly';
 import { callsToRequests, neverCalls } from './function-calls';
@@ -31,13 +30,15 @@ const SCHEDULED_TIME = '2026-11-30T03:30:00Z';
 const REFUSED_TIME = '2026-12-07T03:30:00Z';
 const PORTFOLIO_SIZE = 120;
 
-interface Invocation {
-  ok: boolean;
-  value?: { status: string; total: number; messageId?: string; runId: string; complete: boolean };
-  name?: string;
-  message?: string;
-  stack?: string;
+/** The handler's return value, as far as these tests read it. */
+interface Summary {
+  status: string;
+  total: number;
+  messageId?: string;
+  runId: string;
+  complete: boolean;
 }
+type Invocation = InvokeResult<Summary>;
 
 let moto: Moto;
 let sesMoto: Moto;
@@ -90,8 +91,7 @@ describeBundle(`the deployed function, run under Node ${node.path === undefined 
   let retryAttempts: number;
   const s3 = () => new S3Client(emulatorClientConfig(moto.endpoint, built.region));
 
-  async function invoke(invocations: Array<{ event: unknown; requestId: string }>): Promise<Invocation[]> {
-    const [file, exportName] = String(fnConfig.Handler).split('.');
+  async function invoke(invocations: BundleInvocation[]): Promise<Invocation[]> {
     const env = {
       PATH: process.env.PATH ?? '',
       // Exactly what moto says the deployed function has, plus what Lambda itself provides ...
@@ -105,26 +105,12 @@ describeBundle(`the deployed function, run under Node ${node.path === undefined 
       DIALNEXA_BASE_URL: sim.url,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
-    const child = fork(
-      path.join(__dirname, 'fixtures', 'invoke.cjs'),
-      [path.join(built.codeDir, `${file}.js`), exportName],
-      {
-        env,
-        execPath: node.path,
-        execArgv: [],
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      },
+    const run = await runBundle<Summary>(
+      { codeDir: built.codeDir, handler: String(fnConfig.Handler), env, execPath: node.path },
+      invocations,
     );
-    child.stdout?.on('data', (c: Buffer) => (output += c.toString('utf8')));
-    child.stderr?.on('data', (c: Buffer) => (output += c.toString('utf8')));
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    const results = await new Promise<Invocation[]>((resolve, reject) => {
-      child.once('message', (m: { results: Invocation[] }) => resolve(m.results));
-      child.once('exit', (code) => reject(new Error(`runner exited with ${code} before answering:\n${output}`)));
-      child.send({ invocations });
-    });
-    await exited;
-    return results;
+    output += run.output;
+    return run.results;
   }
 
   beforeAll(async () => {
@@ -221,7 +207,7 @@ describeBundle(`the deployed function, run under Node ${node.path === undefined 
 
   const value = (r: Invocation) => {
     if (!r.ok) throw new Error(`the invocation failed: ${r.name}: ${r.message}\n${r.stack}\n${output}`);
-    return r.value as NonNullable<Invocation['value']>;
+    return r.value as Summary;
   };
 
   it('moto holds the function as the template describes it: handler, runtime, environment', () => {

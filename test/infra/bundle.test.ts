@@ -4,11 +4,11 @@
 // console events. DialNexa is the simulator, SES is aws-ses-v2-local, Secrets Manager and the
 // history bucket are local stand-ins; what the function did in the bucket is held against the
 // IAM statements the template grants it.
-import { execFile, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
+import { synthesize, type SynthOutput } from '../../scripts/aws/synth';
+import { type InvokeResult, runBundle } from '../../scripts/support/run-bundle';
 import { generateAgents, generatePortfolio, startSimulator, type Simulator } from '../../simulator';
 import { startSecretsLocal, type SecretsLocal } from '../../scripts/support/secrets-local';
 import { startSesLocal, type SesLocal } from '../../scripts/support/ses-local';
@@ -20,25 +20,20 @@ const RECIPIENTS = 'ops@example.com,finance@example.com';
 const SENDER = 'audit@reports.example.com';
 const SCHEDULE_ARN = 'arn:aws:scheduler:eu-west-1:123456789012:schedule/default/NumberAudit-WeeklySchedule';
 
-interface InvokeResult {
-  ok: boolean;
-  value?: {
-    status: string;
-    total: number;
-    dryRun: boolean;
-    messageId?: string;
-    byCountry: Record<string, number>;
-    complete: boolean;
-    runId: string;
-    workspaces: Array<{ changesStatus?: string }>;
-  };
-  name?: string;
-  message?: string;
-  stack?: string;
+/** The handler's return value, as far as these tests read it. */
+interface Summary {
+  status: string;
+  total: number;
+  dryRun: boolean;
+  messageId?: string;
+  byCountry: Record<string, number>;
+  complete: boolean;
+  runId: string;
+  workspaces: Array<{ changesStatus?: string }>;
 }
 
 let outdir: string;
-let synth: { stdout: string; stderr: string; ms: number };
+let synth: SynthOutput;
 /** A resource as aws-cdk-lib's assertions type it: properties are not typed. */
 type ResourceJson = ReturnType<Template['findResources']>[string] & { Type: string };
 let template: { Resources: Record<string, ResourceJson> };
@@ -46,29 +41,8 @@ let assetDir: string;
 
 beforeAll(async () => {
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'number-audit-synth-'));
-  const env = { ...process.env };
-  // Prove synth needs no AWS account: no credentials, no profile, no region.
-  for (const k of Object.keys(env))
-    if (/^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE|REGION|DEFAULT_REGION)$/.test(k)) delete env[k];
-  const started = Date.now();
-  const { stdout, stderr } = await promisify(execFile)(
-    process.execPath,
-    [
-      path.join(ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk'),
-      'synth',
-      '--quiet',
-      '-o',
-      outdir,
-      '-c',
-      `recipients=${RECIPIENTS}`,
-      '-c',
-      `sender=${SENDER}`,
-      '-c',
-      'timeZone=Asia/Kolkata',
-    ],
-    { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 },
-  );
-  synth = { stdout, stderr, ms: Date.now() - started };
+  // No AWS credentials, profile or region reach it: synth needs no AWS account.
+  synth = await synthesize(outdir, { recipients: RECIPIENTS, sender: SENDER, timeZone: 'Asia/Kolkata' });
   template = JSON.parse(fs.readFileSync(path.join(outdir, 'NumberAudit.template.json'), 'utf8'));
   const assets = JSON.parse(fs.readFileSync(path.join(outdir, 'NumberAudit.assets.json'), 'utf8'));
   const zipped = Object.values(assets.files as Record<string, { source: { path: string; packaging?: string } }>).filter(
@@ -136,8 +110,8 @@ describe('the bundled handler', () => {
   let s3: S3Local;
   let fnEnv: Record<string, unknown>;
   let env: Record<string, string>;
-  let results: InvokeResult[];
-  let childOutput = '';
+  let results: Array<InvokeResult<Summary>>;
+  let childOutput: string;
   const events: Record<string, unknown> = {};
 
   beforeAll(async () => {
@@ -184,29 +158,20 @@ describe('the bundled handler', () => {
     }
     events.typo = { dryrun: true };
 
-    const child = fork(path.join(__dirname, 'fixtures', 'invoke-bundle.cjs'), [path.join(assetDir, 'index.js')], {
-      env,
-      execArgv: [],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
-    child.stdout!.on('data', (c: Buffer) => (childOutput += c.toString('utf8')));
-    child.stderr!.on('data', (c: Buffer) => (childOutput += c.toString('utf8')));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    results = await new Promise<InvokeResult[]>((resolve, reject) => {
-      child.once('message', (m: { results: InvokeResult[] }) => resolve(m.results));
-      child.once('exit', (code) => reject(new Error(`runner exited with ${code} before answering:\n${childOutput}`)));
-      child.send({ events: Object.values(events) });
-    });
-    await exited;
+    // Each event is its own invocation, with a request id of its own.
+    ({ results, output: childOutput } = await runBundle<Summary>(
+      { codeDir: assetDir, handler: fn.Properties.Handler, env },
+      Object.values(events).map((event) => ({ event })),
+    ));
   }, 60_000);
 
   afterAll(async () => {
     await Promise.all([sim?.close(), ses?.close(), secrets?.close(), s3?.close()]);
   });
 
-  const result = (name: string): InvokeResult => results[Object.keys(events).indexOf(name)];
+  const result = (name: string): InvokeResult<Summary> => results[Object.keys(events).indexOf(name)];
   /** The handler's return value; a failed invocation fails the test with the handler's own error. */
-  const value = (name: string): NonNullable<InvokeResult['value']> => {
+  const value = (name: string): Summary => {
     const r = result(name);
     if (!r.ok) throw new Error(`the ${name} event failed: ${r.name}: ${r.message}\n${r.stack}`);
     return r.value!;

@@ -3,8 +3,11 @@ import { ConfigError } from '../../core/errors';
 import type { KeySource } from '../../core/ports';
 import { checkApiKey } from './api-key-value';
 
-/** Reads the variable on each call, so a missing key fails the run that needs it, not the import. */
-export function createEnvKeySource(varName = 'DIALNEXA_API_KEY', env: NodeJS.ProcessEnv = process.env): KeySource {
+/**
+ * Reads the variable on each call, so a missing key fails the run that needs it, not the import. The
+ * CLI names the variable (its API_KEY_VAR).
+ */
+export function createEnvKeySource(varName: string, env: NodeJS.ProcessEnv = process.env): KeySource {
   return {
     description: `environment variable ${varName}`,
     async getKey() {

@@ -4,18 +4,19 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError } from '../../core/errors';
 import type { KeySource } from '../../core/ports';
+import { SETTINGS } from '../../settings';
 import { checkApiKey } from './api-key-value';
 
 export interface SecretsManagerKeySourceOptions {
   /** Secret name or ARN. */
   secretId: string;
-  /** JSON field holding the key when the secret is a JSON object. Default `apiKey`. */
+  /** JSON field holding the key when the secret is a JSON object. Default: the secretField setting's. */
   field?: string;
-  /** How long a fetched value is reused. Default 300 s; 0 disables the cache. */
+  /** How long a fetched value is reused, in seconds; 0 disables the cache. Default: secretMaxAgeSeconds's. */
   maxAgeSeconds?: number;
   /** Injected in tests (a mock or a client pointed at a local endpoint); else the provider makes one. */
   client?: SecretsManagerClient;
-  /** Setting named in ConfigErrors. Default `DIALNEXA_SECRET_ID`. */
+  /** Setting named in ConfigErrors. Default: the secret setting's variable. */
   settingName?: string;
 }
 
@@ -25,8 +26,13 @@ export interface SecretsManagerKeySourceOptions {
  * Create it once at module scope: the cache lives in the returned object.
  */
 export function createSecretsManagerKeySource(options: SecretsManagerKeySourceOptions): KeySource {
-  const { secretId, field = 'apiKey', maxAgeSeconds = 300, client } = options;
-  const setting = options.settingName ?? 'DIALNEXA_SECRET_ID';
+  const {
+    secretId,
+    field = SETTINGS.secretField.default,
+    maxAgeSeconds = SETTINGS.secretMaxAgeSeconds.default,
+    client,
+    settingName: setting = SETTINGS.secret.env,
+  } = options;
   if (secretId.trim() === '')
     throw new ConfigError(setting, 'is empty; set it to the name or ARN of the secret holding the DialNexa API key');
   const provider = new SecretsProvider(client ? { awsSdkV3Client: client } : {});

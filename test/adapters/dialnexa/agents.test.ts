@@ -1,28 +1,14 @@
 import { createDialNexaClient } from '../../../lambda/adapters/dialnexa';
 import { ApiError, DeadlineExceededError, PermissionError } from '../../../lambda/core/errors';
-import { generateAgents, startSimulator } from '../../../simulator';
-import type { Simulator, SimulatorOptions } from '../../../simulator/types';
-import { fakeClock, keySource, START } from './fixtures';
+import { generateAgents } from '../../../simulator';
+import type { SimulatorOptions } from '../../../simulator/types';
+import { clientFor, keySource, START, simulatorPerTest } from './fixtures';
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+const start = simulatorPerTest();
 
 async function setup(options: SimulatorOptions = {}, clientOptions: { maxAttempts?: number } = {}) {
-  sim = await startSimulator(options);
-  const clock = fakeClock();
-  const keys = keySource(sim.apiKey);
-  const client = createDialNexaClient({
-    baseUrl: sim.url,
-    keySource: keys,
-    now: clock.now,
-    sleep: clock.sleep,
-    random: () => 1,
-    ...clientOptions,
-  });
-  return { s: sim, client, clock, keys };
+  const s = await start(options);
+  return { s, ...clientFor(s, clientOptions) };
 }
 
 describe('listAgents', () => {

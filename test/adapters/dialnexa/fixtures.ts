@@ -1,5 +1,7 @@
 // Shared pieces for the DialNexa client tests: a fake clock whose sleep advances it, a key
-// source that counts its reads, a logger that keeps every line, and simple inventories.
+// source that counts its reads, a client of a simulator on both, a logger that keeps every line,
+// and simple inventories.
+import { createDialNexaClient, type DialNexaClientOptions } from '../../../lambda/adapters/dialnexa';
 import type { KeySource, Logger } from '../../../lambda/core/ports';
 import { startSimulator } from '../../../simulator';
 import type { SimRecord, Simulator, SimulatorOptions } from '../../../simulator/types';
@@ -114,4 +116,19 @@ export function simulatorPerTest(): (options: SimulatorOptions) => Promise<Simul
     sim = undefined;
   });
   return async (options) => (sim = await startSimulator(options));
+}
+
+/** A client of `s` on a fresh fake clock and a counting key source; `random` pinned to 1 so every wait is exact. */
+export function clientFor(s: Simulator, options: Partial<DialNexaClientOptions> = {}) {
+  const clock = fakeClock();
+  const keys = keySource(s.apiKey);
+  const client = createDialNexaClient({
+    baseUrl: s.url,
+    keySource: keys,
+    now: clock.now,
+    sleep: clock.sleep,
+    random: () => 1,
+    ...options,
+  });
+  return { client, clock, keys };
 }

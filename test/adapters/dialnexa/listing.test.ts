@@ -1,14 +1,12 @@
 // Listing against the real simulator over HTTP: envelopes, field variants, termination,
 // data changing between pages, guards and filters.
-import { createDialNexaClient, type DialNexaClientOptions } from '../../../lambda/adapters/dialnexa';
 import type { ListProgress } from '../../../lambda/core/ports';
 import type { NumberRecord } from '../../../lambda/core/types';
 import { generatePortfolio } from '../../../simulator';
-import type { Simulator, SimRecord } from '../../../simulator/types';
+import type { SimRecord } from '../../../simulator/types';
 import {
-  fakeClock,
+  clientFor,
   insertFirst,
-  keySource,
   listPages,
   numbers,
   recordingLogger,
@@ -17,19 +15,6 @@ import {
 } from './fixtures';
 
 const start = simulatorPerTest();
-
-function clientFor(s: Simulator, options: Partial<DialNexaClientOptions> = {}) {
-  const clock = fakeClock();
-  const client = createDialNexaClient({
-    baseUrl: s.url,
-    keySource: keySource(s.apiKey),
-    now: clock.now,
-    sleep: clock.sleep,
-    random: () => 1,
-    ...options,
-  });
-  return { client, clock };
-}
 
 const ids = (records: Array<{ id: string }>) => records.map((r) => r.id);
 
@@ -110,26 +95,8 @@ describe('records', () => {
     const s = await start({ envelope: 'items-total', numbers: variants });
     const listing = await clientFor(s).client.listAll();
     expect(listing.records).toEqual<NumberRecord[]>([
-      { ...(variants[0] as NumberRecord), extra: {} },
-      {
-        id: 'phn_b',
-        phone_number: '+919876543210',
-        agent_id: 'agt_2',
-        type: 'toll-free',
-        status: 'active',
-        label: 'Mumbai',
-        monthly_cost_usd: '4.50',
-        extra: {},
-      },
-      {
-        id: 'phn_c',
-        phone_number: '+442071838750',
-        inbound_agent_id: '',
-        type: 'tollfree',
-        rental_status: 'expired',
-        status: 'active',
-        extra: {},
-      },
+      // Known fields only: each comes through as served, spelling variants and all.
+      ...variants.slice(0, 3).map((v) => ({ ...(v as NumberRecord), extra: {} })),
       {
         id: 'phn_d',
         phone_number: '+61412345678',

@@ -1,6 +1,6 @@
 // Failures the client must survive or report clearly: 429/5xx/HTML/malformed/hangs, the run's
 // deadline, 401/403/4xx, and the API key never showing in a message or a log line.
-import { createDialNexaClient, type DialNexaClientOptions } from '../../../lambda/adapters/dialnexa';
+import { createDialNexaClient } from '../../../lambda/adapters/dialnexa';
 import {
   ApiError,
   AuthError,
@@ -8,34 +8,11 @@ import {
   PermissionError,
   RateLimitedError,
 } from '../../../lambda/core/errors';
-import { startSimulator } from '../../../simulator';
-import type { Simulator, SimulatorOptions } from '../../../simulator/types';
-import { fakeClock, keySource, listPages, numbers, recordingLogger, START } from './fixtures';
+import type { SimulatorOptions } from '../../../simulator/types';
+import { clientFor, keySource, listPages, numbers, recordingLogger, START, simulatorPerTest } from './fixtures';
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
-async function start(options: SimulatorOptions = {}): Promise<Simulator> {
-  sim = await startSimulator({ numbers: numbers(150), ...options });
-  return sim;
-}
-
-function clientFor(s: Simulator, options: Partial<DialNexaClientOptions> = {}) {
-  const clock = fakeClock();
-  const keys = keySource(s.apiKey);
-  const client = createDialNexaClient({
-    baseUrl: s.url,
-    keySource: keys,
-    now: clock.now,
-    sleep: clock.sleep,
-    random: () => 1,
-    ...options,
-  });
-  return { client, clock, keys };
-}
+const startSim = simulatorPerTest();
+const start = (options: SimulatorOptions = {}) => startSim({ numbers: numbers(150), ...options });
 
 /** Timers created through the global setTimeout while `fn` runs that neither fired nor were cleared. */
 async function pendingTimersAfter(fn: () => Promise<unknown>): Promise<number> {

@@ -1,13 +1,14 @@
 import { inspect } from 'node:util';
 import { createEnvKeySource } from '../../../lambda/adapters/secrets/env-key-source';
 import { createStaticKeySource } from '../../../lambda/adapters/secrets/static-key-source';
+import { API_KEY_VAR } from '../../../lambda/cli/args';
 import { ConfigError } from '../../../lambda/core/errors';
 
 const KEY = 'dnx_live_4f9c2b7e1a';
 
 describe('createEnvKeySource', () => {
-  it('reads DIALNEXA_API_KEY by default, trimmed, and describes where it came from', async () => {
-    const source = createEnvKeySource(undefined, { DIALNEXA_API_KEY: ` ${KEY}\n` });
+  it("reads the CLI's variable, DIALNEXA_API_KEY, trimmed, and describes where it came from", async () => {
+    const source = createEnvKeySource(API_KEY_VAR, { DIALNEXA_API_KEY: ` ${KEY}\n` });
     expect(source.description).toBe('environment variable DIALNEXA_API_KEY');
     await expect(source.getKey()).resolves.toBe(KEY);
   });
