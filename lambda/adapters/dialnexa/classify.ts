@@ -5,6 +5,7 @@ import { exhausted, type Failure, type FailureContext, refused, unauthorized } f
 import { type HttpOutcome, statusLine } from './http';
 import { type BackoffOptions, backoffDelay, isRetryableStatus, parseRetryAfter } from './retry';
 import { errorMessageOf, MalformedBodyError } from './schema';
+import { boundText, cleanApiText, SERVER_TEXT_MAX_CHARS } from '../../core/api-text';
 
 export interface ClassifyRules<T> extends FailureContext {
   /** Turns a 2xx body into a value; throws MalformedBodyError to have it retried. */
@@ -61,12 +62,12 @@ export function classify<T>(facts: AttemptFacts, rules: ClassifyRules<T>): Verdi
   if (status === 401) {
     return facts.keyChanged === undefined ? { kind: 'reread-key' } : afterKeyReread(facts.keyChanged, rules);
   }
-  if (status === 403) return { kind: 'fatal', error: rules.forbidden(redactOrNull(rules, errorMessageOf(text))) };
+  if (status === 403) return { kind: 'fatal', error: rules.forbidden(serverSaid(rules, text)) };
   if (isRetryableStatus(status)) {
     const isHtml = /html/i.test(headers.get('content-type') ?? '');
-    return retryOrStop(facts, rules, { kind: 'status', status, message: errorMessageOf(text), isHtml }, headers);
+    return retryOrStop(facts, rules, { kind: 'status', status, message: serverSaid(rules, text), isHtml }, headers);
   }
-  return { kind: 'fatal', error: refused(status, errorMessageOf(text), rules) };
+  return { kind: 'fatal', error: refused(status, serverSaid(rules, text), rules) };
 }
 
 /** A 401 once the key was read afresh: one more try only with a different key. */
@@ -79,7 +80,7 @@ function parsed<T>(facts: AttemptFacts, rules: ClassifyRules<T>, text: string, h
     return { kind: 'success', value: rules.parse(text) };
   } catch (err) {
     if (!(err instanceof MalformedBodyError)) throw err;
-    return retryOrStop(facts, rules, { kind: 'malformed', detail: err.message }, headers);
+    return retryOrStop(facts, rules, { kind: 'malformed', detail: err.describe(rules.redact) }, headers);
   }
 }
 
@@ -98,6 +99,11 @@ function retryOrStop<T>(
   return { kind: 'retry', failure, delayMs, retryAfterMs, pauseUntilMs };
 }
 
-function redactOrNull(rules: FailureContext, text: string | null): string | null {
-  return text === null ? null : rules.redact(text);
+/**
+ * What the server said in its error envelope, fit to quote: controls and bidi marks removed, the
+ * key redacted, then cut to SERVER_TEXT_MAX_CHARS (in that order, so a cut cannot split a key).
+ */
+function serverSaid(rules: FailureContext, body: string): string | null {
+  const said = cleanApiText(errorMessageOf(body));
+  return said === null ? null : boundText(rules.redact(said), SERVER_TEXT_MAX_CHARS);
 }

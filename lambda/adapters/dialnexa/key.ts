@@ -1,6 +1,7 @@
 // The API key for one operation: read once, re-read fresh at most once after a 401 (the key
 // may have been rotated since it was cached). Also scrubs the key out of any text.
 import type { KeySource } from '../../core/ports';
+import { redactSecrets } from '../../core/redact';
 
 export class KeyHolder {
   private first: Promise<string> | null = null;
@@ -31,12 +32,11 @@ export class KeyHolder {
     return key === usedKey ? null : key;
   }
 
-  /** Defence in depth: no text built from server answers may carry a key we sent. */
+  /**
+   * Defence in depth: no text built from server answers may carry a key we sent, whole or in
+   * part (any run of MIN_SECRET_RUN characters of it).
+   */
   redact(text: string): string {
-    let out = text;
-    for (const key of this.known) {
-      if (key.length >= 4) out = out.split(key).join('[redacted]');
-    }
-    return out;
+    return redactSecrets(text, this.known);
   }
 }

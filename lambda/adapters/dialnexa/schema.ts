@@ -40,18 +40,40 @@ export interface PageEnvelope {
 
 /** Thrown for a 200 whose body is not JSON or not a known envelope (the caller retries it). */
 export class MalformedBodyError extends Error {
-  constructor(detail: string) {
+  /**
+   * `body`: the start of an unreadable body, for a preview. It is shown only after the key has
+   * been redacted from it and then cut (cutting first could leave part of an echoed key whole).
+   */
+  constructor(
+    detail: string,
+    readonly body?: { bytes: number; start: string },
+  ) {
     super(detail);
     this.name = 'MalformedBodyError';
   }
+
+  /** The detail with a preview of the body: `redact` runs before the cut. */
+  describe(redact: (text: string) => string): string {
+    if (!this.body) return this.message;
+    const clean = redact(this.body.start);
+    const preview = clean.length > BODY_PREVIEW_CHARS ? `${clean.slice(0, BODY_PREVIEW_CHARS)}...` : clean;
+    return `${this.message} (${this.body.bytes} bytes: ${JSON.stringify(preview)})`;
+  }
 }
+
+/** Characters of an unreadable body shown in an error. */
+const BODY_PREVIEW_CHARS = 60;
+/** Characters kept to make that preview: enough for a whole key past the preview's end. */
+const BODY_PREVIEW_SOURCE_CHARS = 4096;
 
 export function parseJsonBody(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    const preview = text.length > 60 ? `${text.slice(0, 60)}...` : text;
-    throw new MalformedBodyError(`the body is not valid JSON (${text.length} bytes: ${JSON.stringify(preview)})`);
+    throw new MalformedBodyError('the body is not valid JSON', {
+      bytes: text.length,
+      start: text.slice(0, BODY_PREVIEW_SOURCE_CHARS),
+    });
   }
 }
 

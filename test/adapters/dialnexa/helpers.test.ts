@@ -1,3 +1,4 @@
+import { redactSecrets } from '../../../lambda/core/redact';
 import {
   backoffDelay,
   isRetryableStatus,
@@ -107,8 +108,32 @@ describe('parsePageEnvelope', () => {
 });
 
 describe('parseJsonBody / errorMessageOf', () => {
-  it('turns bad JSON into a MalformedBodyError with a short preview', () => {
-    expect(() => parseJsonBody('{"data": [')).toThrow(/not valid JSON \(10 bytes/);
+  it('turns bad JSON into a MalformedBodyError with a short preview, made after redaction', () => {
+    let error: unknown;
+    try {
+      parseJsonBody('{"data": [');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(MalformedBodyError);
+    expect((error as MalformedBodyError).describe((t) => t)).toBe(
+      'the body is not valid JSON (10 bytes: "{\\"data\\": [")',
+    );
+  });
+
+  it('previews a body that echoes the key without any 8 characters of it, wherever the cut falls', () => {
+    const key = 'dnx_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0ZyXw';
+    for (const pad of [0, 20, 38, 45, 55, 58]) {
+      const body = `${'x'.repeat(pad)}Authorization: Bearer ${key} is not valid`;
+      let error: unknown;
+      try {
+        parseJsonBody(body);
+      } catch (e) {
+        error = e;
+      }
+      const text = (error as MalformedBodyError).describe((t) => redactSecrets(t, [key]));
+      for (let i = 0; i + 8 <= key.length; i += 1) expect(text).not.toContain(key.slice(i, i + 8));
+    }
   });
 
   it('reads the error envelope message as a string or a joined list', () => {
