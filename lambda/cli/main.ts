@@ -18,6 +18,7 @@ import { runAudit, type AuditRun } from '../core/run-audit';
 import { API_KEY_VAR, parseCliArgs, USAGE, wantsHelp, type CliOptions } from './args';
 import { EXIT_INCOMPLETE, EXIT_OK, exitCodeFor } from './exit-codes';
 import { createCliLogger } from './logger';
+import { prepareWritableDir } from './local-paths';
 import { auditJsonText, writeOutputs } from './output';
 import { createProgressReporter, type ProgressReporter } from './progress';
 import { createRedactor, type Redactor } from './redact';
@@ -67,6 +68,7 @@ export async function main(argv: readonly string[], io: CliIo, deps: CliDeps = {
   try {
     const options = parseCliArgs(argv, { timeZone: localTimeZone(io.env) });
     verbose = options.verbose;
+    await checkLocalPaths(options);
     const run = await auditOnce(options, session);
     return await reportRun(run, options, session);
   } catch (error) {
@@ -76,6 +78,12 @@ export async function main(argv: readonly string[], io: CliIo, deps: CliDeps = {
       session.err(`${error.stack.split('\n').map(stripControls).join('\n')}\n`);
     return exitCodeFor(error);
   }
+}
+
+/** Before the listing: a bad folder must not cost one. */
+async function checkLocalPaths(options: CliOptions): Promise<void> {
+  if (options.outDir !== undefined) await prepareWritableDir('--out', options.outDir);
+  if (options.historyDir !== undefined) await prepareWritableDir('--history', options.historyDir);
 }
 
 /** Every byte written goes through the redactor, which knows the key from the environment from the start. */
