@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startSesLocal } from '../../scripts/support/ses-local';
 import { generatePortfolio, startSimulator, type Simulator } from '../../simulator';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'number-audit.js');
@@ -93,5 +94,68 @@ describe('--out and --history are checked before the listing', () => {
     const r = await run(['--out', dir, '--json']);
     expect(r.code).toBe(0);
     expect(existsSync(join(dir, 'audit.json'))).toBe(true);
+  });
+});
+
+describe('AWS region and credentials are resolved before the listing', () => {
+  const send = ['--send', '--to', 'ops@example.com', '--from', 'audit@example.com'];
+  const creds = { AWS_ACCESS_KEY_ID: 'test-access-key', AWS_SECRET_ACCESS_KEY: 'test-secret-key' };
+
+  it('--send without a region: exit 2, how to set it, nothing listed and no "may have been sent"', async () => {
+    sim.resetLog();
+    const r = await run(send, creds);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /^number-audit: --send: needs an AWS region for SES and none is set \(Region is missing\); set AWS_REGION \(e\.g\. AWS_REGION=eu-west-1\) or a region in your AWS profile\. Nothing was listed or sent\n$/m,
+    );
+    expect(r.stderr).not.toMatch(/may (or may not )?have been sent/);
+    expect(sim.requests).toHaveLength(0);
+  });
+
+  it('--secret-id without a region: exit 2 with how to set it, not a bare "Region is missing"', async () => {
+    const r = await run(['--secret-id', 'prod/dialnexa'], creds);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^number-audit: --secret-id: needs an AWS region for Secrets Manager and none is set/m);
+    expect(sim.requests).toHaveLength(0);
+  });
+
+  it('--send without credentials: exit 2 naming the ways to give them, nothing listed', async () => {
+    sim.resetLog();
+    const r = await run(send, { AWS_REGION: 'eu-west-1' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^number-audit: --send: could not get AWS credentials for SES \(Could not load credentials from any providers\); set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws sso login`\. Nothing was listed or sent\n$/m,
+    );
+    expect(sim.requests).toHaveLength(0);
+  });
+
+  it('a real SES call says at most one line about the Node version, once', async () => {
+    const ses = await startSesLocal();
+    try {
+      const r = await run(send, { ...creds, AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_SES: ses.endpoint });
+      expect(r.code).toBe(0);
+      expect(await ses.emails()).toHaveLength(1);
+      const nodeLines = r.stderr.split('\n').filter((l) => /node/i.test(l));
+      expect(r.stderr).not.toContain('NodeVersionSupportWarning');
+      expect(nodeLines).toEqual(
+        Number(process.versions.node.split('.')[0]) < 22
+          ? [
+              `number-audit: note: AWS SDK releases after January 2027 need Node 22 or later; this is Node ${process.versions.node}`,
+            ]
+          : [],
+      );
+      // The SDK's own opt-out silences the note as well.
+      const quiet = await run(send, {
+        ...creds,
+        AWS_REGION: 'eu-west-1',
+        AWS_ENDPOINT_URL_SES: ses.endpoint,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      });
+      expect(quiet.code).toBe(0);
+      expect(quiet.stderr).not.toMatch(/node/i);
+    } finally {
+      await ses.close();
+    }
   });
 });
