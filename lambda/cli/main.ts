@@ -44,6 +44,8 @@ export interface CliDeps {
 }
 
 export const PROGRAM = 'number-audit';
+/** The core's warning for an incomplete listing: reportRun says it once, with what was written. */
+const INCOMPLETE_WARNING = /^listing is incomplete/;
 const ON_DEMAND_HINT = 'Run it again any time from a terminal: npm run --silent audit -- --help';
 
 /** What one invocation of `main` writes through and measures against. */
@@ -107,7 +109,9 @@ function openSession(io: CliIo, deps: CliDeps): Session {
 /** Wires the adapters for one workspace and runs the shared runAudit; warnings go to stderr. */
 async function auditOnce(options: CliOptions, session: Session): Promise<AuditRun> {
   const { io, deps, redactor, progress } = session;
-  const logger = createCliLogger((line) => progress.line(line), options.verbose);
+  const logger = createCliLogger((line) => progress.line(line), options.verbose, {
+    saidLater: (message) => INCOMPLETE_WARNING.test(message),
+  });
   const aws = await awsClientsFor(options, session);
   const rateCard = options.rateCardFile ? await readRateCard(options.rateCardFile) : undefined;
   const keySource = remembering(keySourceFor(options, io.env, aws.secrets), redactor);
