@@ -2,11 +2,13 @@
 // overrides) with the settings module, so a bad value fails synth with the key's name and what is
 // expected instead of failing a deploy or the first Monday run.
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ContextProvider } from 'aws-cdk-lib/cloud-assembly-schema';
 import type { Construct } from 'constructs';
 import { ConfigError } from '../lambda/core/errors';
 import type { RateCard } from '../lambda/core/rate-card';
 import type { ActionTriggers } from '../lambda/core/types';
 import {
+  closestName,
   contextReader,
   type CronFields,
   defaultOn,
@@ -97,20 +99,48 @@ export interface StackConfig {
   historyRetentionDays: number;
 }
 
-/** Reads every known key from the construct tree's context (cdk.json + `-c`) and parses it. */
+/** Reads the construct tree's whole context (cdk.json + `-c`) and parses it. */
 export function readConfig(scope: Construct): StackConfig {
-  const raw: Record<string, unknown> = {};
-  for (const key of CONTEXT_KEYS) {
-    const value = scope.node.tryGetContext(key);
-    if (value !== undefined) raw[key] = value;
-  }
-  return parseConfig(raw);
+  return parseConfig(scope.node.getAllContext() as Record<string, unknown>);
 }
 
+/** Several problems at once, so a first synth lists every one of them instead of one per try. */
+export class ConfigProblems extends ConfigError {
+  constructor(readonly problems: readonly ConfigError[]) {
+    super(problems.map((p) => p.setting).join(', '), 'several problems');
+    this.message = `${problems.length} problems:\n${problems.map((p) => `  ${p.message}`).join('\n')}`;
+  }
+}
+
+/** Every key and value problem of `raw`, all reported together; then the checks across keys. */
 export function parseConfig(raw: Record<string, unknown>): StackConfig {
-  const { need, maybe } = contextReader(raw);
+  const problems: ConfigError[] = unknownKeys(raw);
+  const reader = contextReader(raw);
+  const collect =
+    <A extends unknown[], R>(read: (...args: A) => R) =>
+    (...args: A): R => {
+      try {
+        return read(...args);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        problems.push(error);
+        return undefined as R;
+      }
+    };
+  const config = readSettings(collect(reader.need), collect(reader.maybe));
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) throw new ConfigProblems(problems);
+  const workspaces = readWorkspaces(raw, config);
+  if (workspaces) config.workspaces = workspaces;
+  checkWorkTime(config);
+  return config;
+}
+
+type Reader = ReturnType<typeof contextReader>;
+
+function readSettings(need: Reader['need'], maybe: Reader['maybe']): StackConfig {
   const S = SETTINGS;
-  const config: StackConfig = {
+  return {
     stackName: need(S.stackName),
     recipients: need(S.recipients),
     sender: need(S.sender),
@@ -134,10 +164,31 @@ export function parseConfig(raw: Record<string, unknown>): StackConfig {
     checkAgents: need(S.checkAgents),
     historyRetentionDays: need(S.historyRetentionDays),
   };
-  const workspaces = readWorkspaces(raw, config);
-  if (workspaces) config.workspaces = workspaces;
-  checkWorkTime(config);
-  return config;
+}
+
+/** Keys the CDK itself and its CLI put in context: feature flags, its own switches, lookup results. */
+const CDK_KEY_PREFIXES = [
+  '@aws-cdk',
+  'aws:cdk:',
+  'aws-cdk:',
+  'cli-',
+  'acknowledged-issue-numbers',
+  ...Object.values(ContextProvider).map((provider) => `${provider}:`),
+];
+
+/** A mistyped key (`timezone`) would otherwise leave its setting at the default without a word. */
+function unknownKeys(raw: Record<string, unknown>): ConfigError[] {
+  return Object.keys(raw)
+    .filter((key) => !CONTEXT_KEYS.includes(key) && !CDK_KEY_PREFIXES.some((prefix) => key.startsWith(prefix)))
+    .map((key) => {
+      const meant = closestName(key, CONTEXT_KEYS);
+      return new ConfigError(
+        key,
+        meant
+          ? `unknown key; did you mean ${meant}?`
+          : "unknown key; the keys are listed in docs/configuration.md (CDK's own start with @aws-cdk/, aws:cdk: or cli-)",
+      );
+    });
 }
 
 /** Either one secret named by secret + workspaceName, or the list: never a silent mix of both. */

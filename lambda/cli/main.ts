@@ -18,6 +18,8 @@ import { runAudit, type AuditRun } from '../core/run-audit';
 import { API_KEY_VAR, parseCliArgs, USAGE, wantsHelp, type CliOptions } from './args';
 import { EXIT_INCOMPLETE, EXIT_OK, exitCodeFor } from './exit-codes';
 import { createCliLogger } from './logger';
+import { checkAwsAccess, nodeVersionNote, SDK_NODE_WARNING_VAR } from './aws-preflight';
+import { prepareWritableDir } from './local-paths';
 import { auditJsonText, writeOutputs } from './output';
 import { createProgressReporter, type ProgressReporter } from './progress';
 import { createRedactor, type Redactor } from './redact';
@@ -42,6 +44,8 @@ export interface CliDeps {
 }
 
 export const PROGRAM = 'number-audit';
+/** The core's warning for an incomplete listing: reportRun says it once, with what was written. */
+const INCOMPLETE_WARNING = /^listing is incomplete/;
 const ON_DEMAND_HINT = 'Run it again any time from a terminal: npm run --silent audit -- --help';
 
 /** What one invocation of `main` writes through and measures against. */
@@ -67,6 +71,7 @@ export async function main(argv: readonly string[], io: CliIo, deps: CliDeps = {
   try {
     const options = parseCliArgs(argv, { timeZone: localTimeZone(io.env) });
     verbose = options.verbose;
+    await checkLocalPaths(options);
     const run = await auditOnce(options, session);
     return await reportRun(run, options, session);
   } catch (error) {
@@ -76,6 +81,12 @@ export async function main(argv: readonly string[], io: CliIo, deps: CliDeps = {
       session.err(`${error.stack.split('\n').map(stripControls).join('\n')}\n`);
     return exitCodeFor(error);
   }
+}
+
+/** Before the listing: a bad folder must not cost one. */
+async function checkLocalPaths(options: CliOptions): Promise<void> {
+  if (options.outDir !== undefined) await prepareWritableDir('--out', options.outDir);
+  if (options.historyDir !== undefined) await prepareWritableDir('--history', options.historyDir);
 }
 
 /** Every byte written goes through the redactor, which knows the key from the environment from the start. */
@@ -98,13 +109,17 @@ function openSession(io: CliIo, deps: CliDeps): Session {
 /** Wires the adapters for one workspace and runs the shared runAudit; warnings go to stderr. */
 async function auditOnce(options: CliOptions, session: Session): Promise<AuditRun> {
   const { io, deps, redactor, progress } = session;
-  const logger = createCliLogger((line) => progress.line(line), options.verbose);
-  const keySource = remembering(keySourceFor(options, io.env, deps), redactor);
+  const logger = createCliLogger((line) => progress.line(line), options.verbose, {
+    saidLater: (message) => INCOMPLETE_WARNING.test(message),
+  });
+  const aws = await awsClientsFor(options, session);
+  const rateCard = options.rateCardFile ? await readRateCard(options.rateCardFile) : undefined;
+  const keySource = remembering(keySourceFor(options, io.env, aws.secrets), redactor);
   const lister = createDialNexaClient({ baseUrl: options.baseUrl, keySource, logger, ...deps.clientOverrides });
   const outcome = await runAudit(
     {
       emailBuilder: createReportEmailBuilder(),
-      mailer: options.send ? mailerFor(options, io.env, deps) : undefined,
+      mailer: aws.ses && new SesRawMailer({ client: aws.ses, configurationSetName: options.configurationSet }),
       archive: options.historyDir ? new LocalArchive({ dir: options.historyDir }) : undefined,
       now: deps.now ?? (() => new Date()),
       logger,
@@ -121,7 +136,7 @@ async function auditOnce(options: CliOptions, session: Session): Promise<AuditRu
       listDeadline: listDeadline(session.started, options.timeoutSeconds),
       onDemandHint: ON_DEMAND_HINT,
       onProgress: (_workspace, p) => progress.update(p),
-      rateCard: options.rateCardFile ? await readRateCard(options.rateCardFile) : undefined,
+      rateCard,
       writeHistory: options.historyDir !== undefined,
     },
   );
@@ -130,6 +145,27 @@ async function auditOnce(options: CliOptions, session: Session): Promise<AuditRu
   for (const warning of outcome.warnings) progress.line(`${PROGRAM}: warning: ${oneLine(warning)}`);
   progress.finish();
   return outcome;
+}
+
+/** The AWS clients this run calls, each with its region and credentials resolved before the listing. */
+async function awsClientsFor(
+  options: CliOptions,
+  { io, deps, progress }: Session,
+): Promise<{ ses?: SESClient; secrets?: SecretsManagerClient }> {
+  const ses = options.send
+    ? (deps.sesClient ?? createSesClient(awsClientConfig(io.env, 'AWS_ENDPOINT_URL_SES')))
+    : undefined;
+  const secrets =
+    options.key.kind === 'secret'
+      ? (deps.secretsClient ?? new SecretsManagerClient(awsClientConfig(io.env, 'AWS_ENDPOINT_URL_SECRETS_MANAGER')))
+      : undefined;
+  if (secrets) await checkAwsAccess(secrets, '--secret-id', 'Secrets Manager');
+  if (ses) await checkAwsAccess(ses, '--send', 'SES');
+  // The SDK's own opt-out silences the note too.
+  const quiet = io.env[SDK_NODE_WARNING_VAR] === 'true';
+  const note = (ses || secrets) && !quiet ? nodeVersionNote(process.version) : undefined;
+  if (note) progress.line(`${PROGRAM}: ${note}`);
+  return { ses, secrets };
 }
 
 /** Leave a tenth of the --timeout budget (at most 5 s) to render, write and send. */
@@ -179,21 +215,15 @@ async function readRateCard(file: string): Promise<RateCard> {
   return parseRateCardText(text, '--rate-card');
 }
 
-function mailerFor(options: CliOptions, env: CliIo['env'], deps: CliDeps): SesRawMailer {
-  return new SesRawMailer({
-    client: deps.sesClient ?? createSesClient(awsClientConfig(env, 'AWS_ENDPOINT_URL_SES')),
-    configurationSetName: options.configurationSet,
-  });
-}
-
-function keySourceFor(options: CliOptions, env: CliIo['env'], deps: CliDeps): KeySource {
+function keySourceFor(options: CliOptions, env: CliIo['env'], client: SecretsManagerClient | undefined): KeySource {
   if (options.key.kind === 'env') return createEnvKeySource(options.key.varName, env);
+  if (client === undefined) throw new Error('--secret-id without a Secrets Manager client');
   return createSecretsManagerKeySource({
     secretId: options.key.secretId,
     field: options.key.field,
     // One run, one read: nothing to cache across.
     maxAgeSeconds: 0,
-    client: deps.secretsClient ?? new SecretsManagerClient(awsClientConfig(env, 'AWS_ENDPOINT_URL_SECRETS_MANAGER')),
+    client,
     settingName: '--secret-id',
   });
 }
@@ -238,10 +268,13 @@ function describeError(error: unknown): string {
 
 /** Runs the CLI on this process's argv and streams (bin/number-audit.js and `npm run audit`). */
 export async function runFromProcess(): Promise<void> {
+  // The SDK's warning takes 8 lines; main prints a one-line note instead, unless the user opted out.
+  const env = { ...process.env };
+  process.env[SDK_NODE_WARNING_VAR] = 'true';
   process.exitCode = await main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
-    env: process.env,
+    env,
     isTTY: process.stderr.isTTY === true,
   });
 }

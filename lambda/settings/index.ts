@@ -21,4 +21,5 @@ export {
   triggersText,
 } from './values';
 export { MAX_WORKSPACES, type WorkspaceEntry, type WorkspaceVariable } from './workspaces';
+export { closestName } from './suggest';
 export { renderSettingsTable, replaceSettingsRegion, SETTINGS_END, SETTINGS_START } from './table';

@@ -34,6 +34,7 @@ import {
   secretIdOf,
   triggersText,
   type SecretRef,
+  withoutApiVersion,
 } from './values';
 import { parseWorkspaceList, parseWorkspaceVariable } from './workspaces';
 
@@ -197,15 +198,15 @@ export const SETTINGS = {
     contextSchema: text(parseWorkspaceName),
   },
   baseUrl: {
-    doc: 'DialNexa API base URL (https; plain http only for a loopback simulator, never from the stack)',
+    doc: 'DialNexa API base URL, without /v1 (https; plain http only for a loopback simulator, never from the stack)',
     context: 'baseUrl',
     env: 'DIALNEXA_BASE_URL',
     flag: '--base-url',
     default: 'https://api.dialnexa.com',
     // The simulator used by local runs and tests speaks plain HTTP on loopback; nothing else may.
-    schema: text((setting, v) => parseHttpsUrl(setting, v, { allowLoopbackHttp: true })),
+    schema: text((setting, v) => withoutApiVersion(setting, parseHttpsUrl(setting, v, { allowLoopbackHttp: true }))),
     // A deployed function cannot reach a loopback simulator.
-    contextSchema: text(parseHttpsUrl),
+    contextSchema: text((setting, v) => withoutApiVersion(setting, parseHttpsUrl(setting, v))),
   },
   bundleAwsSdk: {
     doc: "Bundle the AWS SDK into the function (false: use the runtime's copy)",

@@ -104,6 +104,14 @@ export function parseWorkspaceLine(setting: string, v: string): string {
   return v;
 }
 
+/** Every request path starts with /v1, so a base URL ending in it would call /v1/v1/... and get 404s. */
+export function withoutApiVersion(setting: string, url: string): string {
+  if (/\/v1$/i.test(url)) {
+    throw new ConfigError(setting, `ends in /v1: drop /v1 (every request adds it), e.g. ${url.slice(0, -3)}`);
+  }
+  return url;
+}
+
 export function parseBucketName(setting: string, v: string): string {
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v)) throw new ConfigError(setting, 'must be an S3 bucket name');
   return v;

@@ -61,7 +61,8 @@ async function cli(
     {
       stdout: { write: (t: string) => out.push(t) },
       stderr: { write: (t: string) => err.push(t) },
-      env: { DIALNEXA_API_KEY: KEY, ...options.env },
+      // As test/setup-env.js does for the SDK: no note about the Node version.
+      env: { DIALNEXA_API_KEY: KEY, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env },
       isTTY: options.isTTY ?? false,
     },
     { now: () => NOW, ...options.deps },

@@ -55,3 +55,24 @@ it('a problem only the stack finds (an environment too big for Lambda) ends the 
     /^Invalid configuration: rateCard: makes the function's environment \d+ bytes, over Lambda's limit of 4096 bytes for all variables together \(RATE_CARD takes \d+\); fold countries that share a price into a "\*" row\n$/,
   );
 }, 30_000);
+
+it('a near-miss of a key fails synth instead of falling back to the default in silence', async () => {
+  const { code, stdout, stderr } = await runApp({
+    recipients: 'ops@example.com',
+    sender: 'audit@example.com',
+    timezone: 'Asia/Kolkata',
+  });
+  expect(code).toBe(1);
+  expect(stdout).toBe('');
+  expect(stderr).toBe('Invalid configuration: timezone: unknown key; did you mean timeZone?\n');
+}, 30_000);
+
+it('every missing required key is named in one go', async () => {
+  const { code, stderr } = await runApp({});
+  expect(code).toBe(1);
+  expect(stderr).toBe(
+    'Invalid configuration: 2 problems:\n' +
+      '  recipients: is required: one or more email addresses, comma-separated (set it in cdk.json or pass -c recipients=...)\n' +
+      '  sender: is required: the verified SES address reports come from (set it in cdk.json or pass -c sender=...)\n',
+  );
+}, 30_000);

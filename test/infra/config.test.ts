@@ -2,7 +2,8 @@
 // names the key.
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as flags from 'aws-cdk-lib/recommended-feature-flags.json';
-import { DEFAULTS, parseConfig, parseCron, RETENTION_DAYS, CONTEXT_KEYS } from '../../lib/config';
+import { ConfigError } from '../../lambda/core/errors';
+import { ConfigProblems, DEFAULTS, parseConfig, parseCron, RETENTION_DAYS, CONTEXT_KEYS } from '../../lib/config';
 import { cdkJsonContext, REQUIRED_CONTEXT, ROOT } from './helpers';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -149,6 +150,65 @@ describe('parseConfig', () => {
     expect(
       parseConfig({ ...base, functionTimeoutSeconds: 75, runDeadlineMarginSeconds: 45 }).functionTimeoutSeconds,
     ).toBe(75);
+  });
+});
+
+describe('unknown and missing keys', () => {
+  it.each([
+    ['timezone', 'Asia/Kolkata', 'timeZone'],
+    ['recipient', 'ops@example.com', 'recipients'],
+    ['memorysize', '1024', 'memorySize'],
+    ['shedule', 'cron(0 9 ? * MON *)', 'schedule'],
+  ])('-c %s=... (a near-miss) fails synth naming the key it meant', (key, value, meant) => {
+    expect(() => parseConfig({ ...base, [key]: value })).toThrow(
+      new ConfigError(key, `unknown key; did you mean ${meant}?`),
+    );
+  });
+
+  it('a key like no setting says where the keys are listed', () => {
+    expect(() => parseConfig({ ...base, colour: 'blue' })).toThrow(
+      "colour: unknown key; the keys are listed in docs/configuration.md (CDK's own start with @aws-cdk/, aws:cdk: or cli-)",
+    );
+  });
+
+  it("leaves CDK's own keys alone: feature flags, its switches, the CLI's, lookup results", () => {
+    expect(() =>
+      parseConfig({
+        ...base,
+        '@aws-cdk/core:newStyleStackSynthesis': true,
+        '@aws-cdk-containers/ecs-service-extensions:enableDefaultLogDriver': true,
+        'aws:cdk:version-reporting': false,
+        'aws:cdk:bundling-stacks': ['**'],
+        'cli-telemetry': false,
+        'acknowledged-issue-numbers': [32775],
+        'availability-zones:account=123456789012:region=eu-west-1': ['eu-west-1a'],
+      }),
+    ).not.toThrow();
+  });
+
+  it('reports every missing required key and every bad value at once', () => {
+    let error: unknown;
+    try {
+      parseConfig({ timezone: 'Asia/Kolkata', memorySize: 'lots' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigProblems);
+    expect((error as ConfigProblems).problems.map((p) => p.setting)).toEqual([
+      'timezone',
+      'recipients',
+      'sender',
+      'memorySize',
+    ]);
+    expect((error as Error).message).toBe(
+      [
+        '4 problems:',
+        '  timezone: unknown key; did you mean timeZone?',
+        '  recipients: is required: one or more email addresses, comma-separated (set it in cdk.json or pass -c recipients=...)',
+        '  sender: is required: the verified SES address reports come from (set it in cdk.json or pass -c sender=...)',
+        '  memorySize: must be a whole number from 128 to 10240 (got "lots")',
+      ].join('\n'),
+    );
   });
 });
 

@@ -72,6 +72,7 @@ describe('one problem, named per surface', () => {
     [SETTINGS.secretField, 'api key', /"api key" is not a JSON field name/],
     [SETTINGS.sesConfigurationSet, 'bad set!', /is not an SES configuration set name/],
     [SETTINGS.baseUrl, 'http://api.dialnexa.com', /must be an https:\/\/ URL/],
+    [SETTINGS.baseUrl, 'https://api.dialnexa.com/v1/', /ends in \/v1: drop \/v1/],
     [SETTINGS.recipients, 'ops@example.com, nope', /"nope" is not an email address/],
   ])('%#: context key, variable and flag', (spec, value, problem) => {
     const onContext = errorOf(() => contextReader({ [spec.context]: value }).need(spec));
@@ -82,6 +83,18 @@ describe('one problem, named per surface', () => {
       expect(e.message).toMatch(problem);
       expect(e.message.startsWith(`${e.setting}: `)).toBe(true);
     }
+  });
+
+  it('says to drop /v1 from a base URL, since every request path starts with it', () => {
+    expect(errorOf(() => readFlag(SETTINGS.baseUrl, 'https://eu.api.dialnexa.com/V1')).message).toBe(
+      '--base-url: ends in /v1: drop /v1 (every request adds it), e.g. https://eu.api.dialnexa.com',
+    );
+    expect(
+      errorOf(() => contextReader({ baseUrl: 'https://api.dialnexa.com/v1' }).need(SETTINGS.baseUrl)).message,
+    ).toBe('baseUrl: ends in /v1: drop /v1 (every request adds it), e.g. https://api.dialnexa.com');
+    expect(readFlag(SETTINGS.baseUrl, 'https://proxy.example.com/dialnexa/v1beta')).toBe(
+      'https://proxy.example.com/dialnexa/v1beta',
+    );
   });
 
   it('reads blank values as not given, on the stack and in the function alike', () => {
