@@ -1,7 +1,9 @@
 // Last line of defence for the API key: every byte the CLI prints (and every text file it writes)
 // passes through here. Our own messages never carry the key; this covers anything that might.
 
-export const REDACTED = '[redacted]';
+import { REDACTED, redactSecrets } from '../core/redact';
+
+export { REDACTED };
 /** Shorter values would blank out ordinary words; real keys are far longer. */
 const MIN_SECRET_LENGTH = 6;
 
@@ -17,10 +19,7 @@ export function createRedactor(): Redactor {
       const s = secret?.trim();
       if (s && s.length >= MIN_SECRET_LENGTH) secrets.add(s);
     },
-    redact(text) {
-      let out = text;
-      for (const s of secrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
-      return out;
-    },
+    // Whole or in part: any run of 8 or more characters of a known secret.
+    redact: (text) => redactSecrets(text, secrets),
   };
 }

@@ -16,6 +16,13 @@ describe('redactor', () => {
     expect(r.redact('a dnx_live_abcdef123456 b dnx_live_abcdef123456')).toBe(`a ${REDACTED} b ${REDACTED}`);
   });
 
+  it('replaces a piece of 8 or more characters of a known key, as a cut error message would hold', () => {
+    const r = createRedactor();
+    r.add('dnx_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0ZyXw');
+    expect(r.redact('Bearer dnx_live_9f8e7d6c5b4a39... refused')).toBe(`Bearer ${REDACTED}... refused`);
+    expect(r.redact('tail 2b1a0ZyXw')).toBe(`tail ${REDACTED}`);
+  });
+
   it('ignores empty and very short values that would blank out ordinary words', () => {
     const r = createRedactor();
     r.add(undefined);

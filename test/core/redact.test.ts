@@ -59,6 +59,28 @@ describe('redactSecrets', () => {
   });
 });
 
+describe('redactSecrets leaves other text alone', () => {
+  it('changes nothing in a text that holds no run of 8 key characters (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.string({ maxLength: 12 }),
+            fc.nat(KEY.length - 7).map((a) => KEY.slice(a, a + 7)),
+          ),
+          {
+            maxLength: 8,
+          },
+        ),
+        (parts) => {
+          const text = parts.join(' ');
+          return leaks(text, KEY) || redactSecrets(text, [KEY]) === text;
+        },
+      ),
+    );
+  });
+});
+
 describe('redactThenCut', () => {
   it('never lets a key split across the cut escape', () => {
     const body = `${'x'.repeat(40)}Authorization: Bearer ${KEY}`;
