@@ -21,6 +21,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ARCHIVE_PREFIXES } from '../lambda/adapters/archive/layout';
 import { ConfigError } from '../lambda/core/errors';
+import { METRIC, type MetricName } from '../lambda/handler/metric-names';
 import { AuditFunction, RUNTIME_ENVIRONMENT } from './audit-function';
 import { cronExpression, type SecretRef, type StackConfig } from './config';
 import { AUDIT_METRICS, checkEnvironmentSize, functionEnvironment } from './function-environment';
@@ -291,7 +292,7 @@ export class NumberAuditStack extends Stack {
       'An audit run failed after all retries; the event is in the failed-runs queue.',
       this.failureQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }),
     );
-    const emf = (metricName: string): cloudwatch.Metric =>
+    const emf = (metricName: MetricName): cloudwatch.Metric =>
       new cloudwatch.Metric({
         namespace: AUDIT_METRICS.namespace,
         metricName,
@@ -302,17 +303,17 @@ export class NumberAuditStack extends Stack {
     alarm(
       'IncompleteListings',
       'A report went out marked INCOMPLETE: the listing never matched the API total.',
-      emf('IncompleteListings'),
+      emf(METRIC.IncompleteListings),
     );
     alarm(
       'FailedWorkspaces',
       'A workspace could not be audited (key refused, API outage); the email says which and what to do.',
-      emf('FailedWorkspaces'),
+      emf(METRIC.FailedWorkspaces),
     );
     alarm(
       'ArchiveFailures',
       'A run could not be written to the history bucket: the email went out, but the next run compares with an older baseline.',
-      emf('ArchiveFailures'),
+      emf(METRIC.ArchiveFailures),
     );
   }
 }
