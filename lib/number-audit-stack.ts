@@ -94,7 +94,7 @@ export class NumberAuditStack extends Stack {
     this.schedule = this.createSchedule(config);
 
     this.alarmTopic = this.createAlarmTopic(config);
-    this.createAlarms();
+    this.admitAlarms(this.createAlarms());
     this.addOutputs();
   }
 
@@ -233,37 +233,49 @@ export class NumberAuditStack extends Stack {
       // under the AWS managed aws/sns key, and alarm texts carry no data a KMS key would protect.
       enforceSSL: true,
     });
-    // The topic policy that enforceSSL creates replaces SNS's default one, so CloudWatch needs an
-    // explicit allow - limited to this account's alarms of this stack.
-    topic.addToResourcePolicy(
+    if (config.alarmEmail) topic.addSubscription(new EmailSubscription(config.alarmEmail));
+    return topic;
+  }
+
+  /**
+   * The topic policy that enforceSSL creates replaces SNS's default one, so CloudWatch needs an
+   * explicit allow: for this account's alarms of this stack, each by its full ARN. A pattern such as
+   * `alarm:NumberAudit-*` would also admit every alarm of a stack named `NumberAudit-Staging`.
+   * Built from the names the alarms were given (not Fn::GetAtt) so the ARNs read as literals.
+   */
+  private admitAlarms(alarmNames: readonly string[]): void {
+    this.alarmTopic.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowThisStacksAlarms',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['sns:Publish'],
-        resources: [topic.topicArn],
+        resources: [this.alarmTopic.topicArn],
         conditions: {
-          ArnLike: {
-            'aws:SourceArn': this.formatArn({
-              service: 'cloudwatch',
-              resource: 'alarm',
-              resourceName: `${this.stackName}-*`,
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
+          ArnEquals: {
+            'aws:SourceArn': alarmNames.map((name) =>
+              this.formatArn({
+                service: 'cloudwatch',
+                resource: 'alarm',
+                resourceName: name,
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            ),
           },
           StringEquals: { 'aws:SourceAccount': this.account },
         },
       }),
     );
-    if (config.alarmEmail) topic.addSubscription(new EmailSubscription(config.alarmEmail));
-    return topic;
   }
 
-  private createAlarms(): void {
+  /** Every alarm notifies the topic; returns their names. */
+  private createAlarms(): string[] {
     const action = new SnsAction(this.alarmTopic);
     const period = Duration.minutes(5);
+    const names: string[] = [];
     const alarm = (id: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm => {
+      names.push(`${this.stackName}-${id}`);
       const a = new cloudwatch.Alarm(this, id, {
-        // Named with the stack's prefix so the topic policy can admit exactly these alarms.
+        // Named with the stack's prefix: the topic policy admits exactly these names.
         alarmName: `${this.stackName}-${id}`,
         alarmDescription: description,
         metric,
@@ -315,6 +327,12 @@ export class NumberAuditStack extends Stack {
       'A run could not be written to the history bucket: the email went out, but the next run compares with an older baseline.',
       emf(METRIC.ArchiveFailures),
     );
+    alarm(
+      'UncertainDelivery',
+      'A run ended "duplicate, uncertain": SES may or may not have sent the report. Check the inboxes before running it again.',
+      emf(METRIC.UncertainDelivery),
+    );
+    return names;
   }
 }
 

@@ -151,17 +151,17 @@ it('subscribes the alarm email to the topic', () => {
 
 it('names the alarms after the stack, and admits exactly those to the topic', () => {
   const names = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName);
-  expect(names).toHaveLength(6);
+  expect(names).toHaveLength(7);
   for (const n of names) expect(n).toMatch(/^AuditIndia-/);
   const [policy] = Object.values(t.findResources('AWS::SNS::TopicPolicy'));
   const allow = (
     flat(policy.Properties.PolicyDocument.Statement) as Array<{
       Sid: string;
-      Condition: { ArnLike: Record<string, string> };
+      Condition: { ArnEquals: Record<string, string[]> };
     }>
   ).find((s) => s.Sid === 'AllowThisStacksAlarms');
-  expect(allow?.Condition.ArnLike['aws:SourceArn']).toBe(
-    'arn:aws:cloudwatch:ap-south-1:123456789012:alarm:AuditIndia-*',
+  expect([...(allow?.Condition.ArnEquals['aws:SourceArn'] ?? [])].sort()).toEqual(
+    names.map((n) => `arn:aws:cloudwatch:ap-south-1:123456789012:alarm:${n}`).sort(),
   );
 });
 
