@@ -37,6 +37,23 @@ export const DELIVERY = {
   functionMaxEventAge: Duration.hours(1),
 } as const;
 
+/** The handler's EMF metrics with an alarm of the same name (any count in 5 minutes), and what it means. */
+const EMF_ALARMS: ReadonlyArray<[MetricName, string]> = [
+  [METRIC.IncompleteListings, 'A report went out marked INCOMPLETE: the listing never matched the API total.'],
+  [
+    METRIC.FailedWorkspaces,
+    'A workspace could not be audited (key refused, API outage); the email says which and what to do.',
+  ],
+  [
+    METRIC.ArchiveFailures,
+    'A run could not be written to the history bucket: the email went out, but the next run compares with an older baseline.',
+  ],
+  [
+    METRIC.UncertainDelivery,
+    'A run ended "duplicate, uncertain": SES may or may not have sent the report. Check the inboxes before running it again.',
+  ],
+];
+
 export interface NumberAuditStackProps extends StackProps {
   config: StackConfig;
 }
@@ -304,34 +321,16 @@ export class NumberAuditStack extends Stack {
       'An audit run failed after all retries; the event is in the failed-runs queue.',
       this.failureQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }),
     );
-    const emf = (metricName: MetricName): cloudwatch.Metric =>
-      new cloudwatch.Metric({
+    for (const [metricName, description] of EMF_ALARMS) {
+      const metric = new cloudwatch.Metric({
         namespace: AUDIT_METRICS.namespace,
         metricName,
         dimensionsMap: { service: AUDIT_METRICS.service },
         period,
         statistic: cloudwatch.Stats.SUM,
       });
-    alarm(
-      'IncompleteListings',
-      'A report went out marked INCOMPLETE: the listing never matched the API total.',
-      emf(METRIC.IncompleteListings),
-    );
-    alarm(
-      'FailedWorkspaces',
-      'A workspace could not be audited (key refused, API outage); the email says which and what to do.',
-      emf(METRIC.FailedWorkspaces),
-    );
-    alarm(
-      'ArchiveFailures',
-      'A run could not be written to the history bucket: the email went out, but the next run compares with an older baseline.',
-      emf(METRIC.ArchiveFailures),
-    );
-    alarm(
-      'UncertainDelivery',
-      'A run ended "duplicate, uncertain": SES may or may not have sent the report. Check the inboxes before running it again.',
-      emf(METRIC.UncertainDelivery),
-    );
+      alarm(metricName, description, metric);
+    }
     return names;
   }
 }
