@@ -7,10 +7,12 @@ import { ConfigError } from '../lambda/core/errors';
 import type { RateCard } from '../lambda/core/rate-card';
 import type { ActionTriggers } from '../lambda/core/types';
 import {
+  checkConfiguredRecipients,
   contextReader,
   type CronFields,
   defaultOn,
   type SecretRef,
+  recipientDomains,
   SETTINGS,
   type SettingSpec,
 } from '../lambda/settings';
@@ -95,6 +97,8 @@ export interface StackConfig {
   checkAgents: boolean;
   /** Days a run folder (`reports/`) is kept in the history bucket. */
   historyRetentionDays: number;
+  /** The only domains the report may go to (given, or the recipients'); the SES policy names them. */
+  allowedRecipientDomains: string[];
 }
 
 /** Reads every known key from the construct tree's context (cdk.json + `-c`) and parses it. */
@@ -133,7 +137,9 @@ export function parseConfig(raw: Record<string, unknown>): StackConfig {
     actionTriggers: need(S.actionTriggers),
     checkAgents: need(S.checkAgents),
     historyRetentionDays: need(S.historyRetentionDays),
+    allowedRecipientDomains: maybe(S.allowedRecipientDomains) ?? recipientDomains(need(S.recipients)),
   };
+  checkConfiguredRecipients(S.allowedRecipientDomains.context, config.recipients, config.allowedRecipientDomains);
   const workspaces = readWorkspaces(raw, config);
   if (workspaces) config.workspaces = workspaces;
   checkWorkTime(config);

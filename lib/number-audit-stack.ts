@@ -89,7 +89,7 @@ export class NumberAuditStack extends Stack {
     this.fn.grantSecretRead(
       workspaceSecrets(config).map((w) => ({ arn: secretPolicyArn(this, w.secret), kmsKeyArn: w.kmsKeyArn })),
     );
-    this.fn.grantSendEmail(config.sender, config.sesConfigurationSet);
+    this.fn.grantSendEmail(config.sender, config.allowedRecipientDomains, config.sesConfigurationSet);
     this.fn.grantHistoryAccess(this.historyBucket, Object.values(ARCHIVE_PREFIXES));
 
     this.scheduleDlq = this.deadLetterQueue(

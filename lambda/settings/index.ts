@@ -22,3 +22,10 @@ export {
 } from './values';
 export { MAX_WORKSPACES, type WorkspaceEntry, type WorkspaceVariable } from './workspaces';
 export { renderSettingsTable, replaceSettingsRegion, SETTINGS_END, SETTINGS_START } from './table';
+export {
+  checkConfiguredRecipients,
+  domainOf,
+  outsideDomains,
+  recipientDomains,
+  withLowerCaseDomain,
+} from './recipient-domains';

@@ -131,6 +131,8 @@ describe('function', () => {
       DIALNEXA_SECRET_FIELD: 'apiKey',
       DIALNEXA_BASE_URL: 'https://api.dialnexa.com',
       REPORT_RECIPIENTS: 'ops@example.com,finance@example.com',
+      // The recipients' domain: what the SES policy allows, and all a console event may send to.
+      ALLOWED_RECIPIENT_DOMAINS: 'example.com',
       REPORT_SENDER: 'audit@reports.example.com',
       REPORT_TIME_ZONE: 'UTC',
       WORKSPACE_NAME: 'DialNexa workspace',
@@ -182,7 +184,13 @@ describe('least privilege', () => {
         Effect: 'Allow',
         Action: 'ses:SendRawEmail',
         Resource: [ARN('ses', 'identity/audit@reports.example.com'), ARN('ses', 'identity/reports.example.com')],
-        Condition: { StringEquals: { 'ses:FromAddress': 'audit@reports.example.com' } },
+        Condition: {
+          StringEquals: { 'ses:FromAddress': 'audit@reports.example.com' },
+          // Every recipient (To, Cc, Bcc) at the recipients' domain; Null: a request that names no
+          // recipients would otherwise pass ForAllValues vacuously.
+          'ForAllValues:StringLike': { 'ses:Recipients': ['*@example.com'] },
+          Null: { 'ses:Recipients': 'false' },
+        },
       },
       // Added by the SqsDestination grant: SendMessage plus two read-only calls on that one queue.
       {
