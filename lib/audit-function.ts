@@ -121,8 +121,13 @@ export class AuditFunction extends Construct implements iam.IGrantable {
    * SendRawEmail on the sender's identities only. SES authorizes against whichever identity is
    * verified - the address itself or its domain - so both are listed; the FromAddress condition
    * keeps a domain identity from letting the function send as anyone else at that domain.
+   *
+   * Every recipient (ses:Recipients: To, Cc and Bcc) must be at one of `recipientDomains`, so whoever
+   * may invoke the function cannot mail the inventory anywhere else. `*@<domain>` matches that
+   * domain and no subdomain; StringLike is case-sensitive, so the domains are given, and sent to, in
+   * lower case. ForAllValues holds for a request with no recipients at all, hence the Null condition.
    */
-  grantSendEmail(sender: string, configurationSet?: string): iam.Grant {
+  grantSendEmail(sender: string, recipientDomains: readonly string[], configurationSet?: string): iam.Grant {
     const domain = sender.slice(sender.lastIndexOf('@') + 1);
     const sesArn = (resource: string, resourceName: string): string =>
       Stack.of(this).formatArn({ service: 'ses', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
@@ -131,7 +136,11 @@ export class AuditFunction extends Construct implements iam.IGrantable {
     return this.grantNamed('SendReportEmail', {
       actions: ['ses:SendRawEmail'],
       resourceArns,
-      conditions: { StringEquals: { 'ses:FromAddress': sender } },
+      conditions: {
+        StringEquals: { 'ses:FromAddress': sender },
+        'ForAllValues:StringLike': { 'ses:Recipients': recipientDomains.map((domain) => `*@${domain}`) },
+        Null: { 'ses:Recipients': 'false' },
+      },
     });
   }
 

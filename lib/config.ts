@@ -8,11 +8,13 @@ import { ConfigError } from '../lambda/core/errors';
 import type { RateCard } from '../lambda/core/rate-card';
 import type { ActionTriggers } from '../lambda/core/types';
 import {
+  checkConfiguredRecipients,
   closestName,
   contextReader,
   type CronFields,
   defaultOn,
   type SecretRef,
+  recipientDomains,
   SETTINGS,
   type SettingSpec,
 } from '../lambda/settings';
@@ -97,6 +99,8 @@ export interface StackConfig {
   checkAgents: boolean;
   /** Days a run folder (`reports/`) is kept in the history bucket. */
   historyRetentionDays: number;
+  /** The only domains the report may go to (given, or the recipients'); the SES policy names them. */
+  allowedRecipientDomains: string[];
 }
 
 /** Reads the construct tree's whole context (cdk.json + `-c`) and parses it. */
@@ -130,6 +134,11 @@ export function parseConfig(raw: Record<string, unknown>): StackConfig {
   const config = readSettings(collect(reader.need), collect(reader.maybe));
   if (problems.length === 1) throw problems[0];
   if (problems.length > 1) throw new ConfigProblems(problems);
+  checkConfiguredRecipients(
+    SETTINGS.allowedRecipientDomains.context,
+    config.recipients,
+    config.allowedRecipientDomains,
+  );
   const workspaces = readWorkspaces(raw, config);
   if (workspaces) config.workspaces = workspaces;
   checkWorkTime(config);
@@ -140,9 +149,10 @@ type Reader = ReturnType<typeof contextReader>;
 
 function readSettings(need: Reader['need'], maybe: Reader['maybe']): StackConfig {
   const S = SETTINGS;
+  const recipients = need(S.recipients);
   return {
     stackName: need(S.stackName),
-    recipients: need(S.recipients),
+    recipients,
     sender: need(S.sender),
     replyTo: maybe(S.replyTo),
     secret: need(S.secret),
@@ -163,6 +173,7 @@ function readSettings(need: Reader['need'], maybe: Reader['maybe']): StackConfig
     actionTriggers: need(S.actionTriggers),
     checkAgents: need(S.checkAgents),
     historyRetentionDays: need(S.historyRetentionDays),
+    allowedRecipientDomains: maybe(S.allowedRecipientDomains) ?? recipientDomains(recipients ?? []),
   };
 }
 

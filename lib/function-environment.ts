@@ -60,6 +60,10 @@ const ENV_SOURCES: Record<string, [key: string, advice: string]> = {
   ],
   [SETTINGS.recipients.env]: [SETTINGS.recipients.context, 'send to a distribution list instead of each address'],
   [SETTINGS.replyTo.env]: [SETTINGS.replyTo.context, 'use one address'],
+  [SETTINGS.allowedRecipientDomains.env]: [
+    SETTINGS.allowedRecipientDomains.context,
+    'allow fewer domains (the recipients need only their own)',
+  ],
 };
 
 /** S3 bucket names are at most 63 characters; the name is unknown until deploy. */

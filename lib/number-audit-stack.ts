@@ -21,6 +21,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ARCHIVE_PREFIXES } from '../lambda/adapters/archive/layout';
 import { ConfigError } from '../lambda/core/errors';
+import { METRIC, type MetricName } from '../lambda/handler/metric-names';
 import { AuditFunction, RUNTIME_ENVIRONMENT } from './audit-function';
 import { cronExpression, type SecretRef, type StackConfig } from './config';
 import { AUDIT_METRICS, checkEnvironmentSize, functionEnvironment } from './function-environment';
@@ -35,6 +36,23 @@ export const DELIVERY = {
   functionRetryAttempts: 2,
   functionMaxEventAge: Duration.hours(1),
 } as const;
+
+/** The handler's EMF metrics with an alarm of the same name (any count in 5 minutes), and what it means. */
+const EMF_ALARMS: ReadonlyArray<[MetricName, string]> = [
+  [METRIC.IncompleteListings, 'A report went out marked INCOMPLETE: the listing never matched the API total.'],
+  [
+    METRIC.FailedWorkspaces,
+    'A workspace could not be audited (key refused, API outage); the email says which and what to do.',
+  ],
+  [
+    METRIC.ArchiveFailures,
+    'A run could not be written to the history bucket: the email went out, but the next run compares with an older baseline.',
+  ],
+  [
+    METRIC.UncertainDelivery,
+    'A run ended "duplicate, uncertain": SES may or may not have sent the report. Check the inboxes before running it again.',
+  ],
+];
 
 export interface NumberAuditStackProps extends StackProps {
   config: StackConfig;
@@ -71,7 +89,7 @@ export class NumberAuditStack extends Stack {
     this.fn.grantSecretRead(
       workspaceSecrets(config).map((w) => ({ arn: secretPolicyArn(this, w.secret), kmsKeyArn: w.kmsKeyArn })),
     );
-    this.fn.grantSendEmail(config.sender, config.sesConfigurationSet);
+    this.fn.grantSendEmail(config.sender, config.allowedRecipientDomains, config.sesConfigurationSet);
     this.fn.grantHistoryAccess(this.historyBucket, Object.values(ARCHIVE_PREFIXES));
 
     this.scheduleDlq = this.deadLetterQueue(
@@ -93,7 +111,7 @@ export class NumberAuditStack extends Stack {
     this.schedule = this.createSchedule(config);
 
     this.alarmTopic = this.createAlarmTopic(config);
-    this.createAlarms();
+    this.admitAlarms(this.createAlarms());
     this.addOutputs();
   }
 
@@ -232,37 +250,49 @@ export class NumberAuditStack extends Stack {
       // under the AWS managed aws/sns key, and alarm texts carry no data a KMS key would protect.
       enforceSSL: true,
     });
-    // The topic policy that enforceSSL creates replaces SNS's default one, so CloudWatch needs an
-    // explicit allow - limited to this account's alarms of this stack.
-    topic.addToResourcePolicy(
+    if (config.alarmEmail) topic.addSubscription(new EmailSubscription(config.alarmEmail));
+    return topic;
+  }
+
+  /**
+   * The topic policy that enforceSSL creates replaces SNS's default one, so CloudWatch needs an
+   * explicit allow: for this account's alarms of this stack, each by its full ARN. A pattern such as
+   * `alarm:NumberAudit-*` would also admit every alarm of a stack named `NumberAudit-Staging`.
+   * Built from the names the alarms were given (not Fn::GetAtt) so the ARNs read as literals.
+   */
+  private admitAlarms(alarmNames: readonly string[]): void {
+    this.alarmTopic.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowThisStacksAlarms',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['sns:Publish'],
-        resources: [topic.topicArn],
+        resources: [this.alarmTopic.topicArn],
         conditions: {
-          ArnLike: {
-            'aws:SourceArn': this.formatArn({
-              service: 'cloudwatch',
-              resource: 'alarm',
-              resourceName: `${this.stackName}-*`,
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
+          ArnEquals: {
+            'aws:SourceArn': alarmNames.map((name) =>
+              this.formatArn({
+                service: 'cloudwatch',
+                resource: 'alarm',
+                resourceName: name,
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            ),
           },
           StringEquals: { 'aws:SourceAccount': this.account },
         },
       }),
     );
-    if (config.alarmEmail) topic.addSubscription(new EmailSubscription(config.alarmEmail));
-    return topic;
   }
 
-  private createAlarms(): void {
+  /** Every alarm notifies the topic; returns their names. */
+  private createAlarms(): string[] {
     const action = new SnsAction(this.alarmTopic);
     const period = Duration.minutes(5);
+    const names: string[] = [];
     const alarm = (id: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm => {
+      names.push(`${this.stackName}-${id}`);
       const a = new cloudwatch.Alarm(this, id, {
-        // Named with the stack's prefix so the topic policy can admit exactly these alarms.
+        // Named with the stack's prefix: the topic policy admits exactly these names.
         alarmName: `${this.stackName}-${id}`,
         alarmDescription: description,
         metric,
@@ -291,29 +321,17 @@ export class NumberAuditStack extends Stack {
       'An audit run failed after all retries; the event is in the failed-runs queue.',
       this.failureQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }),
     );
-    const emf = (metricName: string): cloudwatch.Metric =>
-      new cloudwatch.Metric({
+    for (const [metricName, description] of EMF_ALARMS) {
+      const metric = new cloudwatch.Metric({
         namespace: AUDIT_METRICS.namespace,
         metricName,
         dimensionsMap: { service: AUDIT_METRICS.service },
         period,
         statistic: cloudwatch.Stats.SUM,
       });
-    alarm(
-      'IncompleteListings',
-      'A report went out marked INCOMPLETE: the listing never matched the API total.',
-      emf('IncompleteListings'),
-    );
-    alarm(
-      'FailedWorkspaces',
-      'A workspace could not be audited (key refused, API outage); the email says which and what to do.',
-      emf('FailedWorkspaces'),
-    );
-    alarm(
-      'ArchiveFailures',
-      'A run could not be written to the history bucket: the email went out, but the next run compares with an older baseline.',
-      emf('ArchiveFailures'),
-    );
+      alarm(metricName, description, metric);
+    }
+    return names;
   }
 }
 

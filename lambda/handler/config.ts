@@ -3,7 +3,7 @@
 // only, never the key itself.
 import type { RateCard } from '../core/rate-card';
 import type { ActionTriggers } from '../core/types';
-import { envReader, SETTINGS } from '../settings';
+import { checkConfiguredRecipients, envReader, recipientDomains, SETTINGS, withLowerCaseDomain } from '../settings';
 
 /** One workspace and the secret holding its key. */
 export interface WorkspaceConfig {
@@ -19,7 +19,10 @@ export interface HandlerConfig {
   workspaces: WorkspaceConfig[];
   secretMaxAgeSeconds: number;
   baseUrl: string;
+  /** Domains in lower case, as the SES policy's ses:Recipients patterns are written. */
   recipients: string[];
+  /** The only domains a console event's recipients may be at (the SES policy's own list). */
+  allowedRecipientDomains: string[];
   sender: string;
   replyTo?: string[];
   configurationSetName?: string;
@@ -46,7 +49,8 @@ export function readHandlerConfig(env: Env = process.env): HandlerConfig {
     workspaces: readWorkspaces(env),
     secretMaxAgeSeconds: need(S.secretMaxAgeSeconds),
     baseUrl: need(S.baseUrl),
-    recipients: need(S.recipients),
+    recipients: need(S.recipients).map(withLowerCaseDomain),
+    allowedRecipientDomains: readAllowedRecipientDomains(env),
     sender: need(S.sender),
     replyTo: maybe(S.replyTo),
     configurationSetName: maybe(S.sesConfigurationSet),
@@ -60,6 +64,15 @@ export function readHandlerConfig(env: Env = process.env): HandlerConfig {
     checkAgents: need(S.checkAgents),
     idempotencyLeaseMs: need(S.idempotencyLeaseSeconds) * 1000,
   };
+}
+
+/** ALLOWED_RECIPIENT_DOMAINS, or the domains of REPORT_RECIPIENTS; either way it holds every recipient. */
+export function readAllowedRecipientDomains(env: Env = process.env): string[] {
+  const { need, maybe } = envReader(env);
+  const recipients = need(SETTINGS.recipients);
+  const domains = maybe(SETTINGS.allowedRecipientDomains) ?? recipientDomains(recipients);
+  checkConfiguredRecipients(SETTINGS.allowedRecipientDomains.env, recipients, domains);
+  return domains;
 }
 
 /** WORKSPACES, or the one DIALNEXA_SECRET_ID named WORKSPACE_NAME. */

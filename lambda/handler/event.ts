@@ -4,6 +4,8 @@ import * as z from 'zod';
 import { ConfigError } from '../core/errors';
 import type { KnownNumberType } from '../core/types';
 import { parseCountryCode, parseEmailList, parseNumberType } from '../core/validation';
+import { outsideDomains, SETTINGS, withLowerCaseDomain } from '../settings';
+import { readAllowedRecipientDomains } from './config';
 
 const eventSchema = z.strictObject({
   scheduledTime: z.string().optional(),
@@ -26,7 +28,11 @@ export interface AuditEvent {
   idempotencyKey?: string;
 }
 
-export function parseEvent(raw: unknown): AuditEvent {
+/**
+ * The event, checked. `allowedRecipientDomains` defaults to the function's own (its environment's):
+ * an event's recipients outside them are refused here, before anything is listed or sent.
+ */
+export function parseEvent(raw: unknown, allowedRecipientDomains?: readonly string[]): AuditEvent {
   const input = raw === null || raw === undefined ? {} : raw;
   const parsed = eventSchema.safeParse(input);
   if (!parsed.success) {
@@ -63,9 +69,25 @@ export function parseEvent(raw: unknown): AuditEvent {
     scheduledTime,
     scheduleArn: e.scheduleArn,
     dryRun: e.dryRun ?? false,
-    recipients: e.recipients === undefined ? undefined : parseEmailList('event.recipients', e.recipients),
+    recipients: e.recipients === undefined ? undefined : allowedRecipients(e.recipients, allowedRecipientDomains),
     countryCode: e.countryCode === undefined ? undefined : parseCountryCode('event.countryCode', e.countryCode),
     type: e.type === undefined ? undefined : parseNumberType('event.type', e.type),
     idempotencyKey: e.idempotencyKey,
   };
+}
+
+/** Whoever may invoke the function must not be able to mail the inventory anywhere else. */
+function allowedRecipients(raw: readonly string[], allowed: readonly string[] | undefined): string[] {
+  const recipients = parseEmailList('event.recipients', raw);
+  const domains = allowed ?? readAllowedRecipientDomains();
+  const outside = outsideDomains(recipients, domains);
+  if (outside !== undefined) {
+    throw new ConfigError(
+      'event.recipients',
+      `"${outside}" is not at one of the allowed recipient domains: ${domains.join(', ')} ` +
+        `(the stack's ${SETTINGS.allowedRecipientDomains.context}, the function's ${SETTINGS.allowedRecipientDomains.env})`,
+    );
+  }
+  // Lower-case domains: the SES policy's ses:Recipients patterns match case-sensitively.
+  return recipients.map(withLowerCaseDomain);
 }

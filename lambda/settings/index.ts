@@ -23,3 +23,10 @@ export {
 export { MAX_WORKSPACES, type WorkspaceEntry, type WorkspaceVariable } from './workspaces';
 export { closestName } from './suggest';
 export { renderSettingsTable, replaceSettingsRegion, SETTINGS_END, SETTINGS_START } from './table';
+export {
+  checkConfiguredRecipients,
+  domainOf,
+  outsideDomains,
+  recipientDomains,
+  withLowerCaseDomain,
+} from './recipient-domains';

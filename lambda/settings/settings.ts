@@ -37,6 +37,7 @@ import {
   withoutApiVersion,
 } from './values';
 import { parseWorkspaceList, parseWorkspaceVariable } from './workspaces';
+import { parseDomainList } from './recipient-domains';
 
 export type Surface = 'context' | 'env' | 'flag';
 
@@ -290,6 +291,14 @@ export const SETTINGS = {
     flag: '--timeout',
     default: 600,
     schema: wholeNumber(1, 86_400),
+  },
+  allowedRecipientDomains: {
+    doc: "The only domains the report may be sent to (SES policy, console event recipients); none: the recipients' domains",
+    context: 'allowedRecipientDomains',
+    env: 'ALLOWED_RECIPIENT_DOMAINS',
+    // No default of its own: it is derived from recipients (recipient-domains.ts), on both sides.
+    schema: validated((value, setting) => parseDomainList(setting, asList(setting, value))),
+    toEnv: list,
   },
 } as const satisfies Record<string, SettingSpec>;
 

@@ -100,6 +100,10 @@ export function neverCalls(
   const ses = (identity: string) => `arn:aws:ses:${where.region}:${where.account}:identity/${identity}`;
   const secret = (name: string) => `arn:aws:secretsmanager:${where.region}:${where.account}:secret:${name}`;
   const domain = where.sender.slice(where.sender.indexOf('@') + 1);
+  // A recipient the function is configured with: its domain is allowed.
+  const [fn] = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+  const [recipient] = String(fn.Properties?.Environment.Variables.REPORT_RECIPIENTS).split(',');
+  const recipientDomain = recipient.slice(recipient.indexOf('@') + 1);
   const [schedule] = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
   const dlqId = schedule.Properties?.Target.DeadLetterConfig.Arn['Fn::GetAtt'][0] as string;
   const dlqUrl = resources.find((r) => r.LogicalResourceId === dlqId)?.PhysicalResourceId ?? '';
@@ -121,6 +125,9 @@ export function neverCalls(
     never('send as another address through the sender\'s identity', 'ses:FromAddress pins the sender', 'ses:SendRawEmail', ses(where.sender), { 'ses:FromAddress': `ceo@${domain}` }),
     never('send from an unrelated identity', 'only the sender\'s identities are granted', 'ses:SendRawEmail', ses('noreply@elsewhere.example'), { 'ses:FromAddress': 'noreply@elsewhere.example' }),
     never('send a templated email', 'only SendRawEmail is granted', 'ses:SendEmail', ses(where.sender), { 'ses:FromAddress': where.sender }),
+    never('send the report to a recipient outside the allowed domains', 'ses:Recipients must all match *@<allowed domain>: whoever may invoke the function cannot mail the inventory elsewhere', 'ses:SendRawEmail', ses(where.sender), { 'ses:FromAddress': where.sender, 'ses:Recipients': [recipient, 'inbox@elsewhere.example'] }),
+    never('send to a subdomain of an allowed domain', '*@<domain> matches that domain only', 'ses:SendRawEmail', ses(where.sender), { 'ses:FromAddress': where.sender, 'ses:Recipients': [`inbox@mail.${recipientDomain}`] }),
+    never('send with no recipient list in the request', 'ForAllValues holds for an empty set; the Null condition demands ses:Recipients', 'ses:SendRawEmail', ses(where.sender), { 'ses:FromAddress': where.sender }),
     never('read another secret', 'only the configured secret is granted', 'secretsmanager:GetSecretValue', secret('other/secret-AbCdEf')),
     never('read a secret whose name extends the configured one', '-?????? matches the 6-character suffix only', 'secretsmanager:GetSecretValue', secret(`${where.secretName}-prod-AbCdEf`)),
     never('change the secret', 'read-only access', 'secretsmanager:PutSecretValue', secret(`${where.secretName}-AbCdEf`)),

@@ -110,6 +110,42 @@ describe('readHandlerConfig', () => {
     expect(error.message).toMatch(problem);
   });
 
+  describe('allowed recipient domains', () => {
+    it("default to the configured recipients' domains, once each", () => {
+      expect(readHandlerConfig(base).allowedRecipientDomains).toEqual(['example.com']);
+      expect(
+        readHandlerConfig({ ...base, REPORT_RECIPIENTS: 'ops@Example.com,cfo@example.in,noc@example.com' })
+          .allowedRecipientDomains,
+      ).toEqual(['example.com', 'example.in']);
+    });
+
+    it('come from ALLOWED_RECIPIENT_DOMAINS, lower-cased', () => {
+      expect(
+        readHandlerConfig({ ...base, ALLOWED_RECIPIENT_DOMAINS: 'Example.com, partner.example.org' })
+          .allowedRecipientDomains,
+      ).toEqual(['example.com', 'partner.example.org']);
+    });
+
+    it("send to the configured recipients with their domains lower-cased, as the SES policy's patterns are", () => {
+      expect(readHandlerConfig({ ...base, REPORT_RECIPIENTS: 'Ops@EXAMPLE.com' }).recipients).toEqual([
+        'Ops@example.com',
+      ]);
+    });
+
+    it.each([
+      [{ ALLOWED_RECIPIENT_DOMAINS: '*.example.com' }, /"\*\.example\.com" is not a domain/],
+      [{ ALLOWED_RECIPIENT_DOMAINS: '@example.com' }, /"@example\.com" is not a domain/],
+      [
+        { ALLOWED_RECIPIENT_DOMAINS: 'example.in' },
+        /does not include example\.com, the domain of recipient ops@example\.com/,
+      ],
+    ])('rejects %j naming ALLOWED_RECIPIENT_DOMAINS', (override, problem) => {
+      const error = errorFor({ ...base, ...override });
+      expect(error.setting).toBe('ALLOWED_RECIPIENT_DOMAINS');
+      expect(error.message).toMatch(problem);
+    });
+  });
+
   it('reads several workspaces, each with its own secret, without DIALNEXA_SECRET_ID', () => {
     const { DIALNEXA_SECRET_ID: _unused, ...rest } = base;
     const config = readHandlerConfig({
@@ -168,8 +204,8 @@ describe('readHandlerConfig', () => {
     );
   });
 
-  it('de-duplicates recipients case-insensitively, keeping the first spelling', () => {
+  it("de-duplicates recipients case-insensitively, keeping the first spelling of the mailbox (domains in lower case: the SES policy's patterns are)", () => {
     const config = readHandlerConfig({ ...base, REPORT_RECIPIENTS: 'Ops@Example.com,ops@example.com,b@example.com' });
-    expect(config.recipients).toEqual(['Ops@Example.com', 'b@example.com']);
+    expect(config.recipients).toEqual(['Ops@example.com', 'b@example.com']);
   });
 });

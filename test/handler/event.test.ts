@@ -1,6 +1,18 @@
 import { ConfigError } from '../../lambda/core/errors';
 import { parseEvent } from '../../lambda/handler/event';
 
+const ALLOWED = ['example.com', 'example.in'];
+
+function errorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
 describe('parseEvent', () => {
   it('takes the schedule event with its context attributes', () => {
     const ev = parseEvent({
@@ -24,8 +36,53 @@ describe('parseEvent', () => {
   });
 
   it('takes console overrides and normalises them', () => {
-    const ev = parseEvent({ dryRun: true, recipients: ['me@example.com'], countryCode: 'in', type: 'toll-free' });
+    const ev = parseEvent(
+      { dryRun: true, recipients: ['me@example.com'], countryCode: 'in', type: 'toll-free' },
+      ALLOWED,
+    );
     expect(ev).toMatchObject({ dryRun: true, recipients: ['me@example.com'], countryCode: 'IN', type: 'toll_free' });
+  });
+
+  describe('recipients, held to the allowed domains', () => {
+    it('takes addresses at any allowed domain, domains lower-cased as the SES policy matches them', () => {
+      expect(parseEvent({ recipients: ['Me@Example.COM', 'cfo@example.in'] }, ALLOWED).recipients).toEqual([
+        'Me@example.com',
+        'cfo@example.in',
+      ]);
+    });
+
+    it.each([
+      [['me@example.org'], /"me@example\.org"/],
+      [['ops@example.com', 'me@gmail.com'], /"me@gmail\.com"/],
+      // A subdomain is another domain: the SES policy's *@example.com does not match it either.
+      [['me@mail.example.com'], /"me@mail\.example\.com"/],
+      [['me@example.com.evil.test'], /"me@example\.com\.evil\.test"/],
+    ])('rejects %j, naming event.recipients, the address and the allowed domains', (recipients, address) => {
+      const error = errorOf(() => parseEvent({ recipients }, ALLOWED));
+      expect(error.setting).toBe('event.recipients');
+      expect(error.message).toMatch(address);
+      expect(error.message).toMatch(/allowed recipient domains: example\.com, example\.in/);
+      expect(error.message).toMatch(/allowedRecipientDomains/);
+    });
+
+    it("reads the function's own allowlist from its environment when none is passed", () => {
+      const saved = { ...process.env };
+      try {
+        Object.assign(process.env, { REPORT_RECIPIENTS: 'ops@acme.test', ALLOWED_RECIPIENT_DOMAINS: '' });
+        expect(parseEvent({ recipients: ['me@acme.test'] }).recipients).toEqual(['me@acme.test']);
+        expect(errorOf(() => parseEvent({ recipients: ['me@example.com'] })).message).toMatch(
+          /allowed recipient domains: acme\.test/,
+        );
+        process.env.ALLOWED_RECIPIENT_DOMAINS = 'acme.test,example.com';
+        expect(parseEvent({ recipients: ['me@example.com'] }).recipients).toEqual(['me@example.com']);
+      } finally {
+        process.env = saved;
+      }
+    });
+
+    it('needs no allowlist for an event without recipients', () => {
+      expect(parseEvent({ dryRun: true }, []).recipients).toBeUndefined();
+    });
   });
 
   it('takes an idempotency key for console runs', () => {

@@ -299,7 +299,14 @@ describe('the bundled handler', () => {
       'ArchiveFailures',
       'FailedWorkspaces',
       'IncompleteListings',
+      'UncertainDelivery',
     ]);
+    // A run that ends "duplicate, uncertain" follows a lost SES answer, which this run does not stage:
+    // its alarm must at least watch the namespace and dimension every other alarm does.
+    const [uncertain] = alarmed.filter((p) => p.MetricName === 'UncertainDelivery');
+    const emittedHere = alarmed.filter((p) => p !== uncertain);
+    for (const p of emittedHere)
+      expect([p.Namespace, p.Dimensions]).toEqual([uncertain.Namespace, uncertain.Dimensions]);
     const emf = childOutput
       .split('\n')
       .filter((line) => line.includes('"_aws"'))
@@ -313,7 +320,7 @@ describe('the bundled handler', () => {
           },
       );
     expect(emf.length).toBeGreaterThan(0);
-    for (const alarm of alarmed) {
+    for (const alarm of emittedHere) {
       const line = emf.find((e) => e._aws.CloudWatchMetrics[0].Metrics.some((m) => m.Name === alarm.MetricName));
       expect(line).toBeDefined();
       expect(line!._aws.CloudWatchMetrics[0].Namespace).toBe(alarm.Namespace);

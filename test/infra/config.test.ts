@@ -35,6 +35,7 @@ describe('parseConfig', () => {
       actionTriggers: { unrouted: true, missingAgents: true, removedNumbers: true, failedWorkspaces: true },
       checkAgents: true,
       historyRetentionDays: 400,
+      allowedRecipientDomains: ['example.com'],
     });
     expect(parseConfig(base)).not.toHaveProperty('workspaces');
   });

@@ -48,6 +48,7 @@ beforeAll(() => {
     memorySize: '1024',
     workspaceName: 'India ops',
     baseUrl: 'https://eu.api.dialnexa.com/',
+    allowedRecipientDomains: 'Example.in, partner.example.com',
   });
   const config = readConfig(app);
   full = new NumberAuditStack(app, config.stackName, { config, env: ENV });
@@ -126,7 +127,34 @@ it('grants the complete secret ARN as is, its KMS key via Secrets Manager only, 
       'arn:aws:ses:ap-south-1:123456789012:identity/example.in',
       'arn:aws:ses:ap-south-1:123456789012:identity/reports@example.in',
     ],
-    Condition: { StringEquals: { 'ses:FromAddress': 'reports@example.in' } },
+    Condition: {
+      StringEquals: { 'ses:FromAddress': 'reports@example.in' },
+      'ForAllValues:StringLike': { 'ses:Recipients': ['*@example.in', '*@partner.example.com'] },
+      Null: { 'ses:Recipients': 'false' },
+    },
+  });
+});
+
+describe('allowed recipient domains', () => {
+  it('reach the function as the allowlist its console events are held to', () => {
+    const [fn] = Object.values(t.findResources('AWS::Lambda::Function'));
+    expect(fn.Properties.Environment.Variables.ALLOWED_RECIPIENT_DOMAINS).toBe('example.in,partner.example.com');
+    const config = readHandlerConfig({ ...fn.Properties.Environment.Variables, ARCHIVE_BUCKET: 'b-u-c' });
+    expect(config.allowedRecipientDomains).toEqual(['example.in', 'partner.example.com']);
+  });
+
+  it('default to the domains of the recipients, on the function and in the SES policy alike', () => {
+    const [fn] = Object.values(tAgency.findResources('AWS::Lambda::Function'));
+    expect(fn.Properties.Environment.Variables.ALLOWED_RECIPIENT_DOMAINS).toBe('example.com');
+  });
+
+  it('must include the domain of every configured recipient, or synth fails naming the key', () => {
+    expect(() => parseConfig({ ...REQUIRED_CONTEXT, allowedRecipientDomains: 'reports.example.com' })).toThrow(
+      /^allowedRecipientDomains: does not include example\.com, the domain of recipient ops@example\.com; add it, or change recipients$/,
+    );
+    expect(() => parseConfig({ ...REQUIRED_CONTEXT, allowedRecipientDomains: ['example.com', 'bad domain'] })).toThrow(
+      /^allowedRecipientDomains: "bad domain" is not a domain/,
+    );
   });
 });
 
@@ -151,17 +179,17 @@ it('subscribes the alarm email to the topic', () => {
 
 it('names the alarms after the stack, and admits exactly those to the topic', () => {
   const names = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName);
-  expect(names).toHaveLength(6);
+  expect(names).toHaveLength(7);
   for (const n of names) expect(n).toMatch(/^AuditIndia-/);
   const [policy] = Object.values(t.findResources('AWS::SNS::TopicPolicy'));
   const allow = (
     flat(policy.Properties.PolicyDocument.Statement) as Array<{
       Sid: string;
-      Condition: { ArnLike: Record<string, string> };
+      Condition: { ArnEquals: Record<string, string[]> };
     }>
   ).find((s) => s.Sid === 'AllowThisStacksAlarms');
-  expect(allow?.Condition.ArnLike['aws:SourceArn']).toBe(
-    'arn:aws:cloudwatch:ap-south-1:123456789012:alarm:AuditIndia-*',
+  expect([...(allow?.Condition.ArnEquals['aws:SourceArn'] ?? [])].sort()).toEqual(
+    names.map((n) => `arn:aws:cloudwatch:ap-south-1:123456789012:alarm:${n}`).sort(),
   );
 });
 

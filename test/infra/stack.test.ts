@@ -131,6 +131,8 @@ describe('function', () => {
       DIALNEXA_SECRET_FIELD: 'apiKey',
       DIALNEXA_BASE_URL: 'https://api.dialnexa.com',
       REPORT_RECIPIENTS: 'ops@example.com,finance@example.com',
+      // The recipients' domain: what the SES policy allows, and all a console event may send to.
+      ALLOWED_RECIPIENT_DOMAINS: 'example.com',
       REPORT_SENDER: 'audit@reports.example.com',
       REPORT_TIME_ZONE: 'UTC',
       WORKSPACE_NAME: 'DialNexa workspace',
@@ -182,7 +184,13 @@ describe('least privilege', () => {
         Effect: 'Allow',
         Action: 'ses:SendRawEmail',
         Resource: [ARN('ses', 'identity/audit@reports.example.com'), ARN('ses', 'identity/reports.example.com')],
-        Condition: { StringEquals: { 'ses:FromAddress': 'audit@reports.example.com' } },
+        Condition: {
+          StringEquals: { 'ses:FromAddress': 'audit@reports.example.com' },
+          // Every recipient (To, Cc, Bcc) at the recipients' domain; Null: a request that names no
+          // recipients would otherwise pass ForAllValues vacuously.
+          'ForAllValues:StringLike': { 'ses:Recipients': ['*@example.com'] },
+          Null: { 'ses:Recipients': 'false' },
+        },
       },
       // Added by the SqsDestination grant: SendMessage plus two read-only calls on that one queue.
       {
@@ -326,9 +334,23 @@ describe('history bucket', () => {
 });
 
 describe('alarms', () => {
+  const ALARM_NAMES = [
+    'NumberAudit-ArchiveFailures',
+    'NumberAudit-FailedRunMessages',
+    'NumberAudit-FailedWorkspaces',
+    'NumberAudit-FunctionErrors',
+    'NumberAudit-IncompleteListings',
+    'NumberAudit-ScheduleDlqMessages',
+    'NumberAudit-UncertainDelivery',
+  ];
+
   it("the topic takes publishes over TLS only, from this stack's alarms", () => {
     const [policy] = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
-    expect(flat(policy.Properties.PolicyDocument.Statement)).toEqual([
+    const statements = flat(policy.Properties.PolicyDocument.Statement) as Array<{
+      Condition: { ArnEquals?: Record<string, string[]> };
+    }>;
+    statements[1].Condition.ArnEquals?.['aws:SourceArn'].sort();
+    expect(statements).toEqual([
       {
         Sid: 'AllowPublishThroughSSLOnly',
         Effect: 'Deny',
@@ -343,8 +365,10 @@ describe('alarms', () => {
         Action: 'sns:Publish',
         Principal: { Service: 'cloudwatch.amazonaws.com' },
         Resource: `\${${ids.topic}}`,
+        // Each alarm of this stack by its full name: a pattern like NumberAudit-* would also admit
+        // the alarms of a stack named NumberAudit-Staging.
         Condition: {
-          ArnLike: { 'aws:SourceArn': ARN('cloudwatch', 'alarm:NumberAudit-*') },
+          ArnEquals: { 'aws:SourceArn': ALARM_NAMES.map((name) => ARN('cloudwatch', `alarm:${name}`)) },
           StringEquals: { 'aws:SourceAccount': `\${AWS::AccountId}` },
         },
       },
@@ -363,16 +387,9 @@ describe('alarms', () => {
     TreatMissingData: 'notBreaching',
   };
 
-  it('six alarms, each named under the stack prefix and notifying the topic', () => {
+  it('seven alarms, each named under the stack prefix and notifying the topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual([
-      'NumberAudit-ArchiveFailures',
-      'NumberAudit-FailedRunMessages',
-      'NumberAudit-FailedWorkspaces',
-      'NumberAudit-FunctionErrors',
-      'NumberAudit-IncompleteListings',
-      'NumberAudit-ScheduleDlqMessages',
-    ]);
+    expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual(ALARM_NAMES);
     for (const a of alarms) {
       expect(a.Properties).toMatchObject(common);
       expect(a.Properties.AlarmActions).toEqual([{ Ref: ids.topic }]);
@@ -402,7 +419,7 @@ describe('alarms', () => {
     });
   });
 
-  it.each(['IncompleteListings', 'FailedWorkspaces', 'ArchiveFailures'])(
+  it.each(['IncompleteListings', 'FailedWorkspaces', 'ArchiveFailures', 'UncertainDelivery'])(
     "the handler's %s EMF metric, by its Powertools service dimension",
     (metric) => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
