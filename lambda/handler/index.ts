@@ -10,11 +10,12 @@ import { createDialNexaClient } from '../adapters/dialnexa';
 import { createReportEmailBuilder } from '../adapters/email/report-email-builder';
 import { createSecretsManagerKeySource } from '../adapters/secrets/secrets-manager-key-source';
 import { createSesClient, SesRawMailer } from '../adapters/ses/ses-mailer';
-import { isAuditError } from '../core/errors';
+import { DeliveryUncertainError, isAuditError } from '../core/errors';
 import type { RunAuditDeps, WorkspaceSpec } from '../core/ports';
 import { runAudit, type AuditRun, type RunAuditOptions } from '../core/run-audit';
 import { readHandlerConfig } from './config';
 import { parseEvent, type AuditEvent } from './event';
+import { METRIC } from './metric-names';
 import { logger, metrics, MetricUnit, powertoolsLogger } from './observability';
 import { toDuplicateSummary, toLambdaSummary, type LambdaSummary } from './summary';
 
@@ -66,20 +67,23 @@ export async function handler(event: unknown, context: Context): Promise<LambdaS
   powertoolsLogger.addContext(context);
   const startedAt = Date.now();
   try {
-    const ev = parseEvent(event);
+    const ev = parseEvent(event, config.allowedRecipientDomains);
     powertoolsLogger.appendKeys({ scheduleArn: ev.scheduleArn, scheduledTime: ev.scheduledTime?.toISOString() });
     if (!history && ev.scheduleArn)
       logger.warn('no ARCHIVE_BUCKET: duplicate deliveries of this schedule time are not detected');
     const outcome = await runAudit(deps, runOptions(ev, context, startedAt));
     const durationMs = Date.now() - startedAt;
     if (outcome.status === 'duplicate') {
-      metrics.addMetric('DuplicateDeliveries', MetricUnit.Count, 1);
+      metrics.addMetric(METRIC.DuplicateDeliveries, MetricUnit.Count, 1);
+      metrics.addMetric(METRIC.UncertainDelivery, MetricUnit.Count, outcome.uncertain ? 1 : 0);
       return toDuplicateSummary(outcome, durationMs);
     }
     recordRun(outcome, durationMs);
     return toLambdaSummary(outcome, durationMs, outcome.dryRun ? 0 : recipientsOf(ev).length);
   } catch (error) {
-    metrics.addMetric('FailedRuns', MetricUnit.Count, 1);
+    metrics.addMetric(METRIC.FailedRuns, MetricUnit.Count, 1);
+    // SES's answer was lost: the report may or may not have gone out, and no retry will resend it.
+    metrics.addMetric(METRIC.UncertainDelivery, MetricUnit.Count, error instanceof DeliveryUncertainError ? 1 : 0);
     logFailure(error);
     throw error;
   } finally {
@@ -122,17 +126,22 @@ function runOptions(ev: AuditEvent, context: Context, startedAt: number): RunAud
 
 /** The run's metrics (the stack's alarms watch them) and its closing log line. */
 function recordRun(run: AuditRun, durationMs: number): void {
-  metrics.addMetric('TotalNumbers', MetricUnit.Count, run.combined.total);
-  metrics.addMetric('UnroutedNumbers', MetricUnit.Count, run.combined.unrouted.length);
+  metrics.addMetric(METRIC.TotalNumbers, MetricUnit.Count, run.combined.total);
+  metrics.addMetric(METRIC.UnroutedNumbers, MetricUnit.Count, run.combined.unrouted.length);
   metrics.addMetric(
     'ListingRetries',
     MetricUnit.Count,
     run.workspaces.reduce((sum, w) => sum + (w.ok ? w.stats.retries : 0), 0),
   );
-  metrics.addMetric('IncompleteListings', MetricUnit.Count, run.workspaces.filter((w) => w.ok && !w.complete).length);
-  metrics.addMetric('FailedWorkspaces', MetricUnit.Count, run.failedWorkspaces);
-  metrics.addMetric('ArchiveFailures', MetricUnit.Count, run.archiveFailures);
-  metrics.addMetric('RunDuration', MetricUnit.Milliseconds, durationMs);
+  metrics.addMetric(
+    METRIC.IncompleteListings,
+    MetricUnit.Count,
+    run.workspaces.filter((w) => w.ok && !w.complete).length,
+  );
+  metrics.addMetric(METRIC.FailedWorkspaces, MetricUnit.Count, run.failedWorkspaces);
+  metrics.addMetric(METRIC.ArchiveFailures, MetricUnit.Count, run.archiveFailures);
+  metrics.addMetric(METRIC.RunDuration, MetricUnit.Milliseconds, durationMs);
+  metrics.addMetric(METRIC.UncertainDelivery, MetricUnit.Count, 0);
   logger.info('audit finished', {
     total: run.combined.total,
     unrouted: run.combined.unrouted.length,
