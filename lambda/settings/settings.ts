@@ -290,6 +290,12 @@ export const SETTINGS = {
     default: 600,
     schema: wholeNumber(1, 86_400),
   },
+  baselineGuardPercent: {
+    doc: 'A listing that loses more than this % of the baseline (or drops to zero) is flagged and does not become the baseline unless confirmed, 0-100',
+    flag: '--baseline-guard-percent',
+    default: 50,
+    schema: wholeNumber(0, 100),
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type Settings = typeof SETTINGS;

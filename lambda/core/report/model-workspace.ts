@@ -3,7 +3,8 @@ import type { ListFilters } from '../types';
 import type { WorkspaceAudit, WorkspaceFailure, WorkspaceOutcome } from '../workspace';
 import { unroutedLimit, type ReportContext } from './context';
 import { describeFilters, formatCount, formatUsd } from './format';
-import type { AuditedWorkspaceModel, FailedWorkspaceModel, Figure, Line, WorkspaceModel } from './model-types';
+import type { AuditedWorkspaceModel, FailedWorkspaceModel, Figure, Line, Section, WorkspaceModel } from './model-types';
+import { guardCallout, workspaceNotices } from './notices';
 import { changesSection } from './section-changes';
 import { agentsSection, missingAgentSection, unroutedSection } from './section-findings';
 import { costSection, countryTypeSection, statusSection } from './section-inventory';
@@ -67,6 +68,12 @@ function figures(ws: WorkspaceAudit): Figure[] {
   return out;
 }
 
+/** The changes section, led by the baseline guard's verdict when it fired. */
+function changes(ws: WorkspaceAudit, timeZone: string): Section[] {
+  const guard = guardCallout(ws.baselineGuard);
+  return changesSection(ws.changes, ws.agents, timeZone).map((s) => ({ ...s, callouts: [...guard, ...s.callouts] }));
+}
+
 function audited(ws: WorkspaceAudit, options: SectionOptions, eyebrow?: string): AuditedWorkspaceModel {
   const limit = unroutedLimit(options);
   const incomplete = incompleteLine(ws);
@@ -76,9 +83,10 @@ function audited(ws: WorkspaceAudit, options: SectionOptions, eyebrow?: string):
     ...(eyebrow ? { eyebrow } : {}),
     scope: scopeLine(ws.filters),
     ...(incomplete ? { incomplete } : {}),
+    notices: workspaceNotices(ws),
     figures: figures(ws),
     sections: [
-      ...changesSection(ws.changes, ws.agents, options.timeZone),
+      ...changes(ws, options.timeZone),
       unroutedSection(ws.audit, limit, options.attachment),
       ...missingAgentSection(ws.agents, limit, options.attachment),
       ...agentsSection(ws.numbers, ws.agents),
