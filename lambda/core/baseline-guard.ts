@@ -1,6 +1,6 @@
 // A bad listing never becomes the baseline: one that drops to zero, or loses more than a share of
 // the baseline, is reported loudly and keeps last week's baseline unless the operator confirms.
-import type { ChangesSection } from './workspace';
+import type { Changes } from './changes';
 
 export interface BaselineGuardOptions {
   /** Largest share (0-1) of the baseline a run may lose and still become the baseline; undefined: zero only. */
@@ -21,14 +21,14 @@ export interface BaselineGuard {
   maxLossShare: number | null;
 }
 
-/** Undefined when the run lost too little to worry about, or there is no baseline to lose from. */
+/** Undefined when the run lost too little to worry about, or there is no baseline compared with. */
 export function guardBaseline(
-  changes: ChangesSection | undefined,
+  changes: Changes | undefined,
   listed: number,
   options: BaselineGuardOptions,
 ): BaselineGuard | undefined {
-  if (changes?.status !== 'compared') return undefined;
-  const { added, removed } = changes.changes;
+  if (changes === undefined) return undefined;
+  const { added, removed } = changes;
   const missing = removed.length;
   const baselineTotal = listed - added.length + missing;
   if (baselineTotal === 0 || missing === 0) return undefined;

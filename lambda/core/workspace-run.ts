@@ -87,7 +87,7 @@ async function auditWorkspace(
       : agentCheck(ws.name, lister, numbers, options.listDeadline, logger),
     deps.archive ? changesSince(deps.archive, ws.name, filters, listing.complete, numbers, logger) : undefined,
   ]);
-  const guard = guardBaseline(changes, numbers.length, {
+  const guard = guardBaseline(changes?.status === 'compared' ? changes.changes : undefined, numbers.length, {
     maxLossShare: options.maxBaselineLoss,
     confirmed: options.confirmBaseline === true,
   });

@@ -1,8 +1,7 @@
 import { guardAllowsBaseline, guardBaseline } from '../../lambda/core/baseline-guard';
-import { diffSnapshots } from '../../lambda/core/changes';
+import { type Changes, diffSnapshots } from '../../lambda/core/changes';
 import { applyFilters } from '../../lambda/core/filters';
 import { toSnapshot } from '../../lambda/core/snapshot';
-import type { ChangesSection } from '../../lambda/core/workspace';
 import { phone } from './fixtures';
 
 const many = (n: number, from = 0) =>
@@ -10,9 +9,9 @@ const many = (n: number, from = 0) =>
     phone({ id: `phn_${i + from}`, phoneNumber: `+1201555${String(i + from).padStart(4, '0')}` }),
   );
 
-function compared(before: number, now: ReturnType<typeof many>): ChangesSection {
+function compared(before: number, now: ReturnType<typeof many>): Changes {
   const previous = toSnapshot('Acme', new Date('2026-11-23T09:00:00Z'), true, many(before));
-  return { status: 'compared', changes: diffSnapshots(previous, now) };
+  return diffSnapshots(previous, now);
 }
 
 describe('guardBaseline', () => {
@@ -44,7 +43,6 @@ describe('guardBaseline', () => {
   });
 
   it('does not fire without a comparison, or from an empty baseline', () => {
-    expect(guardBaseline({ status: 'first-run' }, 0, options)).toBeUndefined();
     expect(guardBaseline(undefined, 0, options)).toBeUndefined();
     expect(guardBaseline(compared(0, []), 0, options)).toBeUndefined();
   });
