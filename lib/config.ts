@@ -99,6 +99,8 @@ export interface StackConfig {
   checkAgents: boolean;
   /** Days a run folder (`reports/`) is kept in the history bucket. */
   historyRetentionDays: number;
+  /** A listing losing more than this % of the baseline is held back from becoming it. */
+  baselineGuardPercent: number;
   /** The only domains the report may go to (given, or the recipients'); the SES policy names them. */
   allowedRecipientDomains: string[];
 }
@@ -173,6 +175,7 @@ function readSettings(need: Reader['need'], maybe: Reader['maybe']): StackConfig
     actionTriggers: need(S.actionTriggers),
     checkAgents: need(S.checkAgents),
     historyRetentionDays: need(S.historyRetentionDays),
+    baselineGuardPercent: need(S.baselineGuardPercent),
     allowedRecipientDomains: maybe(S.allowedRecipientDomains) ?? recipientDomains(recipients ?? []),
   };
 }

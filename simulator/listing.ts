@@ -53,14 +53,15 @@ export function filterRecords(records: readonly SimRecord[], q: ListQuery): SimR
   );
 }
 
-/** `ignorePage` serves page 1's records but echoes the requested page, as the broken server did. */
-export function pageBody(
-  records: readonly SimRecord[],
-  q: ListQuery,
-  envelope: Envelope,
-  ignorePage: boolean,
-): unknown {
-  const matching = filterRecords(records, q);
+/** How a broken server answers: `ignorePage` serves page 1's records but echoes the requested page. */
+export interface Quirks {
+  ignorePage: boolean;
+  ignoreFilters: boolean;
+}
+
+export function pageBody(records: readonly SimRecord[], q: ListQuery, envelope: Envelope, quirks: Quirks): unknown {
+  const { ignorePage, ignoreFilters } = quirks;
+  const matching = ignoreFilters ? records : filterRecords(records, q);
   const served = ignorePage ? 1 : q.page;
   const items = matching.slice((served - 1) * q.limit, served * q.limit);
   const total = matching.length;

@@ -285,7 +285,10 @@ class SimulatorServer implements Simulator {
     const injected = this.randomFault(rh);
     if (injected) return injected;
     const body = JSON.stringify(
-      pageBody(this.records, parsed.value, this.options.envelope ?? 'data-meta', this.options.ignorePage === true),
+      pageBody(this.records, parsed.value, this.options.envelope ?? 'data-meta', {
+        ignorePage: this.options.ignorePage === true,
+        ignoreFilters: this.options.ignoreFilters === true,
+      }),
     );
     this.runHooks(parsed.value.page);
     return jsonAnswer(200, body, rh);

@@ -87,6 +87,11 @@ export interface SimulatorOptions {
   rateLimit?: RateLimitOptions;
   /** Serve page 1 whatever `page` says (a broken server). */
   ignorePage?: boolean;
+  /**
+   * Serve every number whatever `country_code` and `type` say: the published contract of the list
+   * operation declares only `page` and `limit`, so a server may ignore the filters.
+   */
+  ignoreFilters?: boolean;
   /** Largest `limit` honoured (larger ones are clamped). Default 100. */
   maxLimit?: number;
   /** Random 429/5xx injection (seeded), for the benchmark's fault scenario. */

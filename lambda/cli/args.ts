@@ -38,6 +38,10 @@ export interface CliOptions {
   timeZone: string;
   workspaceName: string;
   timeoutSeconds: number;
+  /** --baseline-guard-percent when given (read it with maxBaselineLoss). */
+  baselineGuardPercent?: number;
+  /** --confirm-baseline: numbers missing since the baseline really are gone. */
+  confirmBaseline?: boolean;
 }
 
 const FLAGS = {
@@ -58,6 +62,8 @@ const FLAGS = {
   'time-zone': { type: 'string' },
   'workspace-name': { type: 'string' },
   timeout: { type: 'string' },
+  'baseline-guard-percent': { type: 'string' },
+  'confirm-baseline': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   verbose: { type: 'boolean', short: 'v' },
 } as const;
@@ -87,6 +93,8 @@ Output
   --configuration-set NAME  SES configuration set for the send
   --time-zone ZONE          zone for dates in the report (default: this machine's, else ${S.timeZone.default})
   --workspace-name NAME     name shown in the report (default "${DEFAULT_WORKSPACE_NAME}")
+  --baseline-guard-percent N  hold back a run that lost more than N% of the last one (default ${S.baselineGuardPercent.default})
+  --confirm-baseline        the numbers really are gone: let this run become the baseline anyway
 
 Run
   --timeout SECONDS         give up after this long (default ${DEFAULT_TIMEOUT_SECONDS})
@@ -138,7 +146,17 @@ export function parseCliArgs(argv: readonly string[], defaults: ParseDefaults = 
     timeZone: readFlag(S.timeZone, values['time-zone'] ?? defaults.timeZone),
     workspaceName: readFlag(S.workspaceName, values['workspace-name']?.trim() || undefined),
     timeoutSeconds: readFlag(S.timeoutSeconds, values.timeout),
+    baselineGuardPercent:
+      values['baseline-guard-percent'] === undefined
+        ? undefined
+        : readFlag(S.baselineGuardPercent, values['baseline-guard-percent']),
+    confirmBaseline: values['confirm-baseline'],
   };
+}
+
+/** The share (0-1) of the baseline a run may lose and still become the baseline. */
+export function maxBaselineLoss(options: Pick<CliOptions, 'baselineGuardPercent'>): number {
+  return (options.baselineGuardPercent ?? readFlag(S.baselineGuardPercent, undefined)) / 100;
 }
 
 type FlagValues = ReturnType<typeof parseFlags>['values'];

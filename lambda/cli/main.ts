@@ -15,7 +15,7 @@ import { ConfigError } from '../core/errors';
 import type { KeySource } from '../core/ports';
 import { parseRateCardText, type RateCard } from '../core/rate-card';
 import { runAudit, type AuditRun } from '../core/run-audit';
-import { API_KEY_VAR, parseCliArgs, USAGE, wantsHelp, type CliOptions } from './args';
+import { API_KEY_VAR, maxBaselineLoss, parseCliArgs, USAGE, wantsHelp, type CliOptions } from './args';
 import { EXIT_INCOMPLETE, EXIT_OK, exitCodeFor } from './exit-codes';
 import { createCliLogger } from './logger';
 import { checkAwsAccess, nodeVersionNote, SDK_NODE_WARNING_VAR } from './aws-preflight';
@@ -138,6 +138,8 @@ async function auditOnce(options: CliOptions, session: Session): Promise<AuditRu
       onProgress: (_workspace, p) => progress.update(p),
       rateCard,
       writeHistory: options.historyDir !== undefined,
+      maxBaselineLoss: maxBaselineLoss(options),
+      confirmBaseline: options.confirmBaseline,
     },
   );
   // Only runs with an idempotency key can be duplicates; the CLI never passes one.

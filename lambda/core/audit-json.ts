@@ -1,6 +1,8 @@
 // audit.json: the stable, documented contract scripts rely on (README "audit.json"). Add fields,
 // never rename or remove them without bumping schemaVersion.
+import type { BaselineGuard } from './baseline-guard';
 import type { Changes } from './changes';
+import type { FilterCheck } from './filters';
 import { toSnapshotNumber } from './snapshot';
 import type { AuditRun } from './run-types';
 import type { AuditResult, ListFilters, NumberType, PhoneNumber } from './types';
@@ -32,14 +34,22 @@ export type AuditJsonFigures = Pick<
   missingAgents: AuditJsonNumber[] | null;
 };
 
+/** The requested filters and, when there are any, who applied them (`leftOut`: only when we did). */
+export type FiltersJson = ListFilters & { appliedBy?: FilterCheck['appliedBy']; leftOut?: number };
+
 export type WorkspaceAuditJson = AuditJsonFigures & {
   schemaVersion: number;
   generatedAt: string;
   workspace: string;
   ok: true;
-  filters: ListFilters;
+  filters: FiltersJson;
   complete: boolean;
   incompleteReason?: string;
+  /** False for "complete, unverified": no total from the API and no second listing confirmed the count. */
+  verified: boolean;
+  unverifiedReason?: string;
+  /** Set when the listing lost enough of the baseline to be held back from becoming it (or was confirmed). */
+  baselineGuard: BaselineGuard | null;
   agentCheck: { status: 'checked'; agentCount: number } | { status: 'skipped'; reason: string } | { status: 'not-run' };
   /** `compared`: `changes` holds the diff; otherwise `changes` is null and `changesNote` may say why. */
   changesStatus: 'compared' | 'first-run' | 'skipped' | 'not-configured';
@@ -68,10 +78,14 @@ export type AuditJson = AuditJsonFigures & {
   runId: string;
   /** The workspace's name when there is one; null when several are combined. */
   workspace: string | null;
-  filters: ListFilters;
+  filters: FiltersJson;
   /** Every workspace read and every listing complete. */
   complete: boolean;
   incompleteReason?: string;
+  /** Every listing read had its count confirmed (a total, or two listings that agree). */
+  verified: boolean;
+  /** A workspace's baseline guard held: this run did not become its baseline. */
+  baselineHeld: boolean;
   failedWorkspaces: number;
   /** With one workspace, its changes (same as `workspaces[0].changes`); null with several. */
   changes: Changes | null;
@@ -102,6 +116,14 @@ function figures(
   };
 }
 
+function filtersJson(filters: ListFilters, checks: ReadonlyArray<FilterCheck | undefined>): FiltersJson {
+  const done = checks.filter((c): c is FilterCheck => c !== undefined);
+  if (done.length === 0) return filters;
+  const client = done.filter((c) => c.appliedBy === 'client');
+  if (client.length === 0) return { ...filters, appliedBy: 'api' };
+  return { ...filters, appliedBy: 'client', leftOut: client.reduce((sum, c) => sum + c.leftOut, 0) };
+}
+
 export function toWorkspaceAuditJson(ws: WorkspaceAudit, generatedAt: Date): WorkspaceAuditJson {
   const missing = ws.agents?.status === 'checked' ? ws.agents.missing.map((n) => ({ n })) : null;
   const changes = ws.changes;
@@ -110,9 +132,12 @@ export function toWorkspaceAuditJson(ws: WorkspaceAudit, generatedAt: Date): Wor
     generatedAt: generatedAt.toISOString(),
     workspace: ws.name,
     ok: true,
-    filters: ws.filters,
+    filters: filtersJson(ws.filters, [ws.filtering]),
     complete: ws.complete,
     ...(ws.incompleteReason ? { incompleteReason: ws.incompleteReason } : {}),
+    verified: ws.unverified === undefined,
+    ...(ws.unverified ? { unverifiedReason: ws.unverified } : {}),
+    baselineGuard: ws.baselineGuard ?? null,
     ...figures(ws.audit, missing, () => undefined),
     agentCheck:
       ws.agents === undefined
@@ -159,7 +184,10 @@ export function toAuditJson(run: AuditRun): AuditJson {
     generatedAt: run.generatedAt.toISOString(),
     runId: run.runId,
     workspace: run.workspaces.length === 1 ? run.workspaces[0].name : null,
-    filters: run.filters,
+    filters: filtersJson(
+      run.filters,
+      ok.map((w) => w.filtering),
+    ),
     complete: run.complete,
     ...(incomplete.length
       ? {
@@ -168,6 +196,8 @@ export function toAuditJson(run: AuditRun): AuditJson {
             .join('; '),
         }
       : {}),
+    verified: ok.every((w) => w.unverified === undefined),
+    baselineHeld: ok.some((w) => w.baselineGuard?.status === 'held'),
     failedWorkspaces: run.failedWorkspaces,
     ...figures(run.combined, missing, wsOf),
     changes: single?.changes?.status === 'compared' ? single.changes.changes : null,

@@ -1,19 +1,16 @@
-// Run history: each run's files, and the baseline (the latest complete, unfiltered run) that the
-// next run's "changes" are compared with.
+// Run history: each run's files, and the baseline (the latest complete, verified, unfiltered run the
+// baseline guard let through) that the next run's "changes" are compared with.
 import { toWorkspaceAuditJson } from './audit-json';
+import { guardAllowsBaseline } from './baseline-guard';
 import { diffSnapshots } from './changes';
 import { messageOf } from './errors';
+import { isUnfiltered } from './filters';
 import type { Logger, ReportArchive } from './ports';
 import { renderBodies, renderCsv, type RenderedReport, type ReportContext } from './report';
 import type { ArchivedLocation } from './run-types';
 import { serializeSnapshot, SNAPSHOT_FILE, toSnapshot } from './snapshot';
 import type { ListFilters, PhoneNumber } from './types';
 import type { ChangesSection, WorkspaceAudit } from './workspace';
-
-/** Only an unfiltered run is compared with, or becomes, the baseline. */
-function isUnfiltered(filters: ListFilters): boolean {
-  return !filters.countryCode && !filters.type;
-}
 
 /** The changes section of one workspace: a comparison with its baseline, or why there is none. */
 export async function changesSince(
@@ -107,8 +104,14 @@ async function archiveWorkspace(
       [SNAPSHOT_FILE]: serializeSnapshot(toSnapshot(ws.name, generatedAt, ws.complete, ws.numbers)),
     },
   });
-  // Only a complete, unfiltered run may become the baseline for the next run's changes.
-  const baseline = moveBaseline && ws.complete && isUnfiltered(filters);
+  // Only a complete, verified, unfiltered run may become the baseline for the next run's changes,
+  // and not one that lost most of the baseline unless the operator confirmed it.
+  const baseline =
+    moveBaseline &&
+    ws.complete &&
+    ws.unverified === undefined &&
+    isUnfiltered(filters) &&
+    guardAllowsBaseline(ws.baselineGuard);
   if (baseline) {
     await archive.writeLatestPointer(ws.name, { runId, generatedAt: generatedAt.toISOString(), prefix });
   }

@@ -24,6 +24,11 @@ export interface ListOptions {
   /** Epoch ms by which the listing must be over (the run's deadline less a margin). */
   deadline?: number;
   onProgress?: (progress: ListProgress) => void;
+  /**
+   * When the API reports no total, list a second time and call the listing complete only if both
+   * agree. Asked for runs that may become the baseline; costs one extra listing at most.
+   */
+  verify?: boolean;
 }
 
 /** Lists every phone number of one workspace. */

@@ -32,6 +32,13 @@ export interface RunAuditOptions {
    * Default true; false for one-off runs such as a console test sent to oneself.
    */
   moveBaseline?: boolean;
+  /**
+   * Largest share (0-1) of the baseline a run may lose and still become the baseline (the
+   * baselineGuardPercent setting / 100). Undefined: only a listing that drops to zero is held back.
+   */
+  maxBaselineLoss?: number;
+  /** The operator confirms a loss the guard held back: this run becomes the baseline anyway. */
+  confirmBaseline?: boolean;
   /** Same key, at most one email (e.g. sha256 of scheduleArn + scheduledTime). */
   idempotencyKey?: string;
   /** How long a claim stays another invocation's; keep it above the time from claim to sent. */

@@ -112,6 +112,11 @@ export interface Listing {
   complete: boolean;
   /** Why the listing is incomplete, in words a reader can act on. */
   incompleteReason?: string;
+  /**
+   * Set on a complete listing whose count nothing confirmed (no total from the API, no second
+   * listing): "complete, unverified". Says why, in words a reader can act on.
+   */
+  unverified?: string;
   stats: ListingStats;
 }
 

@@ -1,15 +1,17 @@
-// Running the workspaces of one run: each one is listed -> normalized -> costed -> audited ->
-// agent-checked -> compared with its baseline, all of them at once. A failed workspace becomes
+// Running the workspaces of one run: each one is listed -> normalized -> costed -> checked against
+// the filters -> audited -> agent-checked -> compared with its baseline (and guarded), all at once. A failed workspace becomes
 // its own section unless it is the only one.
 import { checkAgents } from './agents';
 import { auditNumbers } from './audit';
+import { guardBaseline } from './baseline-guard';
 import { AllWorkspacesFailedError, isAuditError, messageOf, PermissionError } from './errors';
+import { applyFilters, isUnfiltered } from './filters';
 import { changesSince } from './history';
 import { normalizeAll } from './normalize';
 import type { AgentLister, Logger, RunAuditDeps, WorkspaceSpec } from './ports';
 import { applyRateCard } from './rate-card';
 import type { RunAuditOptions } from './run-types';
-import type { AgentCheck, ListFilters, PhoneNumber } from './types';
+import type { AgentCheck, ListFilters, Listing, PhoneNumber } from './types';
 import type { WorkspaceAudit, WorkspaceFailure, WorkspaceOutcome } from './workspace';
 
 /** The workspaces of a run, at least one of them read. */
@@ -68,25 +70,16 @@ async function auditWorkspace(
   filters: ListFilters,
 ): Promise<WorkspaceAudit> {
   const { logger } = deps;
-  const { onProgress } = options;
-  const listing = await ws.lister.listAll({
-    filters,
-    deadline: options.listDeadline,
-    onProgress: onProgress && ((p) => onProgress(ws.name, p)),
-  });
-  logger.info('listing finished', {
-    workspace: ws.name,
-    ...listing.stats,
-    reportedTotal: listing.reportedTotal,
-    complete: listing.complete,
-  });
-  if (!listing.complete) {
-    logger.warn('listing is incomplete; the report is marked INCOMPLETE', {
+  const listing = await listWorkspace(deps, options, ws, filters);
+  const listed = applyRateCard(normalizeAll(listing.records), options.rateCard);
+  const { numbers, check } = applyFilters(listed, filters);
+  if (check?.appliedBy === 'client') {
+    logger.warn('DialNexa ignored the filters; the report is filtered on our side', {
       workspace: ws.name,
-      reason: listing.incompleteReason,
+      filters,
+      leftOut: check.leftOut,
     });
   }
-  const numbers = applyRateCard(normalizeAll(listing.records), options.rateCard);
   const { lister } = ws;
   const [agents, changes] = await Promise.all([
     options.checkAgents === false || !canListAgents(lister)
@@ -94,6 +87,11 @@ async function auditWorkspace(
       : agentCheck(ws.name, lister, numbers, options.listDeadline, logger),
     deps.archive ? changesSince(deps.archive, ws.name, filters, listing.complete, numbers, logger) : undefined,
   ]);
+  const guard = guardBaseline(changes?.status === 'compared' ? changes.changes : undefined, numbers.length, {
+    maxLossShare: options.maxBaselineLoss,
+    confirmed: options.confirmBaseline === true,
+  });
+  if (guard) logger.warn('numbers missing since the baseline; verify before acting', { workspace: ws.name, ...guard });
 
   return {
     ok: true,
@@ -101,6 +99,9 @@ async function auditWorkspace(
     filters,
     complete: listing.complete,
     ...(listing.incompleteReason ? { incompleteReason: listing.incompleteReason } : {}),
+    ...(listing.unverified ? { unverified: listing.unverified } : {}),
+    ...(check ? { filtering: check } : {}),
+    ...(guard ? { baselineGuard: guard } : {}),
     reportedTotal: listing.reportedTotal,
     stats: listing.stats,
     numbers,
@@ -108,6 +109,47 @@ async function auditWorkspace(
     agents,
     changes,
   };
+}
+
+/** Lists the workspace, verifying a count without a total when this run may become the baseline. */
+async function listWorkspace(
+  deps: RunAuditDeps,
+  options: RunAuditOptions,
+  ws: WorkspaceSpec,
+  filters: ListFilters,
+): Promise<Listing> {
+  const { logger } = deps;
+  const { onProgress } = options;
+  const listing = await ws.lister.listAll({
+    filters,
+    deadline: options.listDeadline,
+    onProgress: onProgress && ((p) => onProgress(ws.name, p)),
+    verify: mayMoveBaseline(deps, options, filters),
+  });
+  logger.info('listing finished', {
+    workspace: ws.name,
+    ...listing.stats,
+    reportedTotal: listing.reportedTotal,
+    complete: listing.complete,
+    verified: listing.unverified === undefined,
+  });
+  if (!listing.complete) {
+    logger.warn('listing is incomplete; the report is marked INCOMPLETE', {
+      workspace: ws.name,
+      reason: listing.incompleteReason,
+    });
+  }
+  return listing;
+}
+
+/** The same conditions archiveRuns checks before moving the baseline, short of the listing itself. */
+function mayMoveBaseline(deps: RunAuditDeps, options: RunAuditOptions, filters: ListFilters): boolean {
+  return (
+    deps.archive !== undefined &&
+    options.writeHistory === true &&
+    options.moveBaseline !== false &&
+    isUnfiltered(filters)
+  );
 }
 
 function canListAgents(lister: WorkspaceSpec['lister']): lister is WorkspaceSpec['lister'] & AgentLister {

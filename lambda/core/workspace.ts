@@ -1,6 +1,8 @@
 // One workspace's result as the orchestrator hands it to the report: either a full audit or a
 // failure that must not sink the other workspaces of the same email.
+import type { BaselineGuard } from './baseline-guard';
 import type { Changes } from './changes';
+import type { FilterCheck } from './filters';
 import type { ActionTriggers, AgentCheck, AuditResult, ListFilters, ListingStats, PhoneNumber } from './types';
 
 export type ChangesSection =
@@ -16,6 +18,12 @@ export interface WorkspaceAudit {
   filters: ListFilters;
   complete: boolean;
   incompleteReason?: string;
+  /** A complete listing nothing confirmed the count of ("complete, unverified"): why. */
+  unverified?: string;
+  /** Filtered runs: whether the API applied the filters or we did. */
+  filtering?: FilterCheck;
+  /** Set when this run lost enough of the baseline to be held back from becoming it. */
+  baselineGuard?: BaselineGuard;
   reportedTotal: number | null;
   stats: ListingStats;
   numbers: PhoneNumber[];

@@ -15,6 +15,7 @@ const eventSchema = z.strictObject({
   countryCode: z.string().optional(),
   type: z.string().optional(),
   idempotencyKey: z.string().optional(),
+  confirmBaseline: z.boolean().optional(),
 });
 
 export interface AuditEvent {
@@ -26,6 +27,8 @@ export interface AuditEvent {
   type?: KnownNumberType;
   /** Console runs are deduplicated only when they pass one. */
   idempotencyKey?: string;
+  /** The operator confirms numbers missing since the baseline: this run becomes the baseline anyway. */
+  confirmBaseline?: boolean;
 }
 
 /**
@@ -73,6 +76,7 @@ export function parseEvent(raw: unknown, allowedRecipientDomains?: readonly stri
     countryCode: e.countryCode === undefined ? undefined : parseCountryCode('event.countryCode', e.countryCode),
     type: e.type === undefined ? undefined : parseNumberType('event.type', e.type),
     idempotencyKey: e.idempotencyKey,
+    confirmBaseline: e.confirmBaseline,
   };
 }
 

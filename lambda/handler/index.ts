@@ -116,6 +116,8 @@ function runOptions(ev: AuditEvent, context: Context, startedAt: number): RunAud
     // A console run sent to other recipients (a test to oneself) must not hide this week's
     // changes from the team's next report.
     moveBaseline: ev.recipients === undefined,
+    maxBaselineLoss: config.maxBaselineLoss,
+    confirmBaseline: ev.confirmBaseline,
     idempotencyKey: ev.dryRun || !history ? undefined : idempotencyKeyOf(ev, context.awsRequestId),
     leaseMs: config.idempotencyLeaseMs,
     // A live owner holds the claim only while it renders and sends (seconds): wait that out

@@ -300,6 +300,14 @@ export const SETTINGS = {
     schema: validated((value, setting) => parseDomainList(setting, asList(setting, value))),
     toEnv: list,
   },
+  baselineGuardPercent: {
+    doc: 'A listing that loses more than this % of the baseline (or drops to zero) is flagged and does not become the baseline unless confirmed, 0-100',
+    context: 'baselineGuardPercent',
+    env: 'BASELINE_GUARD_PERCENT',
+    flag: '--baseline-guard-percent',
+    default: 50,
+    schema: wholeNumber(0, 100),
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type Settings = typeof SETTINGS;

@@ -137,7 +137,7 @@ describe('number-audit CLI', () => {
     const r = await cli(['--json', '--country-code', 'gb', '--type', 'mobile']);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout) as AuditJson;
-    expect(json.filters).toEqual({ countryCode: 'GB', type: 'mobile' });
+    expect(json.filters).toEqual({ countryCode: 'GB', type: 'mobile', appliedBy: 'api' });
     expect(json.total).toBe(truth.filter((t) => t.country_code === 'GB' && t.type === 'mobile').length);
     expect(json.total).toBeGreaterThan(0);
     expect(sim.requests[0].query).toMatchObject({ country_code: 'GB', type: 'mobile' });

@@ -33,12 +33,18 @@ describe('readHandlerConfig', () => {
       deadlineMarginMs: 60_000,
       triggers: { unrouted: true, missingAgents: true, removedNumbers: true, failedWorkspaces: true },
       checkAgents: true,
+      maxBaselineLoss: 0.5,
       idempotencyLeaseMs: 180_000,
     });
     expect(config.replyTo).toBeUndefined();
     expect(config.configurationSetName).toBeUndefined();
     expect(config.archiveBucket).toBeUndefined();
     expect(config.rateCard).toBeUndefined();
+  });
+
+  it('reads the baseline guard as a share, and names the variable when it is out of range', () => {
+    expect(readHandlerConfig({ ...base, BASELINE_GUARD_PERCENT: '20' }).maxBaselineLoss).toBe(0.2);
+    expect(() => readHandlerConfig({ ...base, BASELINE_GUARD_PERCENT: '150' })).toThrow(/^BASELINE_GUARD_PERCENT/);
   });
 
   it('reads every optional setting', () => {

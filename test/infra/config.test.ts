@@ -30,6 +30,7 @@ describe('parseConfig', () => {
       memorySize: 768,
       workspaceName: 'DialNexa workspace',
       baseUrl: 'https://api.dialnexa.com',
+      baselineGuardPercent: 50,
       bundleAwsSdk: true,
       rateCard: undefined,
       actionTriggers: { unrouted: true, missingAgents: true, removedNumbers: true, failedWorkspaces: true },

@@ -133,6 +133,7 @@ describe('function', () => {
       REPORT_RECIPIENTS: 'ops@example.com,finance@example.com',
       // The recipients' domain: what the SES policy allows, and all a console event may send to.
       ALLOWED_RECIPIENT_DOMAINS: 'example.com',
+      BASELINE_GUARD_PERCENT: '50',
       REPORT_SENDER: 'audit@reports.example.com',
       REPORT_TIME_ZONE: 'UTC',
       WORKSPACE_NAME: 'DialNexa workspace',

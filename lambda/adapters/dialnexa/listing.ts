@@ -1,6 +1,7 @@
 // Listing every number: page 1 first (it tells the total), then the remaining pages
 // concurrently, or one after another when no total is given. Deduplicates by id, re-lists once
-// when the count disagrees with the API's total, and says plainly when the result is incomplete.
+// when the count disagrees with the API's total (or, when asked, when there is no total to check it
+// against), and says plainly when the result is incomplete or unverified.
 import type { KeySource, ListOptions, ListProgress } from '../../core/ports';
 import type { ListFilters, Listing, ListingStats } from '../../core/types';
 import { forbidden } from './failures';
@@ -45,29 +46,75 @@ export async function listAllNumbers(settings: ListingSettings, options: ListOpt
   const ctx: PassContext = { settings, scope, options, progress, stats };
 
   try {
-    let pass = await listOnce(ctx);
-    if (shouldRelist(pass)) {
-      settings.logger.info('DialNexa listing disagrees with the reported total; re-listing once', {
-        listed: pass.listedCount,
-        totals: pass.totals,
-      });
-      stats.relisted = true;
-      progress.pagesFetched = 0;
-      progress.pagesTotal = null;
-      pass = await listOnce(ctx);
-    }
+    const { pass, disagreement } = await listChecked(ctx);
     const reasons = incompleteReasons(pass, stats.relisted);
+    if (disagreement !== null) reasons.push(disagreement);
     stats.durationMs = settings.now() - started;
+    const unverified = reasons.length === 0 && pass.totals.length === 0 && !stats.relisted;
     return {
       records: pass.records,
       reportedTotal: pass.totals.length ? pass.totals[pass.totals.length - 1] : null,
       complete: reasons.length === 0,
       ...(reasons.length ? { incompleteReason: reasons.join('; also ') } : {}),
+      ...(unverified
+        ? {
+            unverified:
+              `DialNexa reported no total and the listing was not repeated, so nothing confirms that all ` +
+              `${fmt(pass.listedCount)} numbers were listed`,
+          }
+        : {}),
       stats,
     };
   } finally {
     run.dispose();
   }
+}
+
+/**
+ * One pass, and at most one more: when the count disagrees with the reported total, or when there
+ * is no total and the caller asked for the count to be verified. `disagreement` is set when two
+ * listings without a total found different numbers.
+ */
+async function listChecked(ctx: PassContext): Promise<{ pass: PassResult; disagreement: string | null }> {
+  const first = await listOnce(ctx);
+  const { logger } = ctx.settings;
+  if (shouldRelist(first)) {
+    logger.info('DialNexa listing disagrees with the reported total; re-listing once', {
+      listed: first.listedCount,
+      totals: first.totals,
+    });
+    return { pass: await relist(ctx), disagreement: null };
+  }
+  if (!shouldVerify(first, ctx.options)) return { pass: first, disagreement: null };
+  logger.info('DialNexa reported no total; listing a second time to verify the count', { listed: first.listedCount });
+  const second = await relist(ctx);
+  return { pass: second, disagreement: compareListings(first, second) };
+}
+
+async function relist(ctx: PassContext): Promise<PassResult> {
+  ctx.stats.relisted = true;
+  ctx.progress.pagesFetched = 0;
+  ctx.progress.pagesTotal = null;
+  return listOnce(ctx);
+}
+
+function shouldVerify(pass: PassResult, options: ListOptions): boolean {
+  return options.verify === true && pass.stopReason === null && pass.totals.length === 0 && pass.invalid.length === 0;
+}
+
+/** Null when both listings found the same numbers; else the incomplete reason. */
+function compareListings(first: PassResult, second: PassResult): string | null {
+  // A total on the second pass is checked like any other (incompleteReasons).
+  if (second.totals.length > 0) return null;
+  const before = new Set(first.records.map((r) => r.id));
+  const after = new Set(second.records.map((r) => r.id));
+  const differ = [...after].filter((id) => !before.has(id)).length + [...before].filter((id) => !after.has(id)).length;
+  if (differ === 0 && first.listedCount === second.listedCount) return null;
+  return (
+    `DialNexa reported no total and two listings disagree (${fmt(first.listedCount)} numbers, then ` +
+    `${fmt(second.listedCount)}; ${fmt(differ)} differ); numbers may have been added or removed during the run, ` +
+    'or the server lists unreliably'
+  );
 }
 
 function shouldRelist(pass: PassResult): boolean {

@@ -34,8 +34,11 @@ function audited(ws: AuditedWorkspaceModel): string {
         INK,
       )
     : '';
+  const notices = ws.notices
+    .map((l) => paragraph(`<strong>${escapeHtml(l.label ?? '')}</strong> ${escapeHtml(l.text)}`, INK))
+    .join('');
   return [
-    title(ws.name, `${scope}${incomplete}`, ws.eyebrow),
+    title(ws.name, `${scope}${incomplete}${notices}`, ws.eyebrow),
     headline(ws.figures),
     ...ws.sections.map(sectionHtml),
   ].join('\n');

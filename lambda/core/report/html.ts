@@ -7,12 +7,13 @@ import { BLUE, card, escapeHtml, FAINT, FONT, heading, MUTED, PAGE_BG, RED, TABL
 import { leadHtml, tablesHtml } from './html-section';
 import { workspaceHtml } from './html-workspace';
 import { buildReport } from './model';
-import type { ReportModel, Section } from './model-types';
+import type { Banner, ReportModel, Section } from './model-types';
 
 export { escapeHtml } from './html-kit';
 export { renderWorkspaceSection, type SectionOptions } from './html-workspace';
 
-function incompleteBanner(warning: ReportModel['incomplete']): string {
+/** A red strip across the top: an incomplete listing, or numbers missing since the baseline. */
+function banner(warning: Banner | undefined): string {
   if (!warning) return '';
   const reasons = warning.reasons
     .map((r) => `${r.label ? `<strong>${escapeHtml(r.label)}</strong> ` : ''}${escapeHtml(r.text)}`)
@@ -66,7 +67,7 @@ export function renderHtml(ctx: ReportContext): string {
 <title>${escapeHtml(model.subject)}</title>
 </head>
 <body style="margin:0;padding:0;background:${PAGE_BG};-webkit-text-size-adjust:100%;">
-${incompleteBanner(model.incomplete)}${preheader(model.preview)}
+${banner(model.incomplete)}${banner(model.verify)}${preheader(model.preview)}
 <table ${TABLE} style="background:${PAGE_BG};" bgcolor="${PAGE_BG}"><tr><td align="center" style="padding:16px 8px;">
 <!--[if mso]><table ${mso}><tr><td><![endif]-->
 <table ${TABLE} style="max-width:600px;margin:0 auto;">

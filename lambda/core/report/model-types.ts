@@ -122,6 +122,8 @@ export interface AuditedWorkspaceModel {
   /** "All numbers in the workspace", "Filtered: country US". */
   scope: string;
   incomplete?: Line;
+  /** Lines under the scope: a count nothing confirmed, filters applied by us. */
+  notices: Line[];
   figures: Figure[];
   sections: Section[];
 }
@@ -139,18 +141,23 @@ export interface FailedWorkspaceModel {
 
 export type WorkspaceModel = AuditedWorkspaceModel | FailedWorkspaceModel;
 
+/** A warning across the top of the email. */
+export interface Banner {
+  title: string;
+  /** `label` is the workspace's name when the email has several. */
+  reasons: Line[];
+  advice: string;
+}
+
 export interface ReportModel {
   title: string;
   date: string;
   subject: string;
   /** The inbox preview line. */
   preview: string;
-  incomplete?: {
-    title: string;
-    /** `label` is the workspace's name when the email has several. */
-    reasons: Line[];
-    advice: string;
-  };
+  incomplete?: Banner;
+  /** Numbers missing since the baseline and the run held back from becoming it. */
+  verify?: Banner;
   /** The combined table of a several-workspace email. */
   summary?: Section;
   workspaces: WorkspaceModel[];

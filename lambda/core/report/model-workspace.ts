@@ -13,6 +13,7 @@ import {
   section,
   type WorkspaceModel,
 } from './model-types';
+import { guardCallout, workspaceNotices } from './notices';
 import { changesSection } from './section-changes';
 import { agentsSection, missingAgentSection, unroutedSection } from './section-findings';
 import { costSection, countryTypeSection, statusSection } from './section-inventory';
@@ -76,6 +77,12 @@ function figures(ws: WorkspaceAudit): Figure[] {
   return out;
 }
 
+/** The changes section, led by the baseline guard's verdict when it fired. */
+function changes(ws: WorkspaceAudit, timeZone: string): Section[] {
+  const guard = guardCallout(ws.baselineGuard);
+  return changesSection(ws.changes, ws.agents, timeZone).map((s) => ({ ...s, callouts: [...guard, ...s.callouts] }));
+}
+
 function audited(ws: WorkspaceAudit, options: SectionOptions, eyebrow?: string): AuditedWorkspaceModel {
   const limit = unroutedLimit(options);
   const incomplete = incompleteLine(ws);
@@ -85,6 +92,7 @@ function audited(ws: WorkspaceAudit, options: SectionOptions, eyebrow?: string):
     ...(eyebrow ? { eyebrow } : {}),
     scope: scopeLine(ws.filters),
     ...(incomplete ? { incomplete } : {}),
+    notices: workspaceNotices(ws),
     figures: figures(ws),
     sections: options.attachment === 'summary' ? [tooLargeSection()] : sections(ws, options, limit),
   };
@@ -102,7 +110,7 @@ function tooLargeSection(): Section {
 
 function sections(ws: WorkspaceAudit, options: SectionOptions, limit: number): Section[] {
   return [
-    ...changesSection(ws.changes, ws.agents, options.timeZone),
+    ...changes(ws, options.timeZone),
     unroutedSection(ws.audit, limit, options.attachment),
     ...missingAgentSection(ws.agents, limit, options.attachment),
     ...agentsSection(ws.numbers, ws.agents),

@@ -14,6 +14,7 @@ import {
 import type { Cell, Line, ReportModel, Section, Tone } from './model-types';
 import { section } from './model-types';
 import { INCOMPLETE_FALLBACK, workspaceModel } from './model-workspace';
+import { guardBanner, heldMissing, missingTitle } from './notices';
 import { renderSubject } from './subject';
 import {
   changesCell,
@@ -27,7 +28,7 @@ import {
 export type * from './model-types';
 export { INCOMPLETE_FALLBACK, workspaceModel, type SectionOptions } from './model-workspace';
 
-const STATE_TONES: Record<WorkspaceState, Tone> = { OK: 'good', INCOMPLETE: 'warn', FAILED: 'bad' };
+const STATE_TONES: Record<WorkspaceState, Tone> = { OK: 'good', INCOMPLETE: 'warn', VERIFY: 'bad', FAILED: 'bad' };
 
 function incomplete(workspaces: readonly WorkspaceOutcome[]): ReportModel['incomplete'] {
   const listed = workspaces.filter((w): w is WorkspaceAudit => w.ok && !w.complete);
@@ -92,7 +93,9 @@ function preview(workspaces: readonly WorkspaceOutcome[]): string {
   const several = workspaces.length === 1 ? '' : `${formatCount(t.workspaces)} workspaces, `;
   const failed = t.failed > 0 ? ` ${formatCount(t.failed)} failed.` : '';
   const known = `${formatCount(t.numbers)} numbers, ${formatCount(t.unrouted)} unrouted, ${formatUsd(t.monthlyCost)} a month known.`;
-  return `${t.incomplete > 0 ? 'INCOMPLETE. ' : ''}${several}${known}${failed}`;
+  const missing = heldMissing(workspaces);
+  const verify = missing > 0 ? `${missingTitle(missing)}. ` : '';
+  return `${t.incomplete > 0 ? 'INCOMPLETE. ' : ''}${verify}${several}${known}${failed}`;
 }
 
 function footer(ctx: ReportContext): ReportModel['footer'] {
@@ -118,12 +121,14 @@ export function buildReport(ctx: ReportContext): ReportModel {
   const { workspaces } = ctx;
   const several = soleAudit(workspaces) === undefined;
   const warning = incomplete(workspaces);
+  const verify = guardBanner(workspaces, ctx.timeZone);
   return {
     title: 'DialNexa number audit',
     date: formatReportDate(ctx.generatedAt, ctx.timeZone),
     subject: renderSubject(ctx),
     preview: preview(workspaces),
     ...(warning ? { incomplete: warning } : {}),
+    ...(verify ? { verify } : {}),
     ...(several ? { summary: summary(workspaces) } : {}),
     workspaces: workspaces.map((w, i) =>
       workspaceModel(w, ctx, several ? `Workspace ${i + 1} of ${workspaces.length}` : undefined),

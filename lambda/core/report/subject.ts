@@ -26,19 +26,22 @@ export function renderSubject(ctx: ReportContext): string {
   const { workspaces } = ctx;
   const totals = reportTotals(workspaces);
   const action = actionReasons(workspaces, triggersOf(ctx)).length > 0 ? '[Action needed] ' : '';
-  const prefixes = `${totals.incomplete > 0 ? '[INCOMPLETE] ' : ''}${action}`;
+  const verify = totals.held > 0 ? '[VERIFY] ' : '';
+  const prefixes = `${totals.incomplete > 0 ? '[INCOMPLETE] ' : ''}${verify}${action}`;
+  // "complete, unverified": the count is what the API listed, with nothing to confirm it.
+  const total = `total${totals.unverified > 0 ? ' (unverified)' : ''}`;
   const date = formatReportDate(ctx.generatedAt, ctx.timeZone);
   const only = soleAudit(workspaces);
   if (!only) {
     const filters = workspaces.find((w) => w.ok)?.filters;
     const facts =
-      `DialNexa numbers${scope(filters)}: ${formatCount(totals.workspaces)} workspaces, ${formatCount(totals.numbers)} total, ` +
+      `DialNexa numbers${scope(filters)}: ${formatCount(totals.workspaces)} workspaces, ${formatCount(totals.numbers)} ${total}, ` +
       `${formatCount(totals.unrouted)} unrouted${findings(totals.missingAgents, totals.removed)}` +
       `${totals.failed > 0 ? `, ${formatCount(totals.failed)} failed` : ''}`;
     return truncate(singleLine(`${prefixes}${facts}${SEPARATOR}${date}`), SUBJECT_MAX_LENGTH);
   }
   const facts =
-    `DialNexa numbers${scope(only.filters)}: ${formatCount(totals.numbers)} total, ` +
+    `DialNexa numbers${scope(only.filters)}: ${formatCount(totals.numbers)} ${total}, ` +
     `${formatCount(totals.unrouted)} unrouted${findings(totals.missingAgents, totals.removed)}`;
   const head = singleLine(`${prefixes}${facts}`);
   // The name gets what the facts and the date leave, so the date always survives.

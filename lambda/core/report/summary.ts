@@ -8,6 +8,10 @@ export interface ReportTotals {
   workspaces: number;
   failed: number;
   incomplete: number;
+  /** Complete listings nothing confirmed the count of. */
+  unverified: number;
+  /** Workspaces whose baseline guard held. */
+  held: number;
   /** Sums over the workspaces that were audited. */
   numbers: number;
   unrouted: number;
@@ -21,6 +25,8 @@ export function reportTotals(workspaces: readonly WorkspaceOutcome[]): ReportTot
     workspaces: workspaces.length,
     failed: 0,
     incomplete: 0,
+    unverified: 0,
+    held: 0,
     numbers: 0,
     unrouted: 0,
     missingAgents: 0,
@@ -34,6 +40,8 @@ export function reportTotals(workspaces: readonly WorkspaceOutcome[]): ReportTot
       continue;
     }
     if (!w.complete) out.incomplete += 1;
+    if (w.complete && w.unverified) out.unverified += 1;
+    if (w.baselineGuard?.status === 'held') out.held += 1;
     out.numbers += w.audit.total;
     out.unrouted += w.audit.unrouted.length;
     out.missingAgents += missingAgentCount(w);
@@ -53,10 +61,12 @@ export function soleAudit(workspaces: readonly WorkspaceOutcome[]): WorkspaceAud
   return only?.ok ? only : undefined;
 }
 
-export type WorkspaceState = 'OK' | 'INCOMPLETE' | 'FAILED';
+export type WorkspaceState = 'OK' | 'INCOMPLETE' | 'VERIFY' | 'FAILED';
 
 export function workspaceState(w: WorkspaceOutcome): WorkspaceState {
-  return !w.ok ? 'FAILED' : w.complete ? 'OK' : 'INCOMPLETE';
+  if (!w.ok) return 'FAILED';
+  if (!w.complete) return 'INCOMPLETE';
+  return w.baselineGuard?.status === 'held' ? 'VERIFY' : 'OK';
 }
 
 /** Missing-agent column of the combined table: a count, or why there is none. */

@@ -4,7 +4,16 @@ import { cellText } from './cells';
 import type { ReportContext } from './context';
 import { singleLine } from './format';
 import { buildReport } from './model';
-import type { AuditedWorkspaceModel, Callout, Line, ReportModel, Section, Table, WorkspaceModel } from './model-types';
+import type {
+  AuditedWorkspaceModel,
+  Banner,
+  Callout,
+  Line,
+  ReportModel,
+  Section,
+  Table,
+  WorkspaceModel,
+} from './model-types';
 
 type Align = 'left' | 'right';
 
@@ -80,11 +89,15 @@ function workspaceBlock(ws: WorkspaceModel): string[] {
   if (!ws.ok) {
     return [...head, `${ws.title}.`, singleLine(ws.message), `${ws.codeLabel} ${singleLine(ws.code)}. ${ws.note}`];
   }
-  return [...head, singleLine(ws.scope), ...(ws.incomplete ? [line(ws.incomplete)] : []), '', ...workspace(ws)];
+  return [...head, singleLine(ws.scope), ...headLines(ws), '', ...workspace(ws)];
 }
 
-function incompleteHead(model: ReportModel): string[] {
-  const warning = model.incomplete;
+/** Under the scope: the incomplete warning, then the notices. */
+function headLines(ws: AuditedWorkspaceModel): string[] {
+  return [...(ws.incomplete ? [line(ws.incomplete)] : []), ...ws.notices.map(line)];
+}
+
+function bannerHead(warning: Banner | undefined): string[] {
   if (!warning) return [];
   const [only] = warning.reasons;
   const lines =
@@ -100,7 +113,7 @@ function body(model: ReportModel): string[] {
     return [
       `${model.title} - ${singleLine(only.name)}`,
       `${model.date} - ${singleLine(only.scope)}`,
-      ...(only.incomplete ? [line(only.incomplete)] : []),
+      ...headLines(only),
       '',
       ...workspace(only),
     ];
@@ -121,5 +134,6 @@ function body(model: ReportModel): string[] {
 export function renderText(ctx: ReportContext): string {
   const model = buildReport(ctx);
   const foot = ['', '--', ...model.footer.lines.map((l) => `${l.label}: ${singleLine(l.text)}`), model.footer.note];
-  return `${[...incompleteHead(model), ...body(model), ...foot].join('\n')}\n`;
+  const head = [...bannerHead(model.incomplete), ...bannerHead(model.verify)];
+  return `${[...head, ...body(model), ...foot].join('\n')}\n`;
 }
