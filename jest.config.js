@@ -11,7 +11,7 @@ module.exports = {
   },
   // bin/number-audit.js runs the bundle in dist/: built once here, before any test starts.
   globalSetup: '<rootDir>/test/cli/build-cli.global-setup.ts',
-  setupFiles: ['<rootDir>/test/setup-env.js'],
+  setupFiles: ['<rootDir>/test/setup-env.js', '<rootDir>/test/setup-fast-check.js'],
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
   testTimeout: 30000,
 };

@@ -73,7 +73,8 @@ function expectedCells(n: PhoneNumber): Partial<Record<(typeof CSV_COLUMNS)[numb
 
 const FORMULA = /^[=+\-@\t\r]/;
 const CONTROL_OR_BIDI = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-const STRICT_E164 = /^\+\d+$/;
+/** E.164: a country code never starts with 0, at most 15 digits. */
+const STRICT_E164 = /^\+[1-9]\d{1,14}$/;
 /** The CSV's formula rule, written here independently: a risky first character gets a quote. */
 const neutralised = (value: string) => (FORMULA.test(value) ? `'${value}` : value);
 
