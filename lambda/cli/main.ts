@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SESClient } from '@aws-sdk/client-ses';
+import { awsClientOptions } from '../adapters/aws/client-options';
 import { LocalArchive } from '../adapters/archive/local-archive';
 import { createDialNexaClient } from '../adapters/dialnexa';
 import { createReportEmailBuilder } from '../adapters/email/report-email-builder';
@@ -159,7 +160,11 @@ async function awsClientsFor(
     : undefined;
   const secrets =
     options.key.kind === 'secret'
-      ? (deps.secretsClient ?? new SecretsManagerClient(awsClientConfig(io.env, 'AWS_ENDPOINT_URL_SECRETS_MANAGER')))
+      ? (deps.secretsClient ??
+        new SecretsManagerClient({
+          ...awsClientOptions(),
+          ...awsClientConfig(io.env, 'AWS_ENDPOINT_URL_SECRETS_MANAGER'),
+        }))
       : undefined;
   if (secrets) await checkAwsAccess(secrets, '--secret-id', 'Secrets Manager');
   if (ses) await checkAwsAccess(ses, '--send', 'SES');

@@ -1,11 +1,11 @@
 // Routed is not the same as reachable: a number can point at an agent that was deleted. This
 // check compares each number's inbound agent id with the agents the workspace really has.
 import { compareByCountryThenNumber } from './audit';
+import { dict } from './dict';
 import type { Agent, AgentCheck, PhoneNumber } from './types';
 
 export function checkAgents(numbers: readonly PhoneNumber[], agents: readonly Agent[]): AgentCheck {
-  const names: Record<string, string | null> = {};
-  for (const a of agents) names[a.id] = a.name;
+  const names = dict<string | null>(agents.map((a) => [a.id, a.name]));
   // Own-property test: an agent id such as "constructor" must not match Object.prototype.
   const exists = (id: string) => Object.hasOwn(names, id);
   return {

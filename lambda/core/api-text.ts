@@ -46,3 +46,12 @@ export function boundedApiText(value: unknown, max = API_TEXT_MAX_CHARS): Bounde
   const text = boundText(cleaned, max);
   return text === cleaned ? { text } : { text, full: cleaned };
 }
+
+/** Cleaned, trimmed, non-empty and bounded; else null. Ids and names go through this on every path. */
+export function apiText(value: unknown): string | null {
+  const cleaned = cleanApiText(value);
+  return cleaned === null ? null : boundText(cleaned);
+}
+
+/** An id that was nothing but control or invisible characters. */
+export const UNREADABLE_ID = '(unreadable id)';

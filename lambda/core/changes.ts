@@ -1,4 +1,5 @@
 // What changed since the last complete run: the part of a weekly report people act on.
+import { dict } from './dict';
 import { compareByCountryThenNumber, compareCountryCodes, isUnrouted } from './audit';
 import { toSnapshotNumber, type Snapshot, type SnapshotNumber } from './snapshot';
 import { ALL_NUMBER_TYPES, type PhoneNumber } from './types';
@@ -44,12 +45,12 @@ function delta(
 }
 
 function nonZero(counts: Map<string, number>, order: (a: string, b: string) => number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const key of [...counts.keys()].sort(order)) {
-    const value = counts.get(key) ?? 0;
-    if (value !== 0) out[key] = value;
-  }
-  return out;
+  return dict(
+    [...counts.keys()]
+      .sort(order)
+      .map((key): [string, number] => [key, counts.get(key) ?? 0])
+      .filter(([, value]) => value !== 0),
+  );
 }
 
 function typeOrder(a: string, b: string): number {

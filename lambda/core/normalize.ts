@@ -1,7 +1,7 @@
 // Turns validated API records into the audit's PhoneNumber: one country, one canonical type, one
 // effective status, one agent id. Pure: the numbering-plan metadata is the only input besides the record.
 import { parsePhoneNumberFromString, type PhoneNumber as ParsedNumber } from 'libphonenumber-js/max';
-import { boundedApiText, boundText, cleanApiText } from './api-text';
+import { apiText, boundedApiText, cleanApiText, UNREADABLE_ID } from './api-text';
 import {
   UNKNOWN_COUNTRY,
   type KnownNumberType,
@@ -33,17 +33,11 @@ const TYPE_SPELLINGS: Readonly<Record<string, KnownNumberType>> = {
  */
 const CROWN_DEPENDENCIES = new Set(['GG', 'JE', 'IM']);
 
-/** An id that was nothing but control or invisible characters. */
-const UNREADABLE_ID = '(unreadable id)';
-
 /** Strict non-negative decimal, e.g. `1.15`; rejects `1e3`, `-1`, `1,15`, `$1`. */
 const COST_PATTERN = /^\s*\d+(\.\d+)?\s*$/;
 
 /** Cleaned (no controls, no bidi or zero-width marks), trimmed, non-empty, bounded; else null. */
-function text(value: string | null | undefined): string | null {
-  const cleaned = cleanApiText(value);
-  return cleaned === null ? null : boundText(cleaned);
-}
+const text = apiText;
 
 /**
  * The API promises E.164; tolerate the usual human formatting (spaces, dashes, dots, brackets,

@@ -1,3 +1,5 @@
+import { parseAgents } from '../../lambda/adapters/dialnexa/schema';
+import { normalizeNumber } from '../../lambda/core/normalize';
 import { agentName, checkAgents } from '../../lambda/core/agents';
 import { UNKNOWN_COUNTRY } from '../../lambda/core/types';
 import { phone } from './fixtures';
@@ -72,5 +74,22 @@ describe('agentName', () => {
     expect(agentName(check, null)).toBeNull();
     expect(agentName(undefined, 'agt_sales')).toBeNull();
     expect(agentName({ status: 'skipped', reason: '403' }, 'agt_sales')).toBeNull();
+  });
+});
+
+describe('checkAgents: agent ids are API data', () => {
+  it.each(['__proto__', 'constructor', 'toString'])('finds an agent whose id is %s', (id) => {
+    const check = checkAgents([phone({ inboundAgentId: id })], [{ id, name: 'Odd' }]);
+    expect(check.status === 'checked' && check.missing).toEqual([]);
+    expect(agentName(check, id)).toBe('Odd');
+    expect(check.status === 'checked' && check.agentCount).toBe(1);
+  });
+
+  it('matches a number to its agent when the API decorates the id with invisible marks on one side', () => {
+    const number = normalizeNumber({ id: 'phn_1', phone_number: '+12015550100', inbound_agent_id: 'agt_\u200b1' });
+    const [agent] = parseAgents({ agents: [{ id: 'agt_1\u202c', current_version: { title: 'Front\u0000desk' } }] });
+    const check = checkAgents([number], [agent]);
+    expect(check.status === 'checked' && check.missing).toEqual([]);
+    expect(agentName(check, number.inboundAgentId)).toBe('Front desk');
   });
 });

@@ -1,6 +1,7 @@
 // Edge validation of DialNexa responses. Raw JSON stops here: callers get typed pages and
 // NumberRecords. Envelopes are checked strictly (a bad one is a malformed page, retried);
 // records leniently (only `id` and an E.164 `phone_number` are required).
+import { apiText, UNREADABLE_ID } from '../../core/api-text';
 import * as z from 'zod';
 import type { NumberRecord } from '../../core/types';
 
@@ -202,7 +203,8 @@ export interface AgentSummary {
 export function parseAgents(body: unknown): AgentSummary[] {
   const r = agentsEnvelope.safeParse(body);
   if (!r.success) throw new MalformedBodyError(`unexpected agents list: ${describeIssues(r.error)}`);
-  return r.data.agents.map((a) => ({ id: a.id, name: a.current_version?.title?.trim() || null }));
+  // Cleaned and bounded as the numbers' agent ids and texts are, so the two still match.
+  return r.data.agents.map((a) => ({ id: apiText(a.id) ?? UNREADABLE_ID, name: apiText(a.current_version?.title) }));
 }
 
 /** The `message` of DialNexa's error envelope (string or string[]), or null. */
