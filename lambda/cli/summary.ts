@@ -40,8 +40,10 @@ export function formatSummary(run: AuditRun, extras: SummaryExtras = {}): string
     if (line) lines.push(run.workspaces.length === 1 ? line : `${ws.name}: ${line}`);
   }
   for (const w of run.workspaces) if (!w.ok) lines.push(`FAILED ${w.name}: ${w.error.message}`);
-  for (const a of run.archived)
-    lines.push(`History: ${a.location}${a.baseline ? '' : ' (not a baseline: incomplete or filtered)'}`);
+  for (const a of run.archived) {
+    const ws = ok.find((w) => w.name === a.workspace);
+    lines.push(`History: ${a.location}${a.baseline ? '' : ` (not a baseline: ${notBaselineReason(ws)})`}`);
+  }
   if (extras.delivery) lines.push(`Email: ${extras.delivery}`);
   if (extras.files) {
     lines.push('', 'Files:');
@@ -49,6 +51,17 @@ export function formatSummary(run: AuditRun, extras: SummaryExtras = {}): string
   }
   if (extras.wallMs !== undefined) lines.push('', `Done in ${(extras.wallMs / 1000).toFixed(1)} s.`);
   return `${lines.map(stripControls).join('\n')}\n`;
+}
+
+/** Why an archived run did not become the baseline, in the order the run decides it. */
+function notBaselineReason(ws: WorkspaceAudit | undefined): string {
+  if (ws === undefined || !ws.complete) return 'incomplete';
+  if (Object.values(ws.filters).some((v) => v !== undefined)) return 'filtered';
+  if (ws.unverified !== undefined) return 'the count is not verified';
+  if (ws.baselineGuard?.status === 'held') {
+    return `held by the baseline guard: ${formatCount(ws.baselineGuard.missing)} numbers missing since last week; run again with --confirm-baseline if that is right`;
+  }
+  return 'a one-off run';
 }
 
 function runState(run: AuditRun, ok: WorkspaceAudit[]): string {

@@ -15,6 +15,8 @@ export type RunSummary = Pick<
   | 'filters'
   | 'complete'
   | 'incompleteReason'
+  | 'verified'
+  | 'baselineHeld'
   | 'failedWorkspaces'
   | 'total'
   | 'unroutedCount'
@@ -42,6 +44,8 @@ export type RunSummary = Pick<
   messageId?: string;
   recipients: number;
   attachment: AttachmentMode;
+  /** The attached CSV has long API texts cut to fit the email. */
+  csvCut: boolean;
   archived: string[];
   warnings: string[];
   durationMs: number;
@@ -69,6 +73,8 @@ export function toLambdaSummary(run: AuditRun, durationMs: number, recipients: n
     filters: json.filters,
     complete: json.complete,
     ...(json.incompleteReason ? { incompleteReason: json.incompleteReason } : {}),
+    verified: json.verified,
+    baselineHeld: json.baselineHeld,
     failedWorkspaces: json.failedWorkspaces,
     total: json.total,
     unroutedCount: json.unroutedCount,
@@ -95,6 +101,7 @@ export function toLambdaSummary(run: AuditRun, durationMs: number, recipients: n
     ...(run.email.messageId ? { messageId: run.email.messageId } : {}),
     recipients,
     attachment: run.email.attachment,
+    csvCut: run.email.csvCut,
     archived: run.archived.map((a) => a.location),
     warnings: run.warnings,
     durationMs,

@@ -110,6 +110,7 @@ describe('Lambda handler end to end', () => {
     expect(summary.total).toBe(inventory.length);
     expect(summary.unroutedCount).toBe(unrouted);
     expect(summary.complete).toBe(true);
+    expect(summary).toMatchObject({ verified: true, baselineHeld: false, attachment: 'csv', csvCut: false });
     expect(summary.dryRun).toBe(false);
     expect(Object.values(summary.byCountry).reduce((a, b) => a + b, 0)).toBe(inventory.length);
 
