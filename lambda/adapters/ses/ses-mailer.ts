@@ -62,6 +62,22 @@ function definitelyRefused(err: unknown): boolean {
   return typeof status === 'number' && status >= 400 && status < 500;
 }
 
+/** Connection errors raised before a byte of the request could reach SES. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * The request never left this machine: no credentials or region to sign it with, or no
+ * connection to send it on. Then nothing was sent, and saying "may have been sent" would be false.
+ */
+function neverSent(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (err.name === 'CredentialsProviderError' || /^Region is missing/.test(err.message)) return true;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') return NEVER_CONNECTED.has(code);
+  // The SDK's retry layer can wrap a foreign error into a plain one that keeps only its text.
+  return [...NEVER_CONNECTED].some((c) => err.message.includes(`connect ${c}`) || err.message.includes(`${c} `));
+}
+
 /** Turns an SES failure into a message that says what to fix. */
 export function toDeliveryError(
   err: unknown,
@@ -71,6 +87,13 @@ export function toDeliveryError(
   const name = err instanceof Error ? err.name : 'Error';
   const awsMessage = (err instanceof Error ? err.message : String(err)).replace(/\.$/, '') || name;
   const cause = { cause: err };
+  if (neverSent(err)) {
+    return new DeliveryError(
+      `could not send the report to SES (${name}: ${awsMessage}); nothing was sent. ` +
+        'Check the AWS region, credentials and network (or AWS_ENDPOINT_URL_SES), then run again',
+      cause,
+    );
+  }
   if (!definitelyRefused(err)) {
     return new DeliveryUncertainError(
       `SES gave no definite answer to SendRawEmail (${name}: ${awsMessage}); the report may or may not have been sent. ` +

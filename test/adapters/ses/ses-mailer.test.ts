@@ -209,3 +209,31 @@ describe('SesRawMailer against an SES endpoint that never answers', () => {
     }
   });
 });
+
+describe('SesRawMailer when the request never leaves the machine', () => {
+  it('says nothing was sent (a definite failure) when the SES endpoint refuses the connection', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve)); // the port is now closed
+    const client = createSesClient({ endpoint: `http://127.0.0.1:${port}`, region: 'eu-west-1' });
+    const send = new SesRawMailer({ client }).sendRaw(Buffer.from('raw'), { from: FROM, to: TO });
+    await expect(send).rejects.toBeInstanceOf(DeliveryError);
+    await expect(send).rejects.not.toBeInstanceOf(DeliveryUncertainError);
+    await expect(send).rejects.toThrow(/nothing was sent/);
+  });
+
+  it('says nothing was sent when there are no credentials to sign with', async () => {
+    const client = createSesClient({
+      endpoint: 'http://127.0.0.1:9',
+      region: 'eu-west-1',
+      credentials: async () => {
+        const error = new Error('Could not load credentials from any providers');
+        error.name = 'CredentialsProviderError';
+        throw error;
+      },
+    });
+    const send = new SesRawMailer({ client }).sendRaw(Buffer.from('raw'), { from: FROM, to: TO });
+    await expect(send).rejects.toThrow(/nothing was sent/);
+  });
+});
