@@ -1,6 +1,7 @@
 // The short terminal summary the CLI (without --json) and the demo print: a country x type table,
 // the findings, the monthly cost, what changed, and where the files went. Names, reasons and
 // errors come from the API, SES or a history file, so every line is stripped of control characters.
+import { notBaselineText } from '../core/baseline';
 import { countryLabel, formatCount, formatUsd, typeLabel } from '../core/report/format';
 import type { AuditRun } from '../core/run-audit';
 import { ALL_NUMBER_TYPES, type AuditResult, type NumberType } from '../core/types';
@@ -42,7 +43,7 @@ export function formatSummary(run: AuditRun, extras: SummaryExtras = {}): string
   for (const w of run.workspaces) if (!w.ok) lines.push(`FAILED ${w.name}: ${w.error.message}`);
   for (const a of run.archived) {
     const ws = ok.find((w) => w.name === a.workspace);
-    lines.push(`History: ${a.location}${a.baseline ? '' : ` (not a baseline: ${notBaselineReason(ws)})`}`);
+    lines.push(`History: ${a.location}${a.baseline ? '' : ` (not a baseline: ${whyNotBaseline(ws)})`}`);
   }
   if (extras.delivery) lines.push(`Email: ${extras.delivery}`);
   if (extras.files) {
@@ -53,15 +54,12 @@ export function formatSummary(run: AuditRun, extras: SummaryExtras = {}): string
   return `${lines.map(stripControls).join('\n')}\n`;
 }
 
-/** Why an archived run did not become the baseline, in the order the run decides it. */
-function notBaselineReason(ws: WorkspaceAudit | undefined): string {
-  if (ws === undefined || !ws.complete) return 'incomplete';
-  if (Object.values(ws.filters).some((v) => v !== undefined)) return 'filtered';
-  if (ws.unverified !== undefined) return 'the count is not verified';
-  if (ws.baselineGuard?.status === 'held') {
-    return `held by the baseline guard: ${formatCount(ws.baselineGuard.missing)} numbers missing since last week; run again with --confirm-baseline if that is right`;
-  }
-  return 'a one-off run';
+/** The run's own decision (lambda/core/baseline.ts); a pointer already newer than ours counts as "newer run". */
+function whyNotBaseline(ws: WorkspaceAudit | undefined): string {
+  if (ws === undefined) return 'incomplete';
+  if (ws.baseline.moves) return 'a newer run is already the baseline';
+  const text = notBaselineText(ws.baseline.reason, ws.baselineGuard);
+  return ws.baseline.reason === 'guard-held' ? `${text}; run again with --confirm-baseline if that is right` : text;
 }
 
 function runState(run: AuditRun, ok: WorkspaceAudit[]): string {

@@ -1,7 +1,6 @@
 // Run history: each run's files, and the baseline (the latest complete, verified, unfiltered run the
 // baseline guard let through) that the next run's "changes" are compared with.
 import { toWorkspaceAuditJson } from './audit-json';
-import { guardAllowsBaseline } from './baseline-guard';
 import { diffSnapshots } from './changes';
 import { messageOf } from './errors';
 import { isUnfiltered } from './filters';
@@ -42,15 +41,12 @@ export async function changesSince(
   } catch (error) {
     const message = messageOf(error);
     logger.warn('previous snapshot could not be read', { workspace, message });
-    return { status: 'skipped', reason: `the run history could not be read: ${message}` };
+    return { status: 'skipped', reason: `the run history could not be read: ${message}`, historyUnreadable: true };
   }
 }
 
 export interface ArchiveRequest {
   runId: string;
-  filters: ListFilters;
-  /** False for one-off runs that must not hide changes from the next scheduled report. */
-  moveBaseline: boolean;
   /** The workspaces that were read; each gets its own folder. */
   workspaces: readonly WorkspaceAudit[];
   /** The run had one workspace and it was read: the email's report is that workspace's report. */
@@ -87,7 +83,7 @@ export async function archiveRuns(
 
 async function archiveWorkspace(
   archive: ReportArchive,
-  { runId, filters, moveBaseline, workspaces, single, context, report }: ArchiveRequest,
+  { runId, workspaces, single, context, report }: ArchiveRequest,
   ws: WorkspaceAudit,
 ): Promise<ArchivedLocation> {
   const { generatedAt } = context;
@@ -104,16 +100,9 @@ async function archiveWorkspace(
       [SNAPSHOT_FILE]: serializeSnapshot(toSnapshot(ws.name, generatedAt, ws.complete, ws.numbers)),
     },
   });
-  // Only a complete, verified, unfiltered run may become the baseline for the next run's changes,
-  // and not one that lost most of the baseline unless the operator confirmed it.
+  // Decided once per workspace (lambda/core/baseline.ts); a pointer already newer than ours stays.
   const baseline =
-    moveBaseline &&
-    ws.complete &&
-    ws.unverified === undefined &&
-    isUnfiltered(filters) &&
-    guardAllowsBaseline(ws.baselineGuard);
-  if (baseline) {
-    await archive.writeLatestPointer(ws.name, { runId, generatedAt: generatedAt.toISOString(), prefix });
-  }
+    ws.baseline.moves &&
+    (await archive.writeLatestPointer(ws.name, { runId, generatedAt: generatedAt.toISOString(), prefix })).updated;
   return { workspace: ws.name, location, baseline };
 }

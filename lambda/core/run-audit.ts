@@ -38,8 +38,6 @@ async function reportAndArchive(
           deps.archive,
           {
             runId: options.runId,
-            filters,
-            moveBaseline: options.moveBaseline !== false,
             workspaces: ok,
             single: ok.length === 1 && outcomes.length === 1,
             context: sent.context,

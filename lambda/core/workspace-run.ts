@@ -1,11 +1,12 @@
 // Running the workspaces of one run: each one is listed -> normalized -> costed -> checked against
 // the filters -> audited -> agent-checked -> compared with its baseline (and guarded), all at once. A failed workspace becomes
 // its own section unless it is the only one.
+import { decideBaseline, ruledOutBeforeListing } from './baseline';
 import { checkAgents } from './agents';
 import { auditNumbers } from './audit';
 import { guardBaseline } from './baseline-guard';
 import { AllWorkspacesFailedError, isAuditError, messageOf, PermissionError } from './errors';
-import { applyFilters, isUnfiltered } from './filters';
+import { applyFilters } from './filters';
 import { changesSince } from './history';
 import { normalizeAll } from './normalize';
 import type { AgentLister, Logger, RunAuditDeps, WorkspaceSpec } from './ports';
@@ -92,6 +93,14 @@ async function auditWorkspace(
     confirmed: options.confirmBaseline === true,
   });
   if (guard) logger.warn('numbers missing since the baseline; verify before acting', { workspace: ws.name, ...guard });
+  const baseline = decideBaseline({
+    ...baselineFacts(deps, options, filters),
+    complete: listing.complete,
+    unverified: listing.unverified,
+    changes,
+    listed: numbers.length,
+    guard,
+  });
 
   return {
     ok: true,
@@ -102,6 +111,7 @@ async function auditWorkspace(
     ...(listing.unverified ? { unverified: listing.unverified } : {}),
     ...(check ? { filtering: check } : {}),
     ...(guard ? { baselineGuard: guard } : {}),
+    baseline,
     reportedTotal: listing.reportedTotal,
     stats: listing.stats,
     numbers,
@@ -142,14 +152,17 @@ async function listWorkspace(
   return listing;
 }
 
-/** The same conditions archiveRuns checks before moving the baseline, short of the listing itself. */
+/** Listing twice to verify a count is worth it only for a run that may become the baseline. */
 function mayMoveBaseline(deps: RunAuditDeps, options: RunAuditOptions, filters: ListFilters): boolean {
-  return (
-    deps.archive !== undefined &&
-    options.writeHistory === true &&
-    options.moveBaseline !== false &&
-    isUnfiltered(filters)
-  );
+  return ruledOutBeforeListing(baselineFacts(deps, options, filters)) === undefined;
+}
+
+function baselineFacts(deps: RunAuditDeps, options: RunAuditOptions, filters: ListFilters) {
+  return {
+    history: deps.archive !== undefined && options.writeHistory === true,
+    moveBaseline: options.moveBaseline !== false,
+    filters,
+  };
 }
 
 function canListAgents(lister: WorkspaceSpec['lister']): lister is WorkspaceSpec['lister'] & AgentLister {

@@ -1,5 +1,6 @@
 // One workspace's result as the orchestrator hands it to the report: either a full audit or a
 // failure that must not sink the other workspaces of the same email.
+import type { BaselineDecision } from './baseline';
 import type { BaselineGuard } from './baseline-guard';
 import type { Changes } from './changes';
 import type { FilterCheck } from './filters';
@@ -10,7 +11,7 @@ export type ChangesSection =
   | { status: 'first-run' }
   | { status: 'compared'; changes: Changes }
   /** Corrupt or older snapshot, filtered run, ...: the reason is shown as a warning. */
-  | { status: 'skipped'; reason: string };
+  | { status: 'skipped'; reason: string; historyUnreadable?: true };
 
 export interface WorkspaceAudit {
   ok: true;
@@ -24,6 +25,8 @@ export interface WorkspaceAudit {
   filtering?: FilterCheck;
   /** Set when this run lost enough of the baseline to be held back from becoming it. */
   baselineGuard?: BaselineGuard;
+  /** Whether this run becomes the baseline, and if not why: decided once, for every part. */
+  baseline: BaselineDecision;
   reportedTotal: number | null;
   stats: ListingStats;
   numbers: PhoneNumber[];

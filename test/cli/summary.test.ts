@@ -37,16 +37,19 @@ describe('formatSummary: the history line', () => {
   });
 
   it.each([
-    ['incomplete', workspace(numbers, { complete: false }), 'incomplete'],
-    ['filtered', workspace(numbers, { filters: { countryCode: 'US' } }), 'filtered'],
-    ['unverified', workspace(numbers, { unverified: 'no total' }), 'the count is not verified'],
-    ['a one-off run', workspace(numbers), 'a one-off run'],
-  ])('names the reason: %s', (_name, ws, reason) => {
-    expect(history(ws)).toBe(`History: /tmp/history/run-1 (not a baseline: ${reason})`);
+    ['incomplete', 'incomplete'],
+    ['filtered', 'filtered'],
+    ['unverified', 'the count is not verified'],
+    ['one-off', 'a one-off run'],
+    ['history-unreadable', 'the run history could not be read, so this listing could not be checked against it'],
+  ] as const)('names the reason: %s', (reason, text) => {
+    const ws = workspace(numbers, { baseline: { moves: false, reason } });
+    expect(history(ws)).toBe(`History: /tmp/history/run-1 (not a baseline: ${text})`);
   });
 
   it('says the baseline guard held it, how many numbers are missing and how to confirm', () => {
     const ws = workspace(numbers, {
+      baseline: { moves: false, reason: 'guard-held' },
       baselineGuard: {
         status: 'held',
         rule: 'share',
@@ -57,7 +60,13 @@ describe('formatSummary: the history line', () => {
       },
     });
     expect(history(ws)).toBe(
-      'History: /tmp/history/run-1 (not a baseline: held by the baseline guard: 1,200 numbers missing since last week; run again with --confirm-baseline if that is right)',
+      'History: /tmp/history/run-1 (not a baseline: held by the baseline guard: 1,200 numbers missing since the last report; run again with --confirm-baseline if that is right)',
+    );
+  });
+
+  it('says a newer run holds the baseline when this one was meant to become it but lost the race', () => {
+    expect(history(workspace(numbers))).toBe(
+      'History: /tmp/history/run-1 (not a baseline: a newer run is already the baseline)',
     );
   });
 });

@@ -34,6 +34,7 @@ export function workspace(numbers: PhoneNumber[], overrides: Partial<Omit<Worksp
     stats: { pages: 1, requests: 1, retries: 0, rateLimited: 0, duplicatesDropped: 0, relisted: false, durationMs: 5 },
     numbers,
     audit: auditNumbers(numbers),
+    baseline: { moves: true },
     ...overrides,
   };
 }

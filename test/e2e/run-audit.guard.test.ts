@@ -123,6 +123,30 @@ describe('the baseline guard, unverified listings and filters the API ignores', 
     expect(await baselineDate()).toBe('2026-11-23T09:00:00.000Z');
   });
 
+  it('never moves the baseline when the history could not be read, even for an empty listing', async () => {
+    await restart({ numbers: [] });
+    const read = archive.readLatestSnapshot.bind(archive);
+    archive.readLatestSnapshot = async () => {
+      throw new Error('S3 timed out');
+    };
+    const run = asRun(await runAudit(deps(), options()));
+    expect(only(run).baseline).toEqual({ moves: false, reason: 'history-unreadable' });
+    expect(run.archived).toEqual([expect.objectContaining({ baseline: false })]);
+
+    archive.readLatestSnapshot = read;
+    await restart();
+    expect(await baselineDate()).toBe('2026-11-23T09:00:00.000Z');
+  });
+
+  it('a confirmed loss in a one-off run says it does not become the baseline, and does not', async () => {
+    await restart({ numbers: [] });
+    const run = asRun(await runAudit(deps(), options({ confirmBaseline: true, moveBaseline: false })));
+    expect(only(run).baseline).toEqual({ moves: false, reason: 'one-off' });
+    expect(run.report.text).not.toContain('this run is the new baseline');
+    expect(run.report.text).toContain('but this run does not become the baseline');
+    expect(run.archived).toEqual([expect.objectContaining({ baseline: false })]);
+  });
+
   it('holds the baseline when more than the configured share is lost, not when less is', async () => {
     const ids = sim.inventory().map((r) => r.id);
     sim.remove(...ids.slice(0, 66)); // 55% lost

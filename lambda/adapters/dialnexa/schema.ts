@@ -1,7 +1,8 @@
 // Edge validation of DialNexa responses. Raw JSON stops here: callers get typed pages and
 // NumberRecords. Envelopes are checked strictly (a bad one is a malformed page, retried);
 // records leniently (only `id` and an E.164 `phone_number` are required).
-import { apiText, UNREADABLE_ID } from '../../core/api-text';
+import { apiText, boundText, UNREADABLE_ID } from '../../core/api-text';
+import { dict } from '../../core/dict';
 import * as z from 'zod';
 import type { NumberRecord } from '../../core/types';
 
@@ -140,6 +141,9 @@ function e164Problem(raw: string): string | null {
   return /^\+[1-9]\d{1,14}$/.test(compact) ? null : 'is not an E.164 number (a "+", then 2 to 15 digits)';
 }
 
+/** Characters of a rejected record's id quoted in the listing's incomplete reason. */
+const REJECTED_ID_MAX_CHARS = 60;
+
 export type RecordResult = { ok: true; record: NumberRecord } | { ok: false; id: string | null; problem: string };
 
 /**
@@ -153,15 +157,18 @@ export function toNumberRecord(raw: unknown): RecordResult {
   const src = raw as Record<string, unknown>;
   const id = typeof src.id === 'string' && src.id.trim() !== '' ? src.id : null;
   if (id === null) return { ok: false, id: null, problem: 'it has no string "id"' };
+  // The id of a rejected record is quoted in the report: cleaned and bounded like any API text.
+  const shownId = boundText(apiText(id) ?? UNREADABLE_ID, REJECTED_ID_MAX_CHARS);
   const phone = src.phone_number;
-  if (typeof phone !== 'string') return { ok: false, id, problem: 'it has no string "phone_number"' };
+  if (typeof phone !== 'string') return { ok: false, id: shownId, problem: 'it has no string "phone_number"' };
   const phoneProblem = e164Problem(phone);
   if (phoneProblem !== null) {
-    return { ok: false, id, problem: `its "phone_number" ${JSON.stringify(phone.slice(0, 30))} ${phoneProblem}` };
+    const shown = JSON.stringify(boundText(apiText(phone) ?? '', 30));
+    return { ok: false, id: shownId, problem: `its "phone_number" ${shown} ${phoneProblem}` };
   }
 
   const record: NumberRecord = { id, phone_number: phone.trim() };
-  const extra: Record<string, unknown> = {};
+  const extra = dict<unknown>();
   const known = new Set<string>(['id', 'phone_number', 'monthly_cost_usd', ...STRING_FIELDS]);
 
   for (const field of STRING_FIELDS) {

@@ -79,7 +79,7 @@ function figures(ws: WorkspaceAudit): Figure[] {
 
 /** The changes section, led by the baseline guard's verdict when it fired. */
 function changes(ws: WorkspaceAudit, timeZone: string): Section[] {
-  const guard = guardCallout(ws.baselineGuard);
+  const guard = guardCallout(ws.baselineGuard, ws.baseline.moves);
   return changesSection(ws.changes, ws.agents, timeZone).map((s) => ({ ...s, callouts: [...guard, ...s.callouts] }));
 }
 

@@ -48,12 +48,13 @@ export function guardBanner(workspaces: readonly WorkspaceOutcome[], timeZone: s
         : list.map((w) => ({ label: `${w.name}:`, text: reason(w) })),
     advice:
       'Check the numbers in DialNexa before releasing, buying or re-routing any. If they really are gone, ' +
-      'run the audit again confirming the baseline (confirmBaseline) so the next report compares with it.',
+      'run the audit again confirming the baseline (CLI --confirm-baseline, console event "confirmBaseline": true) ' +
+      'so the next report compares with it.',
   };
 }
 
 /** In the changes section: the guard's verdict on this workspace. */
-export function guardCallout(guard: BaselineGuard | undefined): Callout[] {
+export function guardCallout(guard: BaselineGuard | undefined, becomesBaseline: boolean): Callout[] {
   if (!guard) return [];
   if (guard.status === 'held') {
     return [{ tone: 'bad', label: `${missingTitle(guard.missing)}.`, text: 'This run did not become the baseline.' }];
@@ -62,7 +63,9 @@ export function guardCallout(guard: BaselineGuard | undefined): Callout[] {
     {
       tone: 'warn',
       label: `${plural(guard.missing, 'number', 'numbers')} missing since last week, confirmed by the operator:`,
-      text: 'this run is the new baseline.',
+      text: becomesBaseline
+        ? 'this run is the new baseline.'
+        : 'but this run does not become the baseline (a one-off or dry run, or its count is not confirmed).',
     },
   ];
 }

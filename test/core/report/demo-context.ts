@@ -41,6 +41,7 @@ export function demoAudit(): WorkspaceAudit {
     name: DEMO_WORKSPACE_NAME,
     filters: {},
     complete: true,
+    baseline: { moves: true },
     reportedTotal: numbers.length,
     stats: {
       pages: 13,
