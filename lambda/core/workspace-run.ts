@@ -1,6 +1,7 @@
 // Running the workspaces of one run: each one is listed -> normalized -> costed -> checked against
 // the filters -> audited -> agent-checked -> compared with its baseline (and guarded), all at once. A failed workspace becomes
 // its own section unless it is the only one.
+import { boundText, cleanApiText, SERVER_TEXT_MAX_CHARS } from './api-text';
 import { decideBaseline, ruledOutBeforeListing } from './baseline';
 import { checkAgents } from './agents';
 import { auditNumbers } from './audit';
@@ -107,8 +108,9 @@ async function auditWorkspace(
     name: ws.name,
     filters,
     complete: listing.complete,
-    ...(listing.incompleteReason ? { incompleteReason: listing.incompleteReason } : {}),
-    ...(listing.unverified ? { unverified: listing.unverified } : {}),
+    // Both can quote what the server sent: bounded like any server text, once, for every part.
+    ...(listing.incompleteReason ? { incompleteReason: serverText(listing.incompleteReason) } : {}),
+    ...(listing.unverified ? { unverified: serverText(listing.unverified) } : {}),
     ...(check ? { filtering: check } : {}),
     ...(guard ? { baselineGuard: guard } : {}),
     baseline,
@@ -187,4 +189,8 @@ async function agentCheck(
     logger.warn('agent checks skipped', { workspace, reason });
     return { status: 'skipped', reason };
   }
+}
+
+function serverText(text: string): string {
+  return boundText(cleanApiText(text) ?? '', SERVER_TEXT_MAX_CHARS);
 }

@@ -116,4 +116,15 @@ describe('the email always fits', () => {
     expect(mail.html).toContain('and 29,980 more providers with 29,980 numbers.');
     expect(mail.text?.match(/provider-\d+-x+…/g)?.length).toBe(20);
   });
+
+  it('rejected records with 2 MB ids: the incomplete report quotes them cut and clean, one send', async () => {
+    const hostile = (i: number) => ({ id: `\u202e${i}${'i'.repeat(2_000_000)}`, phone_number: 'nope' });
+    const records = [...numbers(5, () => ({})), hostile(1), hostile(2), hostile(3)] as SimRecord[];
+    const { run, mail, rawBytes } = await audit(records);
+    expect(run.complete).toBe(false);
+    expect(rawBytes).toBeLessThan(200_000);
+    expect(mail.text).toContain('failed validation');
+    expect(`${mail.text}${mail.html}`).not.toContain('\u202e');
+    expect(mail.text).not.toContain('i'.repeat(600));
+  });
 });

@@ -104,9 +104,9 @@ function base64Bytes(bytes: number): number {
 }
 
 /**
- * Builds the message for each attempt in turn and returns the first that fits in `maxBytes`.
- * Never throws for size: the last attempt (headline figures only) is returned whatever its size;
- * its body is bounded by design, far under the limit.
+ * Builds the message for each attempt in turn and returns the first that fits in `maxBytes`. The
+ * last attempt (headline figures only) is bounded by design, far under the limit; if even it does
+ * not fit, that is a bug, and it is said as one rather than handed to SES to refuse.
  */
 export async function composeWithinLimit(
   build: (attempt: FitAttempt) => Promise<Buffer> | Buffer,
@@ -122,5 +122,8 @@ export async function composeWithinLimit(
     if (last.raw.length <= maxBytes) return last;
   }
   if (!last) throw new Error('composeWithinLimit: no attempt to make');
-  return last;
+  throw new Error(
+    `even the headline-figures email is ${last.raw.length} bytes, over the ${maxBytes}-byte limit: ` +
+      'something in the report is not bounded (a bug); nothing was sent',
+  );
 }

@@ -193,9 +193,11 @@ describe('composeWithinLimit', () => {
     expect(calls).toEqual(['csv', 'csv.gz', 'omitted', 'summary']);
   });
 
-  it('returns the last attempt rather than throwing if even that exceeds the limit', async () => {
+  it('says it is a bug, and sends nothing, if even the headline-figures email exceeds the limit', async () => {
     const { build } = sized({ csv: 300, 'csv.gz': 200, omitted: 150, summary: 120 });
-    await expect(composeWithinLimit(build, ladder(), 100)).resolves.toMatchObject({ attempt: { mode: 'summary' } });
+    await expect(composeWithinLimit(build, ladder(), 100)).rejects.toThrow(
+      /headline-figures email is 120 bytes, over the 100-byte limit: .* \(a bug\); nothing was sent/,
+    );
   });
 
   it('skips building a plain CSV whose base64 alone is over the limit', async () => {
