@@ -10,8 +10,11 @@ import type { WorkspaceOutcome } from './workspace';
 const AS_IS: EmailFit = { attachment: 'csv', csvCut: false };
 
 const LONG_TEXTS = `Nicknames, providers and statuses longer than ${API_TEXT_MAX_CHARS} characters are cut in this email`;
-const TEXT_CUT_IN_EMAIL = `${LONG_TEXTS}; the CSV has them in full.`;
-const TEXT_CUT_IN_CSV = `${LONG_TEXTS} and, to fit, in the CSV too.`;
+/** Where the full texts are, for the email that is actually sent. */
+function cutTextNote({ attachment, csvCut }: EmailFit): string {
+  if (attachment === 'omitted' || attachment === 'summary') return `${LONG_TEXTS}.`;
+  return csvCut ? `${LONG_TEXTS} and, to fit, in the CSV too.` : `${LONG_TEXTS}; the CSV has them in full.`;
+}
 
 export interface SentReport {
   /** The email's report context with the CSV attached (what the archive keeps). */
@@ -37,7 +40,7 @@ export async function renderAndSend(
     timeZone: options.timeZone,
     workspaces,
     attachment,
-    ...(cut ? { attachmentNote: csvCut ? TEXT_CUT_IN_CSV : TEXT_CUT_IN_EMAIL } : {}),
+    ...(cut ? { attachmentNote: cutTextNote({ attachment, csvCut }) } : {}),
     onDemandHint: options.onDemandHint,
     triggers: options.triggers,
   });

@@ -42,14 +42,17 @@ describe('the email always fits', () => {
     await ses.clear();
   });
 
-  async function audit(records: SimRecord[]): Promise<{ run: AuditRun; mail: ParsedMail; rawBytes: number }> {
+  async function audit(
+    records: SimRecord[],
+    maxBytes?: number,
+  ): Promise<{ run: AuditRun; mail: ParsedMail; rawBytes: number }> {
     sim = await startSimulator({ numbers: records });
     const mailer = new SesRawMailer({
       client: new SESClient({ endpoint: ses.endpoint, region: 'eu-west-1', maxAttempts: 1 }),
     });
     const outcome = await runAudit(
       {
-        emailBuilder: createReportEmailBuilder(),
+        emailBuilder: createReportEmailBuilder({ maxBytes }),
         mailer,
         now: () => new Date('2026-11-30T09:00:00Z'),
         logger: silentLogger,
@@ -126,5 +129,17 @@ describe('the email always fits', () => {
     expect(mail.text).toContain('failed validation');
     expect(`${mail.text}${mail.html}`).not.toContain('\u202e');
     expect(mail.text).not.toContain('i'.repeat(600));
+  });
+
+  it('an email that had to leave the CSV out does not point to it for the full texts', async () => {
+    // One nickname is cut; 3,000 incompressible ones under the cut keep even the cut CSV too large.
+    const nickname = (i: number) => randomBytes(i === 0 ? 3_000 : 110).toString('base64');
+    const { run, mail } = await audit(
+      numbers(3_000, (i) => ({ nickname: nickname(i) })),
+      200_000,
+    );
+    expect(run.email.attachment).toBe('omitted');
+    expect(mail.text).toContain(`longer than ${API_TEXT_MAX_CHARS} characters are cut in this email.`);
+    expect(mail.text).not.toContain('the CSV has them in full');
   });
 });
