@@ -200,7 +200,9 @@ export class AuditFunction extends Construct implements iam.IGrantable {
           arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
         }),
       ],
-      conditions: { StringEquals: { 'events:source': source } },
+      // events:source is multivalued (ArrayOfString in the Service Authorization Reference): every
+      // entry's source must match, and Null refuses a request that names none.
+      conditions: { 'ForAllValues:StringEquals': { 'events:source': [source] }, Null: { 'events:source': 'false' } },
     });
   }
 

@@ -137,7 +137,9 @@ export class NumberAuditStack extends Stack {
     this.dashboard = new AuditDashboard(this, 'Dashboard', {
       dashboardName: this.stackName,
       workspaceNames: config.workspaces?.map((w) => w.name) ?? [config.workspaceName],
-      alarms: this.alarms.map((a) => a.alarm),
+      // By name, as the topic policy admits them: an ARN from Fn::GetAtt would tie the dashboard to
+      // each alarm resource (and an emulator that skips alarms could not resolve it).
+      alarms: this.alarms.map((a) => cloudwatch.Alarm.fromAlarmName(this, `DashboardAlarm${a.name}`, a.name)),
       extraWidgets: this.reportFeedback ? [this.reportEmailWidget(this.reportFeedback)] : [],
     });
     this.addOutputs(configurationSet);

@@ -207,7 +207,10 @@ describe('least privilege', () => {
         Effect: 'Allow',
         Action: 'events:PutEvents',
         Resource: ARN('events', 'event-bus/default'),
-        Condition: { StringEquals: { 'events:source': 'number-audit' } },
+        Condition: {
+          'ForAllValues:StringEquals': { 'events:source': ['number-audit'] },
+          Null: { 'events:source': 'false' },
+        },
       },
       // Added by the SqsDestination grant: SendMessage plus two read-only calls on that one queue.
       {
