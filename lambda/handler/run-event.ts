@@ -178,3 +178,11 @@ export function failedRunEvent(
     },
   };
 }
+
+/** The detail's JSON Schema as docs/run-event.schema.json holds it. */
+export function runEventJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(runEventDetailSchema),
+    title: `detail of the "${RUN_EVENT.source}" events: ${Object.values(RUN_EVENT.detailType).join(', ')}`,
+  };
+}
