@@ -185,6 +185,27 @@ export class AuditFunction extends Construct implements iam.IGrantable {
     return policy;
   }
 
+  /**
+   * PutEvents on the account's default bus only, and only for events whose source is `source`: the
+   * function cannot pose as another application on the bus rules route from.
+   */
+  grantPutRunEvents(source: string): iam.Grant {
+    return this.grantNamed('PutRunEvents', {
+      actions: ['events:PutEvents'],
+      resourceArns: [
+        Stack.of(this).formatArn({
+          service: 'events',
+          resource: 'event-bus',
+          resourceName: 'default',
+          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        }),
+      ],
+      // events:source is multivalued (ArrayOfString in the Service Authorization Reference): every
+      // entry's source must match, and Null refuses a request that names none.
+      conditions: { 'ForAllValues:StringEquals': { 'events:source': [source] }, Null: { 'events:source': 'false' } },
+    });
+  }
+
   /** iam.Grant.addToPrincipal has no Sid option; the Sid names the statement in the policy document. */
   private grantNamed(sid: string, options: Omit<iam.GrantOnPrincipalOptions, 'grantee'>): iam.Grant {
     const grant = iam.Grant.addToPrincipal({ ...options, grantee: this });

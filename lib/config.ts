@@ -103,6 +103,8 @@ export interface StackConfig {
   baselineGuardPercent: number;
   /** The only domains the report may go to (given, or the recipients'); the SES policy names them. */
   allowedRecipientDomains: string[];
+  /** Put one event per run on the default EventBridge bus. */
+  publishEvents: boolean;
 }
 
 /** Reads the construct tree's whole context (cdk.json + `-c`) and parses it. */
@@ -177,6 +179,7 @@ function readSettings(need: Reader['need'], maybe: Reader['maybe']): StackConfig
     historyRetentionDays: need(S.historyRetentionDays),
     baselineGuardPercent: need(S.baselineGuardPercent),
     allowedRecipientDomains: maybe(S.allowedRecipientDomains) ?? recipientDomains(recipients ?? []),
+    publishEvents: need(S.publishEvents),
   };
 }
 

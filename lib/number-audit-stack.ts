@@ -22,10 +22,13 @@ import type { Construct } from 'constructs';
 import { ARCHIVE_PREFIXES } from '../lambda/adapters/archive/layout';
 import { ConfigError } from '../lambda/core/errors';
 import { METRIC, type MetricName } from '../lambda/handler/metric-names';
+import { RUN_EVENT } from '../lambda/handler/run-event';
 import { AuditFunction, RUNTIME_ENVIRONMENT } from './audit-function';
 import { cronExpression, type SecretRef, type StackConfig } from './config';
+import { AuditDashboard } from './dashboard';
 import { AUDIT_METRICS, checkEnvironmentSize, functionEnvironment } from './function-environment';
 import { HistoryBucket } from './history-bucket';
+import { REPORT_EMAIL_EVENTS, ReportFeedback } from './report-feedback';
 
 /** Retries and event age, for both the schedule's delivery and Lambda's asynchronous invoke. */
 export const DELIVERY = {
@@ -54,6 +57,12 @@ const EMF_ALARMS: ReadonlyArray<[MetricName, string]> = [
   ],
 ];
 
+/** Only when the function publishes run events (publishEvents). */
+const EVENT_ALARM: [MetricName, string] = [
+  METRIC.EventPublishFailures,
+  "A run's event could not be put on the EventBridge bus: rules routing it to chat, tickets or on-call saw nothing. The email went out; see the function's log.",
+];
+
 export interface NumberAuditStackProps extends StackProps {
   config: StackConfig;
 }
@@ -66,6 +75,10 @@ export class NumberAuditStack extends Stack {
   readonly alarmTopic: sns.Topic;
   readonly schedulerRole: iam.Role;
   readonly historyBucket: HistoryBucket;
+  /** The configuration set the stack made for the report; undefined when the operator named one. */
+  readonly reportFeedback?: ReportFeedback;
+  readonly dashboard: AuditDashboard;
+  private readonly alarms: Array<{ name: string; alarm: cloudwatch.Alarm }> = [];
 
   constructor(scope: Construct, id: string, props: NumberAuditStackProps) {
     super(scope, id, props);
@@ -73,7 +86,13 @@ export class NumberAuditStack extends Stack {
     this.checkRegion(config);
 
     this.historyBucket = new HistoryBucket(this, 'HistoryBucket', { retentionDays: config.historyRetentionDays });
-    const environment = functionEnvironment(config, this.historyBucket.bucketName);
+    // An operator's own configuration set has its own event destinations; otherwise ours reports bounces.
+    if (!config.sesConfigurationSet) this.reportFeedback = new ReportFeedback(this, 'ReportFeedback');
+    const configurationSet = config.sesConfigurationSet ?? this.reportFeedback?.configurationSetName;
+    const environment = functionEnvironment(
+      { ...config, sesConfigurationSet: configurationSet },
+      this.historyBucket.bucketName,
+    );
     checkEnvironmentSize({ ...environment, ...RUNTIME_ENVIRONMENT });
 
     this.fn = new AuditFunction(this, 'AuditFunction', {
@@ -89,7 +108,9 @@ export class NumberAuditStack extends Stack {
     this.fn.grantSecretRead(
       workspaceSecrets(config).map((w) => ({ arn: secretPolicyArn(this, w.secret), kmsKeyArn: w.kmsKeyArn })),
     );
-    this.fn.grantSendEmail(config.sender, config.allowedRecipientDomains, config.sesConfigurationSet);
+    // Sending with a configuration set is authorized against the set as well as the identity.
+    this.fn.grantSendEmail(config.sender, config.allowedRecipientDomains, configurationSet);
+    if (config.publishEvents) this.fn.grantPutRunEvents(RUN_EVENT.source);
     this.fn.grantHistoryAccess(this.historyBucket, Object.values(ARCHIVE_PREFIXES));
 
     this.scheduleDlq = this.deadLetterQueue(
@@ -111,8 +132,17 @@ export class NumberAuditStack extends Stack {
     this.schedule = this.createSchedule(config);
 
     this.alarmTopic = this.createAlarmTopic(config);
-    this.admitAlarms(this.createAlarms());
-    this.addOutputs();
+    this.createAlarms(config);
+    this.admitAlarms(this.alarms.map((a) => a.name));
+    this.dashboard = new AuditDashboard(this, 'Dashboard', {
+      dashboardName: this.stackName,
+      workspaceNames: config.workspaces?.map((w) => w.name) ?? [config.workspaceName],
+      // By name, as the topic policy admits them: an ARN from Fn::GetAtt would tie the dashboard to
+      // each alarm resource (and an emulator that skips alarms could not resolve it).
+      alarms: this.alarms.map((a) => cloudwatch.Alarm.fromAlarmName(this, `DashboardAlarm${a.name}`, a.name)),
+      extraWidgets: this.reportFeedback ? [this.reportEmailWidget(this.reportFeedback)] : [],
+    });
+    this.addOutputs(configurationSet);
   }
 
   /** Fires at the configured cron time in the operator's time zone and hands the function exactly its two fields. */
@@ -146,7 +176,7 @@ export class NumberAuditStack extends Stack {
   }
 
   /** What the README's commands need, from `aws cloudformation describe-stacks`. */
-  private addOutputs(): void {
+  private addOutputs(configurationSet: string | undefined): void {
     const { reports, latest, idempotency } = ARCHIVE_PREFIXES;
     const outputs: Record<string, [string, string]> = {
       FunctionName: [this.fn.lambdaFunction.functionName, 'Run on demand: aws lambda invoke --function-name <this>'],
@@ -159,7 +189,10 @@ export class NumberAuditStack extends Stack {
         this.historyBucket.bucketName,
         `Run history (${reports}, ${latest}) and one-email-per-schedule claims (${idempotency}); kept after cdk destroy`,
       ],
+      DashboardName: [this.stackName, 'CloudWatch dashboard: twelve weeks of figures and every alarm'],
     };
+    if (configurationSet)
+      outputs.SesConfigurationSetName = [configurationSet, 'The SES configuration set the report is sent with'];
     for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description });
   }
 
@@ -284,44 +317,41 @@ export class NumberAuditStack extends Stack {
     );
   }
 
-  /** Every alarm notifies the topic; returns their names. */
-  private createAlarms(): string[] {
-    const action = new SnsAction(this.alarmTopic);
-    const period = Duration.minutes(5);
-    const names: string[] = [];
-    const alarm = (id: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm => {
-      names.push(`${this.stackName}-${id}`);
-      const a = new cloudwatch.Alarm(this, id, {
-        // Named with the stack's prefix: the topic policy admits exactly these names.
-        alarmName: `${this.stackName}-${id}`,
-        alarmDescription: description,
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        // A weekly job has no data most of the time; silence is not a failure.
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      a.addAlarmAction(action);
-      return a;
-    };
+  /** One alarm on the topic, named with the stack's prefix: the topic policy admits exactly these names. */
+  private addAlarm(id: string, description: string, metric: cloudwatch.IMetric): void {
+    const name = `${this.stackName}-${id}`;
+    const alarm = new cloudwatch.Alarm(this, id, {
+      alarmName: name,
+      alarmDescription: description,
+      metric,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // A weekly job has no data most of the time; silence is not a failure.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    this.alarms.push({ name, alarm });
+  }
 
-    alarm(
+  private createAlarms(config: StackConfig): void {
+    const period = Duration.minutes(5);
+    this.addAlarm(
       'FunctionErrors',
       'The number audit function failed (each attempt counts; see its log group).',
       this.fn.lambdaFunction.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
     );
-    alarm(
+    this.addAlarm(
       'ScheduleDlqMessages',
       'EventBridge Scheduler could not invoke the audit function; the event is in the schedule DLQ.',
       this.scheduleDlq.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }),
     );
-    alarm(
+    this.addAlarm(
       'FailedRunMessages',
       'An audit run failed after all retries; the event is in the failed-runs queue.',
       this.failureQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }),
     );
-    for (const [metricName, description] of EMF_ALARMS) {
+    for (const [metricName, description] of [...EMF_ALARMS, ...(config.publishEvents ? [EVENT_ALARM] : [])]) {
       const metric = new cloudwatch.Metric({
         namespace: AUDIT_METRICS.namespace,
         metricName,
@@ -329,9 +359,26 @@ export class NumberAuditStack extends Stack {
         period,
         statistic: cloudwatch.Stats.SUM,
       });
-      alarm(metricName, description, metric);
+      this.addAlarm(metricName, description, metric);
     }
-    return names;
+    if (this.reportFeedback) {
+      this.addAlarm(
+        'ReportBounced',
+        'The report bounced or a recipient marked it as spam: someone stopped receiving it. ' +
+          "The sender's mailbox has SES's bounce notice naming the address (docs/operations.md).",
+        this.reportFeedback.bouncesAndComplaints(period),
+      );
+    }
+  }
+
+  /** What SES reported about the report's delivery, on the dashboard next to the run's figures. */
+  private reportEmailWidget(feedback: ReportFeedback): cloudwatch.GraphWidget {
+    return new cloudwatch.GraphWidget({
+      title: 'Report email (SES events)',
+      width: 8,
+      left: REPORT_EMAIL_EVENTS.map((event) => feedback.metric(event, Duration.days(1))),
+      leftYAxis: { min: 0 },
+    });
   }
 }
 

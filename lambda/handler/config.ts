@@ -40,6 +40,8 @@ export interface HandlerConfig {
   maxBaselineLoss: number;
   /** How long a claim on a scheduled run stays another invocation's (above the function timeout). */
   idempotencyLeaseMs: number;
+  /** Put the run's event on the default EventBridge bus; off unless the stack's variable says so. */
+  publishEvents: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -66,6 +68,7 @@ export function readHandlerConfig(env: Env = process.env): HandlerConfig {
     checkAgents: need(S.checkAgents),
     maxBaselineLoss: need(S.baselineGuardPercent) / 100,
     idempotencyLeaseMs: need(S.idempotencyLeaseSeconds) * 1000,
+    publishEvents: maybe(S.publishEvents) ?? false,
   };
 }
 

@@ -5,6 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { S3Archive } from '../adapters/archive/s3-archive';
+import { EventBridgePublisher } from '../adapters/events/eventbridge-publisher';
 import { awsClientOptions } from '../adapters/aws/client-options';
 import { createDialNexaClient } from '../adapters/dialnexa';
 import { createReportEmailBuilder } from '../adapters/email/report-email-builder';
@@ -17,6 +18,9 @@ import { readHandlerConfig } from './config';
 import { parseEvent, type AuditEvent } from './event';
 import { METRIC } from './metric-names';
 import { logger, metrics, MetricUnit, powertoolsLogger } from './observability';
+import { publishRunEvent } from './publish-event';
+import { failedRunEvent, runEvent } from './run-event';
+import { recordDashboardMetrics } from './run-metrics';
 import { toDuplicateSummary, toLambdaSummary, type LambdaSummary } from './summary';
 
 const config = readHandlerConfig();
@@ -41,6 +45,7 @@ const emailBuilder = createReportEmailBuilder();
 const history = config.archiveBucket
   ? new S3Archive({ bucket: config.archiveBucket, client: new S3Client(awsClientOptions()) })
   : undefined;
+const events = config.publishEvents ? new EventBridgePublisher() : undefined;
 const deps: RunAuditDeps = {
   emailBuilder,
   mailer,
@@ -79,12 +84,24 @@ export async function handler(event: unknown, context: Context): Promise<LambdaS
       return toDuplicateSummary(outcome, durationMs);
     }
     recordRun(outcome, durationMs);
+    // A dry run sends nothing: no email, no event.
+    if (!outcome.dryRun) {
+      await publishRunEvent(events, runEvent(outcome, event, config.triggers), [context.invokedFunctionArn]);
+    }
     return toLambdaSummary(outcome, durationMs, outcome.dryRun ? 0 : recipientsOf(ev).length);
   } catch (error) {
     metrics.addMetric(METRIC.FailedRuns, MetricUnit.Count, 1);
     // SES's answer was lost: the report may or may not have gone out, and no retry will resend it.
     metrics.addMetric(METRIC.UncertainDelivery, MetricUnit.Count, error instanceof DeliveryUncertainError ? 1 : 0);
     logFailure(error);
+    await publishRunEvent(
+      events,
+      failedRunEvent(context.awsRequestId, event, {
+        errorType: error instanceof Error ? error.name : typeof error,
+        code: isAuditError(error) ? error.code : undefined,
+      }),
+      [context.invokedFunctionArn],
+    );
     throw error;
   } finally {
     metrics.publishStoredMetrics();
@@ -144,6 +161,7 @@ function recordRun(run: AuditRun, durationMs: number): void {
   metrics.addMetric(METRIC.ArchiveFailures, MetricUnit.Count, run.archiveFailures);
   metrics.addMetric(METRIC.RunDuration, MetricUnit.Milliseconds, durationMs);
   metrics.addMetric(METRIC.UncertainDelivery, MetricUnit.Count, 0);
+  recordDashboardMetrics(run);
   logger.info('audit finished', {
     total: run.combined.total,
     unrouted: run.combined.unrouted.length,

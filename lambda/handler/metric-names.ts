@@ -1,5 +1,5 @@
-// The handler's custom EMF metrics by name: the handler emits them and the stack's alarms watch them,
-// so a rename cannot leave an alarm watching a metric nobody emits. Namespace and dimension: AUDIT_METRICS.
+// The handler's custom EMF metrics by name: the handler emits them and the stack's alarms and
+// dashboard watch them, so a rename cannot leave an alarm or a widget watching a metric nobody emits. Namespace and dimension: AUDIT_METRICS.
 export const METRIC = {
   TotalNumbers: 'TotalNumbers',
   UnroutedNumbers: 'UnroutedNumbers',
@@ -12,6 +12,15 @@ export const METRIC = {
   FailedRuns: 'FailedRuns',
   /** A run that ended "duplicate, uncertain": the report may or may not have gone out. */
   UncertainDelivery: 'UncertainDelivery',
+  /** Active numbers routed to an agent that no longer exists (0 when agents were not checked). */
+  MissingAgentNumbers: 'MissingAgentNumbers',
+  /** Known monthly cost in USD (numbers with no known cost are left out). */
+  MonthlyCost: 'MonthlyCost',
+  /** HTTP requests to the DialNexa API while listing, and those answered 429 (rate limited). */
+  DialNexaRequests: 'DialNexaRequests',
+  RateLimitedRequests: 'RateLimitedRequests',
+  /** The run's EventBridge event could not be put on the bus (the run itself went on). */
+  EventPublishFailures: 'EventPublishFailures',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

@@ -9,10 +9,14 @@ const serviceName = process.env[SETTINGS.serviceName.env] ?? AUDIT_METRICS.servi
 
 export const powertoolsLogger = new PowertoolsLogger({ serviceName });
 
-export const metrics = new Metrics({
-  serviceName,
-  namespace: process.env[SETTINGS.metricsNamespace.env] ?? AUDIT_METRICS.namespace,
-});
+const namespace = process.env[SETTINGS.metricsNamespace.env] ?? AUDIT_METRICS.namespace;
+
+export const metrics = new Metrics({ serviceName, namespace });
+
+/** A metric set of its own with extra dimensions besides service (e.g. one per workspace); publish it yourself. */
+export function dimensionedMetrics(dimensions: Record<string, string>): Metrics {
+  return new Metrics({ serviceName, namespace, defaultDimensions: dimensions });
+}
 
 /**
  * Keys Powertools writes itself and silently drops from extra data. Ours are renamed instead:

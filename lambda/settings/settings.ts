@@ -308,6 +308,15 @@ export const SETTINGS = {
     default: 50,
     schema: wholeNumber(0, 100),
   },
+  publishEvents: {
+    doc: 'Put one event per run on the default EventBridge bus (source number-audit) for rules to route to chat, tickets or on-call',
+    context: 'publishEvents',
+    env: 'PUBLISH_EVENTS',
+    default: true,
+    // The stack always writes the variable; a function or test started without it publishes nothing.
+    defaultOn: ['context'],
+    schema: flag,
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type Settings = typeof SETTINGS;
@@ -317,6 +326,8 @@ export type SettingName = keyof Settings;
 export const AUDIT_METRICS = {
   namespace: SETTINGS.metricsNamespace.default,
   service: SETTINGS.serviceName.default,
+  /** With several workspaces, each also gets its own series under this dimension (and service). */
+  workspaceDimension: 'workspace',
 } as const;
 
 export type { SecretRef };

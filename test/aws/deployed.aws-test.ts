@@ -3,7 +3,11 @@
 // index.js runs in a Node of the deployed runtime's major with exactly that environment, pointed at
 // moto (through a recording proxy) and the DialNexa simulator. What a first real run must leave
 // behind is read back from moto; every AWS call it made is evaluated against the template's policies.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DeleteIdentityCommand, SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
@@ -89,6 +93,7 @@ describeBundle(`the deployed function, run under Node ${node.path === undefined 
   let refused: Invocation[];
   let output = '';
   let retryAttempts: number;
+  let ruleQueueUrl: string;
   const s3 = () => new S3Client(emulatorClientConfig(moto.endpoint, built.region));
 
   async function invoke(invocations: BundleInvocation[]): Promise<Invocation[]> {
@@ -144,6 +149,26 @@ describeBundle(`the deployed function, run under Node ${node.path === undefined 
     );
     const ses = new SESClient(emulatorClientConfig(sesMoto.endpoint, built.region));
     await ses.send(new VerifyEmailIdentityCommand({ EmailAddress: vars.REPORT_SENDER }));
+
+    // The docs' example rule ("action needed -> ..."), with a queue of ours as its target.
+    const sqs = new SQSClient(emulatorClientConfig(moto.endpoint, built.region));
+    ruleQueueUrl = String((await sqs.send(new CreateQueueCommand({ QueueName: 'action-needed-target' }))).QueueUrl);
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: ruleQueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    const bridge = new EventBridgeClient(emulatorClientConfig(moto.endpoint, built.region));
+    await bridge.send(
+      new PutRuleCommand({
+        Name: 'number-audit-action-needed',
+        EventPattern: fs.readFileSync(path.join(__dirname, '../../docs/examples/action-needed.pattern.json'), 'utf8'),
+      }),
+    );
+    await bridge.send(
+      new PutTargetsCommand({
+        Rule: 'number-audit-action-needed',
+        Targets: [{ Id: 'queue', Arn: Attributes?.QueueArn }],
+      }),
+    );
 
     // What EventBridge Scheduler sends: the target's Input with the context attributes filled in.
     const [schedule] = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
@@ -267,6 +292,24 @@ describeBundle(`the deployed function, run under Node ${node.path === undefined 
     ]);
   });
 
+  it("the run's event lands on the default bus and the docs' example rule delivers it to its target", async () => {
+    const sqs = new SQSClient(emulatorClientConfig(moto.endpoint, built.region));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: ruleQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    // The first run (unrouted numbers: action needed); the duplicate and the refused runs match no rule.
+    expect(Messages).toHaveLength(1);
+    const event = JSON.parse(String(Messages[0].Body));
+    expect(event).toMatchObject({
+      source: 'number-audit',
+      'detail-type': 'Number Audit Completed',
+      resources: [expect.stringContaining(':function:')],
+      detail: { runId: value(first[0]).runId, actionNeeded: true, triggers: expect.arrayContaining(['unrouted']) },
+    });
+    expect(event.detail.archive.bucket).toBe(bucket);
+    expect(output).not.toContain('run event not published');
+  });
+
   it('a second delivery of the same schedule time sends nothing', async () => {
     expect(value(first[1])).toMatchObject({ status: 'duplicate' });
     expect(await sentMail()).toHaveLength(1);
@@ -306,9 +349,17 @@ describeBundle(`the deployed function, run under Node ${node.path === undefined 
 
   it("every AWS call the function made is allowed by the template's policies", async () => {
     const requests = callsToRequests(proxy.calls, { bucket, region: built.region, account: EMULATED_ACCOUNT });
-    // Secrets Manager once (cached), SES, S3 reads and conditional writes.
+    // Secrets Manager once (cached), SES (identity and configuration set), S3 reads and conditional
+    // writes, the run events.
     expect(new Set(requests.map((r) => r.request.action))).toEqual(
-      new Set(['secretsmanager:GetSecretValue', 's3:GetObject', 's3:PutObject', 's3:ListBucket', 'ses:SendRawEmail']),
+      new Set([
+        'secretsmanager:GetSecretValue',
+        's3:GetObject',
+        's3:PutObject',
+        's3:ListBucket',
+        'ses:SendRawEmail',
+        'events:PutEvents',
+      ]),
     );
     const denied: string[] = [];
     for (const { call, request } of requests) {

@@ -29,22 +29,20 @@ export function callsToRequests(calls: RecordedCall[], where: Where): Array<{ ca
         },
       ];
     }
-    if (c.service === 'ses') {
-      const form = new URLSearchParams(c.body.toString('utf8'));
-      const source = form.get('Source') ?? '';
-      const recipients = [...form.entries()].filter(([k]) => k.startsWith('Destinations.member.')).map(([, v]) => v);
-      return [
-        {
-          call: `${c.operation} from ${source} to ${recipients.join(',')} (HTTP ${c.status})`,
-          request: {
-            action: `ses:${c.operation}`,
-            // The sender's address is the verified identity here; with only the domain verified SES
-            // would authorize against identity/<domain>, which the role lists too.
-            resource: `arn:aws:ses:${where.region}:${where.account}:identity/${source}`,
-            context: { ...TLS, 'ses:FromAddress': source, 'ses:Recipients': recipients },
-          },
+    if (c.service === 'ses') return sesRequests(c, where);
+    if (c.service === 'events') {
+      const { Entries } = JSON.parse(c.body.toString('utf8')) as {
+        Entries: Array<{ Source: string; EventBusName?: string }>;
+      };
+      // IAM decides each entry on its own, with that entry's source as events:source.
+      return Entries.map((e) => ({
+        call: `${c.operation} ${e.Source} on ${e.EventBusName ?? 'the default bus'} (HTTP ${c.status})`,
+        request: {
+          action: `events:${c.operation}`,
+          resource: e.EventBusName ?? `arn:aws:events:${where.region}:${where.account}:event-bus/default`,
+          context: { ...TLS, 'events:source': [e.Source] },
         },
-      ];
+      }));
     }
     return [
       {
@@ -53,6 +51,33 @@ export function callsToRequests(calls: RecordedCall[], where: Where): Array<{ ca
       },
     ];
   });
+}
+
+/**
+ * SendRawEmail is authorized against the sender's identity and, when the request names one, the
+ * configuration set: each is a resource of the same request, with the same conditions.
+ */
+function sesRequests(c: RecordedCall, where: Where): Array<{ call: string; request: Request }> {
+  const form = new URLSearchParams(c.body.toString('utf8'));
+  const source = form.get('Source') ?? '';
+  const recipients = [...form.entries()].filter(([k]) => k.startsWith('Destinations.member.')).map(([, v]) => v);
+  const configurationSet = form.get('ConfigurationSetName');
+  const context = { ...TLS, 'ses:FromAddress': source, 'ses:Recipients': recipients };
+  const call = `${c.operation} from ${source} to ${recipients.join(',')} (HTTP ${c.status})`;
+  const arn = (resource: string) => `arn:aws:ses:${where.region}:${where.account}:${resource}`;
+  return [
+    // The sender's address is the verified identity here; with only the domain verified SES
+    // would authorize against identity/<domain>, which the role lists too.
+    { call, request: { action: `ses:${c.operation}`, resource: arn(`identity/${source}`), context } },
+    ...(configurationSet
+      ? [
+          {
+            call: `${call} with configuration set ${configurationSet}`,
+            request: { action: `ses:${c.operation}`, resource: arn(`configuration-set/${configurationSet}`), context },
+          },
+        ]
+      : []),
+  ];
 }
 
 function s3Requests(c: RecordedCall, where: Where): Array<{ call: string; request: Request }> {
@@ -113,6 +138,7 @@ export function neverCalls(
   const [invokeConfig] = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig');
   const failedRunsId = invokeConfig.Properties?.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0] as string;
   const failedRunsArn = queueArn(resources.find((r) => r.LogicalResourceId === failedRunsId)?.PhysicalResourceId ?? '');
+  const bus = (name: string) => `arn:aws:events:${where.region}:${where.account}:event-bus/${name}`;
   const never = (what: string, why: string, action: string, resource: string, context: Request['context'] = {}) => ({
     what,
     why,
@@ -143,6 +169,10 @@ export function neverCalls(
     never('read an object over plain HTTP', 'the bucket policy denies aws:SecureTransport=false', 's3:GetObject', `${b}/latest/dialnexa-workspace.json`, { 'aws:SecureTransport': 'false' }),
     never('write an object over plain HTTP', 'the bucket policy denies aws:SecureTransport=false', 's3:PutObject', `${b}/reports/x/audit.json`, { 'aws:SecureTransport': 'false' }),
     never('send to the failed-runs queue over plain HTTP', 'its queue policy denies aws:SecureTransport=false', 'sqs:SendMessage', failedRunsArn, { 'aws:SecureTransport': 'false' }),
+    never('put an event posing as another application', 'events:source must be number-audit: rules trust the source', 'events:PutEvents', bus('default'), { 'events:source': ['aws.s3'] }),
+    never('put an event naming no source', 'the Null condition demands events:source', 'events:PutEvents', bus('default')),
+    never('put an event on another bus', 'only the default bus is granted', 'events:PutEvents', bus('partner-bus'), { 'events:source': ['number-audit'] }),
+    never('send with another configuration set', 'only the stack\'s configuration set is granted', 'ses:SendRawEmail', `arn:aws:ses:${where.region}:${where.account}:configuration-set/someone-elses`, { 'ses:FromAddress': where.sender, 'ses:Recipients': [recipient] }),
     never('list the bucket over plain HTTP', 'the bucket policy denies aws:SecureTransport=false', 's3:ListBucket', b, { 'aws:SecureTransport': 'false' }),
   ];
 }

@@ -12,6 +12,7 @@ import { type InvokeResult, runBundle } from '../../scripts/support/run-bundle';
 import { generateAgents, generatePortfolio, startSimulator, type Simulator } from '../../simulator';
 import { startSecretsLocal, type SecretsLocal } from '../../scripts/support/secrets-local';
 import { startSesLocal, type SesLocal } from '../../scripts/support/ses-local';
+import { startEventsLocal, type EventsLocal } from '../../scripts/support/events-local';
 import { startS3Local, type S3Local } from './fixtures/s3-local';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { flat, ROOT } from './helpers';
@@ -108,6 +109,7 @@ describe('the bundled handler', () => {
   let ses: SesLocal;
   let secrets: SecretsLocal;
   let s3: S3Local;
+  let bus: EventsLocal;
   let fnEnv: Record<string, unknown>;
   let env: Record<string, string>;
   let results: Array<InvokeResult<Summary>>;
@@ -122,6 +124,7 @@ describe('the bundled handler', () => {
     });
     ses = await startSesLocal();
     s3 = await startS3Local('number-audit-history-test');
+    bus = await startEventsLocal();
     const [fn] = resources('AWS::Lambda::Function');
     fnEnv = fn.Properties.Environment.Variables as Record<string, unknown>;
     secrets = await startSecretsLocal({
@@ -140,6 +143,7 @@ describe('the bundled handler', () => {
       AWS_SECRET_ACCESS_KEY: 'test-secret-key',
       AWS_ENDPOINT_URL_SES: ses.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
       AWS_LAMBDA_FUNCTION_NAME: 'NumberAudit-AuditFunction',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
@@ -166,7 +170,7 @@ describe('the bundled handler', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([sim?.close(), ses?.close(), secrets?.close(), s3?.close()]);
+    await Promise.all([sim?.close(), ses?.close(), secrets?.close(), s3?.close(), bus?.close()]);
   });
 
   const result = (name: string): InvokeResult<Summary> => results[Object.keys(events).indexOf(name)];
@@ -187,6 +191,26 @@ describe('the bundled handler', () => {
     expect(scheduled!.destination.to.join(',').split(/,\s*/)).toEqual(RECIPIENTS.split(','));
     expect(scheduled!.attachments).toHaveLength(1);
     expect(scheduled!.attachments[0].filename).toMatch(/\.csv(\.gz)?$/);
+  });
+
+  it('each run that sent put one Completed event on the default bus, the rejected event a Failed one; the duplicate and the dry run none', () => {
+    expect(fnEnv.PUBLISH_EVENTS).toBe('true');
+    // schedule, weekly and the India run sent; the rejected event is a failed run.
+    expect(bus.entries.map((e) => [e.Source, e.DetailType])).toEqual([
+      ['number-audit', 'Number Audit Completed'],
+      ['number-audit', 'Number Audit Completed'],
+      ['number-audit', 'Number Audit Completed'],
+      ['number-audit', 'Number Audit Failed'],
+    ]);
+    const runIds = bus.entries.map((e) => JSON.parse(e.Detail).runId);
+    expect(runIds.slice(0, 3)).toEqual(['schedule', 'weekly', 'only-india-local'].map((n) => value(n).runId));
+    // The sent runs name where they were archived in the stack's bucket.
+    expect(JSON.parse(bus.entries[0].Detail).archive).toEqual({
+      bucket: s3.bucket,
+      key: expect.stringMatching(
+        new RegExp(`^reports/dialnexa-workspace/\\d{4}/\\d{2}/\\d{2}/${value('schedule').runId}/$`),
+      ),
+    });
   });
 
   it('a second delivery of the same schedule time sends nothing', () => {
@@ -297,6 +321,7 @@ describe('the bundled handler', () => {
       .filter((p) => p.Namespace === 'NumberAudit');
     expect(alarmed.map((p) => p.MetricName).sort()).toEqual([
       'ArchiveFailures',
+      'EventPublishFailures',
       'FailedWorkspaces',
       'IncompleteListings',
       'UncertainDelivery',

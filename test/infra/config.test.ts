@@ -37,6 +37,7 @@ describe('parseConfig', () => {
       checkAgents: true,
       historyRetentionDays: 400,
       allowedRecipientDomains: ['example.com'],
+      publishEvents: true,
     });
     expect(parseConfig(base)).not.toHaveProperty('workspaces');
   });

@@ -141,6 +141,9 @@ describe('function', () => {
       ARCHIVE_BUCKET: { Ref: ids.bucket },
       ACTION_TRIGGERS: 'unrouted,missingAgents,removedNumbers,failedWorkspaces',
       CHECK_AGENTS: 'true',
+      PUBLISH_EVENTS: 'true',
+      // The configuration set the stack made, whose bounces and complaints reach an alarm.
+      SES_CONFIGURATION_SET: stack.reportFeedback?.configurationSetName,
       // The 60 s margin + 120: the claim covers rendering and sending only.
       IDEMPOTENCY_LEASE_SECONDS: '180',
       POWERTOOLS_SERVICE_NAME: 'number-audit',
@@ -184,13 +187,29 @@ describe('least privilege', () => {
         Sid: 'SendReportEmail',
         Effect: 'Allow',
         Action: 'ses:SendRawEmail',
-        Resource: [ARN('ses', 'identity/audit@reports.example.com'), ARN('ses', 'identity/reports.example.com')],
+        // Sending with a configuration set is authorized against the set too.
+        Resource: [
+          ARN('ses', `configuration-set/${stack.reportFeedback?.configurationSetName}`),
+          ARN('ses', 'identity/audit@reports.example.com'),
+          ARN('ses', 'identity/reports.example.com'),
+        ],
         Condition: {
           StringEquals: { 'ses:FromAddress': 'audit@reports.example.com' },
           // Every recipient (To, Cc, Bcc) at the recipients' domain; Null: a request that names no
           // recipients would otherwise pass ForAllValues vacuously.
           'ForAllValues:StringLike': { 'ses:Recipients': ['*@example.com'] },
           Null: { 'ses:Recipients': 'false' },
+        },
+      },
+      // The run's event, on the default bus only, under its own source only.
+      {
+        Sid: 'PutRunEvents',
+        Effect: 'Allow',
+        Action: 'events:PutEvents',
+        Resource: ARN('events', 'event-bus/default'),
+        Condition: {
+          'ForAllValues:StringEquals': { 'events:source': ['number-audit'] },
+          Null: { 'events:source': 'false' },
         },
       },
       // Added by the SqsDestination grant: SendMessage plus two read-only calls on that one queue.
@@ -337,10 +356,12 @@ describe('history bucket', () => {
 describe('alarms', () => {
   const ALARM_NAMES = [
     'NumberAudit-ArchiveFailures',
+    'NumberAudit-EventPublishFailures',
     'NumberAudit-FailedRunMessages',
     'NumberAudit-FailedWorkspaces',
     'NumberAudit-FunctionErrors',
     'NumberAudit-IncompleteListings',
+    'NumberAudit-ReportBounced',
     'NumberAudit-ScheduleDlqMessages',
     'NumberAudit-UncertainDelivery',
   ];
@@ -388,13 +409,41 @@ describe('alarms', () => {
     TreatMissingData: 'notBreaching',
   };
 
-  it('seven alarms, each named under the stack prefix and notifying the topic', () => {
+  it('nine alarms, each named under the stack prefix and notifying the topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual(ALARM_NAMES);
     for (const a of alarms) {
-      expect(a.Properties).toMatchObject(common);
+      // A metric-math alarm states its period on each metric (below).
+      const { Period, ...rest } = common;
+      expect(a.Properties).toMatchObject(a.Properties.Metrics ? rest : { ...rest, Period });
       expect(a.Properties.AlarmActions).toEqual([{ Ref: ids.topic }]);
     }
+  });
+
+  it("any bounce or complaint of the report, from SES's metrics for the stack's configuration set", () => {
+    const [alarm] = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+      (a) => a.Properties.AlarmName === 'NumberAudit-ReportBounced',
+    );
+    const set = stack.reportFeedback?.configurationSetName;
+    const metric = (id: string, name: string) => ({
+      Id: id,
+      ReturnData: false,
+      MetricStat: {
+        Metric: {
+          Namespace: 'AWS/SES',
+          MetricName: name,
+          Dimensions: [{ Name: 'ses:configuration-set', Value: set }],
+        },
+        Period: 300,
+        Stat: 'Sum',
+      },
+    });
+    expect(alarm.Properties.Metrics).toEqual([
+      expect.objectContaining({ Expression: 'FILL(bounces, 0) + FILL(complaints, 0)', ReturnData: true }),
+      metric('bounces', 'Bounce'),
+      metric('complaints', 'Complaint'),
+    ]);
+    expect(alarm.Properties).toMatchObject({ Threshold: 1, TreatMissingData: 'notBreaching' });
   });
 
   it('function errors', () => {
@@ -444,5 +493,7 @@ it('outputs what the README commands need', () => {
     ScheduleDlqUrl: `\${${ids.dlq}}`,
     FailedRunsQueueUrl: `\${${ids.failed}}`,
     HistoryBucketName: `\${${ids.bucket}}`,
+    DashboardName: 'NumberAudit',
+    SesConfigurationSetName: stack.reportFeedback?.configurationSetName,
   });
 });
