@@ -18,10 +18,15 @@ const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
  */
 const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 
+/** Controls turned into spaces and invisible marks removed; nothing else changed. */
+export function withoutControls(value: string): string {
+  return value.replace(INVISIBLE, '').replace(CONTROLS, ' ');
+}
+
 /** Text with controls turned into spaces and invisible marks removed, trimmed; null when nothing is left. */
 export function cleanApiText(value: unknown): string | null {
   if (typeof value !== 'string') return null;
-  const cleaned = value.replace(INVISIBLE, '').replace(CONTROLS, ' ').trim();
+  const cleaned = withoutControls(value).trim();
   return cleaned === '' ? null : cleaned;
 }
 

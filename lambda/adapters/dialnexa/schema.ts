@@ -1,7 +1,7 @@
 // Edge validation of DialNexa responses. Raw JSON stops here: callers get typed pages and
 // NumberRecords. Envelopes are checked strictly (a bad one is a malformed page, retried);
 // records leniently (only `id` and an E.164 `phone_number` are required).
-import { apiText, boundText, UNREADABLE_ID } from '../../core/api-text';
+import { apiText, boundText, UNREADABLE_ID, withoutControls } from '../../core/api-text';
 import { dict } from '../../core/dict';
 import * as z from 'zod';
 import type { NumberRecord } from '../../core/types';
@@ -163,7 +163,7 @@ export function toNumberRecord(raw: unknown): RecordResult {
   if (typeof phone !== 'string') return { ok: false, id: shownId, problem: 'it has no string "phone_number"' };
   const phoneProblem = e164Problem(phone);
   if (phoneProblem !== null) {
-    const shown = JSON.stringify(boundText(apiText(phone) ?? '', 30));
+    const shown = JSON.stringify(boundText(withoutControls(phone), 30));
     return { ok: false, id: shownId, problem: `its "phone_number" ${shown} ${phoneProblem}` };
   }
 
