@@ -1,4 +1,5 @@
 // Builders for domain values, so each test states only the fields it is about.
+import { attributeCosts } from '../../lambda/core/attribution';
 import { auditNumbers } from '../../lambda/core/audit';
 import type { ReportContext } from '../../lambda/core/report';
 import type { PhoneNumber } from '../../lambda/core/types';
@@ -35,6 +36,8 @@ export function workspace(numbers: PhoneNumber[], overrides: Partial<Omit<Worksp
     numbers,
     audit: auditNumbers(numbers),
     ...overrides,
+    attribution:
+      overrides.attribution ?? attributeCosts(numbers, { agents: overrides.agents, agentList: [], folders: undefined }),
   };
 }
 
@@ -57,6 +60,8 @@ const WORKSPACE_KEYS = [
   'audit',
   'agents',
   'changes',
+  'attribution',
+  'inventory',
 ] as const;
 
 /**
