@@ -96,14 +96,18 @@ function records(text: string): Array<{ fields: string[]; line: number }> {
   }
 }
 
-/** Reads the file; throws InventoryFormatError when it cannot be used at all. */
-export function parseInventory(content: Buffer | string): Inventory {
-  const bytes = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
+/** Throws InventoryFormatError for a file over INVENTORY_MAX_BYTES; callers check before reading it. */
+export function assertInventorySize(bytes: number): void {
   if (bytes > INVENTORY_MAX_BYTES) {
     throw new InventoryFormatError(
       `the inventory is ${(bytes / 1024 / 1024).toFixed(1)} MB, over the ${INVENTORY_MAX_BYTES / 1024 / 1024} MB limit`,
     );
   }
+}
+
+/** Reads the file; throws InventoryFormatError when it cannot be used at all. */
+export function parseInventory(content: Buffer | string): Inventory {
+  assertInventorySize(typeof content === 'string' ? Buffer.byteLength(content) : content.length);
   const [header, ...data] = records(typeof content === 'string' ? content : content.toString('utf-8'));
   const names = (header?.fields ?? []).map((h) => h.trim().toLowerCase());
   const at = (column: (typeof INVENTORY_COLUMNS)[number]) => names.indexOf(column);

@@ -163,7 +163,7 @@ function canListFolders(lister: WorkspaceSpec['lister']): lister is WorkspaceSpe
   return typeof lister.listFolders === 'function';
 }
 
-/** Agents and their folders, read side by side: who each number's cost goes to. */
+/** Agents, then their folders: who each number's cost goes to. */
 async function readUseCases(
   ws: WorkspaceSpec,
   numbers: readonly PhoneNumber[],
@@ -173,10 +173,12 @@ async function readUseCases(
   const { lister } = ws;
   if (options.checkAgents === false || !canListAgents(lister))
     return { agents: undefined, agentList: [], folders: undefined };
-  const [agents, folders] = await Promise.all([
-    agentCheck(ws.name, lister, numbers, options.listDeadline, logger),
-    canListFolders(lister) ? folderRead(ws.name, lister, options.listDeadline, logger) : undefined,
-  ]);
+  const agents = await agentCheck(ws.name, lister, numbers, options.listDeadline, logger);
+  // Folders only name the teams of agents that could be read.
+  const folders =
+    agents.check.status === 'checked' && canListFolders(lister)
+      ? await folderRead(ws.name, lister, options.listDeadline, logger)
+      : undefined;
   return { agents: agents.check, agentList: agents.list, folders };
 }
 
