@@ -22,8 +22,8 @@ function bounded<T>(
   return rest.length > 0 ? { shown, note: { text: more(rest) } } : { shown };
 }
 
-const money = (usd: number, unknown: number): string =>
-  unknown > 0 ? `${formatUsd(usd)} (+${formatCount(unknown)} unpriced)` : formatUsd(usd);
+/** Numbers without a known cost are counted apart: their cost is not in "Per month". */
+const UNPRICED: Column = { label: 'Unpriced', align: 'right' };
 
 function folderTable(a: CostAttribution): Table[] {
   if (a.byFolder === null) return [];
@@ -38,6 +38,7 @@ function folderTable(a: CostAttribution): Table[] {
       columns: [
         { label: 'Folder', align: 'left', wrap: true },
         { label: 'Numbers', align: 'right' },
+        UNPRICED,
         { label: 'Per month', align: 'right' },
       ],
       rows: shown.map(([id, f]): Cell[] => [
@@ -47,7 +48,8 @@ function folderTable(a: CostAttribution): Table[] {
             ? { kind: 'id', text: id }
             : { kind: 'strong', text: f.name },
         formatCount(f.numbers),
-        money(f.totalMonthly, f.unknownCount),
+        { kind: 'count', n: f.unknownCount },
+        formatUsd(f.totalMonthly),
       ]),
       ...(note ? { truncated: note } : {}),
     },
@@ -63,14 +65,15 @@ function agentTable(a: CostAttribution): Table[] {
     (rest) => `and ${plural(rest.length, 'more agent', 'more agents')}; audit.json has every one (cost.byAgent).`,
   );
   const folderName = (id: string | null): Cell => {
-    if (id === null) return { kind: 'blank', text: '-' };
+    if (id === null) return { kind: 'blank', text: '(no folder)' };
     return a.byFolder?.[id]?.name ?? { kind: 'id', text: id };
   };
   const columns: Column[] = [
     { label: 'Agent', align: 'left', wrap: true },
     { label: 'Id', align: 'left', under: true },
-    { label: 'Folder', align: 'left', wrap: true },
+    { label: 'Folder', align: 'left', under: true },
     { label: 'Numbers', align: 'right' },
+    UNPRICED,
     { label: 'Per month', align: 'right' },
   ];
   return [
@@ -86,7 +89,8 @@ function agentTable(a: CostAttribution): Table[] {
         id,
         folderName(agent.folderId),
         formatCount(agent.numbers),
-        money(agent.totalMonthly, agent.unknownCount),
+        { kind: 'count', n: agent.unknownCount },
+        formatUsd(agent.totalMonthly),
       ]),
       density: 'snug',
       ...(note ? { truncated: note } : {}),
