@@ -11,6 +11,7 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { INVENTORY_PREFIX } from '../lambda/adapters/archive/layout';
 
 /** Where the handler lives; `handler` is its export. */
 export const HANDLER_ENTRY = path.join(__dirname, '..', 'lambda', 'handler', 'index.ts');
@@ -164,6 +165,11 @@ export class AuditFunction extends Construct implements iam.IGrantable {
           resources: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
         }),
         new iam.PolicyStatement({
+          sid: 'InventoryRead',
+          actions: ['s3:GetObject'],
+          resources: [bucket.arnForObjects(`${INVENTORY_PREFIX}*`)],
+        }),
+        new iam.PolicyStatement({
           sid: 'HistoryMissingKeyIs404',
           actions: ['s3:ListBucket'],
           resources: [bucket.bucketArn],
@@ -182,6 +188,12 @@ export class AuditFunction extends Construct implements iam.IGrantable {
           'schedule hash) are only known at run time; the rest of the bucket stays out of reach.',
       });
     }
+    Validations.of(policy.node.defaultChild as CfnElement).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${bucketArn}/${INVENTORY_PREFIX}*]`,
+      reason:
+        `Read-only, prefix-scoped: each workspace's inventory CSV under ${INVENTORY_PREFIX} of this stack's own history ` +
+        'bucket, named by the workspace slug known only at run time.',
+    });
     return policy;
   }
 

@@ -127,6 +127,7 @@ export async function checkReport(options: BrowserCheckOptions): Promise<CheckOu
           fullPage: true,
           clip: { x: 0, y: 0, width, height },
         });
+        await shootUseCaseSections(page, join(options.docsDir, `email-use-case-${width}.png`), width);
       }
       log(`     screenshot ${shot}`);
 
@@ -144,6 +145,21 @@ export async function checkReport(options: BrowserCheckOptions): Promise<CheckOu
     await rm(profile, { recursive: true, force: true });
   }
   return outcomes;
+}
+
+/** "Cost by use case" and "Reconciliation", from the first heading down to the section after them. */
+async function shootUseCaseSections(page: Page, path: string, width: number): Promise<void> {
+  const top = await page.getByText('Cost by use case', { exact: true }).first().boundingBox();
+  if (top === null) throw new Error('the email has no "Cost by use case" section to photograph');
+  const below = await page.getByText('Status', { exact: true }).all();
+  let end: number | undefined;
+  for (const heading of below) {
+    const box = await heading.boundingBox();
+    if (box !== null && box.y > top.y && (end === undefined || box.y < end)) end = box.y;
+  }
+  const y = Math.max(0, top.y - 24);
+  const height = Math.min((end ?? top.y + 1600) - 24 - y, 2400);
+  await page.screenshot({ path, fullPage: true, clip: { x: 0, y, width, height } });
 }
 
 interface BrowserGlobals {

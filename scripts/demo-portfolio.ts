@@ -2,7 +2,14 @@
 // ~1,250 numbers in nine countries with every documented field variant, plus "last week's"
 // inventory, so the first run already has changes to report: numbers added and removed, re-routed,
 // newly unrouted and fixed, and two numbers routed to an agent that was deleted.
-import { generateAgents, generatePortfolio, type PortfolioOptions, type SimAgent, type SimRecord } from '../simulator';
+import {
+  generateAgents,
+  generatePortfolio,
+  type PortfolioOptions,
+  type SimAgent,
+  type SimFolder,
+  type SimRecord,
+} from '../simulator';
 
 export const DEMO_SEED = 20261130;
 export const DEMO_SIZE = 1250;
@@ -30,16 +37,27 @@ export interface DemoStory {
   missingAgent: string[];
 }
 
+/** The teams the demo's agents sit in; the last two agents sit in none. */
+export const DEMO_FOLDERS: SimFolder[] = [
+  { id: 'fld_support', name: 'Customer Support' },
+  { id: 'fld_sales', name: 'Sales' },
+  { id: 'fld_collections', name: 'Collections' },
+];
+
 export interface DemoWorkspace {
   numbers: SimRecord[];
   agents: SimAgent[];
+  folders: SimFolder[];
   lastWeek: SimRecord[];
   story: DemoStory;
 }
 
 export function demoWorkspace(overrides: Partial<PortfolioOptions> = {}): DemoWorkspace {
   const options = { ...DEMO_PORTFOLIO, ...overrides };
-  const agents = generateAgents(options.seed, 8);
+  const agents = generateAgents(options.seed, 8).map((a, i) => ({
+    ...a,
+    folder_id: i < 6 ? (DEMO_FOLDERS[i % DEMO_FOLDERS.length]?.id ?? null) : null,
+  }));
   const agentIds = agents.map((a) => a.id);
   const current = generatePortfolio({ ...options, agentIds });
   // The same numbers in one clean shape tell which are active and routed, whatever the variant.
@@ -75,6 +93,7 @@ export function demoWorkspace(overrides: Partial<PortfolioOptions> = {}): DemoWo
   return {
     numbers: current,
     agents,
+    folders: DEMO_FOLDERS,
     lastWeek,
     story: {
       added: ids(added),
@@ -91,4 +110,55 @@ export function demoWorkspace(overrides: Partial<PortfolioOptions> = {}): DemoWo
 function setAgent(record: SimRecord, agentId: string | null): void {
   delete record.agent_id;
   record.inbound_agent_id = agentId;
+}
+
+/** What the demo's inventory file leaves out, adds and gets wrong, against today's numbers. */
+export interface DemoInventory {
+  csv: string;
+  /** DialNexa numbers the file does not list. */
+  missing: string[];
+  /** Numbers in the file that DialNexa does not have. */
+  extra: string[];
+  /** The number whose monthly_cost disagrees with DialNexa's. */
+  mismatched: string;
+  /** Line of the one invalid row. */
+  invalidLine: number;
+}
+
+const COST_CENTERS = ['CC-100 Support', 'CC-200 Sales', 'CC-300 Collections'];
+const OWNERS = ['maria.lopez', 'dev.patel', 'sam.okafor'];
+
+/**
+ * Finance's inventory of the demo workspace, written the way people write numbers (spaces,
+ * dashes, 00): every number of today but three, two numbers DialNexa does not have, one
+ * price that disagrees, one row that is not a phone number, and a few numbers with no cost center.
+ */
+export function demoInventory(workspace: DemoWorkspace): DemoInventory {
+  const plain = workspace.numbers;
+  const missing = plain.slice(5, 8).map((r) => r.phone_number);
+  const extra = ['+14155550188', '+442079460123'];
+  const rows = ['phone_number,cost_center,owner,monthly_cost'];
+  const costOf = (r: SimRecord) =>
+    typeof r.monthly_cost_usd === 'string' || typeof r.monthly_cost_usd === 'number' ? String(r.monthly_cost_usd) : '';
+  const mismatchAt = plain.findIndex((r, i) => i >= 10 && costOf(r) !== '');
+  let mismatched = '';
+  plain.forEach((r, i) => {
+    if (i >= 5 && i < 8) return;
+    const digits = r.phone_number.replace(/^\+/, '');
+    const written =
+      i % 4 === 1
+        ? `00${digits}`
+        : i % 4 === 2
+          ? `+${digits.slice(0, 2)} ${digits.slice(2, 6)}-${digits.slice(6)}`
+          : `+${digits}`;
+    const cost = costOf(r);
+    const priced = i === mismatchAt ? (Number(cost) + 1).toFixed(2) : cost;
+    if (priced !== cost) mismatched = r.phone_number;
+    const center = i % 50 === 9 ? '' : COST_CENTERS[i % 3];
+    rows.push([written, center, OWNERS[i % 3], priced].join(','));
+  });
+  rows.push('+14155550188,CC-200 Sales,dev.patel,1.15', '0044 20 7946 0123,"CC-100 Support, UK",maria.lopez,');
+  const invalidLine = rows.length + 1;
+  rows.push('415 555 0199,CC-200 Sales,dev.patel,1.15');
+  return { csv: `${rows.join('\r\n')}\r\n`, missing, extra, mismatched, invalidLine };
 }

@@ -20,7 +20,16 @@ import { silentLogger } from '../lambda/core/ports';
 import { runAudit, type AuditRun } from '../lambda/core/run-audit';
 import { startSimulator, type SimRecord } from '../simulator';
 import { startSesLocal, type SesLocal, type StoredEmail } from './support/ses-local';
-import { DEMO_FROM, DEMO_TO, DEMO_WORKSPACE_NAME, demoWorkspace, type DemoStory } from './demo-portfolio';
+import { parseInventory } from '../lambda/core/inventory';
+import {
+  DEMO_FROM,
+  DEMO_TO,
+  DEMO_WORKSPACE_NAME,
+  demoInventory,
+  demoWorkspace,
+  type DemoInventory,
+  type DemoStory,
+} from './demo-portfolio';
 
 export const DEFAULT_OUT_DIR = join(__dirname, '..', 'out');
 /** Written into every history folder the demo creates: the only kind it will ever clear. */
@@ -77,6 +86,8 @@ export interface DemoResult {
   historyDir: string;
   /** Which numbers changed since last week, and how. */
   story: DemoStory;
+  /** Finance's inventory file the run was reconciled with (also written to out/inventory.csv). */
+  inventoryFile: DemoInventory & { path: string };
   /** The simulator's inventory as served, for checking the audit against it. */
   inventory: SimRecord[];
   /** What the local SES received. */
@@ -102,7 +113,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   await prepareHistoryDir(historyDir, { trustUnmarked: resolve(outDir) === resolve(DEFAULT_OUT_DIR) });
   const archive = new LocalArchive({ dir: historyDir });
   // A little latency so the listing behaves (and the progress bar looks) like a real API.
-  const sim = await startSimulator({ numbers: workspace.lastWeek, agents: workspace.agents, latencyMs: 20 });
+  const sim = await startSimulator({
+    numbers: workspace.lastWeek,
+    agents: workspace.agents,
+    folders: workspace.folders,
+    latencyMs: 20,
+  });
+  const inventoryFile = demoInventory(workspace);
+  const inventoryPath = join(outDir, 'inventory.csv');
+  await mkdir(outDir, { recursive: true });
+  await writeFile(inventoryPath, inventoryFile.csv);
+  const inventory = parseInventory(inventoryFile.csv);
   let ses: SesLocal | undefined;
   try {
     ses = await startSesLocal();
@@ -143,7 +164,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       }),
     });
     const outcome = await runAudit(
-      { emailBuilder: createReportEmailBuilder(), mailer, archive, now: () => now, logger },
+      {
+        emailBuilder: createReportEmailBuilder(),
+        mailer,
+        archive,
+        inventory: { read: async () => inventory },
+        now: () => now,
+        logger,
+      },
       { ...common, runId: `demo-${now.toISOString().slice(0, 10)}`, onProgress: (_ws, p) => progress.update(p) },
     );
     progress.finish();
@@ -152,13 +180,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     for (const warning of run.warnings) stderr(`demo: warning: ${oneLine(warning)}\n`);
     const files = await writeOutputs(outDir, run);
     const emails = await ses.emails();
-    const inventory = sim.inventory();
+    const served = sim.inventory();
     const wallMs = Date.now() - started;
 
     const shown = Object.fromEntries(Object.entries(files).map(([name, path]) => [name, relativeOrAbsolute(path)]));
     stdout(
       formatSummary(run, {
-        files: { ...shown, history: `${relativeOrAbsolute(historyDir)}/` },
+        files: {
+          ...shown,
+          history: `${relativeOrAbsolute(historyDir)}/`,
+          inventory: relativeOrAbsolute(inventoryPath),
+        },
         delivery: `sent to ${DEMO_TO.join(', ')} through the local SES emulator (message id ${run.email.messageId})`,
         wallMs,
       }),
@@ -170,8 +202,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       run,
       files,
       historyDir,
-      inventory,
+      inventory: served,
       story: workspace.story,
+      inventoryFile: { ...inventoryFile, path: inventoryPath },
       emails,
       sesEndpoint: kept.endpoint,
       wallMs,

@@ -7,7 +7,9 @@ import {
   type Fault,
   type FaultMatch,
   type RecordedRequest,
+  FOLDERS_MAX_LIMIT,
   type SimAgent,
+  type SimFolder,
   type Simulator,
   type SimulatorOptions,
   type SimRecord,
@@ -21,13 +23,25 @@ function withRequiredAgentFields(agent: SimAgent): SimAgent {
   return { agent_type: AGENT_TYPES[0], folder_id: null, ...agent };
 }
 
+/** The contract's required folder fields; a test folder given without them gets fixed ones. */
+function withRequiredFolderFields(folder: SimFolder): SimFolder {
+  return {
+    organization_id: 'org_simulator',
+    is_deleted: false,
+    created_at: '2026-01-05T10:00:00.000Z',
+    updated_at: '2026-01-05T10:00:00.000Z',
+    ...folder,
+  };
+}
+
 export const LIST_PATH = '/v1/organization-phone-numbers';
 export const AGENTS_PATH = '/v1/agents';
+export const FOLDERS_PATH = '/v1/organization-folders';
 export const PRICING_PATH = '/v1/phone-number-pricing';
 export const DEFAULT_API_KEY = 'dnx_test_simulator_key';
 export const HTML_502_BODY = '<html><body><h1>502 Bad Gateway</h1></body></html>';
 
-type Access = 'full' | 'no-phone-numbers' | 'no-agents';
+type Access = 'full' | 'no-phone-numbers' | 'no-agents' | 'no-folders';
 
 /** A request as routing sees it: the key's access (none: unauthorized) and its rate-limit decision. */
 interface Asked {
@@ -89,6 +103,7 @@ class SimulatorServer implements Simulator {
   private readonly log: RecordedRequest[] = [];
   private readonly records: SimRecord[] = [];
   private agents: SimAgent[];
+  private folders: SimFolder[];
   private readonly faults: Array<{ fault: Fault; match?: FaultMatch }> = [];
   private readonly hooks: Array<{ page: number; hook: () => void }> = [];
   private readonly keys: Record<string, Access>;
@@ -111,6 +126,7 @@ class SimulatorServer implements Simulator {
     if (options.randomFaults) this.random = mulberry32(options.randomFaults.seed);
     this.add(...(options.numbers ?? []));
     this.agents = structuredClone(options.agents ?? []);
+    this.folders = structuredClone(options.folders ?? []);
     this.server = http.createServer((req, res) => this.handle(req, res));
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
@@ -166,6 +182,10 @@ class SimulatorServer implements Simulator {
 
   setAgents(agents: SimAgent[]): void {
     this.agents = structuredClone(agents);
+  }
+
+  setFolders(folders: SimFolder[]): void {
+    this.folders = structuredClone(folders);
   }
 
   enqueueFault(fault: Fault, match?: FaultMatch): void {
@@ -268,7 +288,7 @@ class SimulatorServer implements Simulator {
 
   private route({ method, path, query, access, rate }: Asked): Answer {
     const rh = rate?.headers ?? {};
-    const known = path === LIST_PATH || path === AGENTS_PATH || path === PRICING_PATH;
+    const known = path === LIST_PATH || path === AGENTS_PATH || path === FOLDERS_PATH || path === PRICING_PATH;
     if (method !== 'GET' || !known) return errorAnswer(404, `Cannot ${method} ${path}`, rh);
     if (access === undefined) return errorAnswer(401, DEFAULT_MESSAGES[401], {});
     if (rate?.limited) return errorAnswer(429, DEFAULT_MESSAGES[429], { ...rh, 'Retry-After': rate.retryAfter ?? '1' });
@@ -277,6 +297,7 @@ class SimulatorServer implements Simulator {
       if (access === 'no-agents') return errorAnswer(403, 'This API key cannot read agents', rh);
       return jsonAnswer(200, JSON.stringify({ agents: this.agents.map(withRequiredAgentFields) }), rh);
     }
+    if (path === FOLDERS_PATH) return this.foldersAnswer(query, access, rh);
     if (path === PRICING_PATH) return jsonAnswer(200, JSON.stringify(this.options.pricing ?? []), rh);
 
     if (access === 'no-phone-numbers') return errorAnswer(403, 'This API key cannot read phone numbers', rh);
@@ -292,6 +313,17 @@ class SimulatorServer implements Simulator {
     );
     this.runHooks(parsed.value.page);
     return jsonAnswer(200, body, rh);
+  }
+
+  /** `{ folders, page, limit }`, at most FOLDERS_MAX_LIMIT a page; no total (a short page ends the list). */
+  private foldersAnswer(query: Record<string, string>, access: Access, rh: Record<string, string>): Answer {
+    if (access === 'no-agents' || access === 'no-folders')
+      return errorAnswer(403, 'This API key cannot read folders', rh);
+    const parsed = parseListQuery(query, FOLDERS_MAX_LIMIT);
+    if (!parsed.ok) return errorAnswer(400, parsed.messages, rh);
+    const { page, limit } = parsed.value;
+    const folders = this.folders.slice((page - 1) * limit, page * limit).map(withRequiredFolderFields);
+    return jsonAnswer(200, JSON.stringify({ folders, page, limit }), rh);
   }
 
   /** Two draws per list request whatever the outcome, so a seed replays the same fault sequence. */

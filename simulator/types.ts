@@ -16,6 +16,19 @@ export interface SimAgent {
 }
 
 /**
+ * A folder of agents (GET /v1/organization-folders). The contract requires id, organization_id,
+ * name (at most 35 characters), is_deleted, created_at and updated_at; a test may give fewer.
+ */
+export interface SimFolder {
+  id: string;
+  name: string;
+  [k: string]: unknown;
+}
+
+/** Largest page of GET /v1/organization-folders. */
+export const FOLDERS_MAX_LIMIT = 50;
+
+/**
  * `data-meta`:  { data: [...], meta: { page, limit, total, totalPages } }   (the docs)
  * `items-total`: { items: [...], total, page, limit }                       (the OpenAPI contract)
  */
@@ -79,9 +92,11 @@ export interface SimulatorOptions {
   /** Inventory served; default empty. */
   numbers?: SimRecord[];
   agents?: SimAgent[];
+  /** Agent folders, paged at most FOLDERS_MAX_LIMIT at a time. */
+  folders?: SimFolder[];
   envelope?: Envelope;
   /** Valid keys and what they may read. Default: { 'dnx_test_simulator_key': 'full' }. */
-  keys?: Record<string, 'full' | 'no-phone-numbers' | 'no-agents'>;
+  keys?: Record<string, 'full' | 'no-phone-numbers' | 'no-agents' | 'no-folders'>;
   /** Added before every answer. */
   latencyMs?: number;
   rateLimit?: RateLimitOptions;
@@ -116,6 +131,7 @@ export interface Simulator {
   /** Replace fields of one record (e.g. route or unroute it). */
   update(id: string, patch: Record<string, unknown>): void;
   setAgents(agents: SimAgent[]): void;
+  setFolders(folders: SimFolder[]): void;
   /** Queue faults; each is used once, by the next request that matches, in order. */
   enqueueFault(fault: Fault, match?: FaultMatch): void;
   /**

@@ -29,6 +29,8 @@ export interface CliOptions {
   historyDir?: string;
   /** Rate card JSON file: monthly cost for numbers the API gives none for. */
   rateCardFile?: string;
+  /** Internal inventory CSV to reconcile the numbers with. */
+  inventoryFile?: string;
   /** Send through SES; otherwise the email is only built (a dry run). */
   send: boolean;
   from: string;
@@ -53,6 +55,7 @@ const FLAGS = {
   out: { type: 'string' },
   history: { type: 'string' },
   'rate-card': { type: 'string' },
+  inventory: { type: 'string' },
   json: { type: 'boolean' },
   send: { type: 'boolean' },
   to: { type: 'string', multiple: true },
@@ -85,6 +88,7 @@ Output
   --out DIR                 write report.html, report.txt, numbers.csv, audit.json, email.eml
   --history DIR             keep every run in DIR and report what changed since the last one
   --rate-card FILE          monthly cost by country and type for numbers the API gives none for
+  --inventory FILE          internal inventory CSV (phone_number, cost_center, owner, monthly_cost) to reconcile with
   --json                    print the audit JSON to stdout and nothing else
   --send                    email the report through SES (needs --to and --from)
   --to ADDR[,ADDR]          recipients
@@ -131,6 +135,8 @@ export function parseCliArgs(argv: readonly string[], defaults: ParseDefaults = 
   if (historyDir === '') throw new ConfigError('--history', 'needs a directory');
   const rateCardFile = values['rate-card']?.trim();
   if (rateCardFile === '') throw new ConfigError('--rate-card', 'needs a file');
+  const inventoryFile = values.inventory?.trim();
+  if (inventoryFile === '') throw new ConfigError('--inventory', 'needs a file');
 
   return {
     help: values.help === true,
@@ -142,6 +148,7 @@ export function parseCliArgs(argv: readonly string[], defaults: ParseDefaults = 
     ...(outDir !== undefined ? { outDir } : {}),
     ...(historyDir !== undefined ? { historyDir } : {}),
     ...(rateCardFile !== undefined ? { rateCardFile } : {}),
+    ...(inventoryFile !== undefined ? { inventoryFile } : {}),
     ...emailOptions(values),
     timeZone: readFlag(S.timeZone, values['time-zone'] ?? defaults.timeZone),
     workspaceName: readFlag(S.workspaceName, values['workspace-name']?.trim() || undefined),

@@ -20,6 +20,7 @@ import { API_KEY_VAR, maxBaselineLoss, parseCliArgs, USAGE, wantsHelp, type CliO
 import { EXIT_INCOMPLETE, EXIT_OK, exitCodeFor } from './exit-codes';
 import { createCliLogger } from './logger';
 import { checkAwsAccess, nodeVersionNote, SDK_NODE_WARNING_VAR } from './aws-preflight';
+import { readInventoryFile } from './inventory-file';
 import { prepareWritableDir } from './local-paths';
 import { auditJsonText, writeOutputs } from './output';
 import { createProgressReporter, type ProgressReporter } from './progress';
@@ -115,6 +116,7 @@ async function auditOnce(options: CliOptions, session: Session): Promise<AuditRu
   });
   const aws = await awsClientsFor(options, session);
   const rateCard = options.rateCardFile ? await readRateCard(options.rateCardFile) : undefined;
+  const inventory = options.inventoryFile ? await readInventoryFile(options.inventoryFile) : undefined;
   const keySource = remembering(keySourceFor(options, io.env, aws.secrets), redactor);
   const lister = createDialNexaClient({ baseUrl: options.baseUrl, keySource, logger, ...deps.clientOverrides });
   const outcome = await runAudit(
@@ -122,6 +124,7 @@ async function auditOnce(options: CliOptions, session: Session): Promise<AuditRu
       emailBuilder: createReportEmailBuilder(),
       mailer: aws.ses && new SesRawMailer({ client: aws.ses, configurationSetName: options.configurationSet }),
       archive: options.historyDir ? new LocalArchive({ dir: options.historyDir }) : undefined,
+      inventory,
       now: deps.now ?? (() => new Date()),
       logger,
     },

@@ -1,11 +1,14 @@
 // audit.json: the stable, documented contract scripts rely on (README "audit.json"). Add fields,
 // never rename or remove them without bumping schemaVersion.
+import type { CostAttribution, FolderCheck } from './attribution';
+import { toCents } from './audit';
 import type { BaselineGuard } from './baseline-guard';
 import type { Changes } from './changes';
 import type { FilterCheck } from './filters';
+import type { Reconciliation } from './inventory';
 import { toSnapshotNumber } from './snapshot';
 import type { AuditRun } from './run-types';
-import type { AuditResult, ListFilters, NumberType, PhoneNumber } from './types';
+import type { AuditResult, CostSummary, ListFilters, NumberType, PhoneNumber } from './types';
 import type { WorkspaceAudit, WorkspaceOutcome } from './workspace';
 
 export const AUDIT_SCHEMA_VERSION = 1;
@@ -22,11 +25,20 @@ export interface AuditJsonNumber {
   workspace?: string;
 }
 
+/**
+ * Cost with where the money goes. byAgent and byFolder are per workspace (agent ids belong to one
+ * workspace), so a top level combining several workspaces has only the unrouted and unattributed sums.
+ */
+export type CostJson = CostSummary &
+  Pick<CostAttribution, 'unroutedMonthly' | 'unroutedUnknownCount' | 'unattributedMonthly'> &
+  Partial<Pick<CostAttribution, 'byAgent' | 'byFolder'>>;
+
 /** The figures every level shares (a workspace, or all workspaces combined). */
 export type AuditJsonFigures = Pick<
   AuditResult,
-  'total' | 'byCountry' | 'byType' | 'byCountryType' | 'byStatus' | 'byProvider' | 'cost'
+  'total' | 'byCountry' | 'byType' | 'byCountryType' | 'byStatus' | 'byProvider'
 > & {
+  cost: CostJson;
   unroutedCount: number;
   unrouted: AuditJsonNumber[];
   notActive: AuditJsonNumber[];
@@ -51,6 +63,12 @@ export type WorkspaceAuditJson = AuditJsonFigures & {
   /** Set when the listing lost enough of the baseline to be held back from becoming it (or was confirmed). */
   baselineGuard: BaselineGuard | null;
   agentCheck: { status: 'checked'; agentCount: number } | { status: 'skipped'; reason: string } | { status: 'not-run' };
+  /** Whether folder names were read (`not-run`: agents were not read, or the client reads no folders). */
+  folderCheck: FolderCheck | { status: 'not-run' };
+  /** The reconciliation with the internal inventory; absent when none was given. */
+  inventory?: Reconciliation;
+  /** Set instead of `inventory` when the inventory was there but could not be used. */
+  inventoryError?: string;
   /** `compared`: `changes` holds the diff; otherwise `changes` is null and `changesNote` may say why. */
   changesStatus: 'compared' | 'first-run' | 'skipped' | 'not-configured';
   changesNote?: string;
@@ -89,6 +107,9 @@ export type AuditJson = AuditJsonFigures & {
   failedWorkspaces: number;
   /** With one workspace, its changes (same as `workspaces[0].changes`); null with several. */
   changes: Changes | null;
+  /** With one workspace, its reconciliation (same as `workspaces[0].inventory`); absent otherwise. */
+  inventory?: Reconciliation;
+  inventoryError?: string;
   workspaces: Array<WorkspaceAuditJson | FailedWorkspaceJson>;
 };
 
@@ -98,6 +119,7 @@ export function toJsonNumber(n: PhoneNumber, workspace?: string): AuditJsonNumbe
 
 function figures(
   audit: AuditResult,
+  cost: CostJson,
   missing: Array<{ n: PhoneNumber; ws?: string }> | null,
   wsOf: (n: PhoneNumber) => string | undefined,
 ): AuditJsonFigures {
@@ -112,8 +134,36 @@ function figures(
     unrouted: audit.unrouted.map((n) => toJsonNumber(n, wsOf(n))),
     notActive: audit.notActive.map((n) => toJsonNumber(n, wsOf(n))),
     missingAgents: missing === null ? null : missing.map(({ n, ws }) => toJsonNumber(n, ws)),
-    cost: audit.cost,
+    cost,
   };
+}
+
+function costJson(cost: CostSummary, a: CostAttribution): CostJson {
+  return {
+    ...cost,
+    byAgent: a.byAgent,
+    byFolder: a.byFolder,
+    unroutedMonthly: a.unroutedMonthly,
+    unroutedUnknownCount: a.unroutedUnknownCount,
+    unattributedMonthly: a.unattributedMonthly,
+  };
+}
+
+/** Several workspaces: the sums, in cents so they stay exact. */
+function combinedCostJson(cost: CostSummary, all: readonly WorkspaceAudit[]): CostJson {
+  const cents = (pick: (a: CostAttribution) => number) => all.reduce((sum, w) => sum + toCents(pick(w.attribution)), 0);
+  return {
+    ...cost,
+    unroutedMonthly: cents((a) => a.unroutedMonthly) / 100,
+    unroutedUnknownCount: all.reduce((sum, w) => sum + w.attribution.unroutedUnknownCount, 0),
+    unattributedMonthly: cents((a) => a.unattributedMonthly) / 100,
+  };
+}
+
+function inventoryJson(ws: WorkspaceAudit | undefined): Pick<WorkspaceAuditJson, 'inventory' | 'inventoryError'> {
+  const section = ws?.inventory;
+  if (section === undefined) return {};
+  return section.status === 'reconciled' ? { inventory: section.reconciliation } : { inventoryError: section.reason };
 }
 
 function filtersJson(filters: ListFilters, checks: ReadonlyArray<FilterCheck | undefined>): FiltersJson {
@@ -138,13 +188,15 @@ export function toWorkspaceAuditJson(ws: WorkspaceAudit, generatedAt: Date): Wor
     verified: ws.unverified === undefined,
     ...(ws.unverified ? { unverifiedReason: ws.unverified } : {}),
     baselineGuard: ws.baselineGuard ?? null,
-    ...figures(ws.audit, missing, () => undefined),
+    ...figures(ws.audit, costJson(ws.audit.cost, ws.attribution), missing, () => undefined),
     agentCheck:
       ws.agents === undefined
         ? { status: 'not-run' }
         : ws.agents.status === 'checked'
           ? { status: 'checked', agentCount: ws.agents.agentCount }
           : { status: 'skipped', reason: ws.agents.reason },
+    folderCheck: ws.attribution.folders ?? { status: 'not-run' },
+    ...inventoryJson(ws),
     changesStatus: changes === undefined ? 'not-configured' : changes.status,
     ...(changes?.status === 'skipped' ? { changesNote: changes.reason } : {}),
     changes: changes?.status === 'compared' ? changes.changes : null,
@@ -199,8 +251,14 @@ export function toAuditJson(run: AuditRun): AuditJson {
     verified: ok.every((w) => w.unverified === undefined),
     baselineHeld: ok.some((w) => w.baselineGuard?.status === 'held'),
     failedWorkspaces: run.failedWorkspaces,
-    ...figures(run.combined, missing, wsOf),
+    ...figures(
+      run.combined,
+      single ? costJson(run.combined.cost, single.attribution) : combinedCostJson(run.combined.cost, ok),
+      missing,
+      wsOf,
+    ),
     changes: single?.changes?.status === 'compared' ? single.changes.changes : null,
+    ...inventoryJson(single),
     workspaces: run.workspaces.map((w) => workspaceJson(w, run.generatedAt)),
   };
 }

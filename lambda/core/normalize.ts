@@ -4,6 +4,8 @@ import { parsePhoneNumberFromString, type PhoneNumber as ParsedNumber } from 'li
 import { apiText, boundedApiText, cleanApiText, UNREADABLE_ID } from './api-text';
 import {
   UNKNOWN_COUNTRY,
+  type Agent,
+  type Folder,
   type KnownNumberType,
   type NumberRecord,
   type NumberType,
@@ -168,6 +170,16 @@ export function normalizeNumber(record: NumberRecord): PhoneNumber {
     costSource: monthlyCostUsd === null ? 'unknown' : 'api',
     ...freeText(record),
   };
+}
+
+/** An agent's id, name and folder id are API text: cleaned and bounded like a number's agent id, so they still match. */
+export function normalizeAgent(agent: Agent): Agent {
+  return { id: text(agent.id) ?? UNREADABLE_ID, name: text(agent.name), folderId: text(agent.folderId) };
+}
+
+/** A folder's name is API text written by whoever can edit the workspace. */
+export function normalizeFolder(folder: Folder): Folder {
+  return { id: text(folder.id) ?? UNREADABLE_ID, name: text(folder.name) };
 }
 
 export function normalizeAll(records: readonly NumberRecord[]): PhoneNumber[] {

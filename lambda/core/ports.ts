@@ -3,7 +3,8 @@
 import type { ClaimOutcome, IdempotencyRecord } from './idempotency';
 import type { RenderedBodies } from './report';
 import type { Snapshot } from './snapshot';
-import type { Agent, AttachmentMode, ListFilters, Listing } from './types';
+import type { Inventory } from './inventory';
+import type { Agent, AttachmentMode, Folder, ListFilters, Listing } from './types';
 
 /** Where the DialNexa API key comes from (Secrets Manager, an env var, ...). */
 export interface KeySource {
@@ -41,10 +42,23 @@ export interface AgentLister {
   listAgents(options?: { deadline?: number }): Promise<Agent[]>;
 }
 
+/** Reads a workspace's agent folders (teams), to name the owner of each use case. */
+export interface FolderLister {
+  listFolders(options?: { deadline?: number }): Promise<Folder[]>;
+}
+
 /** One workspace to audit: its name and a client holding its own key. */
 export interface WorkspaceSpec {
   name: string;
-  lister: NumberLister & Partial<AgentLister>;
+  lister: NumberLister & Partial<AgentLister> & Partial<FolderLister>;
+}
+
+/**
+ * The internal inventory of a workspace (the CLI's --inventory file; in AWS the history bucket's
+ * inventory/<workspace-slug>.csv). Null when there is none; throws when it cannot be used.
+ */
+export interface InventorySource {
+  read(workspace: string): Promise<Inventory | null>;
 }
 
 /** One email ready to be built into MIME. */
@@ -170,6 +184,8 @@ export interface RunAuditDeps {
   archive?: ReportArchive;
   /** One email per scheduled run; used when `idempotencyKey` is given. */
   idempotency?: IdempotencyStore;
+  /** The internal inventory to reconcile each workspace with; none: no reconciliation. */
+  inventory?: InventorySource;
   now: () => Date;
   logger: Logger;
   /** Used while waiting for another invocation's claim; default a timer. */

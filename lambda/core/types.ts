@@ -141,6 +141,15 @@ export interface Agent {
   id: string;
   /** `current_version.title`; null when the API gives none. */
   name: string | null;
+  /** The folder (team) the agent sits in; null or absent when none. */
+  folderId?: string | null;
+}
+
+/** A folder of agents (GET /v1/organization-folders): a team, the owner of a use case. */
+export interface Folder {
+  id: string;
+  /** Cleaned and bounded API text; null when the API gives none. */
+  name: string | null;
 }
 
 /** Whether routed numbers point at agents that exist. */
@@ -161,6 +170,8 @@ export interface ActionTriggers {
   missingAgents: boolean;
   removedNumbers: boolean;
   failedWorkspaces: boolean;
+  /** Numbers on one side only of the inventory reconciliation, or priced differently. */
+  unreconciled: boolean;
 }
 
 export const DEFAULT_ACTION_TRIGGERS: ActionTriggers = Object.freeze({
@@ -168,4 +179,5 @@ export const DEFAULT_ACTION_TRIGGERS: ActionTriggers = Object.freeze({
   missingAgents: true,
   removedNumbers: true,
   failedWorkspaces: true,
+  unreconciled: false,
 });

@@ -4,17 +4,19 @@
 import { boundText, cleanApiText, SERVER_TEXT_MAX_CHARS } from './api-text';
 import { decideBaseline, ruledOutBeforeListing } from './baseline';
 import { checkAgents } from './agents';
+import { attributeCosts, type UseCaseInput } from './attribution';
 import { auditNumbers } from './audit';
 import { guardBaseline } from './baseline-guard';
 import { AllWorkspacesFailedError, isAuditError, messageOf, PermissionError } from './errors';
 import { applyFilters } from './filters';
 import { changesSince } from './history';
-import { normalizeAll } from './normalize';
-import type { AgentLister, Logger, RunAuditDeps, WorkspaceSpec } from './ports';
+import { normalizeAgent, normalizeAll, normalizeFolder } from './normalize';
+import { reconcile } from './inventory';
+import type { AgentLister, FolderLister, InventorySource, Logger, RunAuditDeps, WorkspaceSpec } from './ports';
 import { applyRateCard } from './rate-card';
 import type { RunAuditOptions } from './run-types';
-import type { AgentCheck, ListFilters, Listing, PhoneNumber } from './types';
-import type { WorkspaceAudit, WorkspaceFailure, WorkspaceOutcome } from './workspace';
+import type { Agent, AgentCheck, ListFilters, Listing, PhoneNumber } from './types';
+import type { InventorySection, WorkspaceAudit, WorkspaceFailure, WorkspaceOutcome } from './workspace';
 
 /** The workspaces of a run, at least one of them read. */
 export interface AuditedWorkspaces {
@@ -82,13 +84,12 @@ async function auditWorkspace(
       leftOut: check.leftOut,
     });
   }
-  const { lister } = ws;
-  const [agents, changes] = await Promise.all([
-    options.checkAgents === false || !canListAgents(lister)
-      ? undefined
-      : agentCheck(ws.name, lister, numbers, options.listDeadline, logger),
+  const [useCases, changes, inventory] = await Promise.all([
+    readUseCases(ws, numbers, options, logger),
     deps.archive ? changesSince(deps.archive, ws.name, filters, listing.complete, numbers, logger) : undefined,
+    deps.inventory ? inventorySection(deps.inventory, ws.name, numbers, logger) : undefined,
   ]);
+  const { agents } = useCases;
   const guard = guardBaseline(changes?.status === 'compared' ? changes.changes : undefined, numbers.length, {
     maxLossShare: options.maxBaselineLoss,
     confirmed: options.confirmBaseline === true,
@@ -120,6 +121,8 @@ async function auditWorkspace(
     audit: auditNumbers(numbers),
     agents,
     changes,
+    attribution: attributeCosts(numbers, useCases),
+    ...(inventory ? { inventory } : {}),
   };
 }
 
@@ -171,15 +174,75 @@ function canListAgents(lister: WorkspaceSpec['lister']): lister is WorkspaceSpec
   return typeof lister.listAgents === 'function';
 }
 
+function canListFolders(lister: WorkspaceSpec['lister']): lister is WorkspaceSpec['lister'] & FolderLister {
+  return typeof lister.listFolders === 'function';
+}
+
+/** Agents, then their folders: who each number's cost goes to. */
+async function readUseCases(
+  ws: WorkspaceSpec,
+  numbers: readonly PhoneNumber[],
+  options: RunAuditOptions,
+  logger: Logger,
+): Promise<UseCaseInput> {
+  const { lister } = ws;
+  if (options.checkAgents === false || !canListAgents(lister))
+    return { agents: undefined, agentList: [], folders: undefined };
+  const agents = await agentCheck(ws.name, lister, numbers, options.listDeadline, logger);
+  // Folders only name the teams of agents that could be read.
+  const folders =
+    agents.check.status === 'checked' && canListFolders(lister)
+      ? await folderRead(ws.name, lister, options.listDeadline, logger)
+      : undefined;
+  return { agents: agents.check, agentList: agents.list, folders };
+}
+
+async function folderRead(
+  workspace: string,
+  lister: FolderLister,
+  deadline: number | undefined,
+  logger: Logger,
+): Promise<UseCaseInput['folders']> {
+  try {
+    return { status: 'read', folders: (await lister.listFolders({ deadline })).map(normalizeFolder) };
+  } catch (error) {
+    // Folder names are a nicety too: costs are still attributed by agent and by folder id.
+    const reason =
+      error instanceof PermissionError
+        ? 'the API key may not read folders (403); give it read access to folders to name the teams'
+        : `folders could not be read: ${messageOf(error)}`;
+    logger.warn('folder names skipped', { workspace, reason });
+    return { status: 'skipped', reason };
+  }
+}
+
+async function inventorySection(
+  source: InventorySource,
+  workspace: string,
+  numbers: readonly PhoneNumber[],
+  logger: Logger,
+): Promise<InventorySection | undefined> {
+  try {
+    const inventory = await source.read(workspace);
+    return inventory ? { status: 'reconciled', reconciliation: reconcile(numbers, inventory) } : undefined;
+  } catch (error) {
+    // A bad inventory object must not cost the week's report; the report says what is wrong with it.
+    const reason = `the inventory could not be used: ${messageOf(error)}`;
+    logger.warn('inventory not reconciled', { workspace, reason });
+    return { status: 'unreadable', reason };
+  }
+}
+
 async function agentCheck(
   workspace: string,
   lister: AgentLister,
   numbers: readonly PhoneNumber[],
   deadline: number | undefined,
   logger: Logger,
-): Promise<AgentCheck> {
+): Promise<{ check: AgentCheck; list: Agent[] }> {
   try {
-    return checkAgents(numbers, await lister.listAgents({ deadline }));
+    const list = (await lister.listAgents({ deadline })).map(normalizeAgent);
+    return { check: checkAgents(numbers, list), list };
   } catch (error) {
     // Agent names are a nicety: a key that may not read agents still gets its report.
     const reason =
@@ -187,7 +250,7 @@ async function agentCheck(
         ? 'the API key may not read agents (403); give it read access to agents to name them and find numbers routed to deleted agents'
         : `agents could not be read: ${messageOf(error)}`;
     logger.warn('agent checks skipped', { workspace, reason });
-    return { status: 'skipped', reason };
+    return { check: { status: 'skipped', reason }, list: [] };
   }
 }
 

@@ -1,9 +1,11 @@
 // One workspace's result as the orchestrator hands it to the report: either a full audit or a
 // failure that must not sink the other workspaces of the same email.
 import type { BaselineDecision } from './baseline';
+import type { CostAttribution } from './attribution';
 import type { BaselineGuard } from './baseline-guard';
 import type { Changes } from './changes';
 import type { FilterCheck } from './filters';
+import { isUnreconciled, type Reconciliation } from './inventory';
 import type { ActionTriggers, AgentCheck, AuditResult, ListFilters, ListingStats, PhoneNumber } from './types';
 
 export type ChangesSection =
@@ -35,7 +37,16 @@ export interface WorkspaceAudit {
   agents?: AgentCheck;
   /** undefined = no history configured. */
   changes?: ChangesSection;
+  /** Cost by inbound agent (use case) and by the agents' folders (teams). */
+  attribution: CostAttribution;
+  /** undefined = no inventory given for this workspace. */
+  inventory?: InventorySection;
 }
+
+export type InventorySection =
+  | { status: 'reconciled'; reconciliation: Reconciliation }
+  /** The object was there but could not be used (AWS: the report still goes out, saying why). */
+  | { status: 'unreadable'; reason: string };
 
 export interface WorkspaceFailure {
   ok: false;
@@ -61,9 +72,17 @@ const FIRES: { [K in keyof ActionTriggers]: (all: readonly WorkspaceOutcome[]) =
   missingAgents: (all) => all.some((w) => w.ok && missingAgentCount(w) > 0),
   removedNumbers: (all) => all.some((w) => w.ok && removedCount(w) > 0),
   failedWorkspaces: (all) => all.some((w) => !w.ok),
+  unreconciled: (all) =>
+    all.some((w) => w.ok && w.inventory?.status === 'reconciled' && isUnreconciled(w.inventory.reconciliation)),
 };
 
-const ORDER: ReadonlyArray<keyof ActionTriggers> = ['unrouted', 'missingAgents', 'removedNumbers', 'failedWorkspaces'];
+const ORDER: ReadonlyArray<keyof ActionTriggers> = [
+  'unrouted',
+  'missingAgents',
+  'removedNumbers',
+  'failedWorkspaces',
+  'unreconciled',
+];
 
 /** Triggers that fired, in order, e.g. ['unrouted', 'failedWorkspaces']. */
 export function actionReasons(

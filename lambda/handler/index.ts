@@ -5,6 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { S3Archive } from '../adapters/archive/s3-archive';
+import { S3InventorySource } from '../adapters/archive/s3-inventory';
 import { EventBridgePublisher } from '../adapters/events/eventbridge-publisher';
 import { awsClientOptions } from '../adapters/aws/client-options';
 import { createDialNexaClient } from '../adapters/dialnexa';
@@ -51,6 +52,9 @@ const deps: RunAuditDeps = {
   mailer,
   archive: history,
   idempotency: history,
+  inventory: config.archiveBucket
+    ? new S3InventorySource(new S3Client(awsClientOptions()), config.archiveBucket)
+    : undefined,
   now: () => new Date(),
   logger,
 };

@@ -12,12 +12,11 @@ import {
   parseIntInRange,
   parseTimeZone,
 } from '../core/validation';
-import type { ActionTriggers } from '../core/types';
+import { DEFAULT_ACTION_TRIGGERS, type ActionTriggers } from '../core/types';
 import type { RateCard } from '../core/rate-card';
 import { parseCron } from './cron';
 import { asInteger, asList, type RawValue, text, validated } from './schema';
 import {
-  ACTION_TRIGGERS,
   parseBucketName,
   parseConfigurationSet,
   parseKmsKeyArn,
@@ -233,7 +232,8 @@ export const SETTINGS = {
     doc: 'Findings that put [Action needed] in the subject, comma-separated, or none',
     context: 'actionTriggers',
     env: 'ACTION_TRIGGERS',
-    default: list(ACTION_TRIGGERS),
+    // Every trigger but unreconciled (off until an inventory is kept up to date).
+    default: triggersText(DEFAULT_ACTION_TRIGGERS),
     schema: validated((value, setting) => parseTriggers(setting, value)),
     envSchema: text(parseTriggerNames),
     toEnv: (triggers: ActionTriggers) => triggersText(triggers),

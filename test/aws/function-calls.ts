@@ -161,6 +161,7 @@ export function neverCalls(
     never('delete the baseline pointer', 'no s3:DeleteObject', 's3:DeleteObject', `${b}/latest/dialnexa-workspace.json`),
     never('read a key outside the three prefixes', 'objects are granted under reports/, latest/, idempotency/ only', 's3:GetObject', `${b}/secrets/x.json`),
     never('write a key outside the three prefixes', 'same', 's3:PutObject', `${b}/index.html`),
+    never('overwrite a workspace\'s inventory', 'inventory/ is read-only for the function: operators upload it', 's3:PutObject', `${b}/inventory/dialnexa-workspace.csv`),
     never('write a key that only starts like a prefix', 'the grant is reports/*, not reports*', 's3:PutObject', `${b}/reports-old/x`),
     never('read another bucket', 'only the stack\'s bucket is granted', 's3:GetObject', 'arn:aws:s3:::someone-elses-bucket/reports/x'),
     never('change the bucket policy', 'no bucket-level writes', 's3:PutBucketPolicy', b),

@@ -354,6 +354,48 @@ describe('number-audit CLI', () => {
     });
   });
 
+  describe('--inventory', () => {
+    it('reconciles the numbers with the file: audit.json and the summary files', async () => {
+      const [first, second] = truth;
+      const file = join(tmp, 'inventory.csv');
+      await writeFile(
+        file,
+        `\uFEFFphone_number,cost_center,owner\r\n${first.phone_number},CC-1,maria\r\n+44 20 7946 0000,CC-2,sam\r\nbad,CC-1,\r\n`,
+      );
+      const r = await cli(['--json', '--inventory', file]);
+      expect(r.code).toBe(0);
+      const json = JSON.parse(r.stdout) as AuditJson;
+      expect(json.inventory).toMatchObject({
+        rows: 3,
+        matched: 1,
+        notInDialNexa: [{ phoneNumber: '+442079460000', line: 3, costCenter: 'CC-2', owner: 'sam' }],
+        invalidRows: [{ line: 4 }],
+      });
+      expect(json.inventory?.notInInventory.map((n) => n.phoneNumber)).toContain(second.phone_number);
+      expect(json.inventory?.byCostCenter['CC-1']?.numbers).toBe(1);
+    });
+
+    it.each([
+      ['without a phone_number column', 'number,owner\n+14155550100,a\n', /no phone_number column/],
+      ['that is not CSV', 'phone_number\n"+14155550100\n', /not valid CSV/],
+    ])('2 before any listing for a file %s', async (_what, content, reason) => {
+      const file = join(tmp, 'bad-inventory.csv');
+      await writeFile(file, content);
+      sim.resetLog();
+      const r = await cli(['--inventory', file]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^number-audit: --inventory: .*bad-inventory\.csv: /);
+      expect(r.stderr).toMatch(reason);
+      expect(sim.requests).toHaveLength(0);
+    });
+
+    it('2 for a file that is missing', async () => {
+      const r = await cli(['--inventory', join(tmp, 'nope.csv')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--inventory: cannot read .*nope\.csv \(ENOENT\)/);
+    });
+  });
+
   describe('--send', () => {
     let ses: SesLocal;
     beforeAll(async () => {

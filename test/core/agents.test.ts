@@ -1,5 +1,5 @@
 import { parseAgents } from '../../lambda/adapters/dialnexa/schema';
-import { normalizeNumber } from '../../lambda/core/normalize';
+import { normalizeAgent, normalizeNumber } from '../../lambda/core/normalize';
 import { agentName, checkAgents } from '../../lambda/core/agents';
 import { UNKNOWN_COUNTRY } from '../../lambda/core/types';
 import { phone } from './fixtures';
@@ -88,7 +88,7 @@ describe('checkAgents: agent ids are API data', () => {
   it('matches a number to its agent when the API decorates the id with invisible marks on one side', () => {
     const number = normalizeNumber({ id: 'phn_1', phone_number: '+12015550100', inbound_agent_id: 'agt_\u200b1' });
     const [agent] = parseAgents({ agents: [{ id: 'agt_1\u202c', current_version: { title: 'Front\u0000desk' } }] });
-    const check = checkAgents([number], [agent]);
+    const check = checkAgents([number], [normalizeAgent(agent)]);
     expect(check.status === 'checked' && check.missing).toEqual([]);
     expect(agentName(check, number.inboundAgentId)).toBe('Front desk');
   });

@@ -1,4 +1,5 @@
 // Builders for domain values, so each test states only the fields it is about.
+import { attributeCosts } from '../../lambda/core/attribution';
 import { auditNumbers } from '../../lambda/core/audit';
 import type { ReportContext } from '../../lambda/core/report';
 import type { PhoneNumber } from '../../lambda/core/types';
@@ -36,6 +37,8 @@ export function workspace(numbers: PhoneNumber[], overrides: Partial<Omit<Worksp
     audit: auditNumbers(numbers),
     baseline: { moves: true },
     ...overrides,
+    attribution:
+      overrides.attribution ?? attributeCosts(numbers, { agents: overrides.agents, agentList: [], folders: undefined }),
   };
 }
 
@@ -58,6 +61,8 @@ const WORKSPACE_KEYS = [
   'audit',
   'agents',
   'changes',
+  'attribution',
+  'inventory',
 ] as const;
 
 /**

@@ -61,11 +61,38 @@ it('serves a realistic portfolio: ~1,250 numbers, six or more countries, every t
   expect(result.inventory.some((r) => !('country_code' in r))).toBe(true);
 });
 
+it('attributes cost to the seeded folders and reconciles with the seeded inventory', async () => {
+  const audit = JSON.parse(await readFile(result.files['audit.json'], 'utf8')) as AuditJson;
+  expect(Object.keys(audit.cost.byFolder ?? {}).sort()).toEqual([
+    'fld_collections',
+    'fld_sales',
+    'fld_support',
+    'none',
+  ]);
+  expect(audit.cost.byFolder?.fld_sales?.name).toBe('Sales');
+  const { inventoryFile } = result;
+  expect(audit.inventory).toMatchObject({
+    rows: 1250,
+    matched: 1247,
+    priceMismatches: [{ phoneNumber: inventoryFile.mismatched }],
+    invalidRows: [{ line: inventoryFile.invalidLine }],
+  });
+  expect(audit.inventory?.notInDialNexa.map((n) => n.phoneNumber)).toEqual(inventoryFile.extra);
+  expect(audit.inventory?.notInInventory.map((n) => n.phoneNumber).sort()).toEqual([...inventoryFile.missing].sort());
+  const text = await readFile(result.files['report.txt'], 'utf8');
+  expect(text).toContain('COST BY USE CASE');
+  expect(text).toMatch(/^Unrouted spend: \$[\d,.]+ a month on 37 active numbers/m);
+  expect(text).toContain(
+    '1,250 rows in the inventory: 1,247 matched, 2 not in DialNexa, 3 in DialNexa but not in the inventory, 1 price mismatch, 1 invalid row.',
+  );
+});
+
 it('writes the five files, and keeps a history', async () => {
   expect((await readdir(tmp)).sort()).toEqual([
     'audit.json',
     'email.eml',
     'history',
+    'inventory.csv',
     'numbers.csv',
     'report.html',
     'report.txt',

@@ -31,7 +31,13 @@ describe('readHandlerConfig', () => {
       timeZone: 'UTC',
       // The stack's default margin (60 s), not a fallback of its own.
       deadlineMarginMs: 60_000,
-      triggers: { unrouted: true, missingAgents: true, removedNumbers: true, failedWorkspaces: true },
+      triggers: {
+        unrouted: true,
+        missingAgents: true,
+        removedNumbers: true,
+        failedWorkspaces: true,
+        unreconciled: false,
+      },
       checkAgents: true,
       maxBaselineLoss: 0.5,
       idempotencyLeaseMs: 180_000,
@@ -193,6 +199,7 @@ describe('readHandlerConfig', () => {
       missingAgents: false,
       removedNumbers: false,
       failedWorkspaces: true,
+      unreconciled: false,
     });
     expect(config.checkAgents).toBe(false);
     expect(config.idempotencyLeaseMs).toBe(360_000);
@@ -201,7 +208,9 @@ describe('readHandlerConfig', () => {
       missingAgents: false,
       removedNumbers: false,
       failedWorkspaces: false,
+      unreconciled: false,
     });
+    expect(readHandlerConfig({ ...base, ACTION_TRIGGERS: 'unreconciled' }).triggers.unreconciled).toBe(true);
   });
 
   it('accepts plain http only for a loopback simulator', () => {

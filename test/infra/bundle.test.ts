@@ -81,6 +81,11 @@ describe('cdk synth', () => {
         ),
         reason: expect.stringContaining(`objects under ${prefix}/`),
       })),
+      {
+        resource: 'AuditFunctionHistoryAccess',
+        id: expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<HistoryBucket[0-9A-F]{8}\.Arn>\/inventory\/\*\]$/),
+        reason: expect.stringContaining('Read-only'),
+      },
       { resource: 'ScheduleDlq', id: 'AwsSolutions-SQS3', reason: expect.stringContaining('dead-letter queue') },
       { resource: 'FailedRuns', id: 'AwsSolutions-SQS3', reason: expect.stringContaining('dead-letter queue') },
     ]);

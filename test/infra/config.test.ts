@@ -33,7 +33,13 @@ describe('parseConfig', () => {
       baselineGuardPercent: 50,
       bundleAwsSdk: true,
       rateCard: undefined,
-      actionTriggers: { unrouted: true, missingAgents: true, removedNumbers: true, failedWorkspaces: true },
+      actionTriggers: {
+        unrouted: true,
+        missingAgents: true,
+        removedNumbers: true,
+        failedWorkspaces: true,
+        unreconciled: false,
+      },
       checkAgents: true,
       historyRetentionDays: 400,
       allowedRecipientDomains: ['example.com'],
@@ -135,7 +141,7 @@ describe('parseConfig', () => {
     [
       'actionTriggers',
       'unrouted,unroutd',
-      /^actionTriggers: "unroutd" is not a trigger; use some of unrouted, missingAgents, removedNumbers, failedWorkspaces \(comma-separated\), or none/,
+      /^actionTriggers: "unroutd" is not a trigger; use some of unrouted, missingAgents, removedNumbers, failedWorkspaces, unreconciled \(comma-separated\), or none/,
     ],
     ['actionTriggers', 'none,unrouted', /^actionTriggers: "none" cannot be combined with other triggers/],
     ['actionTriggers', [1], /^actionTriggers: must be a string or an array of strings/],
@@ -229,11 +235,17 @@ describe('history, cost and findings', () => {
   it.each([
     [
       'unrouted, FailedWorkspaces',
-      { unrouted: true, missingAgents: false, removedNumbers: false, failedWorkspaces: true },
+      { unrouted: true, missingAgents: false, removedNumbers: false, failedWorkspaces: true, unreconciled: false },
     ],
-    [['missingAgents'], { unrouted: false, missingAgents: true, removedNumbers: false, failedWorkspaces: false }],
-    ['none', { unrouted: false, missingAgents: false, removedNumbers: false, failedWorkspaces: false }],
-    ['', { unrouted: true, missingAgents: true, removedNumbers: true, failedWorkspaces: true }],
+    [
+      ['missingAgents'],
+      { unrouted: false, missingAgents: true, removedNumbers: false, failedWorkspaces: false, unreconciled: false },
+    ],
+    [
+      'none',
+      { unrouted: false, missingAgents: false, removedNumbers: false, failedWorkspaces: false, unreconciled: false },
+    ],
+    ['', { unrouted: true, missingAgents: true, removedNumbers: true, failedWorkspaces: true, unreconciled: false }],
   ])('actionTriggers %j', (value, triggers) => {
     expect(parseConfig({ ...base, actionTriggers: value }).actionTriggers).toEqual(triggers);
   });

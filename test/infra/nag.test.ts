@@ -37,7 +37,7 @@ it('the stack has zero unacknowledged AwsSolutions findings, with every option s
   expect(report.success).toBe(true);
 });
 
-it('acknowledges exactly: SQS3 per dead-letter queue, S1 on the history bucket, IAM5 per history prefix; each with a reason', () => {
+it('acknowledges exactly: SQS3 per dead-letter queue, S1 on the history bucket, IAM5 per history prefix and on the read-only inventory prefix; each with a reason', () => {
   const app = buildApp();
   const stack = addStack(app);
   const acks = acknowledgments(app);
@@ -48,6 +48,10 @@ it('acknowledges exactly: SQS3 per dead-letter queue, S1 on the history bucket, 
       path: 'NumberAudit/AuditFunction/HistoryAccess/Resource',
       id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}/*]`,
     })),
+    {
+      path: 'NumberAudit/AuditFunction/HistoryAccess/Resource',
+      id: `AwsSolutions-IAM5[Resource::${bucketArn}/inventory/*]`,
+    },
     { path: 'NumberAudit/ScheduleDlq/Resource', id: 'AwsSolutions-SQS3' },
     { path: 'NumberAudit/FailedRuns/Resource', id: 'AwsSolutions-SQS3' },
   ]);
@@ -55,7 +59,8 @@ it('acknowledges exactly: SQS3 per dead-letter queue, S1 on the history bucket, 
   expect(reasons[0]).toMatch(/already emailed .*CloudTrail S3 data events/);
   for (const [i, prefix] of ['reports', 'latest', 'idempotency'].entries())
     expect(reasons[i + 1]).toMatch(new RegExp(`^Prefix-scoped: objects under ${prefix}/ .{40,}`));
-  for (const r of reasons.slice(4)) expect(r).toMatch(/dead-letter queue .{20,}/);
+  expect(reasons[4]).toMatch(/^Read-only, prefix-scoped: .* inventory\/ .{20,}/);
+  for (const r of reasons.slice(5)) expect(r).toMatch(/dead-letter queue .{20,}/);
 });
 
 it('a grant on the whole history bucket is reported, not covered by the prefix acknowledgments', () => {

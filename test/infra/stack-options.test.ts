@@ -296,7 +296,13 @@ describe('several workspaces', () => {
       ],
       archiveBucket: 'agency-history-bucket',
       rateCard: { currency: 'USD', rates: RATE_CARD.rates },
-      triggers: { unrouted: true, missingAgents: false, removedNumbers: false, failedWorkspaces: true },
+      triggers: {
+        unrouted: true,
+        missingAgents: false,
+        removedNumbers: false,
+        failedWorkspaces: true,
+        unreconciled: false,
+      },
       checkAgents: false,
     });
   });

@@ -1,7 +1,7 @@
 // The synthesized template with cdk.json's defaults and only the required keys given.
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
-import { ARCHIVE_PREFIXES } from '../../lambda/adapters/archive/layout';
+import { ARCHIVE_PREFIXES, INVENTORY_PREFIX } from '../../lambda/adapters/archive/layout';
 import type { NumberAuditStack } from '../../lib/number-audit-stack';
 import { addStack, buildApp, flat, logicalId, roleStatements } from './helpers';
 
@@ -230,6 +230,8 @@ describe('least privilege', () => {
           `\${${ids.bucket}.Arn}/reports/*`,
         ],
       },
+      // Read-only: operators write each workspace's inventory there.
+      { Sid: 'InventoryRead', Effect: 'Allow', Action: 's3:GetObject', Resource: `\${${ids.bucket}.Arn}/inventory/*` },
       // On the bucket, unconditioned: what turns a missing key into 404 instead of 403.
       { Sid: 'HistoryMissingKeyIs404', Effect: 'Allow', Action: 's3:ListBucket', Resource: `\${${ids.bucket}.Arn}` },
     ]);
@@ -250,6 +252,12 @@ describe('least privilege', () => {
         Action: ['s3:GetObject', 's3:PutObject'],
         Resource: prefixes.map((p) => `\${${ids.bucket}.Arn}/${p}*`).sort(),
       },
+      {
+        Sid: 'InventoryRead',
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: `\${${ids.bucket}.Arn}/${INVENTORY_PREFIX}*`,
+      },
       { Sid: 'HistoryMissingKeyIs404', Effect: 'Allow', Action: 's3:ListBucket', Resource: `\${${ids.bucket}.Arn}` },
     ]);
   });
@@ -263,7 +271,7 @@ describe('least privilege', () => {
     expect(fn.DependsOn).toEqual(expect.arrayContaining([ids.fnRole, ...fnPolicies]));
   });
 
-  it('no IAM statement anywhere in the stack grants a bare "*" resource or action; the only trailing wildcards are the three history prefixes', () => {
+  it('no IAM statement anywhere in the stack grants a bare "*" resource or action; the only trailing wildcards are the three history prefixes and the read-only inventory prefix', () => {
     const statements = [
       ...Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
         (p) => p.Properties.PolicyDocument.Statement,
@@ -273,7 +281,9 @@ describe('least privilege', () => {
       ),
     ] as Array<{ Action: unknown; Resource?: unknown }>;
     expect(statements.length).toBeGreaterThan(5);
-    const prefixes = Object.values(ARCHIVE_PREFIXES).map((p) => JSON.stringify(`\${${ids.bucket}.Arn}/${p}*`));
+    const prefixes = [...Object.values(ARCHIVE_PREFIXES), INVENTORY_PREFIX].map((p) =>
+      JSON.stringify(`\${${ids.bucket}.Arn}/${p}*`),
+    );
     const wildcards: string[] = [];
     for (const s of statements) {
       expect([s.Action].flat()).not.toContain('*');

@@ -3,7 +3,7 @@
 // Conversational_Flow_Agent); an error is { statusCode: integer, message: string | string[],
 // error: string }; the contract's list envelope is { items, total, page, limit } with `id` and
 // `phone_number` on each item.
-import { AGENTS_PATH, generateAgents, LIST_PATH, startSimulator, type Simulator } from '../../simulator';
+import { AGENTS_PATH, FOLDERS_PATH, generateAgents, LIST_PATH, startSimulator, type Simulator } from '../../simulator';
 import { type Got, get } from './http';
 
 const AGENT_TYPES = ['Single_Prompt_Agent', 'Conversational_Flow_Agent'];
@@ -34,6 +34,37 @@ describe('simulator: required fields of the published contract', () => {
     for (const agent of generated.json.agents as Record<string, unknown>[]) {
       expect(typeof agent.id).toBe('string');
       expect(AGENT_TYPES).toContain(agent.agent_type);
+    }
+  });
+
+  test('every agent carries folder_id (null when it sits in no folder)', async () => {
+    sim = await startSimulator({
+      agents: [
+        { id: 'a', current_version: { title: 'A' } },
+        { id: 'b', folder_id: 'fld_1', current_version: { title: 'B' } },
+      ],
+    });
+    const r = await get(sim, AGENTS_PATH);
+    expect((r.json.agents as Array<Record<string, unknown>>).map((a) => a.folder_id)).toEqual([null, 'fld_1']);
+  });
+
+  test('folders: { folders, page, limit }, at most 50 a page, each with the required fields', async () => {
+    const folders = Array.from({ length: 70 }, (_, i) => ({ id: `fld_${i}`, name: `Team ${i}` }));
+    sim = await startSimulator({ folders });
+    const first = await get(sim, `${FOLDERS_PATH}?page=1&limit=100`);
+    expect(first.status).toBe(200);
+    expect(first.json).toEqual({ folders: expect.any(Array), page: 1, limit: 50 });
+    expect(first.json.folders).toHaveLength(50);
+    const second = await get(sim, `${FOLDERS_PATH}?page=2&limit=50`);
+    expect(second.json.folders).toHaveLength(20);
+    for (const folder of [...first.json.folders, ...second.json.folders] as Record<string, unknown>[]) {
+      expect(typeof folder.id).toBe('string');
+      expect(typeof folder.organization_id).toBe('string');
+      expect(typeof folder.name).toBe('string');
+      expect((folder.name as string).length).toBeLessThanOrEqual(35);
+      expect(typeof folder.is_deleted).toBe('boolean');
+      expect(typeof folder.created_at).toBe('string');
+      expect(typeof folder.updated_at).toBe('string');
     }
   });
 

@@ -2,6 +2,7 @@
 //   reports/<workspace-slug>/<yyyy>/<mm>/<dd>/<run-id>/<file>   one folder per run (UTC date)
 //   latest/<workspace-slug>.json                               pointer to the latest complete run
 //   idempotency/<key>.json                                     one record per scheduled run
+//   inventory/<workspace-slug>.csv                             the internal inventory (operators write it; read-only)
 import { createHash } from 'node:crypto';
 import { assertIdempotencyKey } from '../../core/idempotency';
 
@@ -63,6 +64,13 @@ export function isRunPrefixOf(workspace: string, prefix: string): boolean {
   if (m === null) return false;
   const [, folder, runId] = m;
   return folder === slug && SAFE_NAME.test(runId) && !runId.includes('..');
+}
+
+/** Operators upload each workspace's inventory here; the function may only read it, never expires it. */
+export const INVENTORY_PREFIX = 'inventory/';
+
+export function inventoryKey(workspace: string): string {
+  return `${INVENTORY_PREFIX}${workspaceSlug(workspace)}.csv`;
 }
 
 export function latestPointerKey(workspace: string): string {

@@ -21,7 +21,7 @@ function awsError(e: unknown): AwsErrorShape {
   return typeof e === 'object' && e !== null ? (e as AwsErrorShape) : {};
 }
 
-function isNotFound(e: unknown): boolean {
+export function isNotFound(e: unknown): boolean {
   const { name, $metadata } = awsError(e);
   if (name === 'NoSuchBucket') return false;
   return name === 'NoSuchKey' || name === 'NotFound' || $metadata?.httpStatusCode === 404;

@@ -1,9 +1,10 @@
 // The DialNexa client: defaults, one rate limiter per client (the limit is per key), and the
 // two reads the audit needs.
-import type { KeySource, ListOptions, Logger, NumberLister } from '../../core/ports';
+import type { FolderLister, KeySource, ListOptions, Logger, NumberLister } from '../../core/ports';
 import { silentLogger } from '../../core/ports';
 import type { Listing } from '../../core/types';
 import { forbidden } from './failures';
+import { listAllFolders, type FolderSummary } from './folders';
 import { KeyHolder } from './key';
 import { listAllNumbers, type ListingSettings } from './listing';
 import { DEFAULT_MAX_BODY_BYTES } from './http';
@@ -43,10 +44,12 @@ export interface DialNexaClientOptions {
   resetMarginMs?: number;
 }
 
-export interface DialNexaClient extends NumberLister {
+export interface DialNexaClient extends NumberLister, FolderLister {
   listAll(options?: ListOptions): Promise<Listing>;
-  /** GET /v1/agents: id and current title of every agent. */
+  /** GET /v1/agents: id, current title and folder of every agent. */
   listAgents(options?: { deadline?: number }): Promise<AgentSummary[]>;
+  /** GET /v1/organization-folders, every page: id and name of every folder. */
+  listFolders(options?: { deadline?: number }): Promise<FolderSummary[]>;
 }
 
 export function createDialNexaClient(options: DialNexaClientOptions): DialNexaClient {
@@ -73,6 +76,7 @@ export function createDialNexaClient(options: DialNexaClientOptions): DialNexaCl
 
   return {
     listAll: (listOptions) => listAllNumbers(settings, listOptions),
+    listFolders: (folderOptions) => listAllFolders(settings, folderOptions),
 
     async listAgents(agentOptions = {}) {
       const stats = { requests: 0, retries: 0, rateLimited: 0 };

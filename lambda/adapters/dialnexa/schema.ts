@@ -198,6 +198,8 @@ const agentsEnvelope = z.looseObject({
     z.looseObject({
       id: z.string().min(1),
       current_version: z.looseObject({ title: z.string().nullish() }).nullish(),
+      // Lenient: a folder id of another type is not trusted as one, and never fails the list.
+      folder_id: z.unknown().optional(),
     }),
   ),
 });
@@ -205,13 +207,35 @@ const agentsEnvelope = z.looseObject({
 export interface AgentSummary {
   id: string;
   name: string | null;
+  folderId: string | null;
 }
 
 export function parseAgents(body: unknown): AgentSummary[] {
   const r = agentsEnvelope.safeParse(body);
   if (!r.success) throw new MalformedBodyError(`unexpected agents list: ${describeIssues(r.error)}`);
-  // Cleaned and bounded as the numbers' agent ids and texts are, so the two still match.
-  return r.data.agents.map((a) => ({ id: apiText(a.id) ?? UNREADABLE_ID, name: apiText(a.current_version?.title) }));
+  return r.data.agents.map((a) => ({
+    id: a.id,
+    name: a.current_version?.title?.trim() || null,
+    folderId: typeof a.folder_id === 'string' && a.folder_id.trim() !== '' ? a.folder_id : null,
+  }));
+}
+
+const foldersEnvelope = z.looseObject({
+  folders: z.array(z.looseObject({ id: z.string().min(1), name: z.string().nullish() })),
+  page: count,
+  limit: count,
+});
+
+export interface FolderPage {
+  folders: Array<{ id: string; name: string | null }>;
+  /** The page size the server used, when it says. */
+  limit: number | null;
+}
+
+export function parseFolders(body: unknown): FolderPage {
+  const r = foldersEnvelope.safeParse(body);
+  if (!r.success) throw new MalformedBodyError(`unexpected folders page: ${describeIssues(r.error)}`);
+  return { folders: r.data.folders.map((f) => ({ id: f.id, name: f.name ?? null })), limit: r.data.limit ?? null };
 }
 
 /** The `message` of DialNexa's error envelope (string or string[]), or null. */

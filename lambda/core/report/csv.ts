@@ -3,8 +3,9 @@
 // local ANSI code page and garbles non-Latin nicknames; most CSV readers skip the BOM (Python:
 // encoding='utf-8-sig').
 import { agentName } from '../agents';
+import { agentFolder } from '../attribution';
 import { compareByCountryThenNumber, costSourceOf } from '../audit';
-import type { AgentCheck, PhoneNumber } from '../types';
+import type { PhoneNumber } from '../types';
 import type { WorkspaceAudit, WorkspaceOutcome } from '../workspace';
 
 export const CSV_BOM = '\uFEFF';
@@ -26,6 +27,7 @@ export const CSV_COLUMNS = [
   'cost_source',
   'inbound_agent_name',
   'workspace',
+  'inbound_agent_folder',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -67,12 +69,7 @@ function formatCost(usd: number): string {
  */
 export type CsvText = 'full' | 'bounded';
 
-function row(
-  n: PhoneNumber,
-  workspace: string,
-  agents: AgentCheck | undefined,
-  text: CsvText,
-): Record<CsvColumn, string> {
+function row(n: PhoneNumber, ws: WorkspaceAudit, text: CsvText): Record<CsvColumn, string> {
   const full = text === 'full' ? n.untruncated : undefined;
   return {
     id: n.id,
@@ -88,8 +85,9 @@ function row(
     monthly_cost_usd: n.monthlyCostUsd === null ? '' : formatCost(n.monthlyCostUsd),
     created_at: n.createdAt ?? '',
     cost_source: costSourceOf(n),
-    inbound_agent_name: agentName(agents, n.inboundAgentId) ?? '',
-    workspace,
+    inbound_agent_name: agentName(ws.agents, n.inboundAgentId) ?? '',
+    workspace: ws.name,
+    inbound_agent_folder: agentFolder(ws.attribution, n.inboundAgentId) ?? '',
   };
 }
 
@@ -121,7 +119,7 @@ export function renderCsv(workspaces: readonly WorkspaceOutcome[], text: CsvText
   const audited = workspaces.filter((w): w is WorkspaceAudit => w.ok).sort(byName);
   for (const ws of audited) {
     for (const n of [...ws.numbers].sort(compareByCountryThenNumber)) {
-      const cells = row(n, ws.name, ws.agents, text);
+      const cells = row(n, ws, text);
       lines.push(CSV_COLUMNS.map((c) => csvCell(cells[c], c)).join(','));
     }
   }

@@ -92,6 +92,8 @@ export type SectionId =
   | 'agents'
   | 'country-type'
   | 'cost'
+  | 'use-case'
+  | 'reconciliation'
   | 'status'
   | 'too-large';
 

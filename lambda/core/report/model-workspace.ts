@@ -17,6 +17,7 @@ import { guardCallout, workspaceNotices } from './notices';
 import { changesSection } from './section-changes';
 import { agentsSection, missingAgentSection, unroutedSection } from './section-findings';
 import { costSection, countryTypeSection, statusSection } from './section-inventory';
+import { reconciliationSection, useCaseSection } from './section-usecase';
 
 export type SectionOptions = Pick<ReportContext, 'timeZone' | 'attachment' | 'unroutedLimit'>;
 
@@ -116,6 +117,8 @@ function sections(ws: WorkspaceAudit, options: SectionOptions, limit: number): S
     ...agentsSection(ws.numbers, ws.agents),
     countryTypeSection(ws.audit),
     costSection(ws.audit),
+    ...useCaseSection(ws),
+    ...reconciliationSection(ws.inventory),
     statusSection(ws.audit),
   ];
 }

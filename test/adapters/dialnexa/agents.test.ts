@@ -16,8 +16,8 @@ describe('listAgents', () => {
     const agents = generateAgents(11, 3);
     const { s, client } = await setup({ agents: [...agents, { id: 'agt_untitled', current_version: { title: '' } }] });
     await expect(client.listAgents()).resolves.toEqual([
-      ...agents.map((a) => ({ id: a.id, name: a.current_version.title })),
-      { id: 'agt_untitled', name: null },
+      ...agents.map((a) => ({ id: a.id, name: a.current_version.title, folderId: null })),
+      { id: 'agt_untitled', name: null, folderId: null },
     ]);
     expect(s.requests.map((r) => r.path)).toEqual(['/v1/agents']);
   });

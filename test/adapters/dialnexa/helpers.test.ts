@@ -11,6 +11,7 @@ import {
   errorMessageOf,
   MalformedBodyError,
   parseAgents,
+  parseFolders,
   parseJsonBody,
 } from '../../../lambda/adapters/dialnexa/schema';
 import { normalizeNumber } from '../../../lambda/core/normalize';
@@ -237,13 +238,38 @@ describe('parseAgents', () => {
     expect(
       parseAgents({ agents: [{ id: 'agt_1', current_version: { title: 'Front desk' } }, { id: 'agt_2' }] }),
     ).toEqual([
-      { id: 'agt_1', name: 'Front desk' },
-      { id: 'agt_2', name: null },
+      { id: 'agt_1', name: 'Front desk', folderId: null },
+      { id: 'agt_2', name: null, folderId: null },
     ]);
+  });
+
+  it("reads each agent's folder_id, and none from an empty or non-string one", () => {
+    const agents = parseAgents({
+      agents: [
+        { id: 'a', folder_id: 'fld_1' },
+        { id: 'b', folder_id: '' },
+        { id: 'c', folder_id: 42 },
+      ],
+    });
+    expect(agents.map((a) => a.folderId)).toEqual(['fld_1', null, null]);
   });
 
   it('rejects an agents list without ids', () => {
     expect(() => parseAgents({ agents: [{ current_version: { title: 'x' } }] })).toThrow(MalformedBodyError);
     expect(() => parseAgents({ data: [] })).toThrow(MalformedBodyError);
+  });
+});
+
+describe('parseFolders', () => {
+  it('reads the folders page and the limit the server used', () => {
+    expect(parseFolders({ folders: [{ id: 'fld_1', name: 'Sales', is_deleted: false }], page: 1, limit: 50 })).toEqual({
+      folders: [{ id: 'fld_1', name: 'Sales' }],
+      limit: 50,
+    });
+  });
+
+  it('rejects a page without a folders array or a folder without an id', () => {
+    expect(() => parseFolders({ data: [] })).toThrow(MalformedBodyError);
+    expect(() => parseFolders({ folders: [{ name: 'x' }] })).toThrow(MalformedBodyError);
   });
 });

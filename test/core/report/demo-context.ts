@@ -2,6 +2,7 @@
 // over HTTP: last week's run is the baseline, today's inventory the audit. No server involved.
 import { toNumberRecord } from '../../../lambda/adapters/dialnexa/schema';
 import { checkAgents } from '../../../lambda/core/agents';
+import { attributeCosts } from '../../../lambda/core/attribution';
 import { auditNumbers } from '../../../lambda/core/audit';
 import { diffSnapshots } from '../../../lambda/core/changes';
 import { normalizeAll } from '../../../lambda/core/normalize';
@@ -55,6 +56,15 @@ export function demoAudit(): WorkspaceAudit {
     numbers,
     audit: auditNumbers(numbers),
     agents: checkAgents(numbers, agents),
+    attribution: attributeCosts(numbers, {
+      agents: checkAgents(numbers, agents),
+      agentList: demo.agents.map((a) => ({
+        id: a.id,
+        name: a.current_version.title,
+        folderId: typeof a.folder_id === 'string' ? a.folder_id : null,
+      })),
+      folders: { status: 'read', folders: demo.folders },
+    }),
     changes: { status: 'compared', changes: diffSnapshots(lastWeek, numbers) },
   };
 }
