@@ -15,7 +15,12 @@ it('keeps the lister whole and counts its listing, the email and the write apart
     listAgents: async () => [],
   });
   expect(typeof lister.listAgents).toBe('function');
-  const builder = t.emailBuilder({ build: async () => (await sleep(20), {}) as never });
+  const builder = t.emailBuilder({
+    build: async () => {
+      await sleep(20);
+      return {} as never;
+    },
+  });
   await t.audit(async () => {
     expect(await lister.listAll()).toBe(listing);
     await builder.build({} as never);
