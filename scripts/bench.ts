@@ -2,21 +2,22 @@
 // loop), compute for 100k numbers, and cold start of the Lambda bundle, checked against the
 // floors of issue 6. Not part of `npm test`: timings belong here, never in a unit test.
 //   npm run bench -- --json                  one JSON object on stdout
-//   npm run bench -- --only listing,compute  a subset (listing, compute, cold)
+//   npm run bench -- --only listing,compute  a subset (listing, e2e, compute, cold)
 //   npm run bench -- --md FILE               also write the README's Performance section
 //   npm run bench -- --runs N                compute runs for the median (default 5)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runColdStartBench } from './bench/cold-start';
 import { runComputeBench } from './bench/compute';
+import { runEndToEndBench } from './bench/end-to-end';
 import { runListingBench } from './bench/listing';
-import { machineInfo } from './bench/machine';
+import { loadAverage1, machineInfo } from './bench/machine';
 import { collectFloors, renderMarkdown, renderText, type BenchResult } from './bench/report';
 import { note } from './bench/stats';
 
-const SECTIONS = ['listing', 'compute', 'cold'] as const;
+const SECTIONS = ['listing', 'e2e', 'compute', 'cold'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseCli() {
@@ -45,10 +46,24 @@ async function main(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'number-audit-bench-'));
   try {
     const partial: Omit<BenchResult, 'floors' | 'wallMs'> = { machine };
-    if (cli.only.has('listing')) partial.listing = await runListingBench();
-    if (cli.only.has('compute')) partial.compute = await runComputeBench(workDir, cli.runs);
-    if (cli.only.has('cold')) partial.coldStart = await runColdStartBench(workDir);
-    machine.loadAverage.end = Math.round(loadavg()[0] * 100) / 100;
+    const load = (section: Section) => (machine.loadAverage.sections[section] = loadAverage1());
+    if (cli.only.has('listing')) {
+      load('listing');
+      partial.listing = await runListingBench();
+    }
+    if (cli.only.has('e2e')) {
+      load('e2e');
+      partial.endToEnd = await runEndToEndBench(workDir, Math.min(cli.runs, 3));
+    }
+    if (cli.only.has('compute')) {
+      load('compute');
+      partial.compute = await runComputeBench(workDir, cli.runs);
+    }
+    if (cli.only.has('cold')) {
+      load('cold');
+      partial.coldStart = await runColdStartBench(workDir);
+    }
+    machine.loadAverage.end = loadAverage1();
     const result: BenchResult = {
       ...partial,
       floors: collectFloors(partial),

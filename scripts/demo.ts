@@ -74,6 +74,8 @@ export interface DemoOptions {
   /** Keep the SES emulator running after the run (the caller closes it with `result.close()`). */
   keepSesOpen?: boolean;
   timeZone?: string;
+  /** The run's clock (default: now): a fixed one makes every file but email.eml the same each run. */
+  now?: Date;
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
   isTTY?: boolean;
@@ -105,7 +107,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const outDir = options.outDir ?? DEFAULT_OUT_DIR;
   const progress = createProgressReporter({ write: stderr, isTTY: options.isTTY ?? false });
   const logger = createCliLogger((line) => progress.line(line), false);
-  const now = new Date();
+  const now = options.now ?? new Date();
 
   const workspace = demoWorkspace();
   // A fresh history each time, so every demo tells the same story: last week's run, then today's.

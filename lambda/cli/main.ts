@@ -27,6 +27,7 @@ import { createProgressReporter, type ProgressReporter } from './progress';
 import { createRedactor, type Redactor } from './redact';
 import { oneLine, stripControls } from './sanitize';
 import { formatSummary } from './summary';
+import { createRunTimings, type RunTimings } from './timings';
 
 export interface CliIo {
   stdout: { write(text: string): unknown };
@@ -58,6 +59,8 @@ interface Session {
   started: number;
   redactor: Redactor;
   progress: ProgressReporter;
+  /** Phases of the run, printed with --verbose. */
+  timings: RunTimings;
   out(text: string): void;
   err(text: string): void;
 }
@@ -75,7 +78,9 @@ export async function main(argv: readonly string[], io: CliIo, deps: CliDeps = {
     verbose = options.verbose;
     await checkLocalPaths(options);
     const run = await auditOnce(options, session);
-    return await reportRun(run, options, session);
+    const code = await session.timings.write(() => reportRun(run, options, session));
+    if (verbose) session.err(`${PROGRAM}: ${session.timings.line()}\n`);
+    return code;
   } catch (error) {
     session.progress.finish();
     session.err(`${PROGRAM}: ${describeError(error)}\n`);
@@ -103,6 +108,7 @@ function openSession(io: CliIo, deps: CliDeps): Session {
     started,
     redactor,
     progress: createProgressReporter({ write: err, isTTY: io.isTTY }),
+    timings: createRunTimings(),
     out: (text) => void io.stdout.write(redactor.redact(text)),
     err,
   };
@@ -110,7 +116,7 @@ function openSession(io: CliIo, deps: CliDeps): Session {
 
 /** Wires the adapters for one workspace and runs the shared runAudit; warnings go to stderr. */
 async function auditOnce(options: CliOptions, session: Session): Promise<AuditRun> {
-  const { io, deps, redactor, progress } = session;
+  const { io, deps, redactor, progress, timings } = session;
   const logger = createCliLogger((line) => progress.line(line), options.verbose, {
     saidLater: (message) => INCOMPLETE_WARNING.test(message),
   });
@@ -118,33 +124,37 @@ async function auditOnce(options: CliOptions, session: Session): Promise<AuditRu
   const rateCard = options.rateCardFile ? await readRateCard(options.rateCardFile) : undefined;
   const inventory = options.inventoryFile ? await readInventoryFile(options.inventoryFile) : undefined;
   const keySource = remembering(keySourceFor(options, io.env, aws.secrets), redactor);
-  const lister = createDialNexaClient({ baseUrl: options.baseUrl, keySource, logger, ...deps.clientOverrides });
-  const outcome = await runAudit(
-    {
-      emailBuilder: createReportEmailBuilder(),
-      mailer: aws.ses && new SesRawMailer({ client: aws.ses, configurationSetName: options.configurationSet }),
-      archive: options.historyDir ? new LocalArchive({ dir: options.historyDir }) : undefined,
-      inventory,
-      now: deps.now ?? (() => new Date()),
-      logger,
-    },
-    {
-      workspaces: [{ name: options.workspaceName, lister }],
-      runId: randomUUID(),
-      timeZone: options.timeZone,
-      filters: options.filters,
-      from: options.from,
-      to: options.to,
-      replyTo: options.replyTo,
-      dryRun: !options.send,
-      listDeadline: listDeadline(session.started, options.timeoutSeconds),
-      onDemandHint: ON_DEMAND_HINT,
-      onProgress: (_workspace, p) => progress.update(p),
-      rateCard,
-      writeHistory: options.historyDir !== undefined,
-      maxBaselineLoss: maxBaselineLoss(options),
-      confirmBaseline: options.confirmBaseline,
-    },
+  const lister = timings.lister(
+    createDialNexaClient({ baseUrl: options.baseUrl, keySource, logger, ...deps.clientOverrides }),
+  );
+  const outcome = await timings.audit(() =>
+    runAudit(
+      {
+        emailBuilder: timings.emailBuilder(createReportEmailBuilder()),
+        mailer: aws.ses && new SesRawMailer({ client: aws.ses, configurationSetName: options.configurationSet }),
+        archive: options.historyDir ? new LocalArchive({ dir: options.historyDir }) : undefined,
+        inventory,
+        now: deps.now ?? (() => new Date()),
+        logger,
+      },
+      {
+        workspaces: [{ name: options.workspaceName, lister }],
+        runId: randomUUID(),
+        timeZone: options.timeZone,
+        filters: options.filters,
+        from: options.from,
+        to: options.to,
+        replyTo: options.replyTo,
+        dryRun: !options.send,
+        listDeadline: listDeadline(session.started, options.timeoutSeconds),
+        onDemandHint: ON_DEMAND_HINT,
+        onProgress: (_workspace, p) => progress.update(p),
+        rateCard,
+        writeHistory: options.historyDir !== undefined,
+        maxBaselineLoss: maxBaselineLoss(options),
+        confirmBaseline: options.confirmBaseline,
+      },
+    ),
   );
   // Only runs with an idempotency key can be duplicates; the CLI never passes one.
   if (outcome.status === 'duplicate') throw new Error('unexpected duplicate run');

@@ -182,6 +182,22 @@ export function normalizeFolder(folder: Folder): Folder {
   return { id: text(folder.id) ?? UNREADABLE_ID, name: text(folder.name) };
 }
 
+/** Numbers normalized ahead of normalizeAll, each handed out once (a second call normalizes afresh). */
+const ahead = new WeakMap<NumberRecord, PhoneNumber>();
+
+/**
+ * Normalizes records before the run asks for them: the DialNexa client calls it on each page as it
+ * arrives, while later pages are still in flight, so normalizeAll finds the work already done.
+ */
+export function normalizeAhead(records: readonly NumberRecord[]): void {
+  for (const record of records) if (!ahead.has(record)) ahead.set(record, normalizeNumber(record));
+}
+
 export function normalizeAll(records: readonly NumberRecord[]): PhoneNumber[] {
-  return records.map(normalizeNumber);
+  return records.map((record) => {
+    const done = ahead.get(record);
+    if (done === undefined) return normalizeNumber(record);
+    ahead.delete(record);
+    return done;
+  });
 }

@@ -11,9 +11,9 @@ import { awsClientOptions } from '../adapters/aws/client-options';
 import { createDialNexaClient } from '../adapters/dialnexa';
 import { createReportEmailBuilder } from '../adapters/email/report-email-builder';
 import { createSecretsManagerKeySource } from '../adapters/secrets/secrets-manager-key-source';
-import { createSesClient, SesRawMailer } from '../adapters/ses/ses-mailer';
+import type * as SesMailer from '../adapters/ses/ses-mailer';
 import { DeliveryUncertainError, isAuditError } from '../core/errors';
-import type { RunAuditDeps, WorkspaceSpec } from '../core/ports';
+import type { RawMailer, RunAuditDeps, WorkspaceSpec } from '../core/ports';
 import { runAudit, type AuditRun, type RunAuditOptions } from '../core/run-audit';
 import { readHandlerConfig } from './config';
 import { parseEvent, type AuditEvent } from './event';
@@ -41,7 +41,11 @@ const workspaces: WorkspaceSpec[] = config.workspaces.map((ws) => ({
     logger,
   }),
 }));
-const mailer = new SesRawMailer({ client: createSesClient(), configurationSetName: config.configurationSetName });
+const mailer = onFirstSend(async () => {
+  // require, not import(): esbuild then defers the module (and @aws-sdk/client-ses) to this call.
+  const { createSesClient, SesRawMailer }: typeof SesMailer = require('../adapters/ses/ses-mailer');
+  return new SesRawMailer({ client: createSesClient(), configurationSetName: config.configurationSetName });
+});
 const emailBuilder = createReportEmailBuilder();
 const history = config.archiveBucket
   ? new S3Archive({ bucket: config.archiveBucket, client: new S3Client(awsClientOptions()) })
@@ -58,6 +62,17 @@ const deps: RunAuditDeps = {
   now: () => new Date(),
   logger,
 };
+
+/** SES's client is loaded on the first send, not at cold start: a dry run never loads it. */
+function onFirstSend(load: () => Promise<RawMailer>): RawMailer {
+  let loaded: Promise<RawMailer> | undefined;
+  return {
+    async sendRaw(raw, envelope) {
+      loaded ??= load();
+      return (await loaded).sendRaw(raw, envelope);
+    },
+  };
+}
 
 /**
  * Scheduler delivers at least once (a redelivery gets a new request id) and Lambda retries failed

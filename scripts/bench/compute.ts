@@ -19,6 +19,9 @@ import { median, note, round } from './stats';
 export const COMPUTE_SIZE = 100_000;
 export const MAX_MEDIAN_MS = 1_000;
 export const MAX_RSS_BYTES = 300 * 1024 * 1024;
+/** The pipeline with history against JSON.parse of the raw pages plus JSON.stringify of the records. */
+export const MAX_REFERENCE_RATIO = 2.5;
+export const MAX_HISTORY_RSS_BYTES = 250 * 1024 * 1024;
 
 export interface ChildFigures {
   ms: number;
@@ -41,6 +44,11 @@ export interface ComputeResult {
   rawBytes: number;
   csvBytes: number;
   child: ChildFigures;
+  /** JSON.parse of every raw page plus JSON.stringify of the records, median, on the same data in this process. */
+  referenceMs: number;
+  referenceRunsMs: number[];
+  /** withHistory.medianMs / referenceMs */
+  historyRatio: number;
   /** A scheduled run adds last week's snapshot (parse + diff) and the archived files. */
   withHistory: { runsMs: number[]; medianMs: number; archivedBytes: number; child: ChildFigures };
   floors: Record<string, boolean>;
@@ -66,6 +74,12 @@ function runChild(childJs: string, args: string[]): ChildFigures {
   };
 }
 
+/** The floor's yardstick: no pipeline can read and write the same data faster than JSON does. */
+function jsonReference(pages: readonly string[]): number {
+  const parsed = pages.map((text) => JSON.parse(text) as { data: unknown[] });
+  return JSON.stringify(parsed.flatMap((p) => p.data)).length;
+}
+
 function time<T>(fn: () => T): number {
   const t = performance.now();
   fn();
@@ -77,6 +91,8 @@ export async function runComputeBench(workDir: string, runs = 5, size = COMPUTE_
   const pages = toPageBodies(generatePortfolio({ seed: 6, size }));
   const records = recordsFromPages(pages);
   const previous = previousSnapshotText(records);
+  note(`compute: reference (JSON.parse of ${pages.length} pages + JSON.stringify of the records), ${runs} runs`);
+  const referenceRunsMs = Array.from({ length: runs }, () => time(() => jsonReference(pages)));
 
   // Fresh processes first, before this one's heap is large: one full pipeline each, peak RSS.
   const pagesFile = join(workDir, 'compute-pages.ndjson');
@@ -122,6 +138,8 @@ export async function runComputeBench(workDir: string, runs = 5, size = COMPUTE_
   const email = median(results.map((r) => r.emailMs));
   const last = results[results.length - 1];
   const historyMs = historyResults.map((r) => r.ms);
+  const referenceMs = median(referenceRunsMs);
+  const historyRatio = median(historyMs) / referenceMs;
   return {
     numbers: size,
     runsMs: runsMs.map((v) => round(v)),
@@ -132,6 +150,9 @@ export async function runComputeBench(workDir: string, runs = 5, size = COMPUTE_
       email: round(email),
       renderAndRest: round(Math.max(0, medianMs - normalize - audit - email)),
     },
+    referenceMs: round(referenceMs),
+    referenceRunsMs: referenceRunsMs.map((v) => round(v)),
+    historyRatio: round(historyRatio, 2),
     attachment: last.attachment,
     rawBytes: last.rawBytes,
     csvBytes: last.csvBytes,
@@ -145,6 +166,8 @@ export async function runComputeBench(workDir: string, runs = 5, size = COMPUTE_
     floors: {
       '100k compute <= 1 s median': medianMs <= MAX_MEDIAN_MS,
       '100k compute <= 300 MB peak RSS': child.maxRssBytes <= MAX_RSS_BYTES,
+      [`100k compute with history <= ${MAX_REFERENCE_RATIO}x the JSON reference`]: historyRatio <= MAX_REFERENCE_RATIO,
+      '100k compute with history <= 250 MB peak RSS (fresh process)': historyChild.maxRssBytes <= MAX_HISTORY_RSS_BYTES,
     },
   };
 }

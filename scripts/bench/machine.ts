@@ -8,8 +8,10 @@ export interface MachineInfo {
   memoryGb: number;
   node: string;
   platform: string;
-  /** 1-minute load average at the start and the end: other work on the machine skews timings. */
-  loadAverage: { start: number; end?: number };
+  /** 1-minute load average at the start, as each section began, and at the end: other work skews timings. */
+  loadAverage: { start: number; end?: number; sections: Record<string, number> };
+  /** Whether this process maps stack traces (tsx turns it on); the children say for themselves. */
+  sourceMaps: boolean;
 }
 
 function cpuModel(): string {
@@ -29,6 +31,11 @@ export function machineInfo(): MachineInfo {
     memoryGb: Math.round(os.totalmem() / 1024 ** 3),
     node: process.version,
     platform: `${os.platform()} ${os.arch()}`,
-    loadAverage: { start: Math.round(os.loadavg()[0] * 100) / 100 },
+    loadAverage: { start: loadAverage1(), sections: {} },
+    sourceMaps: process.sourceMapsEnabled,
   };
+}
+
+export function loadAverage1(): number {
+  return Math.round(os.loadavg()[0] * 100) / 100;
 }

@@ -1,6 +1,7 @@
 // Turns the measured figures into the console report and the README's Performance section.
 import type { ColdStartResult } from './cold-start';
 import type { ComputeResult } from './compute';
+import type { EndToEndResult } from './end-to-end';
 import type { ScenarioResult } from './listing';
 import { CLIENT_CONCURRENCY } from './listing';
 import type { MachineInfo } from './machine';
@@ -13,6 +14,7 @@ export interface BenchResult {
   listing?: ScenarioResult[];
   compute?: ComputeResult;
   coldStart?: ColdStartResult;
+  endToEnd?: EndToEndResult;
   floors: Array<{ floor: string; ok: boolean; where: string }>;
   wallMs: number;
 }
@@ -35,6 +37,7 @@ export function collectFloors(res: Omit<BenchResult, 'floors' | 'wallMs'>): Benc
   for (const [floor, ok] of Object.entries(res.compute?.floors ?? {})) out.push({ floor, ok, where: 'compute' });
   for (const [floor, ok] of Object.entries(res.coldStart?.floors ?? {}))
     out.push({ floor, ok, where: 'cold start (minified, as deployed)' });
+  for (const [floor, ok] of Object.entries(res.endToEnd?.floors ?? {})) out.push({ floor, ok, where: 'end to end' });
   return out;
 }
 
@@ -116,8 +119,55 @@ export function computeParts(c: ComputeResult): string {
   return (
     `Where the median run goes: normalize ${ms(p.normalize)}, audit ${ms(p.audit)} (runs twice: workspace and combined), ` +
     `email build ${ms(p.email)} (MIME; the ${mb(c.csvBytes)} CSV went as ${c.attachment}, message ${mb(c.rawBytes)}), ` +
-    `render and the rest ${ms(p.renderAndRest)}. With history the run also writes ${mb(c.withHistory.archivedBytes)} of archive files.`
+    `render and the rest ${ms(p.renderAndRest)}. With history the run also writes ${mb(c.withHistory.archivedBytes)} of archive files. ` +
+    `Reference on the same data in the same process: JSON.parse of the raw pages and JSON.stringify of the records take ${ms(c.referenceMs)} ` +
+    `(runs ${c.referenceRunsMs.map((v) => count(v)).join(', ')}), so the run with history is ${x(c.historyRatio)} of it. ` +
+    'In-process runs are under tsx (source maps on); the fresh-process runs are a plain esbuild bundle (source maps off).'
   );
+}
+
+export function endToEndTable(e: EndToEndResult): string {
+  const p = e.median.phasesMs;
+  return table(
+    [
+      `${count(e.numbers)} numbers @ ${e.latencyMs} ms`,
+      'Sequential loop',
+      'number-audit (median)',
+      'Runs',
+      'Speed-up',
+      'Ideal bound',
+      'Ours beyond the bound',
+      'Start-up',
+      'Listing',
+      'Normalize, audit, render',
+      'Email (MIME)',
+      'Write',
+    ],
+    [
+      [
+        'number-audit --json --out DIR (built bin, child process)',
+        ms(e.baselineMs),
+        ms(e.median.wallMs),
+        e.runs.map((r) => count(r.wallMs)).join(', '),
+        x(e.speedup),
+        ms(e.bound.ms),
+        ms(e.overheadMs),
+        ms(p['start-up']),
+        ms(p.listing),
+        ms(p['normalize/audit/render']),
+        ms(p.email),
+        ms(p.write),
+      ],
+    ],
+  );
+}
+
+export function endToEndNotes(e: EndToEndResult): string[] {
+  const s = e.start;
+  return [
+    `Ideal bound: ${e.bound.formula} = ${count(e.bound.ms)} ms (${e.pages} pages). Phases are the CLI's own --verbose timings of the median run; start-up counts from the process's start, so it includes Node's own.`,
+    `CLI start (\`number-audit --help\`, median of ${s.binRunsMs.length}): ${ms(s.binHelpMs)} against ${ms(s.nodeMs)} for a bare \`node -e 0\`, so ${ms(s.overMs)} is ours. Source maps ${e.sourceMaps}.`,
+  ];
 }
 
 /** The three builds against each other, in words. */
@@ -132,7 +182,9 @@ export function coldStartComparison(c: ColdStartResult): string {
     `Against the deployed build (minified, SDK bundled): unminified is ${kb(unmin.assetDeflatedBytes - min.assetDeflatedBytes)} ` +
     `${unmin.assetDeflatedBytes >= min.assetDeflatedBytes ? 'larger' : 'smaller'} zipped and ${diff(unmin.initMs, min.initMs)} to init; ` +
     `leaving the SDK external is ${kb(min.assetDeflatedBytes - ext.assetDeflatedBytes)} smaller zipped and ${diff(ext.initMs, min.initMs)} to init. ` +
-    `Source maps (--enable-source-maps) cost ${diff(min.initMs, min.initNoMapsMs)} at init on the deployed build.`
+    `Source maps (--enable-source-maps) cost ${diff(min.initMs, min.initNoMapsMs)} at init on the deployed build. ` +
+    `Side by side (interleaved, source maps on): the deployed bundle inits in ${ms(c.sdkOnly.deployedInitMs)}, a minified bundle of only ` +
+    `the SDK clients it uses (${kb(c.sdkOnly.jsBytes)}) in ${ms(c.sdkOnly.initMs)}: ${c.sdkOnly.ratio.toFixed(2)}x.`
   );
 }
 
@@ -232,7 +284,14 @@ function machineLine(m: MachineInfo): string {
     m.loadAverage.end === undefined
       ? `${m.loadAverage.start}`
       : `${m.loadAverage.start} at start, ${m.loadAverage.end} at end`;
-  return `${m.cpus} vCPU ${m.cpuModel}, ${m.memoryGb} GB RAM, Node ${m.node} (${m.platform}); 1-minute load average ${load}.`;
+  const sections = Object.entries(m.loadAverage.sections)
+    .map(([name, value]) => `${name} ${value}`)
+    .join(', ');
+  return (
+    `${m.cpus} vCPU ${m.cpuModel}, ${m.memoryGb} GB RAM, Node ${m.node} (${m.platform}); 1-minute load average ${load}` +
+    `${sections ? ` (as each section began: ${sections})` : ''}; source maps ${m.sourceMaps ? 'on' : 'off'} in the bench process (tsx), ` +
+    'as each section says for its children.'
+  );
 }
 
 export function renderText(res: BenchResult): string {
@@ -259,6 +318,7 @@ export function renderText(res: BenchResult): string {
       '',
     );
   }
+  if (res.endToEnd) out.push('End to end', endToEndTable(res.endToEnd), ...endToEndNotes(res.endToEnd), '');
   if (res.listing) {
     const p = projection(res.listing);
     out.push('Projection at the observed DialNexa limit', p.table, '');
@@ -300,6 +360,19 @@ export function renderMarkdown(res: BenchResult): string {
       '',
     );
   }
+  if (res.endToEnd) {
+    out.push(
+      '### End to end',
+      '',
+      'What a user waits for: the built CLI (`bin/number-audit.js`, a child process) against the simulator in its own process, ' +
+        'writing its files and printing `--json`, against the sequential loop above on the same server.',
+      '',
+      endToEndTable(res.endToEnd),
+      '',
+      ...endToEndNotes(res.endToEnd).map((n) => `- ${n}`),
+      '',
+    );
+  }
   if (res.compute) out.push('### Compute', '', computeTable(res.compute), '', computeParts(res.compute), '');
   if (res.coldStart) {
     out.push(
@@ -323,9 +396,9 @@ export function renderMarkdown(res: BenchResult): string {
     '',
     '```sh',
     'npm ci',
-    'npm run bench               # about 5 minutes; tables on stdout, progress on stderr',
+    'npm run bench               # about 6 minutes; tables on stdout, progress on stderr',
     "npm run -s bench -- --json  # the same figures as one JSON object (-s keeps npm's banner off stdout)",
-    'npm run bench -- --only listing,compute,cold --md perf.md   # sections; write this section',
+    'npm run bench -- --only e2e,compute,cold --md perf.md   # sections (listing, e2e, compute, cold); write this section',
     '```',
     '',
     'Timings move with other load on the machine (the load average is printed with the figures).',
