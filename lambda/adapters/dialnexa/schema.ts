@@ -54,10 +54,13 @@ export class MalformedBodyError extends Error {
     this.name = 'MalformedBodyError';
   }
 
-  /** The detail with a preview of the body: `redact` runs before the cut. */
+  /**
+   * The detail with a preview of the body: cleaned first (a zero-width mark between key characters
+   * would hide the key from redaction), then redacted, then cut.
+   */
   describe(redact: (text: string) => string): string {
     if (!this.body) return this.message;
-    const clean = redact(this.body.start);
+    const clean = redact(withoutControls(this.body.start));
     const preview = clean.length > BODY_PREVIEW_CHARS ? `${clean.slice(0, BODY_PREVIEW_CHARS)}...` : clean;
     return `${this.message} (${this.body.bytes} bytes: ${JSON.stringify(preview)})`;
   }

@@ -122,6 +122,21 @@ describe('parseJsonBody / errorMessageOf', () => {
     );
   });
 
+  it('previews a body that hides the key behind zero-width marks and a bidi override without any of it', () => {
+    const key = 'dnx_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0ZyXw';
+    const hidden = key.match(/.{1,6}/g)?.join('\u200b') ?? key;
+    let error: unknown;
+    try {
+      parseJsonBody(`\u202e${hidden}`);
+    } catch (e) {
+      error = e;
+    }
+    const text = (error as MalformedBodyError).describe((t) => redactSecrets(t, [key]));
+    expect(text).not.toContain('\u202e');
+    for (let i = 0; i + 8 <= key.length; i += 1) expect(text).not.toContain(key.slice(i, i + 8));
+    expect(text).not.toContain(key.slice(0, 6));
+  });
+
   it('previews a body that echoes the key without any 8 characters of it, wherever the cut falls', () => {
     const key = 'dnx_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0ZyXw';
     for (const pad of [0, 20, 38, 45, 55, 58]) {
