@@ -72,10 +72,47 @@ const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOS
 function neverSent(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (err.name === 'CredentialsProviderError' || /^Region is missing/.test(err.message)) return true;
+  // The connection timeout fires before a socket to SES existed: no byte of the request was sent.
+  if (/did not establish a connection/.test(err.message)) return true;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string') return NEVER_CONNECTED.has(code);
   // The SDK's retry layer can wrap a foreign error into a plain one that keeps only its text.
   return [...NEVER_CONNECTED].some((c) => err.message.includes(`connect ${c}`) || err.message.includes(`${c} `));
+}
+
+interface Refusal {
+  awsMessage: string;
+  from: string;
+  configurationSetName?: string;
+}
+
+/** What to do about each refusal SES names; any other gets its own name and message. */
+const REFUSALS: Readonly<Record<string, (r: Refusal) => string>> = {
+  MessageRejected: (r) =>
+    `SES rejected the message: ${r.awsMessage}. Verify the sender identity ${r.from} in SES (and, while the ` +
+    'account is in the SES sandbox, every recipient), or request production access for the account',
+  MailFromDomainNotVerifiedException: (r) =>
+    `SES refused the message: the custom MAIL FROM domain of ${r.from} is not verified (${r.awsMessage}). ` +
+    'Publish the MX and SPF records SES asks for on that MAIL FROM domain, or remove the custom MAIL FROM setting',
+  ConfigurationSetDoesNotExistException: (r) =>
+    `SES configuration set "${r.configurationSetName ?? ''}" does not exist in this account and region ` +
+    `(${r.awsMessage}). Create it in SES, or fix or remove the configuration set setting`,
+  ConfigurationSetSendingPausedException: (r) =>
+    `Sending is paused for SES configuration set "${r.configurationSetName ?? ''}" (${r.awsMessage}). ` +
+    'Resume sending for the configuration set in SES',
+  AccountSendingPausedException: (r) =>
+    `Sending is paused for this SES account in this region (${r.awsMessage}). ` +
+    'Check the SES account dashboard (reputation, bounce or complaint rates) and resume sending',
+  AccessDenied: (r) => accessDenied(r),
+  AccessDeniedException: (r) => accessDenied(r),
+};
+
+function accessDenied(r: Refusal): string {
+  return (
+    `SES denied SendRawEmail (${r.awsMessage}). Allow ses:SendRawEmail on the identity of ${r.from}` +
+    (r.configurationSetName ? ` and on configuration set "${r.configurationSetName}"` : '') +
+    ' for the role that sends'
+  );
 }
 
 /** Turns an SES failure into a message that says what to fix. */
@@ -101,46 +138,7 @@ export function toDeliveryError(
       cause,
     );
   }
-  switch (name) {
-    case 'MessageRejected':
-      return new DeliveryError(
-        `SES rejected the message: ${awsMessage}. Verify the sender identity ${from} in SES (and, while the ` +
-          'account is in the SES sandbox, every recipient), or request production access for the account',
-        cause,
-      );
-    case 'MailFromDomainNotVerifiedException':
-      return new DeliveryError(
-        `SES refused the message: the custom MAIL FROM domain of ${from} is not verified (${awsMessage}). ` +
-          'Publish the MX and SPF records SES asks for on that MAIL FROM domain, or remove the custom MAIL FROM setting',
-        cause,
-      );
-    case 'ConfigurationSetDoesNotExistException':
-      return new DeliveryError(
-        `SES configuration set "${configurationSetName ?? ''}" does not exist in this account and region ` +
-          `(${awsMessage}). Create it in SES, or fix or remove the configuration set setting`,
-        cause,
-      );
-    case 'ConfigurationSetSendingPausedException':
-      return new DeliveryError(
-        `Sending is paused for SES configuration set "${configurationSetName ?? ''}" (${awsMessage}). ` +
-          'Resume sending for the configuration set in SES',
-        cause,
-      );
-    case 'AccountSendingPausedException':
-      return new DeliveryError(
-        `Sending is paused for this SES account in this region (${awsMessage}). ` +
-          'Check the SES account dashboard (reputation, bounce or complaint rates) and resume sending',
-        cause,
-      );
-    case 'AccessDenied':
-    case 'AccessDeniedException':
-      return new DeliveryError(
-        `SES denied SendRawEmail (${awsMessage}). Allow ses:SendRawEmail on the identity of ${from}` +
-          (configurationSetName ? ` and on configuration set "${configurationSetName}"` : '') +
-          ' for the role that sends',
-        cause,
-      );
-    default:
-      return new DeliveryError(`SES SendRawEmail failed (${name}): ${awsMessage}`, cause);
-  }
+  const refusal = Object.hasOwn(REFUSALS, name) ? REFUSALS[name] : undefined;
+  const message = refusal?.({ awsMessage, from, configurationSetName });
+  return new DeliveryError(message ?? `SES SendRawEmail failed (${name}): ${awsMessage}`, cause);
 }

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { buildMime, csvAttachments } from '../../../lambda/adapters/email/mime';
-import { createSesClient, SesRawMailer } from '../../../lambda/adapters/ses/ses-mailer';
+import { createSesClient, SesRawMailer, toDeliveryError } from '../../../lambda/adapters/ses/ses-mailer';
 import { DeliveryError, DeliveryUncertainError } from '../../../lambda/core/errors';
 import { startSesLocal, type SesLocal } from '../../../scripts/support/ses-local';
 
@@ -235,5 +235,24 @@ describe('SesRawMailer when the request never leaves the machine', () => {
     });
     const send = new SesRawMailer({ client }).sendRaw(Buffer.from('raw'), { from: FROM, to: TO });
     await expect(send).rejects.toThrow(/nothing was sent/);
+  });
+});
+
+describe('toDeliveryError: a connection that was never made', () => {
+  it('treats the connection timeout (no socket to SES yet) as nothing sent', () => {
+    const timeout = Object.assign(
+      new Error(
+        '@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 5000 ms.',
+      ),
+      { name: 'TimeoutError' },
+    );
+    const error = toDeliveryError(timeout, FROM);
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect(error.message).toMatch(/nothing was sent/);
+  });
+
+  it('keeps a request timeout (the request was sent, the answer never came) uncertain', () => {
+    const timeout = Object.assign(new Error('request timed out after 30000 ms'), { name: 'TimeoutError' });
+    expect(toDeliveryError(timeout, FROM)).toBeInstanceOf(DeliveryUncertainError);
   });
 });
