@@ -18,10 +18,14 @@ function matches(n: PhoneNumber, filters: ListFilters): boolean {
   return (!filters.countryCode || n.countryCode === filters.countryCode) && (!filters.type || n.type === filters.type);
 }
 
-/** A value we know (from the API or the number itself) that contradicts the filter. */
+/**
+ * A value that proves the filter was ignored: a country the API stated or the number itself
+ * carries (the numbering plan is reliable for that), or a type the API stated. A type we inferred
+ * is no proof: every US/CA number is inferred as local, mobile ones included.
+ */
 function contradicts(n: PhoneNumber, filters: ListFilters): boolean {
   const country = filters.countryCode && n.countryCode !== 'unknown' && n.countryCode !== filters.countryCode;
-  const type = filters.type && n.type !== 'unknown' && n.type !== filters.type;
+  const type = filters.type && n.type !== 'unknown' && !n.typeInferred && n.type !== filters.type;
   return Boolean(country || type);
 }
 
