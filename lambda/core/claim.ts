@@ -7,6 +7,8 @@ import type { IdempotencyStore, RunAuditDeps } from './ports';
 import type { AuditRun, DuplicateRun, RunAuditOptions, RunOutcome } from './run-types';
 
 // A claim covers rendering and sending only (listing happens before it): minutes, not the run.
+// The function passes its own lease (the idempotencyLeaseSeconds setting: margin + 120 s); the core
+// imports no settings, so callers without one (tests) get the same 3 minutes.
 const DEFAULT_LEASE_MS = 3 * 60 * 1000;
 const DEFAULT_POLL_MS = 5000;
 

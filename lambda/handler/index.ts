@@ -12,7 +12,7 @@ import { createDialNexaClient } from '../adapters/dialnexa';
 import { createReportEmailBuilder } from '../adapters/email/report-email-builder';
 import { createSecretsManagerKeySource } from '../adapters/secrets/secrets-manager-key-source';
 import type * as SesMailer from '../adapters/ses/ses-mailer';
-import { DeliveryUncertainError, isAuditError } from '../core/errors';
+import { isAuditError } from '../core/errors';
 import type { RawMailer, RunAuditDeps, WorkspaceSpec } from '../core/ports';
 import { runAudit, type AuditRun, type RunAuditOptions } from '../core/run-audit';
 import { readHandlerConfig } from './config';
@@ -111,7 +111,11 @@ export async function handler(event: unknown, context: Context): Promise<LambdaS
   } catch (error) {
     metrics.addMetric(METRIC.FailedRuns, MetricUnit.Count, 1);
     // SES's answer was lost: the report may or may not have gone out, and no retry will resend it.
-    metrics.addMetric(METRIC.UncertainDelivery, MetricUnit.Count, error instanceof DeliveryUncertainError ? 1 : 0);
+    metrics.addMetric(
+      METRIC.UncertainDelivery,
+      MetricUnit.Count,
+      isAuditError(error) && error.code === 'DELIVERY_UNCERTAIN' ? 1 : 0,
+    );
     logFailure(error);
     await publishRunEvent(
       events,
@@ -167,7 +171,7 @@ function recordRun(run: AuditRun, durationMs: number): void {
   metrics.addMetric(METRIC.TotalNumbers, MetricUnit.Count, run.combined.total);
   metrics.addMetric(METRIC.UnroutedNumbers, MetricUnit.Count, run.combined.unrouted.length);
   metrics.addMetric(
-    'ListingRetries',
+    METRIC.ListingRetries,
     MetricUnit.Count,
     run.workspaces.reduce((sum, w) => sum + (w.ok ? w.stats.retries : 0), 0),
   );

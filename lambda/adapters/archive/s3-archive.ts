@@ -1,6 +1,7 @@
 // History and "one email per scheduled run" on one S3 bucket, using S3 conditional writes
 // (If-None-Match: * to create, If-Match: <etag> to replace). The stack grants s3:ListBucket so a
 // missing key reads as NoSuchKey (404), not AccessDenied (403).
+import { awsClientOptions } from '../aws/client-options';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AuditError } from '../../core/errors';
 import { ObjectStoreHistory } from './history';
@@ -124,6 +125,6 @@ export interface S3ArchiveOptions extends StoreIdempotencyOptions {
 /** ReportArchive + IdempotencyStore on one bucket. */
 export class S3Archive extends ObjectStoreHistory {
   constructor(options: S3ArchiveOptions) {
-    super(new S3ObjectStore(options.client ?? new S3Client({}), options.bucket), options);
+    super(new S3ObjectStore(options.client ?? new S3Client(awsClientOptions()), options.bucket), options);
   }
 }
