@@ -2,6 +2,7 @@
 // the audit function, which reads each workspace's DialNexa key from Secrets Manager, keeps its run
 // history in an S3 bucket and emails the report via SES. Every way a run can be lost ends in a
 // queue or an alarm on one SNS topic.
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { ArnFormat, CfnOutput, Duration, Stack, TimeZone, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -31,6 +32,10 @@ import { HistoryBucket } from './history-bucket';
 import { REPORT_EMAIL_EVENTS, ReportFeedback } from './report-feedback';
 
 /** Retries and event age, for both the schedule's delivery and Lambda's asynchronous invoke. */
+
+/** The function's log group's logical id in the templates before AuditFunction was a construct. */
+const LEGACY_LOG_GROUP_ID = 'AuditFunctionLogsFBC8BCBF';
+
 export const DELIVERY = {
   /** Scheduler -> Lambda: retries only when the invoke itself fails (throttling, service errors). */
   scheduleRetryAttempts: 2,
@@ -105,6 +110,9 @@ export class NumberAuditStack extends Stack {
       bundleAwsSdk: config.bundleAwsSdk,
       environment,
     });
+    // The log group keeps the logical id it had before AuditFunction owned it: a new id would make an
+    // update create a second /aws/lambda group and delete the old one with its logs and filters.
+    (this.fn.logGroup.node.defaultChild as logs.CfnLogGroup).overrideLogicalId(LEGACY_LOG_GROUP_ID);
     this.fn.grantSecretRead(
       workspaceSecrets(config).map((w) => ({ arn: secretPolicyArn(this, w.secret), kmsKeyArn: w.kmsKeyArn })),
     );

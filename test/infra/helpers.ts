@@ -41,7 +41,8 @@ export function logicalId(construct: IConstruct): string {
   let resource: IConstruct | undefined = construct;
   while (resource && !CfnElement.isCfnElement(resource)) resource = resource.node.defaultChild;
   if (!resource) throw new Error(`${construct.node.path} has no CloudFormation resource as its default child`);
-  return Stack.of(construct).getLogicalId(resource as CfnElement);
+  // resolve(), not getLogicalId(): it honours overrideLogicalId.
+  return Stack.of(construct).resolve((resource as CfnElement).logicalId) as string;
 }
 
 /**

@@ -115,6 +115,11 @@ describe('function', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 768, Timeout: 900 });
   });
 
+  it('keeps the log group logical id of earlier releases, so an update never deletes its logs', () => {
+    expect(ids.logs).toBe('AuditFunctionLogsFBC8BCBF');
+    expect(Object.keys(template.findResources('AWS::Logs::LogGroup'))).toContain('AuditFunctionLogsFBC8BCBF');
+  });
+
   it('logs to its own log group, kept 90 days and removed with the stack', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: ids.logs } } });
     template.hasResource('AWS::Logs::LogGroup', {
