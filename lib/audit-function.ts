@@ -33,6 +33,11 @@ export interface AuditFunctionProps {
    */
   bundleAwsSdk: boolean;
   description?: string;
+  /**
+   * The log group's logical id in stacks deployed before this construct owned it: a new id would
+   * make an update create a second group and delete the old one with its logs and filters.
+   */
+  logGroupLogicalId?: string;
 }
 
 /** A secret the function reads, as the IAM resource that matches it, and the key that encrypts it. */
@@ -55,6 +60,8 @@ export class AuditFunction extends Construct implements iam.IGrantable {
       // Logs are operational only (the report itself goes out by email): `cdk destroy` removes them.
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    if (props.logGroupLogicalId)
+      (this.logGroup.node.defaultChild as logs.CfnLogGroup).overrideLogicalId(props.logGroupLogicalId);
     // A role of our own instead of AWSLambdaBasicExecutionRole, which allows writing to every log
     // group in the account (cdk-nag IAM4).
     this.role = new iam.Role(this, 'ServiceRole', {

@@ -2,7 +2,6 @@
 // the audit function, which reads each workspace's DialNexa key from Secrets Manager, keeps its run
 // history in an S3 bucket and emails the report via SES. Every way a run can be lost ends in a
 // queue or an alarm on one SNS topic.
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { ArnFormat, CfnOutput, Duration, Stack, TimeZone, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -109,10 +108,8 @@ export class NumberAuditStack extends Stack {
       logRetention: config.logRetentionDays,
       bundleAwsSdk: config.bundleAwsSdk,
       environment,
+      logGroupLogicalId: LEGACY_LOG_GROUP_ID,
     });
-    // The log group keeps the logical id it had before AuditFunction owned it: a new id would make an
-    // update create a second /aws/lambda group and delete the old one with its logs and filters.
-    (this.fn.logGroup.node.defaultChild as logs.CfnLogGroup).overrideLogicalId(LEGACY_LOG_GROUP_ID);
     this.fn.grantSecretRead(
       workspaceSecrets(config).map((w) => ({ arn: secretPolicyArn(this, w.secret), kmsKeyArn: w.kmsKeyArn })),
     );
