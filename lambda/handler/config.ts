@@ -38,7 +38,7 @@ export interface HandlerConfig {
   checkAgents: boolean;
   /** A listing losing more than this share (0-1) of the baseline does not become it unless confirmed. */
   maxBaselineLoss: number;
-  /** How long a claim on a scheduled run stays another invocation's (above the function timeout). */
+  /** How long a claim on a scheduled run stays another invocation's: the stack sets margin + 120 s. */
   idempotencyLeaseMs: number;
   /** Put the run's event on the default EventBridge bus; off unless the stack's variable says so. */
   publishEvents: boolean;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 // The events the function accepts: the schedule's `{ scheduledTime, scheduleArn }`, a console `{}`,
 // and console overrides. An unknown field is an error: a typo must not silently run the default.
 import * as z from 'zod';
@@ -31,6 +32,30 @@ export interface AuditEvent {
   confirmBaseline?: boolean;
 }
 
+/** Fields only a console run may set: the schedule's own event never carries them. */
+const CONSOLE_FIELDS = ['dryRun', 'recipients', 'countryCode', 'type', 'idempotencyKey', 'confirmBaseline'] as const;
+
+/**
+ * The schedule sends scheduledTime and scheduleArn together and nothing else. A console event that
+ * mimics it while changing the run (other recipients, a filter) would take the scheduled run's
+ * one-email claim and silence the team's report, so the two shapes never mix.
+ */
+function checkScheduleShape(e: z.infer<typeof eventSchema>): void {
+  if ((e.scheduledTime === undefined) !== (e.scheduleArn === undefined)) {
+    throw new ConfigError(
+      e.scheduledTime === undefined ? 'event.scheduledTime' : 'event.scheduleArn',
+      'the schedule sends scheduledTime and scheduleArn together',
+    );
+  }
+  const mixed = e.scheduleArn === undefined ? undefined : CONSOLE_FIELDS.find((f) => e[f] !== undefined);
+  if (mixed) {
+    throw new ConfigError(
+      `event.${mixed}`,
+      'cannot be combined with scheduleArn and scheduledTime, which only the schedule sends; leave those two out',
+    );
+  }
+}
+
 /**
  * The event, checked. `allowedRecipientDomains` defaults to the function's own (its environment's):
  * an event's recipients outside them are refused here, before anything is listed or sent.
@@ -62,12 +87,7 @@ export function parseEvent(raw: unknown, allowedRecipientDomains?: readonly stri
   if (e.idempotencyKey !== undefined && !/^[A-Za-z0-9_-]{1,200}$/.test(e.idempotencyKey)) {
     throw new ConfigError('event.idempotencyKey', 'must be 1-200 characters of letters, digits, _ or -');
   }
-  if ((e.scheduledTime === undefined) !== (e.scheduleArn === undefined)) {
-    throw new ConfigError(
-      e.scheduledTime === undefined ? 'event.scheduledTime' : 'event.scheduleArn',
-      'the schedule sends scheduledTime and scheduleArn together',
-    );
-  }
+  checkScheduleShape(e);
   return {
     scheduledTime,
     scheduleArn: e.scheduleArn,
@@ -94,4 +114,18 @@ function allowedRecipients(raw: readonly string[], allowed: readonly string[] | 
   }
   // Lower-case domains: the SES policy's ses:Recipients patterns match case-sensitively.
   return recipients.map(withLowerCaseDomain);
+}
+
+/**
+ * Scheduler delivers at least once (a redelivery gets a new request id) and Lambda retries failed
+ * asynchronous invocations (with the same request id): one schedule time, or one invocation,
+ * one email.
+ */
+export function idempotencyKeyOf(ev: AuditEvent, requestId: string): string {
+  // Prefixed: a console key can never equal a schedule's sha256, so it cannot take that run's claim.
+  if (ev.idempotencyKey) return `console-${ev.idempotencyKey}`;
+  if (ev.scheduleArn && ev.scheduledTime) {
+    return createHash('sha256').update(`${ev.scheduleArn}|${ev.scheduledTime.toISOString()}`).digest('hex');
+  }
+  return `invocation-${requestId.replace(/[^A-Za-z0-9_-]/g, '')}`;
 }

@@ -1,6 +1,5 @@
 // Lambda entry point: a composition root. Config is read and adapters are created once per cold
 // start; each invocation parses its event, runs the one shared audit, and returns a JSON summary.
-import { createHash } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
@@ -16,7 +15,7 @@ import { isAuditError } from '../core/errors';
 import type { RawMailer, RunAuditDeps, WorkspaceSpec } from '../core/ports';
 import { runAudit, type AuditRun, type RunAuditOptions } from '../core/run-audit';
 import { readHandlerConfig } from './config';
-import { parseEvent, type AuditEvent } from './event';
+import { type AuditEvent, idempotencyKeyOf, parseEvent } from './event';
 import { METRIC } from './metric-names';
 import { logger, metrics, MetricUnit, powertoolsLogger } from './observability';
 import { publishRunEvent } from './publish-event';
@@ -72,19 +71,6 @@ function onFirstSend(load: () => Promise<RawMailer>): RawMailer {
       return (await loaded).sendRaw(raw, envelope);
     },
   };
-}
-
-/**
- * Scheduler delivers at least once (a redelivery gets a new request id) and Lambda retries failed
- * asynchronous invocations (with the same request id): one schedule time, or one invocation,
- * one email.
- */
-function idempotencyKeyOf(ev: AuditEvent, requestId: string): string {
-  if (ev.idempotencyKey) return ev.idempotencyKey;
-  if (ev.scheduleArn && ev.scheduledTime) {
-    return createHash('sha256').update(`${ev.scheduleArn}|${ev.scheduledTime.toISOString()}`).digest('hex');
-  }
-  return `invocation-${requestId.replace(/[^A-Za-z0-9_-]/g, '')}`;
 }
 
 export async function handler(event: unknown, context: Context): Promise<LambdaSummary> {

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../lambda/core/errors';
-import { parseEvent } from '../../lambda/handler/event';
+import { idempotencyKeyOf, parseEvent } from '../../lambda/handler/event';
 
 const ALLOWED = ['example.com', 'example.in'];
 
@@ -85,6 +85,21 @@ describe('parseEvent', () => {
     });
   });
 
+  it.each([
+    ['recipients', { recipients: ['me@example.com'] }],
+    ['countryCode', { countryCode: 'IN' }],
+    ['dryRun', { dryRun: true }],
+    ['idempotencyKey', { idempotencyKey: 'k' }],
+  ])("refuses %s next to the schedule fields: a console run cannot take a scheduled run's claim", (field, extra) => {
+    const schedule = {
+      scheduledTime: '2026-12-07T03:30:00Z',
+      scheduleArn: 'arn:aws:scheduler:eu-west-1:123456789012:schedule/default/number-audit-weekly',
+    };
+    expect(() => parseEvent({ ...schedule, ...extra }, ['example.com'])).toThrow(
+      new RegExp(`^event\\.${field}: cannot be combined with scheduleArn and scheduledTime`),
+    );
+  });
+
   it('takes an idempotency key for console runs', () => {
     expect(parseEvent({ idempotencyKey: 'month-end-2026-11' }).idempotencyKey).toBe('month-end-2026-11');
   });
@@ -110,5 +125,16 @@ describe('parseEvent', () => {
       expect((e as ConfigError).setting).toBe(setting);
       expect((e as Error).message).toMatch(problem);
     }
+  });
+});
+
+describe('idempotencyKeyOf', () => {
+  const arn = 'arn:aws:scheduler:eu-west-1:123456789012:schedule/default/number-audit-weekly';
+
+  it('keys a scheduled run on its schedule and time, and a console key apart from any of those', () => {
+    const scheduled = idempotencyKeyOf(parseEvent({ scheduleArn: arn, scheduledTime: '2026-12-07T03:30:00Z' }), 'r1');
+    expect(scheduled).toMatch(/^[0-9a-f]{64}$/);
+    expect(idempotencyKeyOf(parseEvent({ idempotencyKey: scheduled }), 'r2')).toBe(`console-${scheduled}`);
+    expect(idempotencyKeyOf(parseEvent({}), 'abc/1')).toBe('invocation-abc1');
   });
 });
