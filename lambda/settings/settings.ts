@@ -36,7 +36,7 @@ import {
   withoutApiVersion,
 } from './values';
 import { parseWorkspaceList, parseWorkspaceVariable } from './workspaces';
-import { parseDomainList } from './recipient-domains';
+import { parseDomainList, withLowerCaseDomain } from './recipient-domains';
 
 export type Surface = 'context' | 'env' | 'flag';
 
@@ -95,7 +95,8 @@ export const SETTINGS = {
     env: 'REPORT_SENDER',
     flag: '--from',
     required: 'the verified SES address reports come from',
-    schema: text(parseEmail),
+    // The domain in lower case, as SES identities and the IAM policy's identity ARN spell it.
+    schema: text((setting, value) => withLowerCaseDomain(parseEmail(setting, value))),
   },
   replyTo: {
     doc: 'Reply-To addresses, comma-separated',

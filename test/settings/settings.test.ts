@@ -172,3 +172,14 @@ describe('schedule', () => {
     else expect(read).toThrow(new RegExp(`^schedule: .*${problem.source}`));
   });
 });
+
+describe('sender', () => {
+  it('keeps the mailbox and lower-cases the domain on every surface, as SES identities spell it', () => {
+    const base = { recipients: 'ops@example.com', sender: 'Audit@Reports.Example.COM' };
+    expect(parseConfig(base).sender).toBe('Audit@reports.example.com');
+    expect(
+      readHandlerConfig({ REPORT_RECIPIENTS: 'ops@example.com', REPORT_SENDER: base.sender, DIALNEXA_SECRET_ID: 's' })
+        .sender,
+    ).toBe('Audit@reports.example.com');
+  });
+});
