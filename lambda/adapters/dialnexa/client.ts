@@ -1,8 +1,9 @@
 // The DialNexa client: defaults, one rate limiter per client (the limit is per key), and the
 // two reads the audit needs.
-import type { KeySource, ListOptions, Logger, NumberLister } from '../../core/ports';
+import type { CallLister, KeySource, ListOptions, Logger, NumberLister } from '../../core/ports';
 import { silentLogger } from '../../core/ports';
 import type { Listing } from '../../core/types';
+import { listCallsPage } from './calls';
 import { forbidden } from './failures';
 import { KeyHolder } from './key';
 import { listAllNumbers, type ListingSettings } from './listing';
@@ -43,7 +44,7 @@ export interface DialNexaClientOptions {
   resetMarginMs?: number;
 }
 
-export interface DialNexaClient extends NumberLister {
+export interface DialNexaClient extends NumberLister, CallLister {
   listAll(options?: ListOptions): Promise<Listing>;
   /** GET /v1/agents: id and current title of every agent. */
   listAgents(options?: { deadline?: number }): Promise<AgentSummary[]>;
@@ -73,6 +74,8 @@ export function createDialNexaClient(options: DialNexaClientOptions): DialNexaCl
 
   return {
     listAll: (listOptions) => listAllNumbers(settings, listOptions),
+    // Same settings, so the same limiter: calls share the key's limit with the listing.
+    listCalls: (query, callOptions) => listCallsPage(settings, query, callOptions),
 
     async listAgents(agentOptions = {}) {
       const stats = { requests: 0, retries: 0, rateLimited: 0 };
