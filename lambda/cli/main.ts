@@ -141,6 +141,9 @@ async function auditOnce(options: CliOptions, session: Session): Promise<AuditRu
       writeHistory: options.historyDir !== undefined,
       maxBaselineLoss: maxBaselineLoss(options),
       confirmBaseline: options.confirmBaseline,
+      checkUsage: options.usage.check,
+      usageWindowDays: options.usage.windowDays,
+      usageRequestBudget: options.usage.budget,
     },
   );
   // Only runs with an idempotency key can be duplicates; the CLI never passes one.

@@ -3,6 +3,7 @@
 import type { ClaimOutcome, IdempotencyRecord } from './idempotency';
 import type { RenderedBodies } from './report';
 import type { Snapshot } from './snapshot';
+import type { CallLister } from './calls';
 import type { Agent, AttachmentMode, ListFilters, Listing } from './types';
 
 /** Where the DialNexa API key comes from (Secrets Manager, an env var, ...). */
@@ -44,7 +45,7 @@ export interface AgentLister {
 /** One workspace to audit: its name and a client holding its own key. */
 export interface WorkspaceSpec {
   name: string;
-  lister: NumberLister & Partial<AgentLister>;
+  lister: NumberLister & Partial<AgentLister> & Partial<CallLister>;
 }
 
 /** One email ready to be built into MIME. */
@@ -176,33 +177,5 @@ export interface RunAuditDeps {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** One GET /v1/calls question: the window, a page, and at most one number filter. */
-export interface CallsQuery {
-  /** ISO instants; the API filters `start_date` <= call <= `end_date`. */
-  startDate: string;
-  endDate: string;
-  page: number;
-  limit: number;
-  to?: string;
-  from?: string;
-}
-
-/** One call as the adapter read it: numbers and time as the API wrote them (cleaned), or null. */
-export interface CallRecord {
-  to: string | null;
-  from: string | null;
-  /** ISO 8601 when the API gave a readable time. */
-  at: string | null;
-}
-
-export interface CallsPage {
-  calls: CallRecord[];
-  /** What the page says about the whole list; null when the server did not say. */
-  total: number | null;
-  totalPages: number | null;
-}
-
-/** Reads a workspace's calls (GET /v1/calls), newest first, one page per call. */
-export interface CallLister {
-  listCalls(query: CallsQuery, options?: { deadline?: number }): Promise<CallsPage>;
-}
+// The calls port lives in its own module so usage.ts can use it without a cycle through ports.ts.
+export type { CallLister, CallRecord, CallsPage, CallsQuery } from './calls';

@@ -161,6 +161,8 @@ export interface ActionTriggers {
   missingAgents: boolean;
   removedNumbers: boolean;
   failedWorkspaces: boolean;
+  /** Numbers nobody called in the usage window; off by default (idle is a cost, not an outage). */
+  idle: boolean;
 }
 
 export const DEFAULT_ACTION_TRIGGERS: ActionTriggers = Object.freeze({
@@ -168,4 +170,5 @@ export const DEFAULT_ACTION_TRIGGERS: ActionTriggers = Object.freeze({
   missingAgents: true,
   removedNumbers: true,
   failedWorkspaces: true,
+  idle: false,
 });

@@ -3,7 +3,7 @@
 // and `from=`) came back empty. Anything short of that proof is `unknown`, never `idle`.
 import { compareByCountryThenNumber, isNotActive, toCents } from './audit';
 import { canonicalE164 } from './normalize';
-import type { CallLister, CallRecord, CallsPage, CallsQuery } from './ports';
+import type { CallLister, CallRecord, CallsPage, CallsQuery } from './calls';
 import type { PhoneNumber } from './types';
 
 /** `new`: bought inside the window and not seen called, so too young to call idle. */
@@ -16,6 +16,16 @@ export interface NumberUsage {
   lastCallAt: string | null;
 }
 
+/** How far back a call counts as use (the usageWindowDays setting's default). */
+export const DEFAULT_USAGE_WINDOW_DAYS = 30;
+/**
+ * GET /v1/calls requests per workspace (the usageRequestBudget setting's default). At the observed
+ * 150 requests / 60 s, the default 900 s function less its 60 s margin sends 2,100 requests; a
+ * 10k-number workspace spends 201 of them listing (100 pages, 100 more to verify a count without a
+ * total, 1 agents read), so 1,500 (600 s) leaves ~400 (160 s) for retries and pauses.
+ * docs/design.md shows the arithmetic.
+ */
+export const DEFAULT_USAGE_REQUEST_BUDGET = 1500;
 /** Calls per sweep page: the API's largest `limit`. */
 export const SWEEP_PAGE_SIZE = 200;
 /** Share of the request budget the sweep may spend; probes get the rest (and whatever it left). */
@@ -213,7 +223,7 @@ function summarize(
     const usage = usageOf(n, ev, isNew);
     byId.set(n.id, usage);
     if (usage.state === 'idle') idle.push(n);
-    else if (usage.state !== 'not_checked' && usage.state !== 'idle') counts[usage.state] += 1;
+    else if (usage.state !== 'not_checked') counts[usage.state] += 1;
   }
   idle.sort(mostExpensiveFirst);
   const cents = idle.reduce((sum, n) => sum + (n.monthlyCostUsd === null ? 0 : toCents(n.monthlyCostUsd)), 0);

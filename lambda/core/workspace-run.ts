@@ -8,10 +8,11 @@ import { AllWorkspacesFailedError, isAuditError, messageOf, PermissionError } fr
 import { applyFilters, isUnfiltered } from './filters';
 import { changesSince } from './history';
 import { normalizeAll } from './normalize';
-import type { AgentLister, Logger, RunAuditDeps, WorkspaceSpec } from './ports';
+import type { AgentLister, CallLister, Logger, RunAuditDeps, WorkspaceSpec } from './ports';
 import { applyRateCard } from './rate-card';
 import type { RunAuditOptions } from './run-types';
 import type { AgentCheck, ListFilters, Listing, PhoneNumber } from './types';
+import { checkUsage, DEFAULT_USAGE_REQUEST_BUDGET, DEFAULT_USAGE_WINDOW_DAYS, type UsageCheck } from './usage';
 import type { WorkspaceAudit, WorkspaceFailure, WorkspaceOutcome } from './workspace';
 
 /** The workspaces of a run, at least one of them read. */
@@ -81,11 +82,14 @@ async function auditWorkspace(
     });
   }
   const { lister } = ws;
-  const [agents, changes] = await Promise.all([
+  const [agents, changes, usage] = await Promise.all([
     options.checkAgents === false || !canListAgents(lister)
       ? undefined
       : agentCheck(ws.name, lister, numbers, options.listDeadline, logger),
     deps.archive ? changesSince(deps.archive, ws.name, filters, listing.complete, numbers, logger) : undefined,
+    options.checkUsage === false || !canListCalls(lister)
+      ? undefined
+      : usageCheck(ws.name, lister, numbers, { deps, options }),
   ]);
   const guard = guardBaseline(changes?.status === 'compared' ? changes.changes : undefined, numbers.length, {
     maxLossShare: options.maxBaselineLoss,
@@ -108,6 +112,7 @@ async function auditWorkspace(
     audit: auditNumbers(numbers),
     agents,
     changes,
+    ...(usage ? { usage } : {}),
   };
 }
 
@@ -172,6 +177,43 @@ async function agentCheck(
         ? 'the API key may not read agents (403); give it read access to agents to name them and find numbers routed to deleted agents'
         : `agents could not be read: ${messageOf(error)}`;
     logger.warn('agent checks skipped', { workspace, reason });
+    return { status: 'skipped', reason };
+  }
+}
+
+function canListCalls(lister: WorkspaceSpec['lister']): lister is WorkspaceSpec['lister'] & CallLister {
+  return typeof lister.listCalls === 'function';
+}
+
+/** Numbers nobody calls; like the agent check, a key that may not read calls still gets its report. */
+async function usageCheck(
+  workspace: string,
+  lister: CallLister,
+  numbers: readonly PhoneNumber[],
+  { deps, options }: { deps: RunAuditDeps; options: RunAuditOptions },
+): Promise<UsageCheck> {
+  try {
+    const usage = await checkUsage(numbers, lister, {
+      windowDays: options.usageWindowDays ?? DEFAULT_USAGE_WINDOW_DAYS,
+      budget: options.usageRequestBudget ?? DEFAULT_USAGE_REQUEST_BUDGET,
+      now: deps.now(),
+      ...(options.listDeadline === undefined ? {} : { deadline: options.listDeadline }),
+    });
+    deps.logger.info('usage checked', {
+      workspace,
+      idleCount: usage.idle.length,
+      usedCount: usage.usedCount,
+      unknownCount: usage.unknownCount,
+      requests: usage.requests,
+      sweepCovered: usage.sweepCovered,
+    });
+    return usage;
+  } catch (error) {
+    const reason =
+      error instanceof PermissionError
+        ? 'the API key may not read calls (403); give it read access to calls to find numbers nobody calls'
+        : `calls could not be read: ${messageOf(error)}`;
+    deps.logger.warn('usage check skipped', { workspace, reason });
     return { status: 'skipped', reason };
   }
 }

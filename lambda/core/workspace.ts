@@ -3,6 +3,7 @@
 import type { BaselineGuard } from './baseline-guard';
 import type { Changes } from './changes';
 import type { FilterCheck } from './filters';
+import type { UsageCheck } from './usage';
 import type { ActionTriggers, AgentCheck, AuditResult, ListFilters, ListingStats, PhoneNumber } from './types';
 
 export type ChangesSection =
@@ -32,6 +33,8 @@ export interface WorkspaceAudit {
   agents?: AgentCheck;
   /** undefined = no history configured. */
   changes?: ChangesSection;
+  /** Numbers nobody calls; undefined = not attempted. */
+  usage?: UsageCheck;
 }
 
 export interface WorkspaceFailure {
@@ -53,14 +56,26 @@ export function removedCount(ws: WorkspaceAudit): number {
   return ws.changes?.status === 'compared' ? ws.changes.changes.removed.length : 0;
 }
 
+/** Numbers proven idle (0 when usage was not checked). */
+export function idleCount(ws: WorkspaceAudit): number {
+  return ws.usage?.status === 'checked' ? ws.usage.idle.length : 0;
+}
+
 const FIRES: { [K in keyof ActionTriggers]: (all: readonly WorkspaceOutcome[]) => boolean } = {
   unrouted: (all) => all.some((w) => w.ok && w.audit.unrouted.length > 0),
   missingAgents: (all) => all.some((w) => w.ok && missingAgentCount(w) > 0),
   removedNumbers: (all) => all.some((w) => w.ok && removedCount(w) > 0),
   failedWorkspaces: (all) => all.some((w) => !w.ok),
+  idle: (all) => all.some((w) => w.ok && idleCount(w) > 0),
 };
 
-const ORDER: ReadonlyArray<keyof ActionTriggers> = ['unrouted', 'missingAgents', 'removedNumbers', 'failedWorkspaces'];
+const ORDER: ReadonlyArray<keyof ActionTriggers> = [
+  'unrouted',
+  'missingAgents',
+  'idle',
+  'removedNumbers',
+  'failedWorkspaces',
+];
 
 /** Triggers that fired, in order, e.g. ['unrouted', 'failedWorkspaces']. */
 export function actionReasons(

@@ -193,6 +193,7 @@ describe('readHandlerConfig', () => {
       missingAgents: false,
       removedNumbers: false,
       failedWorkspaces: true,
+      idle: false,
     });
     expect(config.checkAgents).toBe(false);
     expect(config.idempotencyLeaseMs).toBe(360_000);
@@ -201,6 +202,7 @@ describe('readHandlerConfig', () => {
       missingAgents: false,
       removedNumbers: false,
       failedWorkspaces: false,
+      idle: false,
     });
   });
 

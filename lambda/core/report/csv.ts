@@ -5,6 +5,7 @@
 import { agentName } from '../agents';
 import { compareByCountryThenNumber, costSourceOf } from '../audit';
 import type { AgentCheck, PhoneNumber } from '../types';
+import type { UsageCheck } from '../usage';
 import type { WorkspaceAudit, WorkspaceOutcome } from '../workspace';
 
 export const CSV_BOM = '\uFEFF';
@@ -26,6 +27,8 @@ export const CSV_COLUMNS = [
   'cost_source',
   'inbound_agent_name',
   'workspace',
+  'last_call_at',
+  'usage',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -72,8 +75,10 @@ function row(
   workspace: string,
   agents: AgentCheck | undefined,
   text: CsvText,
+  usage?: UsageCheck,
 ): Record<CsvColumn, string> {
   const full = text === 'full' ? n.untruncated : undefined;
+  const used = usage?.status === 'checked' ? usage.byId.get(n.id) : undefined;
   return {
     id: n.id,
     phone_number: n.phoneNumber,
@@ -90,6 +95,8 @@ function row(
     cost_source: costSourceOf(n),
     inbound_agent_name: agentName(agents, n.inboundAgentId) ?? '',
     workspace,
+    last_call_at: used?.lastCallAt ?? '',
+    usage: used?.state ?? 'not_checked',
   };
 }
 
@@ -121,7 +128,7 @@ export function renderCsv(workspaces: readonly WorkspaceOutcome[], text: CsvText
   const audited = workspaces.filter((w): w is WorkspaceAudit => w.ok).sort(byName);
   for (const ws of audited) {
     for (const n of [...ws.numbers].sort(compareByCountryThenNumber)) {
-      const cells = row(n, ws.name, ws.agents, text);
+      const cells = row(n, ws.name, ws.agents, text, ws.usage);
       lines.push(CSV_COLUMNS.map((c) => csvCell(cells[c], c)).join(','));
     }
   }

@@ -89,6 +89,7 @@ export type SectionId =
   | 'changes'
   | 'unrouted'
   | 'missing-agents'
+  | 'idle'
   | 'agents'
   | 'country-type'
   | 'cost'
