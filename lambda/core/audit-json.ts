@@ -6,6 +6,7 @@ import type { FilterCheck } from './filters';
 import { toSnapshotNumber } from './snapshot';
 import type { AuditRun } from './run-types';
 import type { AuditResult, ListFilters, NumberType, PhoneNumber } from './types';
+import type { TrendPoint } from './trend';
 import type { UsageCheck } from './usage';
 import type { WorkspaceAudit, WorkspaceOutcome } from './workspace';
 
@@ -58,6 +59,8 @@ export type WorkspaceAuditJson = AuditJsonFigures & {
   changes: Changes | null;
   /** Numbers nobody calls; null when not checked. */
   usage: UsageJson | null;
+  /** The last complete, unfiltered runs (this one included when it is one), oldest first; null without history. */
+  trend: TrendPoint[] | null;
   listing: {
     reportedTotal: number | null;
     pages: number;
@@ -173,6 +176,8 @@ export type AuditJson = AuditJsonFigures & {
   changes: Changes | null;
   /** Numbers nobody calls over every workspace checked (idle numbers carry `workspace` with several). */
   usage: UsageJson | null;
+  /** With one workspace, its trend (same as `workspaces[0].trend`); null with several. */
+  trend: TrendPoint[] | null;
   workspaces: Array<WorkspaceAuditJson | FailedWorkspaceJson>;
 };
 
@@ -233,6 +238,7 @@ export function toWorkspaceAuditJson(ws: WorkspaceAudit, generatedAt: Date): Wor
     ...(changes?.status === 'skipped' ? { changesNote: changes.reason } : {}),
     changes: changes?.status === 'compared' ? changes.changes : null,
     usage: ws.usage === undefined ? null : toUsageJson(ws.usage),
+    trend: ws.trend ?? null,
     listing: {
       reportedTotal: ws.reportedTotal,
       pages: ws.stats.pages,
@@ -287,6 +293,7 @@ export function toAuditJson(run: AuditRun): AuditJson {
     ...figures(run.combined, missing, wsOf),
     changes: single?.changes?.status === 'compared' ? single.changes.changes : null,
     usage: combinedUsage(ok, single !== undefined),
+    trend: single?.trend ?? null,
     workspaces: run.workspaces.map((w) => workspaceJson(w, run.generatedAt)),
   };
 }

@@ -3,6 +3,7 @@
 import type { ClaimOutcome, IdempotencyRecord } from './idempotency';
 import type { RenderedBodies } from './report';
 import type { Snapshot } from './snapshot';
+import type { RunSummary } from './trend';
 import type { CallLister } from './calls';
 import type { Agent, AttachmentMode, ListFilters, Listing } from './types';
 
@@ -145,6 +146,11 @@ export interface ReportArchive {
   readLatestSnapshot(workspace: string): Promise<PreviousSnapshot | null>;
   /** Call for complete runs only. Never moves backwards: an older generatedAt leaves it as is. */
   writeLatestPointer(workspace: string, pointer: LatestRunPointer): Promise<{ updated: boolean }>;
+  /**
+   * The newest `limit` complete, unfiltered runs' summaries, newest first; runs that cannot be
+   * read are left out. Optional: an archive without it draws no trend.
+   */
+  readRecentRuns?(workspace: string, limit: number): Promise<RunSummary[]>;
 }
 
 /**

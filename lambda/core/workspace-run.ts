@@ -11,6 +11,7 @@ import { normalizeAll } from './normalize';
 import type { AgentLister, CallLister, Logger, RunAuditDeps, WorkspaceSpec } from './ports';
 import { applyRateCard } from './rate-card';
 import type { RunAuditOptions } from './run-types';
+import { runSummary, TREND_RUNS, trendOf, type RunSummary } from './trend';
 import type { AgentCheck, ListFilters, Listing, PhoneNumber } from './types';
 import { checkUsage, DEFAULT_USAGE_REQUEST_BUDGET, DEFAULT_USAGE_WINDOW_DAYS, type UsageCheck } from './usage';
 import type { WorkspaceAudit, WorkspaceFailure, WorkspaceOutcome } from './workspace';
@@ -82,6 +83,7 @@ async function auditWorkspace(
     });
   }
   const { lister } = ws;
+  const recent = recentRuns(deps, ws.name);
   const [agents, changes, usage] = await Promise.all([
     options.checkAgents === false || !canListAgents(lister)
       ? undefined
@@ -97,7 +99,7 @@ async function auditWorkspace(
   });
   if (guard) logger.warn('numbers missing since the baseline; verify before acting', { workspace: ws.name, ...guard });
 
-  return {
+  const audited: WorkspaceAudit = {
     ok: true,
     name: ws.name,
     filters,
@@ -114,6 +116,20 @@ async function auditWorkspace(
     changes,
     ...(usage ? { usage } : {}),
   };
+  const previous = await recent;
+  return previous === undefined ? audited : { ...audited, trend: trendOf(previous, runSummary(audited, deps.now())) };
+}
+
+/** The archive's latest runs for the trend, read while the workspace is checked; undefined without them. */
+async function recentRuns(deps: RunAuditDeps, workspace: string): Promise<RunSummary[] | undefined> {
+  const { archive } = deps;
+  if (archive?.readRecentRuns === undefined) return undefined;
+  try {
+    return await archive.readRecentRuns(workspace, TREND_RUNS);
+  } catch (error) {
+    deps.logger.warn('earlier runs could not be read; no trend this time', { workspace, message: messageOf(error) });
+    return undefined;
+  }
 }
 
 /** Lists the workspace, verifying a count without a total when this run may become the baseline. */

@@ -3,6 +3,7 @@
 import type { BaselineGuard } from './baseline-guard';
 import type { Changes } from './changes';
 import type { FilterCheck } from './filters';
+import type { TrendPoint } from './trend';
 import type { UsageCheck } from './usage';
 import type { ActionTriggers, AgentCheck, AuditResult, ListFilters, ListingStats, PhoneNumber } from './types';
 
@@ -35,6 +36,8 @@ export interface WorkspaceAudit {
   changes?: ChangesSection;
   /** Numbers nobody calls; undefined = not attempted. */
   usage?: UsageCheck;
+  /** The last complete, unfiltered runs, this one included when it is one, oldest first; undefined = no history. */
+  trend?: TrendPoint[];
 }
 
 export interface WorkspaceFailure {

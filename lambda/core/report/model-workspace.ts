@@ -17,6 +17,7 @@ import { guardCallout, workspaceNotices } from './notices';
 import { changesSection } from './section-changes';
 import { agentsSection, missingAgentSection, unroutedSection } from './section-findings';
 import { costSection, countryTypeSection, statusSection } from './section-inventory';
+import { trendSection } from './section-trend';
 import { idleSection } from './section-usage';
 
 export type SectionOptions = Pick<ReportContext, 'timeZone' | 'attachment' | 'unroutedLimit'>;
@@ -126,6 +127,7 @@ function sections(ws: WorkspaceAudit, options: SectionOptions, limit: number): S
     countryTypeSection(ws.audit),
     costSection(ws.audit),
     statusSection(ws.audit),
+    ...trendSection(ws.trend, options.timeZone),
   ];
 }
 
