@@ -2,7 +2,16 @@
 // ~1,250 numbers in nine countries with every documented field variant, plus "last week's"
 // inventory, so the first run already has changes to report: numbers added and removed, re-routed,
 // newly unrouted and fixed, and two numbers routed to an agent that was deleted.
-import { generateAgents, generatePortfolio, type PortfolioOptions, type SimAgent, type SimRecord } from '../simulator';
+import type { RunSummary } from '../lambda/core/trend';
+import {
+  generateAgents,
+  generateCallHistory,
+  generatePortfolio,
+  type PortfolioOptions,
+  type SimAgent,
+  type SimCall,
+  type SimRecord,
+} from '../simulator';
 
 export const DEMO_SEED = 20261130;
 export const DEMO_SIZE = 1250;
@@ -91,4 +100,35 @@ export function demoWorkspace(overrides: Partial<PortfolioOptions> = {}): DemoWo
 function setAgent(record: SimRecord, agentId: string | null): void {
   delete record.agent_id;
   record.inbound_agent_id = agentId;
+}
+
+/** Calls of the last months ending `now`: some numbers idle, some used only outbound or long ago. */
+export function demoCalls(numbers: readonly SimRecord[], now: Date): SimCall[] {
+  return generateCallHistory(numbers, { seed: DEMO_SEED, now: now.getTime() });
+}
+
+/** Weekly runs before last week's, so the trend charts have a story; written as the archive's summaries. */
+export const DEMO_EARLIER_WEEKS = 10;
+
+/**
+ * The summaries ten weeks of scheduled runs would have left, oldest first: the portfolio grew by a
+ * few numbers a week and unrouted numbers crept up. Only figures, like a real run's summary.json.
+ */
+export function demoEarlierRuns(
+  lastWeek: Date,
+  latest: { total: number; unrouted: number; monthly: number },
+): RunSummary[] {
+  const week = 7 * 86_400_000;
+  return Array.from({ length: DEMO_EARLIER_WEEKS }, (_, k) => {
+    const back = DEMO_EARLIER_WEEKS - k;
+    return {
+      generatedAt: new Date(lastWeek.getTime() - back * week).toISOString(),
+      complete: true,
+      unfiltered: true,
+      total: latest.total - 6 * back,
+      unroutedCount: Math.max(0, latest.unrouted - Math.ceil(back / 2)),
+      idleCount: back > 6 ? null : 180 + 5 * (6 - back),
+      totalMonthly: Math.round((latest.monthly - 9.5 * back) * 100) / 100,
+    };
+  });
 }

@@ -20,7 +20,16 @@ import { silentLogger } from '../lambda/core/ports';
 import { runAudit, type AuditRun } from '../lambda/core/run-audit';
 import { startSimulator, type SimRecord } from '../simulator';
 import { startSesLocal, type SesLocal, type StoredEmail } from './support/ses-local';
-import { DEMO_FROM, DEMO_TO, DEMO_WORKSPACE_NAME, demoWorkspace, type DemoStory } from './demo-portfolio';
+import { serializeRunSummary } from '../lambda/core/trend';
+import {
+  DEMO_FROM,
+  DEMO_TO,
+  DEMO_WORKSPACE_NAME,
+  demoCalls,
+  demoEarlierRuns,
+  demoWorkspace,
+  type DemoStory,
+} from './demo-portfolio';
 
 export const DEFAULT_OUT_DIR = join(__dirname, '..', 'out');
 /** Written into every history folder the demo creates: the only kind it will ever clear. */
@@ -102,7 +111,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   await prepareHistoryDir(historyDir, { trustUnmarked: resolve(outDir) === resolve(DEFAULT_OUT_DIR) });
   const archive = new LocalArchive({ dir: historyDir });
   // A little latency so the listing behaves (and the progress bar looks) like a real API.
-  const sim = await startSimulator({ numbers: workspace.lastWeek, agents: workspace.agents, latencyMs: 20 });
+  const sim = await startSimulator({
+    numbers: workspace.lastWeek,
+    agents: workspace.agents,
+    calls: demoCalls(workspace.numbers, now),
+    latencyMs: 20,
+  });
+
   let ses: SesLocal | undefined;
   try {
     ses = await startSesLocal();
@@ -122,7 +137,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     };
 
     // Last week's run: nothing sent, only kept as the baseline for today's changes.
-    await runAudit(
+    const lastWeek = await runAudit(
       {
         emailBuilder: createReportEmailBuilder(),
         archive,
@@ -131,6 +146,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       },
       { ...common, runId: 'demo-last-week', dryRun: true },
     );
+    if (lastWeek.status !== 'duplicate') await seedEarlierWeeks(archive, lastWeek);
     sim.remove(...sim.inventory().map((r) => r.id));
     sim.add(...workspace.numbers);
     sim.resetLog();
@@ -202,6 +218,23 @@ const processIo: DemoCliIo = {
   stderr: (t) => void process.stderr.write(t),
   isTTY: process.stderr.isTTY === true,
 };
+
+/** The summaries of the weekly runs before last week's, so today's email has a trend to draw. */
+async function seedEarlierWeeks(archive: LocalArchive, lastWeek: AuditRun): Promise<void> {
+  const latest = {
+    total: lastWeek.combined.total,
+    unrouted: lastWeek.combined.unrouted.length,
+    monthly: lastWeek.combined.cost.totalMonthly,
+  };
+  for (const [i, summary] of demoEarlierRuns(lastWeek.generatedAt, latest).entries()) {
+    await archive.writeRun({
+      workspace: DEMO_WORKSPACE_NAME,
+      date: new Date(summary.generatedAt),
+      runId: `demo-earlier-${i + 1}`,
+      files: { 'summary.json': serializeRunSummary(summary) },
+    });
+  }
+}
 
 /** `npm run demo`: 0 done, 1 failed, 2 bad arguments or an --out whose history/ is not the demo's. */
 export async function demoCli(argv: string[], io: DemoCliIo = processIo): Promise<number> {

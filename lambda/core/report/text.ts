@@ -69,7 +69,6 @@ function section(s: Section): string[] {
   for (const c of s.charts ?? []) {
     out.push(
       '',
-      `${c.title}:`,
       ...columns(
         ['Run', c.title],
         ['left', 'right'],
