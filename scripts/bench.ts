@@ -15,8 +15,9 @@ import { runListingBench } from './bench/listing';
 import { machineInfo } from './bench/machine';
 import { collectFloors, renderMarkdown, renderText, type BenchResult } from './bench/report';
 import { note } from './bench/stats';
+import { runUsageBench, usageFloors, usageText, type UsageResult } from './bench/usage';
 
-const SECTIONS = ['listing', 'compute', 'cold'] as const;
+const SECTIONS = ['listing', 'compute', 'cold', 'usage'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseCli() {
@@ -48,10 +49,11 @@ async function main(): Promise<void> {
     if (cli.only.has('listing')) partial.listing = await runListingBench();
     if (cli.only.has('compute')) partial.compute = await runComputeBench(workDir, cli.runs);
     if (cli.only.has('cold')) partial.coldStart = await runColdStartBench(workDir);
+    const usage: UsageResult[] | undefined = cli.only.has('usage') ? await runUsageBench() : undefined;
     machine.loadAverage.end = Math.round(loadavg()[0] * 100) / 100;
     const result: BenchResult = {
       ...partial,
-      floors: collectFloors(partial),
+      floors: [...collectFloors(partial), ...usageFloors(usage ?? [])],
       wallMs: Math.round(performance.now() - started),
     };
 
@@ -59,7 +61,8 @@ async function main(): Promise<void> {
       writeFileSync(cli.md, renderMarkdown(result));
       note(`wrote ${cli.md}`);
     }
-    process.stdout.write(cli.json ? `${JSON.stringify(result)}\n` : `${renderText(result)}\n`);
+    const text = usage ? `${renderText(result)}\n\n${usageText(usage)}` : renderText(result);
+    process.stdout.write(cli.json ? `${JSON.stringify({ ...result, usage })}\n` : `${text}\n`);
     if (result.floors.some((f) => !f.ok)) process.exitCode = 1;
   } finally {
     if (cli.keepTemp) note(`kept ${workDir}`);

@@ -14,7 +14,7 @@ import {
 } from './types';
 import { FixedWindowLimiter, type RateDecision } from './ratelimit';
 import { pageBody, parseListQuery } from './listing';
-import { callsBody, parseCallsQuery } from './calls';
+import { callsBody, type IndexedCall, indexCalls, parseCallsQuery } from './calls';
 import { mulberry32, type Rng } from './prng';
 
 /** The contract requires `id` and `agent_type`; a test agent given without a type gets the common one. */
@@ -90,6 +90,7 @@ class SimulatorServer implements Simulator {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly log: RecordedRequest[] = [];
   private readonly records: SimRecord[] = [];
+  private readonly calls: IndexedCall[];
   private agents: SimAgent[];
   private readonly faults: Array<{ fault: Fault; match?: FaultMatch }> = [];
   private readonly hooks: Array<{ page: number; hook: () => void }> = [];
@@ -113,6 +114,7 @@ class SimulatorServer implements Simulator {
     if (options.randomFaults) this.random = mulberry32(options.randomFaults.seed);
     this.add(...(options.numbers ?? []));
     this.agents = structuredClone(options.agents ?? []);
+    this.calls = indexCalls(options.calls ?? []);
     this.server = http.createServer((req, res) => this.handle(req, res));
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
@@ -284,7 +286,7 @@ class SimulatorServer implements Simulator {
       if (access === 'no-calls') return errorAnswer(403, 'This API key cannot read calls', rh);
       const calls = parseCallsQuery(query);
       if (!calls.ok) return errorAnswer(400, calls.messages, rh);
-      return jsonAnswer(200, JSON.stringify(callsBody(this.options.calls ?? [], calls.value)), rh);
+      return jsonAnswer(200, JSON.stringify(callsBody(this.calls, calls.value)), rh);
     }
 
     if (access === 'no-phone-numbers') return errorAnswer(403, 'This API key cannot read phone numbers', rh);
