@@ -33,8 +33,17 @@ describe('parseConfig', () => {
       baselineGuardPercent: 50,
       bundleAwsSdk: true,
       rateCard: undefined,
-      actionTriggers: { unrouted: true, missingAgents: true, removedNumbers: true, failedWorkspaces: true },
+      actionTriggers: {
+        unrouted: true,
+        missingAgents: true,
+        removedNumbers: true,
+        failedWorkspaces: true,
+        idle: false,
+      },
       checkAgents: true,
+      checkUsage: true,
+      usageWindowDays: 30,
+      usageRequestBudget: 1500,
       historyRetentionDays: 400,
       allowedRecipientDomains: ['example.com'],
     });
@@ -134,7 +143,7 @@ describe('parseConfig', () => {
     [
       'actionTriggers',
       'unrouted,unroutd',
-      /^actionTriggers: "unroutd" is not a trigger; use some of unrouted, missingAgents, removedNumbers, failedWorkspaces \(comma-separated\), or none/,
+      /^actionTriggers: "unroutd" is not a trigger; use some of unrouted, missingAgents, removedNumbers, failedWorkspaces, idle \(comma-separated\), or none/,
     ],
     ['actionTriggers', 'none,unrouted', /^actionTriggers: "none" cannot be combined with other triggers/],
     ['actionTriggers', [1], /^actionTriggers: must be a string or an array of strings/],
@@ -228,11 +237,15 @@ describe('history, cost and findings', () => {
   it.each([
     [
       'unrouted, FailedWorkspaces',
-      { unrouted: true, missingAgents: false, removedNumbers: false, failedWorkspaces: true },
+      { unrouted: true, missingAgents: false, removedNumbers: false, failedWorkspaces: true, idle: false },
     ],
-    [['missingAgents'], { unrouted: false, missingAgents: true, removedNumbers: false, failedWorkspaces: false }],
-    ['none', { unrouted: false, missingAgents: false, removedNumbers: false, failedWorkspaces: false }],
-    ['', { unrouted: true, missingAgents: true, removedNumbers: true, failedWorkspaces: true }],
+    [
+      ['missingAgents'],
+      { unrouted: false, missingAgents: true, removedNumbers: false, failedWorkspaces: false, idle: false },
+    ],
+    ['none', { unrouted: false, missingAgents: false, removedNumbers: false, failedWorkspaces: false, idle: false }],
+    ['', { unrouted: true, missingAgents: true, removedNumbers: true, failedWorkspaces: true, idle: false }],
+    ['idle', { unrouted: false, missingAgents: false, removedNumbers: false, failedWorkspaces: false, idle: true }],
   ])('actionTriggers %j', (value, triggers) => {
     expect(parseConfig({ ...base, actionTriggers: value }).actionTriggers).toEqual(triggers);
   });

@@ -141,6 +141,9 @@ describe('function', () => {
       ARCHIVE_BUCKET: { Ref: ids.bucket },
       ACTION_TRIGGERS: 'unrouted,missingAgents,removedNumbers,failedWorkspaces',
       CHECK_AGENTS: 'true',
+      CHECK_USAGE: 'true',
+      USAGE_WINDOW_DAYS: '30',
+      USAGE_REQUEST_BUDGET: '1500',
       // The 60 s margin + 120: the claim covers rendering and sending only.
       IDEMPOTENCY_LEASE_SECONDS: '180',
       POWERTOOLS_SERVICE_NAME: 'number-audit',
