@@ -97,6 +97,10 @@ export interface StackConfig {
   actionTriggers: ActionTriggers;
   /** Read the workspace's agents to flag numbers routed to an agent that no longer exists. */
   checkAgents: boolean;
+  /** Look for numbers nobody calls (GET /v1/calls), within a window and a request budget. */
+  checkUsage: boolean;
+  usageWindowDays: number;
+  usageRequestBudget: number;
   /** Days a run folder (`reports/`) is kept in the history bucket. */
   historyRetentionDays: number;
   /** A listing losing more than this % of the baseline is held back from becoming it. */
@@ -176,6 +180,9 @@ function readSettings(need: Reader['need'], maybe: Reader['maybe']): StackConfig
     rateCard: maybe(S.rateCard),
     actionTriggers: need(S.actionTriggers),
     checkAgents: need(S.checkAgents),
+    checkUsage: need(S.checkUsage),
+    usageWindowDays: need(S.usageWindowDays),
+    usageRequestBudget: need(S.usageRequestBudget),
     historyRetentionDays: need(S.historyRetentionDays),
     baselineGuardPercent: need(S.baselineGuardPercent),
     allowedRecipientDomains: maybe(S.allowedRecipientDomains) ?? recipientDomains(recipients ?? []),

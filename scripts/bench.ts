@@ -16,8 +16,9 @@ import { runListingBench } from './bench/listing';
 import { loadAverage1, machineInfo } from './bench/machine';
 import { collectFloors, renderMarkdown, renderText, type BenchResult } from './bench/report';
 import { note } from './bench/stats';
+import { runUsageBench, usageFloors, usageText, type UsageResult } from './bench/usage';
 
-const SECTIONS = ['listing', 'e2e', 'compute', 'cold'] as const;
+const SECTIONS = ['listing', 'e2e', 'compute', 'cold', 'usage'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseCli() {
@@ -63,10 +64,12 @@ async function main(): Promise<void> {
       load('cold');
       partial.coldStart = await runColdStartBench(workDir);
     }
+    if (cli.only.has('usage')) load('usage');
+    const usage: UsageResult[] | undefined = cli.only.has('usage') ? await runUsageBench() : undefined;
     machine.loadAverage.end = loadAverage1();
     const result: BenchResult = {
       ...partial,
-      floors: collectFloors(partial),
+      floors: [...collectFloors(partial), ...usageFloors(usage ?? [])],
       wallMs: Math.round(performance.now() - started),
     };
 
@@ -74,7 +77,8 @@ async function main(): Promise<void> {
       writeFileSync(cli.md, renderMarkdown(result));
       note(`wrote ${cli.md}`);
     }
-    process.stdout.write(cli.json ? `${JSON.stringify(result)}\n` : `${renderText(result)}\n`);
+    const text = usage ? `${renderText(result)}\n\n${usageText(usage)}` : renderText(result);
+    process.stdout.write(cli.json ? `${JSON.stringify({ ...result, usage })}\n` : `${text}\n`);
     if (result.floors.some((f) => !f.ok)) process.exitCode = 1;
   } finally {
     if (cli.keepTemp) note(`kept ${workDir}`);

@@ -115,6 +115,13 @@ export async function checkReport(options: BrowserCheckOptions): Promise<CheckOu
         tableProblem ?? `${audit.unrouted.length} rows`,
       );
 
+      for (const [title, file] of NEW_SECTIONS) {
+        const docsShot =
+          options.docsDir && DOCS_SECTION_WIDTH[file] === width ? join(options.docsDir, `${file}.png`) : undefined;
+        const problem = await sectionProblem(page, title, width, docsShot);
+        record(`${width}px: "${title}" drawn inside the screen`, problem === null, problem ?? undefined);
+      }
+
       const shot = join(options.outDir, `email-${width}.png`);
       await page.screenshot({ path: shot, fullPage: true });
       if (options.docsDir) {
@@ -160,6 +167,38 @@ async function shootUseCaseSections(page: Page, path: string, width: number): Pr
   const y = Math.max(0, top.y - 24);
   const height = Math.min((end ?? top.y + 1600) - 24 - y, 2400);
   await page.screenshot({ path, fullPage: true, clip: { x: 0, y, width, height } });
+}
+
+/** Sections issue 13 added, and the docs screenshot each one gets. */
+const NEW_SECTIONS = [
+  ['Numbers nobody calls', 'email-idle'],
+  ['The last runs at a glance', 'email-trend'],
+] as const;
+const DOCS_SECTION_WIDTH: Record<(typeof NEW_SECTIONS)[number][1], number> = { 'email-idle': 600, 'email-trend': 375 };
+
+/**
+ * The section's card is on the page, inside the screen, and (for charts) every bar has a width:
+ * table cells drawn as bars must survive the layout at this width. Null when all is well.
+ */
+async function sectionProblem(page: Page, title: string, width: number, docsShot?: string): Promise<string | null> {
+  const card = page.locator('h2', { hasText: title }).first().locator('xpath=ancestor::table[1]');
+  if ((await card.count()) === 0) return 'section not found';
+  const box = await card.boundingBox();
+  if (box === null) return 'section not rendered';
+  if (box.x + box.width > width + 0.5) return `right edge at ${Math.round(box.x + box.width)} px`;
+  const bars = card.locator('td[bgcolor]');
+  for (let i = 0; i < (await bars.count()); i++) {
+    const bar = await bars.nth(i).boundingBox();
+    if (bar === null || bar.width < 1) return `bar ${i + 1} has no width`;
+    if (bar.x + bar.width > width) return `bar ${i + 1} ends past the screen`;
+  }
+  // The top of the card only: a hundred rows would make a large file for little more to see.
+  if (docsShot) {
+    // The page is not scrolled, so the box is in page coordinates.
+    const clip = { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 640) };
+    await page.screenshot({ path: docsShot, fullPage: true, clip });
+  }
+  return null;
 }
 
 interface BrowserGlobals {

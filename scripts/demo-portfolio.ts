@@ -2,11 +2,14 @@
 // ~1,250 numbers in nine countries with every documented field variant, plus "last week's"
 // inventory, so the first run already has changes to report: numbers added and removed, re-routed,
 // newly unrouted and fixed, and two numbers routed to an agent that was deleted.
+import type { RunSummary } from '../lambda/core/trend';
 import {
   generateAgents,
+  generateCallHistory,
   generatePortfolio,
   type PortfolioOptions,
   type SimAgent,
+  type SimCall,
   type SimFolder,
   type SimRecord,
 } from '../simulator';
@@ -161,4 +164,35 @@ export function demoInventory(workspace: DemoWorkspace): DemoInventory {
   const invalidLine = rows.length + 1;
   rows.push('415 555 0199,CC-200 Sales,dev.patel,1.15');
   return { csv: `${rows.join('\r\n')}\r\n`, missing, extra, mismatched, invalidLine };
+}
+
+/** Calls of the last months ending `now`: some numbers idle, some used only outbound or long ago. */
+export function demoCalls(numbers: readonly SimRecord[], now: Date): SimCall[] {
+  return generateCallHistory(numbers, { seed: DEMO_SEED, now: now.getTime() });
+}
+
+/** Weekly runs before last week's, so the trend charts have a story; written as the archive's summaries. */
+export const DEMO_EARLIER_WEEKS = 10;
+
+/**
+ * The summaries ten weeks of scheduled runs would have left, oldest first: the portfolio grew by a
+ * few numbers a week and unrouted numbers crept up. Only figures, like a real run's summary.json.
+ */
+export function demoEarlierRuns(
+  lastWeek: Date,
+  latest: { total: number; unrouted: number; monthly: number },
+): RunSummary[] {
+  const week = 7 * 86_400_000;
+  return Array.from({ length: DEMO_EARLIER_WEEKS }, (_, k) => {
+    const back = DEMO_EARLIER_WEEKS - k;
+    return {
+      generatedAt: new Date(lastWeek.getTime() - back * week).toISOString(),
+      complete: true,
+      unfiltered: true,
+      total: latest.total - 6 * back,
+      unroutedCount: Math.max(0, latest.unrouted - Math.ceil(back / 2)),
+      idleCount: back > 6 ? null : 180 + 5 * (6 - back),
+      totalMonthly: Math.round((latest.monthly - 9.5 * back) * 100) / 100,
+    };
+  });
 }

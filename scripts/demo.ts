@@ -21,10 +21,13 @@ import { runAudit, type AuditRun } from '../lambda/core/run-audit';
 import { startSimulator, type SimRecord } from '../simulator';
 import { startSesLocal, type SesLocal, type StoredEmail } from './support/ses-local';
 import { parseInventory } from '../lambda/core/inventory';
+import { serializeRunSummary } from '../lambda/core/trend';
 import {
   DEMO_FROM,
   DEMO_TO,
   DEMO_WORKSPACE_NAME,
+  demoCalls,
+  demoEarlierRuns,
   demoInventory,
   demoWorkspace,
   type DemoInventory,
@@ -119,6 +122,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     numbers: workspace.lastWeek,
     agents: workspace.agents,
     folders: workspace.folders,
+    calls: demoCalls(workspace.numbers, now),
     latencyMs: 20,
   });
   const inventoryFile = demoInventory(workspace);
@@ -145,7 +149,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     };
 
     // Last week's run: nothing sent, only kept as the baseline for today's changes.
-    await runAudit(
+    const lastWeek = await runAudit(
       {
         emailBuilder: createReportEmailBuilder(),
         archive,
@@ -154,6 +158,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       },
       { ...common, runId: 'demo-last-week', dryRun: true },
     );
+    if (lastWeek.status !== 'duplicate') await seedEarlierWeeks(archive, lastWeek);
     sim.remove(...sim.inventory().map((r) => r.id));
     sim.add(...workspace.numbers);
     sim.resetLog();
@@ -237,6 +242,23 @@ const processIo: DemoCliIo = {
   stderr: (t) => void process.stderr.write(t),
   isTTY: process.stderr.isTTY === true,
 };
+
+/** The summaries of the weekly runs before last week's, so today's email has a trend to draw. */
+async function seedEarlierWeeks(archive: LocalArchive, lastWeek: AuditRun): Promise<void> {
+  const latest = {
+    total: lastWeek.combined.total,
+    unrouted: lastWeek.combined.unrouted.length,
+    monthly: lastWeek.combined.cost.totalMonthly,
+  };
+  for (const [i, summary] of demoEarlierRuns(lastWeek.generatedAt, latest).entries()) {
+    await archive.writeRun({
+      workspace: DEMO_WORKSPACE_NAME,
+      date: new Date(summary.generatedAt),
+      runId: `demo-earlier-${i + 1}`,
+      files: { 'summary.json': serializeRunSummary(summary) },
+    });
+  }
+}
 
 /** `npm run demo`: 0 done, 1 failed, 2 bad arguments or an --out whose history/ is not the demo's. */
 export async function demoCli(argv: string[], io: DemoCliIo = processIo): Promise<number> {

@@ -16,6 +16,7 @@ import {
 } from './types';
 import { FixedWindowLimiter, type RateDecision } from './ratelimit';
 import { pageBody, parseListQuery } from './listing';
+import { callsBody, type IndexedCall, indexCalls, parseCallsQuery } from './calls';
 import { mulberry32, type Rng } from './prng';
 
 /** The contract requires `id` and `agent_type`; a test agent given without a type gets the common one. */
@@ -38,10 +39,11 @@ export const LIST_PATH = '/v1/organization-phone-numbers';
 export const AGENTS_PATH = '/v1/agents';
 export const FOLDERS_PATH = '/v1/organization-folders';
 export const PRICING_PATH = '/v1/phone-number-pricing';
+export const CALLS_PATH = '/v1/calls';
 export const DEFAULT_API_KEY = 'dnx_test_simulator_key';
 export const HTML_502_BODY = '<html><body><h1>502 Bad Gateway</h1></body></html>';
 
-type Access = 'full' | 'no-phone-numbers' | 'no-agents' | 'no-folders';
+type Access = 'full' | 'no-phone-numbers' | 'no-agents' | 'no-folders' | 'no-calls';
 
 /** A request as routing sees it: the key's access (none: unauthorized) and its rate-limit decision. */
 interface Asked {
@@ -102,6 +104,7 @@ class SimulatorServer implements Simulator {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly log: RecordedRequest[] = [];
   private readonly records: SimRecord[] = [];
+  private readonly calls: IndexedCall[];
   private agents: SimAgent[];
   private folders: SimFolder[];
   private readonly faults: Array<{ fault: Fault; match?: FaultMatch }> = [];
@@ -127,6 +130,7 @@ class SimulatorServer implements Simulator {
     this.add(...(options.numbers ?? []));
     this.agents = structuredClone(options.agents ?? []);
     this.folders = structuredClone(options.folders ?? []);
+    this.calls = indexCalls(options.calls ?? []);
     this.server = http.createServer((req, res) => this.handle(req, res));
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
@@ -288,7 +292,12 @@ class SimulatorServer implements Simulator {
 
   private route({ method, path, query, access, rate }: Asked): Answer {
     const rh = rate?.headers ?? {};
-    const known = path === LIST_PATH || path === AGENTS_PATH || path === FOLDERS_PATH || path === PRICING_PATH;
+    const known =
+      path === LIST_PATH ||
+      path === AGENTS_PATH ||
+      path === FOLDERS_PATH ||
+      path === PRICING_PATH ||
+      path === CALLS_PATH;
     if (method !== 'GET' || !known) return errorAnswer(404, `Cannot ${method} ${path}`, rh);
     if (access === undefined) return errorAnswer(401, DEFAULT_MESSAGES[401], {});
     if (rate?.limited) return errorAnswer(429, DEFAULT_MESSAGES[429], { ...rh, 'Retry-After': rate.retryAfter ?? '1' });
@@ -299,6 +308,12 @@ class SimulatorServer implements Simulator {
     }
     if (path === FOLDERS_PATH) return this.foldersAnswer(query, access, rh);
     if (path === PRICING_PATH) return jsonAnswer(200, JSON.stringify(this.options.pricing ?? []), rh);
+    if (path === CALLS_PATH) {
+      if (access === 'no-calls') return errorAnswer(403, 'This API key cannot read calls', rh);
+      const calls = parseCallsQuery(query);
+      if (!calls.ok) return errorAnswer(400, calls.messages, rh);
+      return jsonAnswer(200, JSON.stringify(callsBody(this.calls, calls.value)), rh);
+    }
 
     if (access === 'no-phone-numbers') return errorAnswer(403, 'This API key cannot read phone numbers', rh);
     const parsed = parseListQuery(query, this.options.maxLimit ?? 100);

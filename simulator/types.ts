@@ -8,6 +8,9 @@ export type SimRecord = { id: string; phone_number: string } & Record<string, un
 /** The agent types DialNexa's contract allows; `agent_type` is required on every agent. */
 export const AGENT_TYPES = ['Single_Prompt_Agent', 'Conversational_Flow_Agent'] as const;
 
+/** A call as the simulator serves it: `id`, then any of the spellings the API's examples use. */
+export type SimCall = { id: string } & Record<string, unknown>;
+
 export interface SimAgent {
   id: string;
   agent_type?: (typeof AGENT_TYPES)[number];
@@ -94,9 +97,11 @@ export interface SimulatorOptions {
   agents?: SimAgent[];
   /** Agent folders, paged at most FOLDERS_MAX_LIMIT at a time. */
   folders?: SimFolder[];
+  /** Call history for GET /v1/calls (see generateCallHistory); default none. */
+  calls?: SimCall[];
   envelope?: Envelope;
   /** Valid keys and what they may read. Default: { 'dnx_test_simulator_key': 'full' }. */
-  keys?: Record<string, 'full' | 'no-phone-numbers' | 'no-agents' | 'no-folders'>;
+  keys?: Record<string, 'full' | 'no-phone-numbers' | 'no-agents' | 'no-folders' | 'no-calls'>;
   /** Added before every answer. */
   latencyMs?: number;
   rateLimit?: RateLimitOptions;

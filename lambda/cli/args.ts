@@ -44,6 +44,8 @@ export interface CliOptions {
   baselineGuardPercent?: number;
   /** --confirm-baseline: numbers missing since the baseline really are gone. */
   confirmBaseline?: boolean;
+  /** Numbers nobody calls: --no-usage, --usage-window DAYS, --usage-budget N. */
+  usage: { check: boolean; windowDays: number; budget: number };
 }
 
 const FLAGS = {
@@ -67,6 +69,9 @@ const FLAGS = {
   timeout: { type: 'string' },
   'baseline-guard-percent': { type: 'string' },
   'confirm-baseline': { type: 'boolean' },
+  'no-usage': { type: 'boolean' },
+  'usage-window': { type: 'string' },
+  'usage-budget': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   verbose: { type: 'boolean', short: 'v' },
 } as const;
@@ -99,6 +104,9 @@ Output
   --workspace-name NAME     name shown in the report (default "${DEFAULT_WORKSPACE_NAME}")
   --baseline-guard-percent N  hold back a run that lost more than N% of the last one (default ${S.baselineGuardPercent.default})
   --confirm-baseline        the numbers really are gone: let this run become the baseline anyway
+  --usage-window DAYS       a number with no call in this many days is idle (default ${S.usageWindowDays.default})
+  --usage-budget N          most GET /v1/calls requests for that check (default ${S.usageRequestBudget.default})
+  --no-usage                do not look for numbers nobody calls
 
 Run
   --timeout SECONDS         give up after this long (default ${DEFAULT_TIMEOUT_SECONDS})
@@ -158,6 +166,11 @@ export function parseCliArgs(argv: readonly string[], defaults: ParseDefaults = 
         ? undefined
         : readFlag(S.baselineGuardPercent, values['baseline-guard-percent']),
     confirmBaseline: values['confirm-baseline'],
+    usage: {
+      check: values['no-usage'] === true ? false : readFlag(S.checkUsage, undefined),
+      windowDays: readFlag(S.usageWindowDays, values['usage-window']),
+      budget: readFlag(S.usageRequestBudget, values['usage-budget']),
+    },
   };
 }
 

@@ -153,6 +153,9 @@ async function auditOnce(options: CliOptions, session: Session): Promise<AuditRu
         writeHistory: options.historyDir !== undefined,
         maxBaselineLoss: maxBaselineLoss(options),
         confirmBaseline: options.confirmBaseline,
+        checkUsage: options.usage.check,
+        usageWindowDays: options.usage.windowDays,
+        usageRequestBudget: options.usage.budget,
       },
     ),
   );

@@ -9,6 +9,8 @@ import type { Reconciliation } from './inventory';
 import { toSnapshotNumber } from './snapshot';
 import type { AuditRun } from './run-types';
 import type { AuditResult, CostSummary, ListFilters, NumberType, PhoneNumber } from './types';
+import type { TrendPoint } from './trend';
+import type { UsageCheck } from './usage';
 import type { WorkspaceAudit, WorkspaceOutcome } from './workspace';
 
 export const AUDIT_SCHEMA_VERSION = 1;
@@ -73,6 +75,10 @@ export type WorkspaceAuditJson = AuditJsonFigures & {
   changesStatus: 'compared' | 'first-run' | 'skipped' | 'not-configured';
   changesNote?: string;
   changes: Changes | null;
+  /** Numbers nobody calls; null when not checked. */
+  usage: UsageJson | null;
+  /** The last complete, unfiltered runs (this one included when it is one), oldest first; null without history. */
+  trend: TrendPoint[] | null;
   listing: {
     reportedTotal: number | null;
     pages: number;
@@ -83,6 +89,85 @@ export type WorkspaceAuditJson = AuditJsonFigures & {
     durationMs: number;
   };
 };
+
+/** A number proven idle, as audit.json lists it. */
+export interface IdleNumberJson {
+  id: string;
+  phoneNumber: string;
+  countryCode: string;
+  type: NumberType;
+  /** USD a month; null when not known. */
+  monthlyCost: number | null;
+  createdAt: string | null;
+  /** Set on combined lists (the top level), where numbers of several workspaces meet. */
+  workspace?: string;
+}
+
+/** Numbers nobody calls: `checked` with the figures, or `skipped` with why (a 403 on calls, ...). */
+export type UsageJson =
+  | {
+      status: 'checked';
+      windowDays: number;
+      checkedAt: string;
+      idle: IdleNumberJson[];
+      idleCount: number;
+      idleMonthly: number;
+      usedCount: number;
+      unknownCount: number;
+      /** Bought inside the window and not seen called: not called idle. */
+      newCount: number;
+      /** GET /v1/calls requests sent (retries not counted). */
+      requests: number;
+    }
+  | { status: 'skipped'; reason: string };
+
+export function toUsageJson(usage: UsageCheck, workspace?: string): UsageJson {
+  if (usage.status === 'skipped') return usage;
+  return {
+    status: 'checked',
+    windowDays: usage.windowDays,
+    checkedAt: usage.checkedAt,
+    idle: usage.idle.map((n) => ({
+      id: n.id,
+      phoneNumber: n.phoneNumber,
+      countryCode: n.countryCode,
+      type: n.type,
+      monthlyCost: n.monthlyCostUsd,
+      createdAt: n.createdAt,
+      ...(workspace === undefined ? {} : { workspace }),
+    })),
+    idleCount: usage.idle.length,
+    idleMonthly: usage.idleMonthly,
+    usedCount: usage.usedCount,
+    unknownCount: usage.unknownCount,
+    newCount: usage.newCount,
+    requests: usage.requests,
+  };
+}
+
+/** Several workspaces' checks as one: the checked ones summed (null when none was checked). */
+function combinedUsage(workspaces: readonly WorkspaceAudit[], single: boolean): UsageJson | null {
+  const parts = workspaces.flatMap((w) =>
+    w.usage?.status === 'checked' ? [toUsageJson(w.usage, single ? undefined : w.name)] : [],
+  );
+  const checked = parts.filter((p): p is Extract<UsageJson, { status: 'checked' }> => p.status === 'checked');
+  const [first] = checked;
+  if (first === undefined) {
+    const skipped = single ? workspaces[0]?.usage : undefined;
+    return skipped?.status === 'skipped' ? skipped : null;
+  }
+  const sum = (pick: (u: (typeof checked)[number]) => number) => checked.reduce((t, u) => t + pick(u), 0);
+  return {
+    ...first,
+    idle: checked.flatMap((u) => u.idle),
+    idleCount: sum((u) => u.idleCount),
+    idleMonthly: sum((u) => Math.round(u.idleMonthly * 100)) / 100,
+    usedCount: sum((u) => u.usedCount),
+    unknownCount: sum((u) => u.unknownCount),
+    newCount: sum((u) => u.newCount),
+    requests: sum((u) => u.requests),
+  };
+}
 
 export interface FailedWorkspaceJson {
   workspace: string;
@@ -110,6 +195,10 @@ export type AuditJson = AuditJsonFigures & {
   /** With one workspace, its reconciliation (same as `workspaces[0].inventory`); absent otherwise. */
   inventory?: Reconciliation;
   inventoryError?: string;
+  /** Numbers nobody calls over every workspace checked (idle numbers carry `workspace` with several). */
+  usage: UsageJson | null;
+  /** With one workspace, its trend (same as `workspaces[0].trend`); null with several. */
+  trend: TrendPoint[] | null;
   workspaces: Array<WorkspaceAuditJson | FailedWorkspaceJson>;
 };
 
@@ -200,6 +289,8 @@ export function toWorkspaceAuditJson(ws: WorkspaceAudit, generatedAt: Date): Wor
     changesStatus: changes === undefined ? 'not-configured' : changes.status,
     ...(changes?.status === 'skipped' ? { changesNote: changes.reason } : {}),
     changes: changes?.status === 'compared' ? changes.changes : null,
+    usage: ws.usage === undefined ? null : toUsageJson(ws.usage),
+    trend: ws.trend ?? null,
     listing: {
       reportedTotal: ws.reportedTotal,
       pages: ws.stats.pages,
@@ -259,6 +350,8 @@ export function toAuditJson(run: AuditRun): AuditJson {
     ),
     changes: single?.changes?.status === 'compared' ? single.changes.changes : null,
     ...inventoryJson(single),
+    usage: combinedUsage(ok, single !== undefined),
+    trend: single?.trend ?? null,
     workspaces: run.workspaces.map((w) => workspaceJson(w, run.generatedAt)),
   };
 }

@@ -45,7 +45,7 @@ const text = apiText;
  * The API promises E.164; tolerate the usual human formatting (spaces, dashes, dots, brackets,
  * a `00` international prefix) so one badly formatted record still groups with its country.
  */
-function canonicalE164(raw: string): string {
+export function canonicalE164(raw: string): string {
   let digits = raw.trim().replace(/[\s\-.()/]/g, '');
   if (digits.startsWith('00')) digits = `+${digits.slice(2)}`;
   return digits.startsWith('+') ? digits : `+${digits}`;

@@ -4,6 +4,8 @@ import type { ClaimOutcome, IdempotencyRecord } from './idempotency';
 import type { RenderedBodies } from './report';
 import type { Snapshot } from './snapshot';
 import type { Inventory } from './inventory';
+import type { RunSummary } from './trend';
+import type { CallLister } from './calls';
 import type { Agent, AttachmentMode, Folder, ListFilters, Listing } from './types';
 
 /** Where the DialNexa API key comes from (Secrets Manager, an env var, ...). */
@@ -50,7 +52,7 @@ export interface FolderLister {
 /** One workspace to audit: its name and a client holding its own key. */
 export interface WorkspaceSpec {
   name: string;
-  lister: NumberLister & Partial<AgentLister> & Partial<FolderLister>;
+  lister: NumberLister & Partial<AgentLister> & Partial<FolderLister> & Partial<CallLister>;
 }
 
 /**
@@ -158,6 +160,11 @@ export interface ReportArchive {
   readLatestSnapshot(workspace: string): Promise<PreviousSnapshot | null>;
   /** Call for complete runs only. Never moves backwards: an older generatedAt leaves it as is. */
   writeLatestPointer(workspace: string, pointer: LatestRunPointer): Promise<{ updated: boolean }>;
+  /**
+   * The newest `limit` complete, unfiltered runs' summaries, newest first; runs that cannot be
+   * read are left out. Optional: an archive without it draws no trend.
+   */
+  readRecentRuns?(workspace: string, limit: number): Promise<RunSummary[]>;
 }
 
 /**
@@ -191,3 +198,6 @@ export interface RunAuditDeps {
   /** Used while waiting for another invocation's claim; default a timer. */
   sleep?: (ms: number) => Promise<void>;
 }
+
+// The calls port lives in its own module so usage.ts can use it without a cycle through ports.ts.
+export type { CallLister, CallRecord, CallsPage, CallsQuery } from './calls';

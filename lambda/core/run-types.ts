@@ -25,6 +25,12 @@ export interface RunAuditOptions {
   triggers?: ActionTriggers;
   /** Read GET /v1/agents to name agents and flag numbers routed to missing ones. Default true. */
   checkAgents?: boolean;
+  /** Read GET /v1/calls to find numbers nobody calls. Default true (when the lister can read calls). */
+  checkUsage?: boolean;
+  /** Days back a call counts as use; default DEFAULT_USAGE_WINDOW_DAYS. */
+  usageWindowDays?: number;
+  /** GET /v1/calls requests per workspace; default DEFAULT_USAGE_REQUEST_BUDGET. */
+  usageRequestBudget?: number;
   /** Store this run's files (and move the baseline) in `deps.archive`. Default false. */
   writeHistory?: boolean;
   /**

@@ -172,6 +172,8 @@ export interface ActionTriggers {
   failedWorkspaces: boolean;
   /** Numbers on one side only of the inventory reconciliation, or priced differently. */
   unreconciled: boolean;
+  /** Numbers nobody called in the usage window; off by default (idle is a cost, not an outage). */
+  idle: boolean;
 }
 
 export const DEFAULT_ACTION_TRIGGERS: ActionTriggers = Object.freeze({
@@ -180,4 +182,5 @@ export const DEFAULT_ACTION_TRIGGERS: ActionTriggers = Object.freeze({
   removedNumbers: true,
   failedWorkspaces: true,
   unreconciled: false,
+  idle: false,
 });

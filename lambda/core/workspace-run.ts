@@ -12,10 +12,20 @@ import { applyFilters } from './filters';
 import { changesSince } from './history';
 import { normalizeAgent, normalizeAll, normalizeFolder } from './normalize';
 import { reconcile } from './inventory';
-import type { AgentLister, FolderLister, InventorySource, Logger, RunAuditDeps, WorkspaceSpec } from './ports';
+import type {
+  AgentLister,
+  CallLister,
+  FolderLister,
+  InventorySource,
+  Logger,
+  RunAuditDeps,
+  WorkspaceSpec,
+} from './ports';
 import { applyRateCard } from './rate-card';
 import type { RunAuditOptions } from './run-types';
+import { runSummary, TREND_RUNS, trendOf, type RunSummary } from './trend';
 import type { Agent, AgentCheck, ListFilters, Listing, PhoneNumber } from './types';
+import { checkUsage, DEFAULT_USAGE_REQUEST_BUDGET, DEFAULT_USAGE_WINDOW_DAYS, type UsageCheck } from './usage';
 import type { InventorySection, WorkspaceAudit, WorkspaceFailure, WorkspaceOutcome } from './workspace';
 
 /** The workspaces of a run, at least one of them read. */
@@ -84,11 +94,8 @@ async function auditWorkspace(
       leftOut: check.leftOut,
     });
   }
-  const [useCases, changes, inventory] = await Promise.all([
-    readUseCases(ws, numbers, options, logger),
-    deps.archive ? changesSince(deps.archive, ws.name, filters, listing.complete, numbers, logger) : undefined,
-    deps.inventory ? inventorySection(deps.inventory, ws.name, numbers, logger) : undefined,
-  ]);
+  const recent = recentRuns(deps, ws.name);
+  const { useCases, changes, inventory, usage } = await sideChecks(deps, options, ws, { filters, listing, numbers });
   const { agents } = useCases;
   const guard = guardBaseline(changes?.status === 'compared' ? changes.changes : undefined, numbers.length, {
     maxLossShare: options.maxBaselineLoss,
@@ -104,7 +111,7 @@ async function auditWorkspace(
     guard,
   });
 
-  return {
+  const audited: WorkspaceAudit = {
     ok: true,
     name: ws.name,
     filters,
@@ -123,7 +130,42 @@ async function auditWorkspace(
     changes,
     attribution: attributeCosts(numbers, useCases),
     ...(inventory ? { inventory } : {}),
+    ...(usage ? { usage } : {}),
   };
+  const previous = await recent;
+  return previous === undefined ? audited : { ...audited, trend: trendOf(previous, runSummary(audited, deps.now())) };
+}
+
+/** What a workspace's numbers are checked against besides themselves, all at once. */
+async function sideChecks(
+  deps: RunAuditDeps,
+  options: RunAuditOptions,
+  ws: WorkspaceSpec,
+  { filters, listing, numbers }: { filters: ListFilters; listing: Listing; numbers: PhoneNumber[] },
+) {
+  const { logger } = deps;
+  const { lister } = ws;
+  const [useCases, changes, inventory, usage] = await Promise.all([
+    readUseCases(ws, numbers, options, logger),
+    deps.archive ? changesSince(deps.archive, ws.name, filters, listing.complete, numbers, logger) : undefined,
+    deps.inventory ? inventorySection(deps.inventory, ws.name, numbers, logger) : undefined,
+    options.checkUsage === false || !canListCalls(lister)
+      ? undefined
+      : usageCheck(ws.name, lister, numbers, { deps, options }),
+  ]);
+  return { useCases, changes, inventory, usage };
+}
+
+/** The archive's latest runs for the trend, read while the workspace is checked; undefined without them. */
+async function recentRuns(deps: RunAuditDeps, workspace: string): Promise<RunSummary[] | undefined> {
+  const { archive } = deps;
+  if (archive?.readRecentRuns === undefined) return undefined;
+  try {
+    return await archive.readRecentRuns(workspace, TREND_RUNS);
+  } catch (error) {
+    deps.logger.warn('earlier runs could not be read; no trend this time', { workspace, message: messageOf(error) });
+    return undefined;
+  }
 }
 
 /** Lists the workspace, verifying a count without a total when this run may become the baseline. */
@@ -256,4 +298,41 @@ async function agentCheck(
 
 function serverText(text: string): string {
   return boundText(cleanApiText(text) ?? '', SERVER_TEXT_MAX_CHARS);
+}
+
+function canListCalls(lister: WorkspaceSpec['lister']): lister is WorkspaceSpec['lister'] & CallLister {
+  return typeof lister.listCalls === 'function';
+}
+
+/** Numbers nobody calls; like the agent check, a key that may not read calls still gets its report. */
+async function usageCheck(
+  workspace: string,
+  lister: CallLister,
+  numbers: readonly PhoneNumber[],
+  { deps, options }: { deps: RunAuditDeps; options: RunAuditOptions },
+): Promise<UsageCheck> {
+  try {
+    const usage = await checkUsage(numbers, lister, {
+      windowDays: options.usageWindowDays ?? DEFAULT_USAGE_WINDOW_DAYS,
+      budget: options.usageRequestBudget ?? DEFAULT_USAGE_REQUEST_BUDGET,
+      now: deps.now(),
+      ...(options.listDeadline === undefined ? {} : { deadline: options.listDeadline }),
+    });
+    deps.logger.info('usage checked', {
+      workspace,
+      idleCount: usage.idle.length,
+      usedCount: usage.usedCount,
+      unknownCount: usage.unknownCount,
+      requests: usage.requests,
+      sweepCovered: usage.sweepCovered,
+    });
+    return usage;
+  } catch (error) {
+    const reason =
+      error instanceof PermissionError
+        ? 'the API key may not read calls (403); give it read access to calls to find numbers nobody calls'
+        : `calls could not be read: ${messageOf(error)}`;
+    deps.logger.warn('usage check skipped', { workspace, reason });
+    return { status: 'skipped', reason };
+  }
 }

@@ -6,6 +6,8 @@ import type { BaselineGuard } from './baseline-guard';
 import type { Changes } from './changes';
 import type { FilterCheck } from './filters';
 import { isUnreconciled, type Reconciliation } from './inventory';
+import type { TrendPoint } from './trend';
+import type { UsageCheck } from './usage';
 import type { ActionTriggers, AgentCheck, AuditResult, ListFilters, ListingStats, PhoneNumber } from './types';
 
 export type ChangesSection =
@@ -41,6 +43,10 @@ export interface WorkspaceAudit {
   attribution: CostAttribution;
   /** undefined = no inventory given for this workspace. */
   inventory?: InventorySection;
+  /** Numbers nobody calls; undefined = not attempted. */
+  usage?: UsageCheck;
+  /** The last complete, unfiltered runs, this one included when it is one, oldest first; undefined = no history. */
+  trend?: TrendPoint[];
 }
 
 export type InventorySection =
@@ -67,6 +73,11 @@ export function removedCount(ws: WorkspaceAudit): number {
   return ws.changes?.status === 'compared' ? ws.changes.changes.removed.length : 0;
 }
 
+/** Numbers proven idle (0 when usage was not checked). */
+export function idleCount(ws: WorkspaceAudit): number {
+  return ws.usage?.status === 'checked' ? ws.usage.idle.length : 0;
+}
+
 const FIRES: { [K in keyof ActionTriggers]: (all: readonly WorkspaceOutcome[]) => boolean } = {
   unrouted: (all) => all.some((w) => w.ok && w.audit.unrouted.length > 0),
   missingAgents: (all) => all.some((w) => w.ok && missingAgentCount(w) > 0),
@@ -74,6 +85,7 @@ const FIRES: { [K in keyof ActionTriggers]: (all: readonly WorkspaceOutcome[]) =
   failedWorkspaces: (all) => all.some((w) => !w.ok),
   unreconciled: (all) =>
     all.some((w) => w.ok && w.inventory?.status === 'reconciled' && isUnreconciled(w.inventory.reconciliation)),
+  idle: (all) => all.some((w) => w.ok && idleCount(w) > 0),
 };
 
 const ORDER: ReadonlyArray<keyof ActionTriggers> = [
@@ -82,6 +94,7 @@ const ORDER: ReadonlyArray<keyof ActionTriggers> = [
   'removedNumbers',
   'failedWorkspaces',
   'unreconciled',
+  'idle',
 ];
 
 /** Triggers that fired, in order, e.g. ['unrouted', 'failedWorkspaces']. */

@@ -36,6 +36,7 @@ export interface HandlerConfig {
   rateCard?: RateCard;
   triggers: ActionTriggers;
   checkAgents: boolean;
+  usage: { check: boolean; windowDays: number; budget: number };
   /** A listing losing more than this share (0-1) of the baseline does not become it unless confirmed. */
   maxBaselineLoss: number;
   /** How long a claim on a scheduled run stays another invocation's: the stack sets margin + 120 s. */
@@ -66,6 +67,7 @@ export function readHandlerConfig(env: Env = process.env): HandlerConfig {
     rateCard: maybe(S.rateCard),
     triggers: need(S.actionTriggers),
     checkAgents: need(S.checkAgents),
+    usage: { check: need(S.checkUsage), windowDays: need(S.usageWindowDays), budget: need(S.usageRequestBudget) },
     maxBaselineLoss: need(S.baselineGuardPercent) / 100,
     idempotencyLeaseMs: need(S.idempotencyLeaseSeconds) * 1000,
     publishEvents: maybe(S.publishEvents) ?? false,

@@ -138,6 +138,9 @@ function runOptions(ev: AuditEvent, context: Context, startedAt: number): RunAud
     rateCard: config.rateCard,
     triggers: config.triggers,
     checkAgents: config.checkAgents,
+    checkUsage: config.usage.check,
+    usageWindowDays: config.usage.windowDays,
+    usageRequestBudget: config.usage.budget,
     writeHistory: !ev.dryRun,
     // A console run sent to other recipients (a test to oneself) must not hide this week's
     // changes from the team's next report.

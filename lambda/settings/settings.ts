@@ -13,6 +13,7 @@ import {
   parseTimeZone,
 } from '../core/validation';
 import { DEFAULT_ACTION_TRIGGERS, type ActionTriggers } from '../core/types';
+import { DEFAULT_USAGE_REQUEST_BUDGET, DEFAULT_USAGE_WINDOW_DAYS } from '../core/usage';
 import type { RateCard } from '../core/rate-card';
 import { parseCron } from './cron';
 import { asInteger, asList, type RawValue, text, validated } from './schema';
@@ -245,6 +246,30 @@ export const SETTINGS = {
     env: 'CHECK_AGENTS',
     default: true,
     schema: flag,
+  },
+  checkUsage: {
+    doc: 'Find numbers nobody called in usageWindowDays (GET /v1/calls); the CLI switches it off with --no-usage',
+    context: 'checkUsage',
+    env: 'CHECK_USAGE',
+    flag: '--no-usage',
+    default: true,
+    schema: flag,
+  },
+  usageWindowDays: {
+    doc: 'Days back a call counts as use: a number with no call in them is idle, 1-365',
+    context: 'usageWindowDays',
+    env: 'USAGE_WINDOW_DAYS',
+    flag: '--usage-window',
+    default: DEFAULT_USAGE_WINDOW_DAYS,
+    schema: wholeNumber(1, 365),
+  },
+  usageRequestBudget: {
+    doc: 'Most GET /v1/calls requests per workspace; the default fits a 10k-number workspace in 900 s at 150 requests / 60 s (docs/design.md)',
+    context: 'usageRequestBudget',
+    env: 'USAGE_REQUEST_BUDGET',
+    flag: '--usage-budget',
+    default: DEFAULT_USAGE_REQUEST_BUDGET,
+    schema: wholeNumber(0, 100_000),
   },
   historyRetentionDays: {
     doc: `Days run folders (reports/) are kept in the history bucket, ${MIN_HISTORY_DAYS}-3653`,

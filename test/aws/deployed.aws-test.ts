@@ -281,6 +281,7 @@ describeBundle(`the deployed function, run under Node ${node.path === undefined 
       'numbers.csv',
       'report.html',
       'snapshot.json',
+      'summary.json',
     ]);
     expect(runFiles.every((k) => k.includes(`/${run.runId}/`))).toBe(true);
     expect(JSON.parse(await readObject('latest/dialnexa-workspace.json'))).toMatchObject({ runId: run.runId });

@@ -71,6 +71,11 @@ describe('parseCliArgs', () => {
       'Acme prod',
       '--timeout',
       '90',
+      '--usage-window',
+      '60',
+      '--usage-budget',
+      '400',
+      '--no-usage',
       '--verbose',
     );
     expect(o).toEqual({
@@ -91,7 +96,13 @@ describe('parseCliArgs', () => {
       timeZone: 'Asia/Kolkata',
       workspaceName: 'Acme prod',
       timeoutSeconds: 90,
+      usage: { check: false, windowDays: 60, budget: 400 },
     });
+  });
+
+  it('checks usage by default, over 30 days within 1,500 requests; rejects a window out of range', () => {
+    expect(parse().usage).toEqual({ check: true, windowDays: 30, budget: 1500 });
+    expect(() => parse('--usage-window', '0')).toThrow(/--usage-window/);
   });
 
   it('defaults the secret field to apiKey', () => {

@@ -70,6 +70,7 @@ describe('the email always fits', () => {
         to: TO,
         onDemandHint: 'npm run audit',
         checkAgents: false,
+        checkUsage: false,
       },
     );
     if (outcome.status === 'duplicate') throw new Error('expected a run');

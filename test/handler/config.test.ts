@@ -200,6 +200,7 @@ describe('readHandlerConfig', () => {
       removedNumbers: false,
       failedWorkspaces: true,
       unreconciled: false,
+      idle: false,
     });
     expect(config.checkAgents).toBe(false);
     expect(config.idempotencyLeaseMs).toBe(360_000);
@@ -209,6 +210,7 @@ describe('readHandlerConfig', () => {
       removedNumbers: false,
       failedWorkspaces: false,
       unreconciled: false,
+      idle: false,
     });
     expect(readHandlerConfig({ ...base, ACTION_TRIGGERS: 'unreconciled' }).triggers.unreconciled).toBe(true);
   });

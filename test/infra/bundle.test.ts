@@ -254,7 +254,7 @@ describe('the bundled handler', () => {
     expect(fnEnv.ARCHIVE_BUCKET).toEqual({ Ref: bucket[0] });
     const keys = [...s3.objects.keys()];
     const run =
-      /^reports\/dialnexa-workspace\/\d{4}\/\d{2}\/\d{2}\/([^/]+)\/(audit\.json|numbers\.csv|report\.html|snapshot\.json)$/;
+      /^reports\/dialnexa-workspace\/\d{4}\/\d{2}\/\d{2}\/([^/]+)\/(audit\.json|numbers\.csv|report\.html|snapshot\.json|summary\.json)$/;
     const others = keys.filter((k) => !run.test(k));
     // The scheduled run is keyed on its schedule time; each console run on its invocation (Lambda's
     // retries of it share the request id); the dry run claims nothing.
@@ -273,7 +273,7 @@ describe('the bundled handler', () => {
     // schedule, weekly and the India run each get a folder; the duplicate and the dry run do not.
     const runs = new Set(keys.filter((k) => run.test(k)).map((k) => run.exec(k)![1]));
     expect(runs.size).toBe(3);
-    expect(keys.filter((k) => run.test(k))).toHaveLength(12);
+    expect(keys.filter((k) => run.test(k))).toHaveLength(15);
   });
 
   it('did nothing in the bucket its IAM statements would refuse', () => {
@@ -304,8 +304,13 @@ describe('the bundled handler', () => {
         (st) => [st.Action].flat().includes(action) && [st.Resource].flat().some((r) => glob(r).test(resource)),
       );
     expect(s3.requests.length).toBeGreaterThan(10);
-    for (const r of s3.requests)
-      expect([r.action, r.key, allowed(r.action, `${bucketArn}/${r.key}`)]).toEqual([r.action, r.key, true]);
+    for (const r of s3.requests) {
+      // ListBucket is authorized on the bucket; the stand-in records the prefix it listed.
+      const resource = r.action === 's3:ListBucket' ? bucketArn : `${bucketArn}/${r.key}`;
+      expect([r.action, r.key, allowed(r.action, resource)]).toEqual([r.action, r.key, true]);
+    }
+    // The trend lists the workspace's run folders.
+    expect(s3.requests.some((r) => r.action === 's3:ListBucket' && r.key === 'reports/dialnexa-workspace/')).toBe(true);
     // The first run read keys that did not exist yet; S3 answers those 404 only with ListBucket.
     expect(s3.requests.some((r) => r.status === 404)).toBe(true);
     expect(allowed('s3:ListBucket', bucketArn)).toBe(true);

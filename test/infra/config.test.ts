@@ -39,8 +39,12 @@ describe('parseConfig', () => {
         removedNumbers: true,
         failedWorkspaces: true,
         unreconciled: false,
+        idle: false,
       },
       checkAgents: true,
+      checkUsage: true,
+      usageWindowDays: 30,
+      usageRequestBudget: 1500,
       historyRetentionDays: 400,
       allowedRecipientDomains: ['example.com'],
       publishEvents: true,
@@ -141,7 +145,7 @@ describe('parseConfig', () => {
     [
       'actionTriggers',
       'unrouted,unroutd',
-      /^actionTriggers: "unroutd" is not a trigger; use some of unrouted, missingAgents, removedNumbers, failedWorkspaces, unreconciled \(comma-separated\), or none/,
+      /^actionTriggers: "unroutd" is not a trigger; use some of unrouted, missingAgents, removedNumbers, failedWorkspaces, unreconciled, idle \(comma-separated\), or none/,
     ],
     ['actionTriggers', 'none,unrouted', /^actionTriggers: "none" cannot be combined with other triggers/],
     ['actionTriggers', [1], /^actionTriggers: must be a string or an array of strings/],
@@ -235,17 +239,59 @@ describe('history, cost and findings', () => {
   it.each([
     [
       'unrouted, FailedWorkspaces',
-      { unrouted: true, missingAgents: false, removedNumbers: false, failedWorkspaces: true, unreconciled: false },
+      {
+        unrouted: true,
+        missingAgents: false,
+        removedNumbers: false,
+        failedWorkspaces: true,
+        unreconciled: false,
+        idle: false,
+      },
     ],
     [
       ['missingAgents'],
-      { unrouted: false, missingAgents: true, removedNumbers: false, failedWorkspaces: false, unreconciled: false },
+      {
+        unrouted: false,
+        missingAgents: true,
+        removedNumbers: false,
+        failedWorkspaces: false,
+        unreconciled: false,
+        idle: false,
+      },
     ],
     [
       'none',
-      { unrouted: false, missingAgents: false, removedNumbers: false, failedWorkspaces: false, unreconciled: false },
+      {
+        unrouted: false,
+        missingAgents: false,
+        removedNumbers: false,
+        failedWorkspaces: false,
+        unreconciled: false,
+        idle: false,
+      },
     ],
-    ['', { unrouted: true, missingAgents: true, removedNumbers: true, failedWorkspaces: true, unreconciled: false }],
+    [
+      '',
+      {
+        unrouted: true,
+        missingAgents: true,
+        removedNumbers: true,
+        failedWorkspaces: true,
+        unreconciled: false,
+        idle: false,
+      },
+    ],
+    [
+      'idle',
+      {
+        unrouted: false,
+        missingAgents: false,
+        removedNumbers: false,
+        failedWorkspaces: false,
+        unreconciled: false,
+        idle: true,
+      },
+    ],
   ])('actionTriggers %j', (value, triggers) => {
     expect(parseConfig({ ...base, actionTriggers: value }).actionTriggers).toEqual(triggers);
   });

@@ -149,6 +149,9 @@ describe('function', () => {
       PUBLISH_EVENTS: 'true',
       // The configuration set the stack made, whose bounces and complaints reach an alarm.
       SES_CONFIGURATION_SET: stack.reportFeedback?.configurationSetName,
+      CHECK_USAGE: 'true',
+      USAGE_WINDOW_DAYS: '30',
+      USAGE_REQUEST_BUDGET: '1500',
       // The 60 s margin + 120: the claim covers rendering and sending only.
       IDEMPOTENCY_LEASE_SECONDS: '180',
       POWERTOOLS_SERVICE_NAME: 'number-audit',

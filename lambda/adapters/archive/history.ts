@@ -8,6 +8,7 @@ import type {
   PreviousSnapshot,
   ReportArchive,
 } from '../../core/ports';
+import type { RunSummary } from '../../core/trend';
 import { StoreIdempotencyStore, type StoreIdempotencyOptions } from './idempotency-store';
 import type { ObjectStore } from './object-store';
 import { StoreReportArchive } from './report-archive';
@@ -31,6 +32,10 @@ export class ObjectStoreHistory implements ReportArchive, IdempotencyStore {
 
   writeLatestPointer(workspace: string, pointer: LatestRunPointer): Promise<{ updated: boolean }> {
     return this.archive.writeLatestPointer(workspace, pointer);
+  }
+
+  readRecentRuns(workspace: string, limit: number): Promise<RunSummary[]> {
+    return this.archive.readRecentRuns(workspace, limit);
   }
 
   claim(key: string, options: { leaseMs: number; now: Date }): Promise<ClaimOutcome> {

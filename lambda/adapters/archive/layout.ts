@@ -48,7 +48,7 @@ export function runPrefix(workspace: string, date: Date, runId: string): string 
   assertSafeName('run id', runId);
   if (Number.isNaN(date.getTime())) throw new Error('run date is not a valid date');
   const [yyyy, mm, dd] = date.toISOString().slice(0, 10).split('-');
-  return `${ARCHIVE_PREFIXES.reports}${workspaceSlug(workspace)}/${yyyy}/${mm}/${dd}/${runId}/`;
+  return `${workspaceRunsPrefix(workspace)}${yyyy}/${mm}/${dd}/${runId}/`;
 }
 
 export function runFileKey(prefix: string, file: string): string {
@@ -71,6 +71,11 @@ export const INVENTORY_PREFIX = 'inventory/';
 
 export function inventoryKey(workspace: string): string {
   return `${INVENTORY_PREFIX}${workspaceSlug(workspace)}.csv`;
+}
+
+/** reports/<workspace-slug>/: every run folder of the workspace. */
+export function workspaceRunsPrefix(workspace: string): string {
+  return `${ARCHIVE_PREFIXES.reports}${workspaceSlug(workspace)}/`;
 }
 
 export function latestPointerKey(workspace: string): string {

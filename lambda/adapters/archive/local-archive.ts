@@ -73,6 +73,21 @@ export class FsObjectStore implements ObjectStore {
     });
   }
 
+  async list(prefix: string): Promise<string[]> {
+    const base = prefix.endsWith('/') ? this.file(prefix.slice(0, -1)) : this.file(prefix);
+    let entries: string[];
+    try {
+      entries = await fs.readdir(base, { recursive: true });
+    } catch (e) {
+      if (errorCode(e) === 'ENOENT') return [];
+      throw e;
+    }
+    const root = path.relative(this.root, base).split(path.sep).join('/');
+    return entries
+      .filter((e) => !e.endsWith('.tmp') && !e.endsWith('.lock'))
+      .map((e) => `${root}/${e.split(path.sep).join('/')}`);
+  }
+
   private file(key: string): string {
     const file = path.resolve(this.root, ...key.split('/'));
     if (!file.startsWith(this.root + path.sep)) throw new Error(`key "${key}" resolves outside the history folder`);

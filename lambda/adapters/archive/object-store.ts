@@ -15,6 +15,8 @@ export interface ObjectStore {
   putIfAbsent(key: string, body: string): Promise<boolean>;
   /** Replaces the object only if it is still at `etag`; false when it changed (or vanished). */
   putIfMatch(key: string, body: string, etag: string): Promise<boolean>;
+  /** Every key that starts with `prefix`, in no particular order. */
+  list(prefix: string): Promise<string[]>;
   /** Where a key lives, for people: an s3:// URL or a file path. */
   describe(key: string): string;
 }

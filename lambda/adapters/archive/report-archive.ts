@@ -3,7 +3,8 @@
 import * as z from 'zod';
 import type { ArchivedRun, LatestRunPointer, PreviousSnapshot, ReportArchive } from '../../core/ports';
 import { SNAPSHOT_FILE, parseSnapshot } from '../../core/snapshot';
-import { contentTypeFor, isRunPrefixOf, latestPointerKey, runFileKey, runPrefix } from './layout';
+import { countsForTrend, parseRunSummary, RUN_SUMMARY_FILE, type RunSummary } from '../../core/trend';
+import { contentTypeFor, isRunPrefixOf, latestPointerKey, runFileKey, runPrefix, workspaceRunsPrefix } from './layout';
 import { MAX_CONFLICT_ROUNDS, type ObjectStore } from './object-store';
 
 const pointerSchema = z.object({
@@ -24,6 +25,9 @@ function parsePointer(text: string): LatestRunPointer | null {
     return null;
   }
 }
+
+/** Run folders read at most for a trend, so a history of failed or filtered runs stays cheap. */
+const MAX_RUNS_SCANNED = 48;
 
 export class StoreReportArchive implements ReportArchive {
   constructor(private readonly store: ObjectStore) {}
@@ -68,6 +72,30 @@ export class StoreReportArchive implements ReportArchive {
       : { ok: false, reason: `${parsed.reason} (${location})`, location };
   }
 
+  async readRecentRuns(workspace: string, limit: number): Promise<RunSummary[]> {
+    const folders = new Map<string, Set<string>>();
+    for (const key of await this.store.list(workspaceRunsPrefix(workspace))) {
+      const cut = key.lastIndexOf('/') + 1;
+      const folder = key.slice(0, cut);
+      if (!isRunPrefixOf(workspace, folder)) continue;
+      const files = folders.get(folder) ?? new Set<string>();
+      files.add(key.slice(cut));
+      folders.set(folder, files);
+    }
+    // Folders sort by day; runs of one day are read together, then ordered by their own time.
+    const newestFirst = [...folders.keys()].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+    const found: RunSummary[] = [];
+    for (const [i, folder] of newestFirst.slice(0, MAX_RUNS_SCANNED).entries()) {
+      const sameDay = i > 0 && dayOf(newestFirst[i - 1]) === dayOf(folder);
+      if (found.length >= limit && !sameDay) break;
+      const file = folders.get(folder)?.has(RUN_SUMMARY_FILE) ? RUN_SUMMARY_FILE : 'audit.json';
+      const stored = await this.store.get(folder + file);
+      const summary = stored === null ? null : parseRunSummary(stored.body);
+      if (summary !== null && countsForTrend(summary)) found.push(summary);
+    }
+    return found.sort((a, b) => Date.parse(b.generatedAt) - Date.parse(a.generatedAt)).slice(0, limit);
+  }
+
   async writeLatestPointer(workspace: string, pointer: LatestRunPointer): Promise<{ updated: boolean }> {
     if (!isRunPrefixOf(workspace, pointer.prefix))
       throw new Error(`latest pointer prefix "${pointer.prefix}" is not a run folder of this workspace`);
@@ -88,4 +116,9 @@ export class StoreReportArchive implements ReportArchive {
     }
     throw new Error(`could not update ${this.store.describe(key)}: it kept changing under concurrent writers`);
   }
+}
+
+/** reports/<slug>/<yyyy>/<mm>/<dd>/ of a run folder. */
+function dayOf(folder: string): string {
+  return folder.slice(0, folder.slice(0, -1).lastIndexOf('/') + 1);
 }

@@ -2,7 +2,7 @@
 // (If-None-Match: * to create, If-Match: <etag> to replace). The stack grants s3:ListBucket so a
 // missing key reads as NoSuchKey (404), not AccessDenied (403).
 import { awsClientOptions } from '../aws/client-options';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AuditError } from '../../core/errors';
 import { ObjectStoreHistory } from './history';
 import type { StoreIdempotencyOptions } from './idempotency-store';
@@ -59,6 +59,23 @@ export class S3ObjectStore implements ObjectStore {
       if (isNotFound(e)) return null;
       throw this.failure('read', key, e);
     }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const out = await this.client.send(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+        );
+        for (const o of out.Contents ?? []) if (o.Key) keys.push(o.Key);
+        token = out.IsTruncated ? out.NextContinuationToken : undefined;
+      } while (token);
+    } catch (e) {
+      throw this.failure('read', prefix, e);
+    }
+    return keys;
   }
 
   async put(key: string, body: Buffer | string, contentType: string): Promise<void> {

@@ -1,8 +1,9 @@
 // The DialNexa client: defaults, one rate limiter per client (the limit is per key), and the
 // two reads the audit needs.
-import type { FolderLister, KeySource, ListOptions, Logger, NumberLister } from '../../core/ports';
+import type { CallLister, FolderLister, KeySource, ListOptions, Logger, NumberLister } from '../../core/ports';
 import { silentLogger } from '../../core/ports';
 import type { Listing } from '../../core/types';
+import { listCallsPage } from './calls';
 import { forbidden } from './failures';
 import { listAllFolders, type FolderSummary } from './folders';
 import { KeyHolder } from './key';
@@ -44,7 +45,7 @@ export interface DialNexaClientOptions {
   resetMarginMs?: number;
 }
 
-export interface DialNexaClient extends NumberLister, FolderLister {
+export interface DialNexaClient extends NumberLister, FolderLister, CallLister {
   listAll(options?: ListOptions): Promise<Listing>;
   /** GET /v1/agents: id, current title and folder of every agent. */
   listAgents(options?: { deadline?: number }): Promise<AgentSummary[]>;
@@ -77,6 +78,8 @@ export function createDialNexaClient(options: DialNexaClientOptions): DialNexaCl
   return {
     listAll: (listOptions) => listAllNumbers(settings, listOptions),
     listFolders: (folderOptions) => listAllFolders(settings, folderOptions),
+    // Same settings, so the same limiter: calls share the key's limit with the listing.
+    listCalls: (query, callOptions) => listCallsPage(settings, query, callOptions),
 
     async listAgents(agentOptions = {}) {
       const stats = { requests: 0, retries: 0, rateLimited: 0 };

@@ -28,6 +28,8 @@ export const CSV_COLUMNS = [
   'inbound_agent_name',
   'workspace',
   'inbound_agent_folder',
+  'last_call_at',
+  'usage',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -71,6 +73,7 @@ export type CsvText = 'full' | 'bounded';
 
 function row(n: PhoneNumber, ws: WorkspaceAudit, text: CsvText): Record<CsvColumn, string> {
   const full = text === 'full' ? n.untruncated : undefined;
+  const used = ws.usage?.status === 'checked' ? ws.usage.byId.get(n.id) : undefined;
   return {
     id: n.id,
     phone_number: n.phoneNumber,
@@ -88,6 +91,8 @@ function row(n: PhoneNumber, ws: WorkspaceAudit, text: CsvText): Record<CsvColum
     inbound_agent_name: agentName(ws.agents, n.inboundAgentId) ?? '',
     workspace: ws.name,
     inbound_agent_folder: agentFolder(ws.attribution, n.inboundAgentId) ?? '',
+    last_call_at: used?.lastCallAt ?? '',
+    usage: used?.state ?? 'not_checked',
   };
 }
 

@@ -179,3 +179,34 @@ export function badge(text: string, tone: Tone): Cell {
   const style = `display:inline-block;padding:1px 4px;border-radius:4px;background:${tone.bg};color:${tone.fg};`;
   return `<span style="${style}font-size:10px;line-height:15px;font-weight:700;">${escapeHtml(text)}</span>`;
 }
+
+/** One bar of barChart: its label, its share of the longest bar (0-100, null: no figure) and its figure. */
+export interface BarRow {
+  label: string;
+  percent: number | null;
+  figure: string;
+}
+
+function barCells(percent: number | null, color: string): string {
+  const cell = 'height:12px;font-size:1px;line-height:12px;';
+  if (percent === null || percent <= 0) return `<td style="${cell}">&nbsp;</td>`;
+  const bar = `<td width="${percent}%" bgcolor="${color}" style="${cell}background:${color};">&nbsp;</td>`;
+  return percent >= 100 ? bar : `${bar}<td style="${cell}">&nbsp;</td>`;
+}
+
+/**
+ * A bar chart every mail client draws: one table row per bar, the bar a coloured cell whose width
+ * is its share of the longest. No images, SVG or scripts; the figure is printed beside each bar.
+ */
+export function barChart(rows: readonly BarRow[], color: string): string {
+  const text = `font-size:12px;line-height:16px;color:${MUTED};`;
+  const body = rows
+    .map(
+      (r) =>
+        `<tr><td width="52" nowrap valign="middle" style="padding:2px 6px 2px 0;${text}">${escapeHtml(r.label)}</td>` +
+        `<td valign="middle" style="padding:2px 0;"><table ${TABLE}><tr>${barCells(r.percent, color)}</tr></table></td>` +
+        `<td width="76" nowrap align="right" valign="middle" style="padding:2px 0 2px 6px;${text}color:${INK};font-variant-numeric:tabular-nums;">${escapeHtml(r.figure)}</td></tr>`,
+    )
+    .join('');
+  return `<table ${DATA_TABLE}>${body}</table>`;
+}

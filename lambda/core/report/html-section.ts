@@ -2,7 +2,10 @@
 import { cellText } from './cells';
 import { typeLabel } from './format';
 import {
+  AMBER,
   BAD,
+  barChart,
+  BLUE,
   badge,
   callout,
   card,
@@ -27,7 +30,7 @@ import {
   type Column as HtmlColumn,
   type Tone as HtmlTone,
 } from './html-kit';
-import type { Callout, Cell, Note, Paragraph, Section, Table, Tone } from './model-types';
+import type { Callout, Cell, Chart, Note, Paragraph, Section, Table, Tone } from './model-types';
 
 export const TONES: Record<Tone, HtmlTone> = { neutral: NEUTRAL, good: GOOD, bad: BAD, warn: WARN };
 const PADDING = { snug: '6px 6px', tight: '6px 4px', compact: '6px 2px' } as const;
@@ -139,6 +142,19 @@ export function tablesHtml(tables: readonly Table[]): string {
     .join('');
 }
 
+const BAR_COLORS: Record<Tone, string> = { neutral: BLUE, good: GREEN, bad: RED, warn: AMBER };
+
+function chartHtml(c: Chart): string {
+  const top = Math.max(0, ...c.bars.map((b) => b.value ?? 0));
+  const rows = c.bars.map((b) => ({
+    label: b.label,
+    // At least 1% so a small non-zero figure still shows a bar.
+    percent: b.value === null || top === 0 ? null : b.value === 0 ? 0 : Math.max(1, Math.round((b.value / top) * 100)),
+    figure: b.text,
+  }));
+  return `${subheading(c.title, c.tone ? TONES[c.tone].fg : INK)}${barChart(rows, BAR_COLORS[c.tone ?? 'neutral'])}`;
+}
+
 function calloutHtml(c: Callout): string {
   const tone = TONES[c.tone];
   const phones = c.phones
@@ -167,6 +183,7 @@ export function sectionHtml(s: Section): string {
       ...s.callouts.map(calloutHtml),
       ...s.paragraphs.map(paragraphHtml),
       tablesHtml(s.tables),
+      ...(s.charts ?? []).map(chartHtml),
       ...s.notes.map(note),
     ].join(''),
   );

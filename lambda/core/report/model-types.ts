@@ -89,15 +89,33 @@ export type SectionId =
   | 'changes'
   | 'unrouted'
   | 'missing-agents'
+  | 'idle'
   | 'agents'
   | 'country-type'
   | 'cost'
   | 'use-case'
   | 'reconciliation'
   | 'status'
+  | 'trend'
   | 'too-large';
 
-/** One section, read top to bottom: title, lead, call-outs, paragraphs, tables, notes. */
+/** One bar of a chart: a run's date and its figure. */
+export interface Bar {
+  label: string;
+  /** Null: not known for that run (drawn as "-"). */
+  value: number | null;
+  /** The figure as printed, e.g. "1,204" or "$1,204.50". */
+  text: string;
+}
+
+/** A bar chart: HTML table cells as bars (no images, SVG or scripts), the figures beside them. */
+export interface Chart {
+  title: string;
+  bars: Bar[];
+  tone?: Tone;
+}
+
+/** One section, read top to bottom: title, lead, call-outs, paragraphs, tables, charts, notes. */
 export interface Section {
   id: SectionId;
   title: string;
@@ -106,6 +124,8 @@ export interface Section {
   callouts: Callout[];
   paragraphs: Paragraph[];
   tables: Table[];
+  /** Absent on most sections. */
+  charts?: Chart[];
   notes: Note[];
 }
 

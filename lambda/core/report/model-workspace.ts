@@ -18,6 +18,8 @@ import { changesSection } from './section-changes';
 import { agentsSection, missingAgentSection, unroutedSection } from './section-findings';
 import { costSection, countryTypeSection, statusSection } from './section-inventory';
 import { reconciliationSection, useCaseSection } from './section-usecase';
+import { trendSection } from './section-trend';
+import { idleSection } from './section-usage';
 
 export type SectionOptions = Pick<ReportContext, 'timeZone' | 'attachment' | 'unroutedLimit'>;
 
@@ -59,6 +61,13 @@ function figures(ws: WorkspaceAudit): Figure[] {
   ];
   if (ws.agents?.status === 'checked')
     out.push({ label: 'Routed to a missing agent', value: formatCount(ws.agents.missing.length) });
+  if (ws.usage?.status === 'checked') {
+    const { usage } = ws;
+    out.push({
+      label: `Idle (no call in ${usage.windowDays} days)`,
+      value: `${formatCount(usage.idle.length)} (${formatUsd(usage.idleMonthly)} a month)`,
+    });
+  }
   const countryNote = unknownCountry > 0 ? `+ ${formatCount(unknownCountry)} without a country` : 'with numbers';
   const costNote = unpriced === 0 ? 'all numbers priced' : `${formatCount(unpriced)} without a cost`;
   out.push(
@@ -114,12 +123,14 @@ function sections(ws: WorkspaceAudit, options: SectionOptions, limit: number): S
     ...changes(ws, options.timeZone),
     unroutedSection(ws.audit, limit, options.attachment),
     ...missingAgentSection(ws.agents, limit, options.attachment),
+    ...idleSection(ws.usage, limit, options.attachment),
     ...agentsSection(ws.numbers, ws.agents),
     countryTypeSection(ws.audit),
     costSection(ws.audit),
     ...useCaseSection(ws),
     ...reconciliationSection(ws.inventory),
     statusSection(ws.audit),
+    ...trendSection(ws.trend, options.timeZone),
   ];
 }
 

@@ -66,6 +66,16 @@ function section(s: Section): string[] {
     ...s.paragraphs.flatMap((p) => p.lines.map(line)),
   ];
   for (const t of s.tables) out.push(...(out.length > 0 || t.title ? [''] : []), ...table(t));
+  for (const c of s.charts ?? []) {
+    out.push(
+      '',
+      ...columns(
+        ['Run', c.title],
+        ['left', 'right'],
+        c.bars.map((b) => [b.label, b.text]),
+      ),
+    );
+  }
   out.push(...s.notes.map((n) => `  ${singleLine(n.text)}`));
   return ['', s.title.toUpperCase(), '='.repeat(s.title.length), ...out];
 }

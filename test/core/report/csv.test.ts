@@ -68,7 +68,7 @@ function records(csv: string): Record<string, string>[] {
 describe('renderCsv', () => {
   it('starts with a BOM and the documented header, CRLF line ends', () => {
     expect(csvOf([])).toBe(
-      `${CSV_BOM}id,phone_number,country_code,type,type_inferred,status,inbound_agent_id,routed,nickname,provider,monthly_cost_usd,created_at,cost_source,inbound_agent_name,workspace,inbound_agent_folder\r\n`,
+      `${CSV_BOM}id,phone_number,country_code,type,type_inferred,status,inbound_agent_id,routed,nickname,provider,monthly_cost_usd,created_at,cost_source,inbound_agent_name,workspace,inbound_agent_folder,last_call_at,usage\r\n`,
     );
   });
 
@@ -107,6 +107,8 @@ describe('renderCsv', () => {
       inbound_agent_name: '',
       workspace: 'Acme prod',
       inbound_agent_folder: '',
+      last_call_at: '',
+      usage: 'not_checked',
     });
   });
 
@@ -196,7 +198,14 @@ describe('renderCsv', () => {
 
 describe('renderCsv: cost source, agent name, workspace', () => {
   it('appends the new columns after the original twelve, in order', () => {
-    expect(CSV_COLUMNS.slice(12)).toEqual(['cost_source', 'inbound_agent_name', 'workspace', 'inbound_agent_folder']);
+    expect(CSV_COLUMNS.slice(12)).toEqual([
+      'cost_source',
+      'inbound_agent_name',
+      'workspace',
+      'inbound_agent_folder',
+      'last_call_at',
+      'usage',
+    ]);
   });
 
   it('tells where each cost came from, including rate-card costs in monthly_cost_usd', () => {

@@ -27,8 +27,12 @@ describe('renderReport', () => {
     expect(report.text).toContain('$3.15');
     const lines = report.csv.slice(CSV_BOM.length).split('\r\n');
     expect(lines).toHaveLength(5); // header, 3 rows, trailing empty
-    expect(lines[1]).toBe('phn_gb,+447911123456,GB,mobile,true,active,,false,,,1.15,,api,,Acme prod,');
-    expect(lines[2]).toBe('phn_in,+919876543210,IN,mobile,true,expired,,false,Old <IN> line,,,,unknown,,Acme prod,');
-    expect(lines[3]).toBe('phn_us,+18005550199,US,toll_free,false,active,agt_1,true,,,2.00,,api,,Acme prod,');
+    expect(lines[1]).toBe('phn_gb,+447911123456,GB,mobile,true,active,,false,,,1.15,,api,,Acme prod,,,not_checked');
+    expect(lines[2]).toBe(
+      'phn_in,+919876543210,IN,mobile,true,expired,,false,Old <IN> line,,,,unknown,,Acme prod,,,not_checked',
+    );
+    expect(lines[3]).toBe(
+      'phn_us,+18005550199,US,toll_free,false,active,agt_1,true,,,2.00,,api,,Acme prod,,,not_checked',
+    );
   });
 });

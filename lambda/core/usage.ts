@@ -1,0 +1,252 @@
+// Numbers nobody calls. A number is idle only with proof that it had no call in the window: the
+// sweep of the window's calls ended inside the budget without meeting it, or both probes (`to=`
+// and `from=`) came back empty. Anything short of that proof is `unknown`, never `idle`.
+import { compareByCountryThenNumber, isNotActive, toCents } from './audit';
+import { canonicalE164 } from './normalize';
+import type { CallLister, CallRecord, CallsPage, CallsQuery } from './calls';
+import type { PhoneNumber } from './types';
+
+/** `new`: bought inside the window and not seen called, so too young to call idle. */
+export const USAGE_STATES = ['used', 'idle', 'unknown', 'new', 'not_checked'] as const;
+export type UsageState = (typeof USAGE_STATES)[number];
+
+export interface NumberUsage {
+  state: UsageState;
+  /** The newest call seen in the window (ISO); null when none was seen or it had no time. */
+  lastCallAt: string | null;
+}
+
+/** How far back a call counts as use (the usageWindowDays setting's default). */
+export const DEFAULT_USAGE_WINDOW_DAYS = 30;
+/**
+ * GET /v1/calls requests per workspace (the usageRequestBudget setting's default). At the observed
+ * 150 requests / 60 s, the default 900 s function less its 60 s margin sends 2,100 requests; a
+ * 10k-number workspace spends 201 of them listing (100 pages, 100 more to verify a count without a
+ * total, 1 agents read), so 1,500 (600 s) leaves ~400 (160 s) for retries and pauses.
+ * docs/design.md shows the arithmetic.
+ */
+export const DEFAULT_USAGE_REQUEST_BUDGET = 1500;
+/** Calls per sweep page: the API's largest `limit`. */
+export const SWEEP_PAGE_SIZE = 200;
+/** Share of the request budget the sweep may spend; probes get the rest (and whatever it left). */
+export const SWEEP_BUDGET_SHARE = 0.5;
+/** Probes in flight at once; they share the listing's rate limiter. */
+export const PROBE_CONCURRENCY = 4;
+const DAY_MS = 86_400_000;
+
+export interface UsageOptions {
+  windowDays: number;
+  /** Most GET /v1/calls requests the check may send. */
+  budget: number;
+  now: Date;
+  /** Epoch ms by which every request must be over. */
+  deadline?: number;
+}
+
+export interface UsageResult {
+  status: 'checked';
+  windowDays: number;
+  checkedAt: string;
+  windowStart: string;
+  /** Every number of the workspace by id (`not_checked` for those not active). */
+  byId: Map<string, NumberUsage>;
+  /** Proven idle, most expensive first. */
+  idle: PhoneNumber[];
+  /** Their monthly cost in USD (known costs only), summed in cents. */
+  idleMonthly: number;
+  usedCount: number;
+  unknownCount: number;
+  newCount: number;
+  requests: number;
+  /** The sweep read every call of the window, so every unseen number is idle. */
+  sweepCovered: boolean;
+}
+
+export type UsageCheck = UsageResult | { status: 'skipped'; reason: string };
+
+/** What the check found out so far: the newest call per number (by canonical E.164). */
+interface Evidence {
+  window: { start: number; end: number; query: Pick<CallsQuery, 'startDate' | 'endDate'> };
+  lastCall: Map<string, string | null>;
+  idle: Set<string>;
+  spent: number;
+  /** Requests set aside for probes under way. */
+  held: number;
+  budget: number;
+}
+
+/** Active (or status-less, as for unrouted): a number that is not rented any more costs nothing. */
+export function isUsageCheckable(n: Pick<PhoneNumber, 'status'>): boolean {
+  return !isNotActive(n as PhoneNumber);
+}
+
+export async function checkUsage(
+  numbers: readonly PhoneNumber[],
+  lister: CallLister,
+  options: UsageOptions,
+): Promise<UsageResult> {
+  const end = options.now.getTime();
+  const start = end - options.windowDays * DAY_MS;
+  const ev: Evidence = {
+    window: {
+      start,
+      end,
+      query: { startDate: new Date(start).toISOString(), endDate: new Date(end).toISOString() },
+    },
+    lastCall: new Map(),
+    idle: new Set(),
+    spent: 0,
+    held: 0,
+    budget: Math.max(0, Math.floor(options.budget)),
+  };
+  const checked = numbers.filter(isUsageCheckable);
+  const phones = new Set(checked.map((n) => n.phoneNumber));
+  const covered = await sweep(lister, ev, phones, options.deadline);
+  const isNew = (n: PhoneNumber) => createdAfter(n.createdAt, start);
+  if (covered) {
+    for (const p of phones) if (!ev.lastCall.has(p)) ev.idle.add(p);
+  } else {
+    const unseen = checked.filter((n) => !ev.lastCall.has(n.phoneNumber) && !isNew(n)).sort(mostExpensiveFirst);
+    await probeAll(lister, ev, unseen, options.deadline);
+  }
+  return summarize(numbers, ev, { options, covered, isNew });
+}
+
+/** Newest first through the window until every number was seen, the list ends or the sweep's budget is spent. */
+async function sweep(lister: CallLister, ev: Evidence, phones: Set<string>, deadline?: number): Promise<boolean> {
+  const sweepBudget = Math.ceil(ev.budget * SWEEP_BUDGET_SHARE);
+  let read = 0;
+  for (let page = 1; ev.lastCall.size < phones.size && ev.spent < sweepBudget; page++) {
+    ev.spent += 1;
+    const got = await lister.listCalls(
+      { ...ev.window.query, page, limit: SWEEP_PAGE_SIZE },
+      deadline === undefined ? {} : { deadline },
+    );
+    read += got.calls.length;
+    for (const call of got.calls) {
+      const at = inWindow(call, ev);
+      if (at === undefined) continue;
+      for (const raw of [call.to, call.from]) {
+        const p = raw === null ? null : canonicalE164(raw);
+        if (p !== null && phones.has(p)) see(ev, p, at);
+      }
+    }
+    if (listEnded(got, page, read)) return true;
+  }
+  return false;
+}
+
+/**
+ * Only an empty page or the server's own count proves the end: a short page could be a server
+ * that caps `limit` lower than asked.
+ */
+function listEnded(got: CallsPage, page: number, read: number): boolean {
+  if (got.calls.length === 0) return true;
+  if (got.totalPages !== null && page >= got.totalPages) return true;
+  return got.total !== null && read >= got.total;
+}
+
+/** The call's time when it may lie in the window (null: no time given), undefined when it is outside. */
+function inWindow(call: CallRecord, ev: Evidence): string | null | undefined {
+  if (call.at === null) return null;
+  const t = Date.parse(call.at);
+  if (Number.isNaN(t)) return null;
+  return t >= ev.window.start && t <= ev.window.end ? call.at : undefined;
+}
+
+function see(ev: Evidence, phone: string, at: string | null): void {
+  const before = ev.lastCall.get(phone);
+  if (before === undefined || (at !== null && (before === null || Date.parse(at) > Date.parse(before)))) {
+    ev.lastCall.set(phone, at);
+  }
+}
+
+async function probeAll(lister: CallLister, ev: Evidence, queue: PhoneNumber[], deadline?: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    // Both probes are held before a number is taken, so concurrent workers cannot spend the
+    // budget of a dearer number on a cheaper one.
+    while (next < queue.length && ev.budget - ev.spent - ev.held >= 2) {
+      const n = queue[next++];
+      ev.held += 2;
+      try {
+        await probe(lister, ev, n.phoneNumber, deadline);
+      } finally {
+        ev.held -= 2;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PROBE_CONCURRENCY, queue.length) }, worker));
+}
+
+/** `to=` then `from=`: used, idle (both empty) or left unknown. */
+async function probe(lister: CallLister, ev: Evidence, phone: string, deadline?: number): Promise<void> {
+  for (const direction of ['to', 'from'] as const) {
+    ev.spent += 1;
+    const got = await lister.listCalls(
+      { ...ev.window.query, page: 1, limit: 1, [direction]: phone },
+      deadline === undefined ? {} : { deadline },
+    );
+    if (got.calls.length > 0) {
+      const match = got.calls.find((c) => c[direction] !== null && canonicalE164(c[direction] ?? '') === phone);
+      const at = match === undefined ? undefined : inWindow(match, ev);
+      // A call that is not this number's, or outside the window: the server ignored a filter, so
+      // the answer proves nothing either way.
+      if (at !== undefined) see(ev, phone, at);
+      return;
+    }
+  }
+  ev.idle.add(phone);
+}
+
+function createdAfter(createdAt: string | null, start: number): boolean {
+  if (createdAt === null) return false;
+  const t = Date.parse(createdAt);
+  return !Number.isNaN(t) && t > start;
+}
+
+function mostExpensiveFirst(a: PhoneNumber, b: PhoneNumber): number {
+  const ca = a.monthlyCostUsd === null ? -1 : toCents(a.monthlyCostUsd);
+  const cb = b.monthlyCostUsd === null ? -1 : toCents(b.monthlyCostUsd);
+  return cb - ca || compareByCountryThenNumber(a, b);
+}
+
+function summarize(
+  numbers: readonly PhoneNumber[],
+  ev: Evidence,
+  { options, covered, isNew }: { options: UsageOptions; covered: boolean; isNew: (n: PhoneNumber) => boolean },
+): UsageResult {
+  const byId = new Map<string, NumberUsage>();
+  const idle: PhoneNumber[] = [];
+  const counts = { used: 0, unknown: 0, new: 0 };
+  for (const n of numbers) {
+    const usage = usageOf(n, ev, isNew);
+    byId.set(n.id, usage);
+    if (usage.state === 'idle') idle.push(n);
+    else if (usage.state !== 'not_checked') counts[usage.state] += 1;
+  }
+  idle.sort(mostExpensiveFirst);
+  const cents = idle.reduce((sum, n) => sum + (n.monthlyCostUsd === null ? 0 : toCents(n.monthlyCostUsd)), 0);
+  return {
+    status: 'checked',
+    windowDays: options.windowDays,
+    checkedAt: ev.window.query.endDate,
+    windowStart: ev.window.query.startDate,
+    byId,
+    idle,
+    idleMonthly: cents / 100,
+    usedCount: counts.used,
+    unknownCount: counts.unknown,
+    newCount: counts.new,
+    requests: ev.spent,
+    sweepCovered: covered,
+  };
+}
+
+function usageOf(n: PhoneNumber, ev: Evidence, isNew: (n: PhoneNumber) => boolean): NumberUsage {
+  if (!isUsageCheckable(n)) return { state: 'not_checked', lastCallAt: null };
+  const last = ev.lastCall.get(n.phoneNumber);
+  if (last !== undefined) return { state: 'used', lastCallAt: last };
+  if (isNew(n)) return { state: 'new', lastCallAt: null };
+  return { state: ev.idle.has(n.phoneNumber) ? 'idle' : 'unknown', lastCallAt: null };
+}
