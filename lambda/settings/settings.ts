@@ -29,7 +29,6 @@ import {
   parseStackName,
   parseTriggerNames,
   parseTriggers,
-  parseWorkspaceLine,
   parseWorkspaceName,
   secretIdOf,
   triggersText,
@@ -196,8 +195,8 @@ export const SETTINGS = {
     env: 'WORKSPACE_NAME',
     flag: '--workspace-name',
     default: 'DialNexa workspace',
-    schema: text(parseWorkspaceLine),
-    contextSchema: text(parseWorkspaceName),
+    // One rule everywhere: it appears in the email subject and in terminal output.
+    schema: text(parseWorkspaceName),
   },
   baseUrl: {
     doc: 'DialNexa API base URL, without /v1 (https; plain http only for a loopback simulator, never from the stack)',

@@ -88,18 +88,10 @@ export function parseConfigurationSet(setting: string, v: string): string {
   return v;
 }
 
-/** The stack's rule: it appears in the email subject. */
+/** It appears in the email subject and in terminal output: printable, one line, at most 100. */
 export function parseWorkspaceName(setting: string, v: string): string {
   if (v.length < 1 || v.length > 100 || /[\x00-\x1f\x7f]/.test(v)) {
     throw new ConfigError(setting, 'must be 1-100 printable characters (it appears in the email subject)');
-  }
-  return v;
-}
-
-/** The function's and the CLI's rule: no line break reaches a header. */
-export function parseWorkspaceLine(setting: string, v: string): string {
-  if (/[\r\n]/.test(v) || v.length > 100) {
-    throw new ConfigError(setting, 'must be one line of at most 100 characters');
   }
   return v;
 }

@@ -133,7 +133,14 @@ describe('parseCliArgs', () => {
     ],
     [['--timeout', '0'], '--timeout: must be a whole number from 1 to 86400 (got "0")'],
     [['--history', ' '], '--history: needs a directory'],
-    [['--workspace-name', 'a\nb'], '--workspace-name: must be one line of at most 100 characters'],
+    [
+      ['--workspace-name', 'a\nb'],
+      '--workspace-name: must be 1-100 printable characters (it appears in the email subject)',
+    ],
+    [
+      ['--workspace-name', '\u001b[31mred'],
+      '--workspace-name: must be 1-100 printable characters (it appears in the email subject)',
+    ],
   ])('rejects %j with one actionable line', (argv, message) => {
     const error = usageErrorOf(argv);
     expect(error.message).toBe(message);

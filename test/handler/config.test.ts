@@ -95,7 +95,7 @@ describe('readHandlerConfig', () => {
     [{ SES_CONFIGURATION_SET: 'bad set!' }, 'SES_CONFIGURATION_SET', /configuration set/],
     [{ SECRET_MAX_AGE_SECONDS: '5m' }, 'SECRET_MAX_AGE_SECONDS', /whole number from 0 to 3600/],
     [{ RUN_DEADLINE_MARGIN_MS: '10' }, 'RUN_DEADLINE_MARGIN_MS', /from 1000/],
-    [{ WORKSPACE_NAME: 'a\r\nBcc: evil@example.com' }, 'WORKSPACE_NAME', /one line/],
+    [{ WORKSPACE_NAME: 'a\r\nBcc: evil@example.com' }, 'WORKSPACE_NAME', /printable characters/],
     [{ WORKSPACES: '[{name:1}]' }, 'WORKSPACES', /not valid JSON/],
     [{ WORKSPACES: '[]' }, 'WORKSPACES', /1/],
     [
