@@ -62,11 +62,18 @@ export function decideClaim(existing: IdempotencyRecord, now: Date, leaseMs: num
   }
 }
 
-/** Idempotency keys become object keys and file names: keep them to a safe alphabet. */
+/** Longest idempotency key: keys become object keys and file names. */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
+/** Keys keep to a safe alphabet: letters, digits, _ and -. */
+export function isIdempotencyKey(key: string, maxLength = MAX_IDEMPOTENCY_KEY_LENGTH): boolean {
+  return key.length >= 1 && key.length <= maxLength && /^[A-Za-z0-9_-]+$/.test(key);
+}
+
 export function assertIdempotencyKey(key: string): void {
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(key)) {
+  if (!isIdempotencyKey(key)) {
     throw new Error(
-      'idempotency key must be 1-200 characters of A-Z, a-z, 0-9, _ or - (hash anything else, e.g. sha256 hex)',
+      `idempotency key must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters of A-Z, a-z, 0-9, _ or - (hash anything else, e.g. sha256 hex)`,
     );
   }
 }

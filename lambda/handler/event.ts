@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 // The events the function accepts: the schedule's `{ scheduledTime, scheduleArn }`, a console `{}`,
 // and console overrides. An unknown field is an error: a typo must not silently run the default.
+import { isIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH } from '../core/idempotency';
 import * as z from 'zod';
 import { ConfigError } from '../core/errors';
 import type { KnownNumberType } from '../core/types';
@@ -31,6 +32,10 @@ export interface AuditEvent {
   /** The operator confirms numbers missing since the baseline: this run becomes the baseline anyway. */
   confirmBaseline?: boolean;
 }
+
+/** Console keys are prefixed, so they never equal a schedule's sha256; the prefix counts in the length. */
+const CONSOLE_KEY_PREFIX = 'console-';
+const MAX_CONSOLE_KEY_LENGTH = MAX_IDEMPOTENCY_KEY_LENGTH - CONSOLE_KEY_PREFIX.length;
 
 /** Fields only a console run may set: the schedule's own event never carries them. */
 const CONSOLE_FIELDS = ['dryRun', 'recipients', 'countryCode', 'type', 'idempotencyKey', 'confirmBaseline'] as const;
@@ -84,8 +89,11 @@ export function parseEvent(raw: unknown, allowedRecipientDomains?: readonly stri
   if (e.scheduleArn !== undefined && !/^arn:aws[a-z-]*:scheduler:/.test(e.scheduleArn)) {
     throw new ConfigError('event.scheduleArn', 'must be an EventBridge Scheduler schedule ARN');
   }
-  if (e.idempotencyKey !== undefined && !/^[A-Za-z0-9_-]{1,200}$/.test(e.idempotencyKey)) {
-    throw new ConfigError('event.idempotencyKey', 'must be 1-200 characters of letters, digits, _ or -');
+  if (e.idempotencyKey !== undefined && !isIdempotencyKey(e.idempotencyKey, MAX_CONSOLE_KEY_LENGTH)) {
+    throw new ConfigError(
+      'event.idempotencyKey',
+      `must be 1-${MAX_CONSOLE_KEY_LENGTH} characters of letters, digits, _ or -`,
+    );
   }
   checkScheduleShape(e);
   return {
@@ -123,7 +131,7 @@ function allowedRecipients(raw: readonly string[], allowed: readonly string[] | 
  */
 export function idempotencyKeyOf(ev: AuditEvent, requestId: string): string {
   // Prefixed: a console key can never equal a schedule's sha256, so it cannot take that run's claim.
-  if (ev.idempotencyKey) return `console-${ev.idempotencyKey}`;
+  if (ev.idempotencyKey) return `${CONSOLE_KEY_PREFIX}${ev.idempotencyKey}`;
   if (ev.scheduleArn && ev.scheduledTime) {
     return createHash('sha256').update(`${ev.scheduleArn}|${ev.scheduledTime.toISOString()}`).digest('hex');
   }

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../lambda/core/errors';
+import { isIdempotencyKey } from '../../lambda/core/idempotency';
 import { idempotencyKeyOf, parseEvent } from '../../lambda/handler/event';
 
 const ALLOWED = ['example.com', 'example.in'];
@@ -136,5 +137,13 @@ describe('idempotencyKeyOf', () => {
     expect(scheduled).toMatch(/^[0-9a-f]{64}$/);
     expect(idempotencyKeyOf(parseEvent({ idempotencyKey: scheduled }), 'r2')).toBe(`console-${scheduled}`);
     expect(idempotencyKeyOf(parseEvent({}), 'abc/1')).toBe('invocation-abc1');
+  });
+
+  it('takes a console key up to 192 characters, so with its prefix it is still a valid key', () => {
+    const longest = 'k'.repeat(192);
+    const key = idempotencyKeyOf(parseEvent({ idempotencyKey: longest }), 'r');
+    expect(key).toHaveLength(200);
+    expect(isIdempotencyKey(key)).toBe(true);
+    expect(() => parseEvent({ idempotencyKey: `${longest}k` })).toThrow(/^event\.idempotencyKey: must be 1-192/);
   });
 });
