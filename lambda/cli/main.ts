@@ -1,6 +1,8 @@
 // The command line: a composition root like the Lambda handler. It reads flags once, wires the
 // same adapters, calls the one shared runAudit, and maps the outcome to files, stdout and an exit
 // code. `main` takes its streams and environment as arguments so tests run it in-process.
+import { INCOMPLETE_LISTING_WARNING } from '../core/workspace-run';
+import { INCOMPLETE_FALLBACK } from '../core/report/model-workspace';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -48,7 +50,6 @@ export interface CliDeps {
 
 export const PROGRAM = 'number-audit';
 /** The core's warning for an incomplete listing: reportRun says it once, with what was written. */
-const INCOMPLETE_WARNING = /^listing is incomplete/;
 const ON_DEMAND_HINT = 'Run it again any time from a terminal: npm run --silent audit -- --help';
 
 /** What one invocation of `main` writes through and measures against. */
@@ -118,7 +119,7 @@ function openSession(io: CliIo, deps: CliDeps): Session {
 async function auditOnce(options: CliOptions, session: Session): Promise<AuditRun> {
   const { io, deps, redactor, progress, timings } = session;
   const logger = createCliLogger((line) => progress.line(line), options.verbose, {
-    saidLater: (message) => INCOMPLETE_WARNING.test(message),
+    saidLater: (message) => message === INCOMPLETE_LISTING_WARNING,
   });
   const aws = await awsClientsFor(options, session);
   const rateCard = options.rateCardFile ? await readRateCard(options.rateCardFile) : undefined;
@@ -222,9 +223,9 @@ function deliveryLine(run: AuditRun, options: CliOptions): string {
 
 function incompleteReason(run: AuditRun): string {
   const reasons = run.workspaces.flatMap((w) =>
-    w.ok && !w.complete ? [w.incompleteReason ?? 'the count did not match the API total'] : [],
+    w.ok && !w.complete ? [w.incompleteReason ?? INCOMPLETE_FALLBACK] : [],
   );
-  return reasons.join('; ') || 'the count did not match the API total';
+  return reasons.join('; ') || INCOMPLETE_FALLBACK;
 }
 
 async function readRateCard(file: string): Promise<RateCard> {

@@ -1,12 +1,11 @@
 // Text from the API, SES or a history file reaches the terminal. An ESC or C1 byte in a nickname
 // or an error message could recolour, retitle or rewrite the user's terminal, so nothing the CLI
-// prints may carry one.
+// prints may carry one (nor a bidi override that would reorder what the user reads).
+import { withoutControls } from '../core/api-text';
 
-const CONTROL = /[\x00-\x1f\x7f-\x9f]/g;
-
-/** Every C0/C1 control character (newlines included) becomes a space; the length is kept. */
+/** Every C0/C1 control character (newlines included) becomes a space; bidi and zero-width marks go. */
 export function stripControls(text: string): string {
-  return text.replace(CONTROL, ' ');
+  return withoutControls(text);
 }
 
 /** One line for a message: line breaks fold into one space, any other control becomes a space. */

@@ -1,6 +1,7 @@
 // The short terminal summary the CLI (without --json) and the demo print: a country x type table,
 // the findings, the monthly cost, what changed, and where the files went. Names, reasons and
 // errors come from the API, SES or a history file, so every line is stripped of control characters.
+import { INCOMPLETE_FALLBACK } from '../core/report/model-workspace';
 import { notBaselineText } from '../core/baseline';
 import { countryLabel, formatCount, formatUsd, typeLabel } from '../core/report/format';
 import type { AuditRun } from '../core/run-audit';
@@ -64,9 +65,7 @@ function whyNotBaseline(ws: WorkspaceAudit | undefined): string {
 
 function runState(run: AuditRun, ok: WorkspaceAudit[]): string {
   if (run.complete) return 'complete';
-  const reasons = ok
-    .filter((w) => !w.complete)
-    .map((w) => w.incompleteReason ?? 'the listing did not match the API total');
+  const reasons = ok.filter((w) => !w.complete).map((w) => w.incompleteReason ?? INCOMPLETE_FALLBACK);
   if (run.failedWorkspaces) reasons.push(`${run.failedWorkspaces} workspace(s) failed`);
   return `INCOMPLETE: ${reasons.join('; ')}`;
 }

@@ -66,9 +66,3 @@ export function redactSecrets(text: string, secrets: Iterable<string | undefined
   }
   return `${out}${REDACTED}${text.slice(at)}`;
 }
-
-/** Redacts, then cuts to `max` characters: never the other way round, or a cut key escapes. */
-export function redactThenCut(text: string, secrets: Iterable<string | undefined>, max: number): string {
-  const redacted = redactSecrets(text, secrets);
-  return redacted.length > max ? `${redacted.slice(0, max)}...` : redacted;
-}

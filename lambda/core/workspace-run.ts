@@ -29,6 +29,10 @@ import { checkUsage, DEFAULT_USAGE_REQUEST_BUDGET, DEFAULT_USAGE_WINDOW_DAYS, ty
 import type { InventorySection, WorkspaceAudit, WorkspaceFailure, WorkspaceOutcome } from './workspace';
 
 /** The workspaces of a run, at least one of them read. */
+
+/** The warning an incomplete listing logs; the CLI says it once at the end instead. */
+export const INCOMPLETE_LISTING_WARNING = 'listing is incomplete; the report is marked INCOMPLETE';
+
 export interface AuditedWorkspaces {
   filters: ListFilters;
   /** In the order of `options.workspaces`. */
@@ -191,7 +195,7 @@ async function listWorkspace(
     verified: listing.unverified === undefined,
   });
   if (!listing.complete) {
-    logger.warn('listing is incomplete; the report is marked INCOMPLETE', {
+    logger.warn(INCOMPLETE_LISTING_WARNING, {
       workspace: ws.name,
       reason: listing.incompleteReason,
     });

@@ -1,5 +1,6 @@
 // Shared wording and number/date formatting for every report part, so the subject, HTML, text
 // and CSV never disagree on how a figure or a date reads.
+import { withoutControls } from '../api-text';
 import type { Changes } from '../changes';
 import { UNKNOWN_COUNTRY, type AttachmentMode, type CostSource, type ListFilters, type NumberType } from '../types';
 
@@ -53,10 +54,7 @@ export function formatDateTime(date: Date, timeZone: string): string {
  * become spaces and runs of whitespace collapse. Keeps API text from breaking a header or a column.
  */
 export function singleLine(value: string): string {
-  return value
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return withoutControls(value).replace(/\s+/g, ' ').trim();
 }
 
 /** Cuts to at most `max` characters (code points, so no half surrogate pair), ending with "…". */
