@@ -2,6 +2,9 @@
 //   reports/<workspace-slug>/<yyyy>/<mm>/<dd>/<run-id>/<file>   one folder per run (UTC date)
 //   latest/<workspace-slug>.json                               pointer to the latest complete run
 //   idempotency/<key>.json                                     one record per scheduled run
+//   config/workspaces.json                                     fan-out: the agency's workspace registry
+//   summaries/<run-key>/<workspace-slug>.json|.csv             fan-out: one client's result for the roll-up
+//   checkpoints/<run-key>/<workspace-slug>.json                fan-out: a long listing's progress
 import { createHash } from 'node:crypto';
 import { assertIdempotencyKey } from '../../core/idempotency';
 
@@ -72,6 +75,27 @@ export function latestPointerKey(workspace: string): string {
 export function idempotencyRecordKey(key: string): string {
   assertIdempotencyKey(key);
   return `${ARCHIVE_PREFIXES.idempotency}${key}.json`;
+}
+
+/** Fan-out only: the registry the plan step reads, and what the workspace tasks leave for the roll-up. */
+export const FAN_OUT_KEYS = {
+  /** The agency's clients, written by the operator; the functions only read it. */
+  registry: 'config/workspaces.json',
+  /** summaries/<run-key>/<slug>.json and .csv: written by a workspace task, read by the roll-up. */
+  summaries: 'summaries/',
+  /** checkpoints/<run-key>/<slug>.json: a listing that continues in the next invocation. */
+  checkpoints: 'checkpoints/',
+} as const;
+
+/** The run key names a folder: the idempotency key rules (letters, digits, _ and -). */
+export function summaryKey(runKey: string, workspace: string, ext: 'json' | 'csv'): string {
+  assertIdempotencyKey(runKey);
+  return `${FAN_OUT_KEYS.summaries}${runKey}/${workspaceSlug(workspace)}.${ext}`;
+}
+
+export function checkpointKey(runKey: string, workspace: string): string {
+  assertIdempotencyKey(runKey);
+  return `${FAN_OUT_KEYS.checkpoints}${runKey}/${workspaceSlug(workspace)}.json`;
 }
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
