@@ -14,7 +14,7 @@ import {
   ScheduleTargetInput,
   TimeWindow,
 } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -25,6 +25,7 @@ import { METRIC, type MetricName } from '../lambda/handler/metric-names';
 import { AuditFunction, RUNTIME_ENVIRONMENT } from './audit-function';
 import { cronExpression, type SecretRef, type StackConfig } from './config';
 import { AUDIT_METRICS, checkEnvironmentSize, functionEnvironment } from './function-environment';
+import { FanOut, fanOutEnvironment, ROLL_UP_ENTRY } from './fan-out';
 import { HistoryBucket } from './history-bucket';
 
 /** Retries and event age, for both the schedule's delivery and Lambda's asynchronous invoke. */
@@ -66,17 +67,22 @@ export class NumberAuditStack extends Stack {
   readonly alarmTopic: sns.Topic;
   readonly schedulerRole: iam.Role;
   readonly historyBucket: HistoryBucket;
+  /** Fan-out mode only: the state machine and the workspace task. */
+  readonly fanOut?: FanOut;
 
   constructor(scope: Construct, id: string, props: NumberAuditStackProps) {
     super(scope, id, props);
     const { config } = props;
     this.checkRegion(config);
 
-    this.historyBucket = new HistoryBucket(this, 'HistoryBucket', { retentionDays: config.historyRetentionDays });
+    this.historyBucket = new HistoryBucket(this, 'HistoryBucket', {
+      retentionDays: config.historyRetentionDays,
+      fanOut: config.fanOut,
+    });
     const environment = functionEnvironment(config, this.historyBucket.bucketName);
-    checkEnvironmentSize({ ...environment, ...RUNTIME_ENVIRONMENT });
+    checkEnvironmentSize({ ...(config.fanOut ? fanOutEnvironment(environment) : environment), ...RUNTIME_ENVIRONMENT });
 
-    this.fn = new AuditFunction(this, 'AuditFunction', {
+    const functionProps = {
       description: config.workspaces
         ? `Weekly DialNexa number audit for ${config.workspaces.length} workspaces`
         : `Weekly DialNexa number audit for ${config.workspaceName}`,
@@ -84,13 +90,22 @@ export class NumberAuditStack extends Stack {
       timeout: Duration.seconds(config.functionTimeoutSeconds),
       logRetention: config.logRetentionDays,
       bundleAwsSdk: config.bundleAwsSdk,
-      environment,
+      environment: config.fanOut ? fanOutEnvironment(environment) : environment,
+    };
+    // Fan-out: this function plans the run and sends the roll-up; the state machine does the rest.
+    this.fn = new AuditFunction(this, 'AuditFunction', {
+      ...functionProps,
+      ...(config.fanOut ? { entry: ROLL_UP_ENTRY, description: 'Number audit fan-out: plan and roll-up email' } : {}),
     });
-    this.fn.grantSecretRead(
-      workspaceSecrets(config).map((w) => ({ arn: secretPolicyArn(this, w.secret), kmsKeyArn: w.kmsKeyArn })),
-    );
-    this.fn.grantSendEmail(config.sender, config.allowedRecipientDomains, config.sesConfigurationSet);
-    this.fn.grantHistoryAccess(this.historyBucket, Object.values(ARCHIVE_PREFIXES));
+    if (config.fanOut) {
+      this.fanOut = new FanOut(this, 'FanOut', { config, bucket: this.historyBucket, rollUp: this.fn, functionProps });
+    } else {
+      this.fn.grantSecretRead(
+        workspaceSecrets(config).map((w) => ({ arn: secretPolicyArn(this, w.secret), kmsKeyArn: w.kmsKeyArn })),
+      );
+      this.fn.grantSendEmail(config.sender, config.allowedRecipientDomains, config.sesConfigurationSet);
+      this.fn.grantHistoryAccess(this.historyBucket, Object.values(ARCHIVE_PREFIXES));
+    }
 
     this.scheduleDlq = this.deadLetterQueue(
       'ScheduleDlq',
@@ -131,18 +146,25 @@ export class NumberAuditStack extends Stack {
       }),
       // A report that lands "sometime in the next hour" is not the 09:00 report the operator chose.
       timeWindow: TimeWindow.off(),
-      target: new LambdaInvoke(this.fn.lambdaFunction, {
-        role: this.schedulerRole.withoutPolicyUpdates(),
-        // The handler accepts exactly these two fields from the schedule and rejects anything else.
-        input: ScheduleTargetInput.fromObject({
-          scheduledTime: ContextAttribute.scheduledTime,
-          scheduleArn: ContextAttribute.scheduleArn,
-        }),
-        retryAttempts: DELIVERY.scheduleRetryAttempts,
-        maxEventAge: DELIVERY.scheduleMaxEventAge,
-        deadLetterQueue: this.scheduleDlq,
-      }),
+      target: this.scheduleTarget(),
     });
+  }
+
+  private scheduleTarget(): LambdaInvoke | StepFunctionsStartExecution {
+    const props = {
+      role: this.schedulerRole.withoutPolicyUpdates(),
+      // The handler accepts exactly these two fields from the schedule and rejects anything else.
+      input: ScheduleTargetInput.fromObject({
+        scheduledTime: ContextAttribute.scheduledTime,
+        scheduleArn: ContextAttribute.scheduleArn,
+      }),
+      retryAttempts: DELIVERY.scheduleRetryAttempts,
+      maxEventAge: DELIVERY.scheduleMaxEventAge,
+      deadLetterQueue: this.scheduleDlq,
+    };
+    return this.fanOut
+      ? new StepFunctionsStartExecution(this.fanOut.stateMachine, props)
+      : new LambdaInvoke(this.fn.lambdaFunction, props);
   }
 
   /** What the README's commands need, from `aws cloudformation describe-stacks`. */
@@ -186,11 +208,17 @@ export class NumberAuditStack extends Stack {
       }),
     });
     role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'InvokeAuditFunction',
-        actions: ['lambda:InvokeFunction'],
-        resources: [this.fn.lambdaFunction.functionArn],
-      }),
+      this.fanOut
+        ? new iam.PolicyStatement({
+            sid: 'StartFanOut',
+            actions: ['states:StartExecution'],
+            resources: [this.fanOut.stateMachine.stateMachineArn],
+          })
+        : new iam.PolicyStatement({
+            sid: 'InvokeAuditFunction',
+            actions: ['lambda:InvokeFunction'],
+            resources: [this.fn.lambdaFunction.functionArn],
+          }),
     );
     role.addToPolicy(
       new iam.PolicyStatement({
@@ -321,6 +349,13 @@ export class NumberAuditStack extends Stack {
       'An audit run failed after all retries; the event is in the failed-runs queue.',
       this.failureQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }),
     );
+    if (this.fanOut) {
+      alarm(
+        'FailedExecutions',
+        'A fan-out execution failed (plan or roll-up); the Step Functions console shows the step and its error.',
+        this.fanOut.stateMachine.metricFailed({ period, statistic: cloudwatch.Stats.SUM }),
+      );
+    }
     for (const [metricName, description] of EMF_ALARMS) {
       const metric = new cloudwatch.Metric({
         namespace: AUDIT_METRICS.namespace,

@@ -1,0 +1,153 @@
+// Fan-out: the workspace task. One client of the agency per invocation: the same one-workspace run
+// the single function makes (list, audit, archive, and the client's own email when the entry has
+// recipients, once per schedule time), then a small summary and the CSV for the roll-up in S3.
+import type { Context } from 'aws-lambda';
+import { contentTypeFor, summaryKey } from '../adapters/archive/layout';
+import { createDialNexaClient } from '../adapters/dialnexa';
+import { createSecretsManagerKeySource } from '../adapters/secrets/secrets-manager-key-source';
+import { ConfigError, RunInProgressError } from '../core/errors';
+import { errorOf, failedSummary, summarizeRun, type WorkspaceSummary, workspaceClaimKey } from '../core/fan-out';
+import type { WorkspaceSpec } from '../core/ports';
+import { runAudit, type RunAuditOptions } from '../core/run-audit';
+import { outsideDomains, parseRegistry, type RegistryEntry, SETTINGS, withLowerCaseDomain } from '../settings';
+import { createFanOutContext, type FanOutContext } from './fan-out-context';
+import { METRIC } from './metric-names';
+import { logger, metrics, MetricUnit, powertoolsLogger } from './observability';
+
+/** What the state machine hands each iteration of the Map (and back to itself on `continue`). */
+export interface WorkspaceTaskEvent {
+  runKey: string;
+  entry: RegistryEntry;
+  continuations: number;
+}
+
+export interface WorkspaceTaskResult extends WorkspaceTaskEvent {
+  name: string;
+  /** `continue`: call again with this result (a long listing goes on); `done`: the summary is in S3. */
+  status: 'done' | 'continue';
+  outcome: WorkspaceSummary['status'];
+}
+
+let shared: FanOutContext | undefined;
+/** Created on the first invocation (not at import), so a test can set the environment first. */
+function fanOut(): FanOutContext {
+  shared ??= createFanOutContext();
+  return shared;
+}
+
+export async function handler(event: unknown, context: Context): Promise<WorkspaceTaskResult> {
+  powertoolsLogger.addContext(context);
+  const startedAt = Date.now();
+  const ctx = fanOut();
+  try {
+    const task = parseTask(event, ctx.secretPrefix);
+    powertoolsLogger.appendKeys({ workspace: task.entry.name, runKey: task.runKey });
+    const key = summaryKey(task.runKey, task.entry.name, 'json');
+    // A second delivery of the same schedule time: this client is done, nothing is listed again.
+    const earlier = await ctx.store.get(key);
+    if (earlier !== null) {
+      const summary = JSON.parse(earlier.body) as WorkspaceSummary;
+      return { ...task, name: task.entry.name, status: 'done', outcome: summary.status };
+    }
+    const { summary, csv } = await auditClient(ctx, task, context, startedAt);
+    if (csv !== undefined)
+      await ctx.store.put(summaryKey(task.runKey, task.entry.name, 'csv'), csv, contentTypeFor('x.csv'));
+    await ctx.store.put(key, `${JSON.stringify(summary)}\n`, 'application/json');
+    recordClient(summary);
+    return { ...task, name: task.entry.name, status: 'done', outcome: summary.status };
+  } finally {
+    metrics.publishStoredMetrics();
+    powertoolsLogger.resetKeys();
+  }
+}
+
+/** The event, its entry checked with the registry's own rules (the plan step checked it too). */
+function parseTask(event: unknown, secretPrefix: string): WorkspaceTaskEvent {
+  const e = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
+  if (typeof e.runKey !== 'string' || !/^[A-Za-z0-9_-]{1,200}$/.test(e.runKey)) {
+    throw new ConfigError('event.runKey', 'must be the run key the plan step made');
+  }
+  const [entry] = parseRegistry('event.entry', [e.entry], secretPrefix);
+  const continuations = typeof e.continuations === 'number' ? e.continuations : 0;
+  return { runKey: e.runKey, entry, continuations };
+}
+
+async function auditClient(
+  ctx: FanOutContext,
+  task: WorkspaceTaskEvent,
+  context: Context,
+  startedAt: number,
+): Promise<{ summary: WorkspaceSummary; csv?: string }> {
+  const { name } = task.entry;
+  try {
+    const outcome = await runAudit(ctx.deps, clientOptions(ctx, task, context, startedAt));
+    const summary = summarizeRun(name, outcome, ctx.config.triggers);
+    return { summary, csv: outcome.status === 'duplicate' ? undefined : outcome.report.csv };
+  } catch (error) {
+    // Another invocation is sending this client's email right now: let Step Functions retry.
+    if (error instanceof RunInProgressError) throw error;
+    logger.error('workspace failed', { workspace: name, ...errorOf(error) });
+    return { summary: failedSummary(name, errorOf(error)) };
+  }
+}
+
+function clientOptions(
+  ctx: FanOutContext,
+  task: WorkspaceTaskEvent,
+  context: Context,
+  startedAt: number,
+): RunAuditOptions {
+  const { config } = ctx;
+  const { entry } = task;
+  const recipients = entry.recipients?.map(withLowerCaseDomain);
+  const outside = recipients && outsideDomains(recipients, config.allowedRecipientDomains);
+  if (outside) {
+    throw new ConfigError(
+      `registry entry "${entry.name}" recipients`,
+      `"${outside}" is not at one of the allowed recipient domains (${config.allowedRecipientDomains.join(', ')}); ` +
+        `add its domain to the stack's ${SETTINGS.allowedRecipientDomains.context}`,
+    );
+  }
+  const workspace: WorkspaceSpec = {
+    name: entry.name,
+    lister: createDialNexaClient({
+      baseUrl: config.baseUrl,
+      keySource: createSecretsManagerKeySource({
+        secretId: entry.secretId,
+        field: entry.secretField ?? ctx.secretField,
+        maxAgeSeconds: config.secretMaxAgeSeconds,
+        client: ctx.secretsClient,
+        settingName: `registry entry "${entry.name}" secretId`,
+      }),
+      logger,
+    }),
+  };
+  return {
+    workspaces: [workspace],
+    runId: context.awsRequestId,
+    timeZone: entry.timeZone ?? config.timeZone,
+    from: config.sender,
+    to: recipients ?? config.recipients,
+    replyTo: config.replyTo,
+    // No recipients: audited and archived for the roll-up, no email of its own.
+    dryRun: recipients === undefined,
+    listDeadline: startedAt + context.getRemainingTimeInMillis() - config.deadlineMarginMs,
+    onDemandHint:
+      'Re-run this client from the Step Functions console: start an execution with {"only": ["<client name>"]}.',
+    rateCard: config.rateCard,
+    triggers: config.triggers,
+    checkAgents: config.checkAgents,
+    writeHistory: true,
+    maxBaselineLoss: config.maxBaselineLoss,
+    idempotencyKey: recipients ? workspaceClaimKey(task.runKey, entry.name) : undefined,
+    leaseMs: config.idempotencyLeaseMs,
+    claimWaitMs: Math.min(15_000, Math.floor(config.deadlineMarginMs / 2)),
+  };
+}
+
+function recordClient(summary: WorkspaceSummary): void {
+  metrics.addMetric(METRIC.TotalNumbers, MetricUnit.Count, summary.numbers);
+  metrics.addMetric(METRIC.FailedWorkspaces, MetricUnit.Count, summary.status === 'failed' ? 1 : 0);
+  metrics.addMetric(METRIC.IncompleteListings, MetricUnit.Count, summary.status === 'incomplete' ? 1 : 0);
+  logger.info('workspace task finished', { ...summary, error: summary.error?.code });
+}
