@@ -2,8 +2,10 @@
 // the single function makes (list, audit, archive, and the client's own email when the entry has
 // recipients, once per schedule time), then a small summary and the CSV for the roll-up in S3.
 import type { Context } from 'aws-lambda';
+import { objectCheckpointStore } from '../adapters/archive/checkpoint-store';
 import { contentTypeFor, summaryKey } from '../adapters/archive/layout';
 import { createDialNexaClient } from '../adapters/dialnexa';
+import { ListingPaused, resumableLister } from '../adapters/dialnexa/resumable';
 import { createSecretsManagerKeySource } from '../adapters/secrets/secrets-manager-key-source';
 import { ConfigError, RunInProgressError } from '../core/errors';
 import { errorOf, failedSummary, summarizeRun, type WorkspaceSummary, workspaceClaimKey } from '../core/fan-out';
@@ -49,7 +51,9 @@ export async function handler(event: unknown, context: Context): Promise<Workspa
       const summary = JSON.parse(earlier.body) as WorkspaceSummary;
       return { ...task, name: task.entry.name, status: 'done', outcome: summary.status };
     }
-    const { summary, csv } = await auditClient(ctx, task, context, startedAt);
+    const audited = await auditClient(ctx, task, context, startedAt);
+    if (audited === 'paused') return { ...task, name: task.entry.name, status: 'continue', outcome: 'ok' };
+    const { summary, csv } = audited;
     if (csv !== undefined)
       await ctx.store.put(summaryKey(task.runKey, task.entry.name, 'csv'), csv, contentTypeFor('x.csv'));
     await ctx.store.put(key, `${JSON.stringify(summary)}\n`, 'application/json');
@@ -77,7 +81,7 @@ async function auditClient(
   task: WorkspaceTaskEvent,
   context: Context,
   startedAt: number,
-): Promise<{ summary: WorkspaceSummary; csv?: string }> {
+): Promise<{ summary: WorkspaceSummary; csv?: string } | 'paused'> {
   const { name } = task.entry;
   try {
     const outcome = await runAudit(ctx.deps, clientOptions(ctx, task, context, startedAt));
@@ -86,6 +90,10 @@ async function auditClient(
   } catch (error) {
     // Another invocation is sending this client's email right now: let Step Functions retry.
     if (error instanceof RunInProgressError) throw error;
+    if (error instanceof ListingPaused) {
+      logger.info('listing continues in the next invocation', { workspace: name, reason: error.message });
+      return 'paused';
+    }
     logger.error('workspace failed', { workspace: name, ...errorOf(error) });
     return { summary: failedSummary(name, errorOf(error)) };
   }
@@ -108,19 +116,25 @@ function clientOptions(
         `add its domain to the stack's ${SETTINGS.allowedRecipientDomains.context}`,
     );
   }
+  const client = createDialNexaClient({
+    baseUrl: config.baseUrl,
+    keySource: createSecretsManagerKeySource({
+      secretId: entry.secretId,
+      field: entry.secretField ?? ctx.secretField,
+      maxAgeSeconds: config.secretMaxAgeSeconds,
+      client: ctx.secretsClient,
+      settingName: `registry entry "${entry.name}" secretId`,
+    }),
+    logger,
+  });
+  // A listing too long for one invocation goes on in the next from its checkpoint.
+  const store = objectCheckpointStore(ctx.store, task.runKey, entry.name);
   const workspace: WorkspaceSpec = {
     name: entry.name,
-    lister: createDialNexaClient({
-      baseUrl: config.baseUrl,
-      keySource: createSecretsManagerKeySource({
-        secretId: entry.secretId,
-        field: entry.secretField ?? ctx.secretField,
-        maxAgeSeconds: config.secretMaxAgeSeconds,
-        client: ctx.secretsClient,
-        settingName: `registry entry "${entry.name}" secretId`,
-      }),
-      logger,
-    }),
+    lister: {
+      ...resumableLister(client.listPages, store, client.pageSize),
+      listAgents: client.listAgents,
+    },
   };
   return {
     workspaces: [workspace],

@@ -31,6 +31,11 @@ const CLIENTS = 200;
 const DENIED = 13; // its key may not read phone numbers: 403
 const TIMED_OUT = 77; // Lambda times the task out
 const WITH_RECIPIENTS = [3, 50, 150];
+const BIG = 120; // 2,500 numbers (25 pages) behind a slow API, with a tiny simulated deadline
+const BIG_SIZE = 2500;
+const BIG_LATENCY_MS = 300;
+/** Time each invocation of the big client may list: about one batch of pages. */
+const TINY_WINDOW_MS = 500;
 const SMALL = 7; // numbers in each ordinary client's workspace
 const SCHEDULE_ARN = 'arn:aws:scheduler:eu-west-1:123456789012:schedule/default/NumberAudit-weekly';
 
@@ -75,6 +80,11 @@ const local =
   async (input: JSONValue): Promise<JSONValue> =>
     (await fn(input)) as JSONValue;
 
+/** An independent reading of the unrouted rule on canonical records: active, no inbound agent. */
+function unroutedIn(records: SimRecord[]): number {
+  return records.filter((r) => (r.status ?? 'active') === 'active' && !r.inbound_agent_id).length;
+}
+
 let requestCount = 0;
 function lambdaContext(remainingMs: number): Context {
   requestCount += 1;
@@ -88,6 +98,8 @@ describe('the fan-out state machine', () => {
   const functions = Object.values(template.findResources('AWS::Lambda::Function'));
 
   let small: Simulator;
+  let big: Simulator;
+  const bigContinuations: number[] = [];
   let router: { url: string; server: Server };
   let s3: S3Local;
   let ses: SesLocal;
@@ -112,12 +124,19 @@ describe('the fan-out state machine', () => {
       agents,
       keys: { dnx_small: 'full', dnx_denied: 'no-phone-numbers' },
     });
-    router = await startKeyRouter(() => small);
+    big = await startSimulator({
+      numbers: generatePortfolio({ seed: 9, size: BIG_SIZE, variants: 'canonical', agentIds: agents.map((a) => a.id) }),
+      agents,
+      keys: { dnx_big: 'full' },
+      latencyMs: BIG_LATENCY_MS,
+    });
+    router = await startKeyRouter((key) => (key === 'dnx_big' ? big : small));
     s3 = await startS3Local('number-audit-fan-out-test');
     ses = await startSesLocal();
     const keys: Record<string, string> = {};
     for (let i = 0; i < CLIENTS; i++) {
-      keys[secretOf(i)] = JSON.stringify({ apiKey: i === DENIED ? 'dnx_denied' : 'dnx_small' });
+      const key = i === DENIED ? 'dnx_denied' : i === BIG ? 'dnx_big' : 'dnx_small';
+      keys[secretOf(i)] = JSON.stringify({ apiKey: key });
     }
     secrets = await startSecretsLocal(keys);
     const registry = Array.from({ length: CLIENTS }, (_, i) => ({
@@ -150,7 +169,7 @@ describe('the fan-out state machine', () => {
     for (const w of writes) w.mockRestore();
     process.env = savedEnv;
     await new Promise((done) => router.server.close(done));
-    await Promise.all([small.close(), s3.close(), ses.close(), secrets.close()]);
+    await Promise.all([small.close(), big.close(), s3.close(), ses.close(), secrets.close()]);
   });
 
   it('passes asl-validator', async () => {
@@ -183,7 +202,10 @@ describe('the fan-out state machine', () => {
               // What Step Functions receives when Lambda ends an invocation at its timeout.
               throw Object.assign(new Error('Task timed out after 900.00 seconds'), { name: 'Sandbox.Timedout' });
             }
-            return workspaceTask(event, lambdaContext(120_000));
+            const { entry, continuations } = event as { entry: { name: string }; continuations: number };
+            if (entry.name !== clientName(BIG)) return workspaceTask(event, lambdaContext(120_000));
+            bigContinuations.push(continuations);
+            return workspaceTask(event, lambdaContext(Number(process.env.RUN_DEADLINE_MARGIN_MS) + TINY_WINDOW_MS));
           }),
         },
       },
@@ -205,10 +227,16 @@ describe('the fan-out state machine', () => {
       WITH_RECIPIENTS.map((i) => [`client${i}@example.com`]).sort(),
     );
 
+    // The big client's listing went on over several invocations, each from the checkpoint of the last.
+    expect(bigContinuations.length).toBeGreaterThanOrEqual(4);
+    expect(bigContinuations).toEqual(bigContinuations.map((_, i) => i));
+
     const [mail] = rollUp;
     const audited = CLIENTS - 2;
-    const unrouted = inventory.filter((r) => !r.inbound_agent_id && r.status === 'active').length;
-    expect(mail.subject).toContain(`${CLIENTS} clients, ${(audited * SMALL).toLocaleString('en-US')} numbers`);
+    const numbers = (audited - 1) * SMALL + BIG_SIZE;
+    const unrouted = unroutedIn(inventory);
+    const unroutedTotal = (audited - 1) * unrouted + unroutedIn(big.inventory());
+    expect(mail.subject).toContain(`${CLIENTS} clients, ${numbers.toLocaleString('en-US')} numbers`);
     expect(mail.subject).toContain('2 failed');
     expect(unrouted).toBeGreaterThan(0);
     expect(mail.subject).toMatch(/^\[Action needed\] /);
@@ -218,13 +246,14 @@ describe('the fan-out state machine', () => {
     expect(rows[1]).toMatch(new RegExp(`^${clientName(DENIED)} \\| FAILED \\|.*phone.numbers`));
     expect(rows[2]).toMatch(new RegExp(`^${clientName(TIMED_OUT)} \\| FAILED \\|.*timed out`));
     expect(rows.at(-1)).toBe(
-      `Total | ${audited} of ${CLIENTS} audited | ${(audited * SMALL).toLocaleString('en-US')} | ${(audited * unrouted).toLocaleString('en-US')} | 0 | ${rows.at(-1)?.split(' | ')[5]} |  | `,
+      `Total | ${audited} of ${CLIENTS} audited | ${numbers.toLocaleString('en-US')} | ${unroutedTotal.toLocaleString('en-US')} | 0 | ${rows.at(-1)?.split(' | ')[5]} |  | `,
     );
     // The combined CSV: every audited client's numbers, each row naming its workspace.
     const [attachment] = mail.attachments;
     const csv = parse(Buffer.from(attachment.content, 'base64').toString('utf8'), { bom: true }) as string[][];
     const workspaceColumn = csv[0].indexOf('workspace');
-    expect(csv.length - 1).toBe(audited * SMALL);
+    expect(csv.length - 1).toBe(numbers);
+    expect(rows.find((r) => r.startsWith(clientName(BIG)))).toMatch(/^Client 120 \| OK \| 2,500 \| /);
     expect(new Set(csv.slice(1).map((r) => r[workspaceColumn])).size).toBe(audited);
 
     // The same schedule time again: nothing listed, nothing sent.

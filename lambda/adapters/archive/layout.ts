@@ -4,7 +4,7 @@
 //   idempotency/<key>.json                                     one record per scheduled run
 //   config/workspaces.json                                     fan-out: the agency's workspace registry
 //   summaries/<run-key>/<workspace-slug>.json|.csv             fan-out: one client's result for the roll-up
-//   checkpoints/<run-key>/<workspace-slug>.json                fan-out: a long listing's progress
+//   checkpoints/<run-key>/<workspace-slug>.json and /<n>.json  fan-out: a long listing's progress and pages
 import { createHash } from 'node:crypto';
 import { assertIdempotencyKey } from '../../core/idempotency';
 
@@ -96,6 +96,12 @@ export function summaryKey(runKey: string, workspace: string, ext: 'json' | 'csv
 export function checkpointKey(runKey: string, workspace: string): string {
   assertIdempotencyKey(runKey);
   return `${FAN_OUT_KEYS.checkpoints}${runKey}/${workspaceSlug(workspace)}.json`;
+}
+
+/** The pages one invocation fetched: checkpoints/<run-key>/<slug>/<pass>-<n>.json, written once. */
+export function checkpointPagesKey(runKey: string, workspace: string, pass: number, n: number): string {
+  assertIdempotencyKey(runKey);
+  return `${FAN_OUT_KEYS.checkpoints}${runKey}/${workspaceSlug(workspace)}/${pass}-${n}.json`;
 }
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {

@@ -8,6 +8,7 @@ import { KeyHolder } from './key';
 import { listAllNumbers, type ListingSettings } from './listing';
 import { DEFAULT_MAX_BODY_BYTES } from './http';
 import { RateLimiter } from './rate-limit';
+import { listPageSpan, type PageSpan } from './resumable';
 import { getJson } from './request';
 import { defaultSleep, Run, type Sleep } from './run';
 import { parseAgents, parseJsonBody, type AgentSummary } from './schema';
@@ -47,6 +48,9 @@ export interface DialNexaClient extends NumberLister {
   listAll(options?: ListOptions): Promise<Listing>;
   /** GET /v1/agents: id and current title of every agent. */
   listAgents(options?: { deadline?: number }): Promise<AgentSummary[]>;
+  /** Fan-out: the pages of a listing that goes on over several invocations (resumable.ts). */
+  listPages(options: Parameters<typeof listPageSpan>[1]): Promise<PageSpan>;
+  readonly pageSize: number;
 }
 
 export function createDialNexaClient(options: DialNexaClientOptions): DialNexaClient {
@@ -73,6 +77,8 @@ export function createDialNexaClient(options: DialNexaClientOptions): DialNexaCl
 
   return {
     listAll: (listOptions) => listAllNumbers(settings, listOptions),
+    listPages: (spanOptions) => listPageSpan(settings, spanOptions),
+    pageSize: settings.pageSize,
 
     async listAgents(agentOptions = {}) {
       const stats = { requests: 0, retries: 0, rateLimited: 0 };
