@@ -182,6 +182,12 @@ export class NumberAuditStack extends Stack {
         `Run history (${reports}, ${latest}) and one-email-per-schedule claims (${idempotency}); kept after cdk destroy`,
       ],
     };
+    if (this.fanOut) {
+      outputs.StateMachineArn = [
+        this.fanOut.stateMachine.stateMachineArn,
+        'Fan-out: aws stepfunctions start-execution --state-machine-arn <this> --input \'{"only": ["<client>"]}\'',
+      ];
+    }
     for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description });
   }
 
