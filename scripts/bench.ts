@@ -2,7 +2,7 @@
 // loop), compute for 100k numbers, and cold start of the Lambda bundle, checked against the
 // floors of issue 6. Not part of `npm test`: timings belong here, never in a unit test.
 //   npm run bench -- --json                  one JSON object on stdout
-//   npm run bench -- --only listing,compute  a subset (listing, compute, cold)
+//   npm run bench -- --only listing,compute  a subset (listing, compute, cold, fanout)
 //   npm run bench -- --md FILE               also write the README's Performance section
 //   npm run bench -- --runs N                compute runs for the median (default 5)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,13 +10,14 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runColdStartBench } from './bench/cold-start';
+import { type FanOutBench, renderFanOut, runFanOutBench } from './bench/fan-out';
 import { runComputeBench } from './bench/compute';
 import { runListingBench } from './bench/listing';
 import { machineInfo } from './bench/machine';
 import { collectFloors, renderMarkdown, renderText, type BenchResult } from './bench/report';
 import { note } from './bench/stats';
 
-const SECTIONS = ['listing', 'compute', 'cold'] as const;
+const SECTIONS = ['listing', 'compute', 'cold', 'fanout'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseCli() {
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
     if (cli.only.has('listing')) partial.listing = await runListingBench();
     if (cli.only.has('compute')) partial.compute = await runComputeBench(workDir, cli.runs);
     if (cli.only.has('cold')) partial.coldStart = await runColdStartBench(workDir);
+    // Last: it loads the fan-out handlers into this process.
+    const fanOut: FanOutBench | undefined = cli.only.has('fanout') ? await runFanOutBench() : undefined;
     machine.loadAverage.end = Math.round(loadavg()[0] * 100) / 100;
     const result: BenchResult = {
       ...partial,
@@ -59,7 +62,11 @@ async function main(): Promise<void> {
       writeFileSync(cli.md, renderMarkdown(result));
       note(`wrote ${cli.md}`);
     }
-    process.stdout.write(cli.json ? `${JSON.stringify(result)}\n` : `${renderText(result)}\n`);
+    process.stdout.write(
+      cli.json
+        ? `${JSON.stringify({ ...result, ...(fanOut ? { fanOut } : {}) })}\n`
+        : `${renderText(result)}\n${fanOut ? `${renderFanOut(fanOut)}\n` : ''}`,
+    );
     if (result.floors.some((f) => !f.ok)) process.exitCode = 1;
   } finally {
     if (cli.keepTemp) note(`kept ${workDir}`);
