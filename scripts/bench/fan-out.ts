@@ -67,9 +67,10 @@ function fanOutTemplate(): { definition: Record<string, unknown>; env: Record<st
   };
   const machine = resources.find((r) => r.Type === 'AWS::StepFunctions::StateMachine');
   const fn = resources.find((r) => r.Type === 'AWS::Lambda::Function');
+  if (machine === undefined || fn === undefined) throw new Error('fanOut: true synthesized no state machine');
   return {
-    definition: JSON.parse(join(machine?.Properties.DefinitionString)),
-    env: (fn?.Properties.Environment as { Variables: Record<string, string> }).Variables,
+    definition: JSON.parse(join(machine.Properties.DefinitionString)),
+    env: (fn.Properties.Environment as { Variables: Record<string, string> }).Variables,
   };
 }
 
