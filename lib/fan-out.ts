@@ -65,9 +65,10 @@ export class FanOut extends Construct {
       FAN_OUT_KEYS.summaries,
       FAN_OUT_KEYS.checkpoints,
     ]);
+    grantRead(this.workspaceTask, bucket, 'RunRegistry', [FAN_OUT_KEYS.runs]);
     rollUp.grantSendEmail(config.sender, config.allowedRecipientDomains, config.sesConfigurationSet);
-    rollUp.grantHistoryAccess(bucket, [ARCHIVE_PREFIXES.idempotency]);
-    grantRead(rollUp, bucket, [FAN_OUT_KEYS.registry, `${FAN_OUT_KEYS.summaries}*`]);
+    rollUp.grantHistoryAccess(bucket, [ARCHIVE_PREFIXES.idempotency, FAN_OUT_KEYS.runs]);
+    grantRead(rollUp, bucket, 'RegistryAndSummaries', [FAN_OUT_KEYS.registry, FAN_OUT_KEYS.summaries]);
 
     this.logGroup = new logs.LogGroup(this, 'ExecutionLog', {
       retention: config.logRetentionDays,
@@ -108,7 +109,7 @@ export class FanOut extends Construct {
     const clients = new sfn.DistributedMap(this, FAN_OUT_STATES.clients, {
       itemsPath: '$.plan.workspaces',
       itemSelector: {
-        entry: sfn.JsonPath.objectAt('$$.Map.Item.Value'),
+        name: sfn.JsonPath.stringAt('$$.Map.Item.Value'),
         runKey: sfn.JsonPath.stringAt('$.plan.runKey'),
         continuations: 0,
       },
@@ -146,11 +147,16 @@ export class FanOut extends Construct {
     });
     // Another invocation is sending this client's email: wait it out.
     audit.addRetry({ errors: ['RunInProgressError'], interval: Duration.seconds(30), maxAttempts: 3 });
-    audit.addCatch(new sfn.Pass(this, 'ClientFailed'), { resultPath: '$.error' });
+    // A client's result is `{}`, or its name and the error's name when the task was caught: small
+    // enough for MAX_REGISTRY_ENTRIES of them in the state payload (the cause is in the task's log).
+    const failed = new sfn.Pass(this, 'ClientFailed', {
+      parameters: { name: sfn.JsonPath.stringAt('$.name'), error: { Error: sfn.JsonPath.stringAt('$.error.Error') } },
+    });
+    audit.addCatch(failed, { resultPath: '$.error' });
     const again = new sfn.Pass(this, 'ContinueListing', {
       parameters: {
         runKey: sfn.JsonPath.stringAt('$.runKey'),
-        entry: sfn.JsonPath.objectAt('$.entry'),
+        name: sfn.JsonPath.stringAt('$.name'),
         continuations: sfn.JsonPath.mathAdd(sfn.JsonPath.numberAt('$.continuations'), 1),
       },
     });
@@ -161,7 +167,7 @@ export class FanOut extends Construct {
         Cause: `the listing did not finish within ${MAX_CONTINUATIONS + 1} invocations`,
       }),
       resultPath: '$.error',
-    });
+    }).next(failed);
     return audit.next(
       new sfn.Choice(this, 'ListingDone')
         .when(
@@ -172,7 +178,7 @@ export class FanOut extends Construct {
           again,
         )
         .when(sfn.Condition.stringEquals('$.status', 'continue'), tooLong)
-        .otherwise(new sfn.Succeed(this, 'ClientDone')),
+        .otherwise(new sfn.Pass(this, 'ClientDone', { result: sfn.Result.fromObject({}) })),
     );
   }
 
@@ -239,22 +245,25 @@ export class FanOut extends Construct {
   }
 }
 
-/** GetObject only, on these keys (a `*` ends a prefix), for the plan and roll-up function. */
-function grantRead(fn: AuditFunction, bucket: HistoryBucket, keys: readonly string[]): void {
+/** GetObject only, on these keys and prefixes (ending in `/`). */
+function grantRead(fn: AuditFunction, bucket: HistoryBucket, sid: string, keys: readonly string[]): void {
+  const asResource = (key: string) => (key.endsWith('/') ? `${key}*` : key);
   const policy = new iam.Policy(fn, 'FanOutRead', {
     roles: [fn.role],
     statements: [
       new iam.PolicyStatement({
-        sid: 'RegistryAndSummaries',
+        sid,
         actions: ['s3:GetObject'],
-        resources: keys.map((key) => bucket.arnForObjects(key)),
+        resources: keys.map((key) => bucket.arnForObjects(asResource(key))),
       }),
     ],
   });
   fn.lambdaFunction.node.defaultChild?.node.addDependency(policy);
   const bucketArn = `<${Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn>`;
-  Validations.of(policy.node.defaultChild as CfnElement).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::${bucketArn}/${FAN_OUT_KEYS.summaries}*]`,
-    reason: 'Each client task leaves its summary under summaries/<run key>/, known only at run time; read-only.',
-  });
+  for (const key of keys.filter((k) => k.endsWith('/'))) {
+    Validations.of(policy.node.defaultChild as CfnElement).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${bucketArn}/${key}*]`,
+      reason: `Read-only: objects under ${key} are named by the run key (and client), known only at run time.`,
+    });
+  }
 }

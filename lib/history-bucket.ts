@@ -36,11 +36,13 @@ export class HistoryBucket extends s3.Bucket {
           expiration: Duration.days(IDEMPOTENCY_RETENTION_DAYS),
         },
         // Fan-out hand-overs matter only until the roll-up has run; kept a month for re-runs and questions.
-        ...(props.fanOut ? [FAN_OUT_KEYS.summaries, FAN_OUT_KEYS.checkpoints] : []).map((prefix) => ({
-          id: `Expire-${prefix.replace('/', '')}`,
-          prefix,
-          expiration: Duration.days(IDEMPOTENCY_RETENTION_DAYS),
-        })),
+        ...(props.fanOut ? [FAN_OUT_KEYS.summaries, FAN_OUT_KEYS.checkpoints, FAN_OUT_KEYS.runs] : []).map(
+          (prefix) => ({
+            id: `Expire-${prefix.replace('/', '')}`,
+            prefix,
+            expiration: Duration.days(IDEMPOTENCY_RETENTION_DAYS),
+          }),
+        ),
         // latest/ never expires: one small object per workspace, and the baseline of the next run.
       ],
     });

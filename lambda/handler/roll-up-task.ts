@@ -2,13 +2,13 @@
 // keys the run; `roll-up` reads every client's summary and sends the agency one email, once per
 // schedule time (the same claim protocol as every other email).
 import type { Context } from 'aws-lambda';
-import { FAN_OUT_KEYS, summaryKey } from '../adapters/archive/layout';
+import { FAN_OUT_KEYS, runRegistryKey, summaryKey } from '../adapters/archive/layout';
 import { alreadySent, type RunClaim, sendOnce } from '../core/claim';
 import { ConfigError } from '../core/errors';
 import { failedSummary, fanOutRunKey, rollUpClaimKey, type WorkspaceSummary } from '../core/fan-out';
 import { describeAttachment } from '../core/report/format';
 import { renderRollUp } from '../core/report/roll-up';
-import { parseRegistry, type RegistryEntry } from '../settings';
+import { parseRegistry } from '../settings';
 import { createFanOutContext, type FanOutContext } from './fan-out-context';
 import { logger, metrics, powertoolsLogger } from './observability';
 
@@ -28,7 +28,8 @@ export interface Plan {
   skip: boolean;
   /** False for a re-run of some clients (`only`): their own emails go out, no roll-up. */
   rollUp: boolean;
-  workspaces: RegistryEntry[];
+  /** The Map's items: names only, so a large registry stays far below the 256 KB state payload. */
+  workspaces: string[];
 }
 
 /** One Map iteration's output: the workspace task's result, or the error the state machine caught. */
@@ -36,7 +37,8 @@ export interface RollUpEvent {
   phase: 'roll-up';
   runKey: string;
   rollUp: boolean;
-  results: Array<{ name?: string; entry?: { name: string }; error?: { Error?: string; Cause?: string } }>;
+  /** One per client, in registry order: `{}` when its task ended, its name and error when it was caught. */
+  results: Array<{ name?: string; error?: { Error?: string; Cause?: string } }>;
 }
 
 export type RollUpResult =
@@ -79,7 +81,8 @@ async function plan(ctx: FanOutContext, event: PlanEvent): Promise<Plan> {
   const workspaces = only ? all.filter((e) => only.includes(e.name)) : all;
   const done = only ? undefined : await alreadySent(claimOf(ctx, runKey, event.executionName));
   logger.info('fan-out planned', { runKey, workspaces: workspaces.length, skip: done !== undefined });
-  return { runKey, skip: done !== undefined, rollUp: only === undefined, workspaces };
+  if (done === undefined) await ctx.store.put(runRegistryKey(runKey), JSON.stringify(workspaces), 'application/json');
+  return { runKey, skip: done !== undefined, rollUp: only === undefined, workspaces: workspaces.map((w) => w.name) };
 }
 
 function claimOf(ctx: FanOutContext, runKey: string, runId: string): RunClaim {
@@ -133,21 +136,26 @@ async function rollUp(ctx: FanOutContext, event: RollUpEvent, context: Context):
   return outcome;
 }
 
-/** Each client's summary; a task that died before writing one is failed with what Step Functions caught. */
+/**
+ * Each client's summary, for every client of the run's registry copy; a task that died before
+ * writing one is failed with what Step Functions caught.
+ */
 async function readSummaries(
   ctx: FanOutContext,
   event: RollUpEvent,
 ): Promise<{ summaries: WorkspaceSummary[]; csvs: string[] }> {
+  const stored = await ctx.store.get(runRegistryKey(event.runKey));
+  if (stored === null) throw new ConfigError(runRegistryKey(event.runKey), 'is missing: the plan step writes it');
+  const names = parseRegistry(runRegistryKey(event.runKey), stored.body, ctx.secretPrefix).map((e) => e.name);
+  const caught = new Map(event.results.flatMap((r) => (r.name && r.error ? [[r.name, r.error] as const] : [])));
   const summaries: WorkspaceSummary[] = [];
   const csvs: string[] = [];
   const BATCH = 25;
-  for (let i = 0; i < event.results.length; i += BATCH) {
-    const batch = event.results.slice(i, i + BATCH);
+  for (let i = 0; i < names.length; i += BATCH) {
     const read = await Promise.all(
-      batch.map(async (r) => {
-        const name = r.entry?.name ?? r.name ?? '(unnamed)';
+      names.slice(i, i + BATCH).map(async (name) => {
         const summary = await ctx.store.get(summaryKey(event.runKey, name, 'json'));
-        if (summary === null) return { summary: failedSummary(name, caughtError(r.error)), csv: null };
+        if (summary === null) return { summary: failedSummary(name, caughtError(caught.get(name))), csv: null };
         const csv = await ctx.store.get(summaryKey(event.runKey, name, 'csv'));
         return { summary: JSON.parse(summary.body) as WorkspaceSummary, csv: csv?.body ?? null };
       }),

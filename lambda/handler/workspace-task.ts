@@ -3,7 +3,7 @@
 // recipients, once per schedule time), then a small summary and the CSV for the roll-up in S3.
 import type { Context } from 'aws-lambda';
 import { objectCheckpointStore } from '../adapters/archive/checkpoint-store';
-import { contentTypeFor, summaryKey } from '../adapters/archive/layout';
+import { contentTypeFor, runRegistryKey, summaryKey } from '../adapters/archive/layout';
 import { createDialNexaClient } from '../adapters/dialnexa';
 import { ListingPaused, resumableLister } from '../adapters/dialnexa/resumable';
 import { createSecretsManagerKeySource } from '../adapters/secrets/secrets-manager-key-source';
@@ -19,12 +19,16 @@ import { logger, metrics, MetricUnit, powertoolsLogger } from './observability';
 /** What the state machine hands each iteration of the Map (and back to itself on `continue`). */
 export interface WorkspaceTaskEvent {
   runKey: string;
-  entry: RegistryEntry;
+  name: string;
   continuations: number;
 }
 
+/** The event with its registry entry, from the run's own copy of the registry. */
+interface WorkspaceTask extends WorkspaceTaskEvent {
+  entry: RegistryEntry;
+}
+
 export interface WorkspaceTaskResult extends WorkspaceTaskEvent {
-  name: string;
   /** `continue`: call again with this result (a long listing goes on); `done`: the summary is in S3. */
   status: 'done' | 'continue';
   outcome: WorkspaceSummary['status'];
@@ -42,43 +46,64 @@ export async function handler(event: unknown, context: Context): Promise<Workspa
   const startedAt = Date.now();
   const ctx = fanOut();
   try {
-    const task = parseTask(event, ctx.secretPrefix);
+    const task = await loadTask(ctx, event);
     powertoolsLogger.appendKeys({ workspace: task.entry.name, runKey: task.runKey });
     const key = summaryKey(task.runKey, task.entry.name, 'json');
     // A second delivery of the same schedule time: this client is done, nothing is listed again.
     const earlier = await ctx.store.get(key);
     if (earlier !== null) {
       const summary = JSON.parse(earlier.body) as WorkspaceSummary;
-      return { ...task, name: task.entry.name, status: 'done', outcome: summary.status };
+      return { ...resultOf(task), status: 'done', outcome: summary.status };
     }
     const audited = await auditClient(ctx, task, context, startedAt);
-    if (audited === 'paused') return { ...task, name: task.entry.name, status: 'continue', outcome: 'ok' };
+    if (audited === 'paused') return { ...resultOf(task), status: 'continue', outcome: 'ok' };
     const { summary, csv } = audited;
     if (csv !== undefined)
       await ctx.store.put(summaryKey(task.runKey, task.entry.name, 'csv'), csv, contentTypeFor('x.csv'));
     await ctx.store.put(key, `${JSON.stringify(summary)}\n`, 'application/json');
     recordClient(summary);
-    return { ...task, name: task.entry.name, status: 'done', outcome: summary.status };
+    return { ...resultOf(task), status: 'done', outcome: summary.status };
   } finally {
     metrics.publishStoredMetrics();
     powertoolsLogger.resetKeys();
   }
 }
 
-/** The event, its entry checked with the registry's own rules (the plan step checked it too). */
-function parseTask(event: unknown, secretPrefix: string): WorkspaceTaskEvent {
+function resultOf({ runKey, name, continuations }: WorkspaceTask): WorkspaceTaskEvent {
+  return { runKey, name, continuations };
+}
+
+/** The run's registries, by run key: a warm container reads each once. */
+const registries = new Map<string, RegistryEntry[]>();
+
+/** The event and its entry, checked with the registry's own rules (the plan step checked them too). */
+async function loadTask(ctx: FanOutContext, event: unknown): Promise<WorkspaceTask> {
   const e = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
   if (typeof e.runKey !== 'string' || !/^[A-Za-z0-9_-]{1,200}$/.test(e.runKey)) {
     throw new ConfigError('event.runKey', 'must be the run key the plan step made');
   }
-  const [entry] = parseRegistry('event.entry', [e.entry], secretPrefix);
+  if (typeof e.name !== 'string') throw new ConfigError('event.name', 'must be a workspace name of the registry');
+  const { runKey, name } = e;
+  const key = runRegistryKey(runKey);
+  const read = async (): Promise<RegistryEntry[]> => {
+    const stored = await ctx.store.get(key);
+    if (stored === null) throw new ConfigError(key, 'is missing: the plan step writes it before any workspace task');
+    const registry = parseRegistry(key, stored.body, ctx.secretPrefix);
+    registries.set(runKey, registry);
+    return registry;
+  };
+  const find = (registry: RegistryEntry[]) => registry.find((w) => w.name === name);
+  // A run planned again (its roll-up failed the first time) may have a newer copy: read it once more.
+  const cached = registries.get(runKey);
+  const entry = (cached && find(cached)) ?? find(await read());
+  if (entry === undefined) throw new ConfigError('event.name', `"${name}" is not in ${key}`);
   const continuations = typeof e.continuations === 'number' ? e.continuations : 0;
-  return { runKey: e.runKey, entry, continuations };
+  return { runKey, name, entry, continuations };
 }
 
 async function auditClient(
   ctx: FanOutContext,
-  task: WorkspaceTaskEvent,
+  task: WorkspaceTask,
   context: Context,
   startedAt: number,
 ): Promise<{ summary: WorkspaceSummary; csv?: string } | 'paused'> {
@@ -99,12 +124,7 @@ async function auditClient(
   }
 }
 
-function clientOptions(
-  ctx: FanOutContext,
-  task: WorkspaceTaskEvent,
-  context: Context,
-  startedAt: number,
-): RunAuditOptions {
+function clientOptions(ctx: FanOutContext, task: WorkspaceTask, context: Context, startedAt: number): RunAuditOptions {
   const { config } = ctx;
   const { entry } = task;
   const recipients = entry.recipients?.map(withLowerCaseDomain);

@@ -7,8 +7,11 @@ import { workspaceSlug } from '../adapters/archive/layout';
 import { describe } from './schema';
 import { parseSecretField, parseWorkspaceName, type SecretRef, parseSecret, secretIdOf } from './values';
 
-/** Entries one registry may hold: a Step Functions payload (256 KB) carries them to the Map. */
-export const MAX_REGISTRY_ENTRIES = 1500;
+/**
+ * Entries one registry may hold. The Map's items (names, at most ~103 bytes each as JSON) and its
+ * results (`{}`, or a caught client's name and error name) share the 256 KB state payload.
+ */
+export const MAX_REGISTRY_ENTRIES = 1000;
 
 /** One client: its workspace, the secret holding its key, and who gets its own report. */
 export interface RegistryEntry {

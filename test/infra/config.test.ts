@@ -304,11 +304,11 @@ describe('workspaces', () => {
 
   it.each([
     ['not JSON', '[{name: "x"}]', /^workspaces: is not valid JSON; expected \[\{"name"/],
-    ['an empty list', '[]', /^workspaces: must be a list of 1-20 workspaces \(up to 1500 with fanOut\)/],
+    ['an empty list', '[]', /^workspaces: must be a list of 1-20 workspaces \(up to 1000 with fanOut\)/],
     [
-      '1501 entries',
-      Array.from({ length: 1501 }, (_, i) => ({ name: `c${i}`, secretId: `number-audit/${i}` })),
-      /^workspaces: must be a list of 1-20 workspaces \(up to 1500 with fanOut\)/,
+      '1001 entries',
+      Array.from({ length: 1001 }, (_, i) => ({ name: `c${i}`, secretId: `number-audit/${i}` })),
+      /^workspaces: must be a list of 1-20 workspaces \(up to 1000 with fanOut\)/,
     ],
     ['an entry that is not an object', ['acme/dialnexa'], /^workspaces: entry 1 must be an object/],
     [

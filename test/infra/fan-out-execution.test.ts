@@ -198,12 +198,12 @@ describe('the fan-out state machine', () => {
           [FAN_OUT_STATES.plan]: local((event) => rollUpTask(event as never, lambdaContext(120_000))),
           [FAN_OUT_STATES.rollUp]: local((event) => rollUpTask(event as never, lambdaContext(120_000))),
           [FAN_OUT_STATES.audit]: local(async (event) => {
-            if ((event as { entry: { name: string } }).entry.name === clientName(TIMED_OUT)) {
+            const { name, continuations } = event as { name: string; continuations: number };
+            if (name === clientName(TIMED_OUT)) {
               // What Step Functions receives when Lambda ends an invocation at its timeout.
               throw Object.assign(new Error('Task timed out after 900.00 seconds'), { name: 'Sandbox.Timedout' });
             }
-            const { entry, continuations } = event as { entry: { name: string }; continuations: number };
-            if (entry.name !== clientName(BIG)) return workspaceTask(event, lambdaContext(120_000));
+            if (name !== clientName(BIG)) return workspaceTask(event, lambdaContext(120_000));
             bigContinuations.push(continuations);
             return workspaceTask(event, lambdaContext(Number(process.env.RUN_DEADLINE_MARGIN_MS) + TINY_WINDOW_MS));
           }),

@@ -62,13 +62,20 @@ it('the workspace task reads exactly the secrets under the prefix, never lists t
   expect(objects?.Resource).toEqual(
     ['checkpoints', 'idempotency', 'latest', 'reports', 'summaries'].map((p) => `\${${bucket}.Arn}/${p}/*`),
   );
+  // The run's copy of the registry: read, never written.
+  expect(statements.find((s) => s.Sid === 'RunRegistry')).toEqual(
+    expect.objectContaining({ Action: 's3:GetObject', Resource: `\${${bucket}.Arn}/runs/*` }),
+  );
 });
 
-it('the plan and roll-up function reads the registry and summaries, writes only claims, reads no secret', () => {
+it('the plan and roll-up function reads the registry and summaries, writes only claims and the run registry, reads no secret', () => {
   const statements = statementsOf(logicalId(stack.fn.role));
   expect(statements.some((s) => String(s.Action).startsWith('secretsmanager:'))).toBe(false);
   const bucket = logicalId(stack.historyBucket);
-  expect(statements.find((s) => s.Sid === 'HistoryObjects')?.Resource).toEqual(`\${${bucket}.Arn}/idempotency/*`);
+  expect(statements.find((s) => s.Sid === 'HistoryObjects')?.Resource).toEqual([
+    `\${${bucket}.Arn}/idempotency/*`,
+    `\${${bucket}.Arn}/runs/*`,
+  ]);
   expect(statements.find((s) => s.Sid === 'RegistryAndSummaries')).toEqual(
     expect.objectContaining({
       Action: 's3:GetObject',

@@ -5,6 +5,7 @@
 //   config/workspaces.json                                     fan-out: the agency's workspace registry
 //   summaries/<run-key>/<workspace-slug>.json|.csv             fan-out: one client's result for the roll-up
 //   checkpoints/<run-key>/<workspace-slug>.json and /<n>.json  fan-out: a long listing's progress and pages
+//   runs/<run-key>/registry.json                               fan-out: the registry one run works from
 import { createHash } from 'node:crypto';
 import { assertIdempotencyKey } from '../../core/idempotency';
 
@@ -85,7 +86,15 @@ export const FAN_OUT_KEYS = {
   summaries: 'summaries/',
   /** checkpoints/<run-key>/<slug>.json: a listing that continues in the next invocation. */
   checkpoints: 'checkpoints/',
+  /** runs/<run-key>/registry.json: the registry as the plan step checked it, for every task of the run. */
+  runs: 'runs/',
 } as const;
+
+/** The run's own copy of the registry: every task reads the same entries, however the registry changes meanwhile. */
+export function runRegistryKey(runKey: string): string {
+  assertIdempotencyKey(runKey);
+  return `${FAN_OUT_KEYS.runs}${runKey}/registry.json`;
+}
 
 /** The run key names a folder: the idempotency key rules (letters, digits, _ and -). */
 export function summaryKey(runKey: string, workspace: string, ext: 'json' | 'csv'): string {
