@@ -38,6 +38,8 @@ export interface AuditFunctionProps {
    * make an update create a second group and delete the old one with its logs and filters.
    */
   logGroupLogicalId?: string;
+  /** The handler file (export `handler`); default the single function's HANDLER_ENTRY. */
+  entry?: string;
 }
 
 /** A secret the function reads, as the IAM resource that matches it, and the key that encrypts it. */
@@ -72,7 +74,7 @@ export class AuditFunction extends Construct implements iam.IGrantable {
     // 'Default' leaves the id out of logical ids: the function, and what hangs off it, keep the ids
     // they had before this construct wrapped them, so a deploy updates the function in place.
     this.lambdaFunction = new NodejsFunction(this, 'Default', {
-      entry: HANDLER_ENTRY,
+      entry: props.entry ?? HANDLER_ENTRY,
       handler: 'handler',
       runtime: AUDIT_RUNTIME,
       architecture: Architecture.ARM_64,

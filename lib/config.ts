@@ -13,6 +13,9 @@ import {
   contextReader,
   type CronFields,
   defaultOn,
+  MAX_WORKSPACES,
+  parsePrefixedSecret,
+  secretIdOf,
   type SecretRef,
   recipientDomains,
   SETTINGS,
@@ -105,6 +108,12 @@ export interface StackConfig {
   historyRetentionDays: number;
   /** A listing losing more than this % of the baseline is held back from becoming it. */
   baselineGuardPercent: number;
+  /** Each workspace its own Step Functions task and a roll-up email (the single function otherwise). */
+  fanOut: boolean;
+  /** Fan-out: workspaces audited at once. */
+  fanOutConcurrency: number;
+  /** Fan-out: the name prefix of every workspace secret; the task may read exactly those. */
+  workspaceSecretPrefix: string;
   /** The only domains the report may go to (given, or the recipients'); the SES policy names them. */
   allowedRecipientDomains: string[];
   /** Put one event per run on the default EventBridge bus. */
@@ -149,8 +158,33 @@ export function parseConfig(raw: Record<string, unknown>): StackConfig {
   );
   const workspaces = readWorkspaces(raw, config);
   if (workspaces) config.workspaces = workspaces;
+  config.fanOut = readFanOut(raw, config);
   checkWorkTime(config);
   return config;
+}
+
+/** Given, or on by itself past the single function's MAX_WORKSPACES; fan-out secrets sit under the prefix. */
+function readFanOut(raw: Record<string, unknown>, config: StackConfig): boolean {
+  const given = contextReader(raw).maybe(SETTINGS.fanOut);
+  const count = config.workspaces?.length ?? 1;
+  const fanOut = given ?? count > MAX_WORKSPACES;
+  if (!fanOut && count > MAX_WORKSPACES) {
+    throw new ConfigError(
+      SETTINGS.workspaces.context,
+      `lists ${count} workspaces; one function audits at most ${MAX_WORKSPACES}: leave ${SETTINGS.fanOut.context} unset or true`,
+    );
+  }
+  // The task's role reads secrets by name prefix: one pattern, whatever the number of clients.
+  if (fanOut) {
+    config.workspaces?.forEach((w, i) => {
+      parsePrefixedSecret(
+        `${SETTINGS.workspaces.context} entry ${i + 1} ("${w.name}") secretId`,
+        secretIdOf(w.secret),
+        config.workspaceSecretPrefix,
+      );
+    });
+  }
+  return fanOut;
 }
 
 type Reader = ReturnType<typeof contextReader>;
@@ -185,6 +219,9 @@ function readSettings(need: Reader['need'], maybe: Reader['maybe']): StackConfig
     usageRequestBudget: need(S.usageRequestBudget),
     historyRetentionDays: need(S.historyRetentionDays),
     baselineGuardPercent: need(S.baselineGuardPercent),
+    fanOut: false,
+    fanOutConcurrency: need(S.fanOutConcurrency),
+    workspaceSecretPrefix: need(S.workspaceSecretPrefix),
     allowedRecipientDomains: maybe(S.allowedRecipientDomains) ?? recipientDomains(recipients ?? []),
     publishEvents: need(S.publishEvents),
   };

@@ -26,6 +26,8 @@ export function functionEnvironment(config: StackConfig, archiveBucket: string):
     const text = spec.toEnv ? spec.toEnv(value as never) : String(value);
     if (text !== undefined) env[spec.env] = text;
   }
+  // Only the fan-out workspace task reads secrets by prefix.
+  if (!config.fanOut) delete env[SETTINGS.workspaceSecretPrefix.env];
   if (config.workspaces) {
     // The list replaces the one secret and its name.
     delete env[SETTINGS.secret.env];

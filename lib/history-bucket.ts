@@ -7,7 +7,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { ARCHIVE_PREFIXES } from '../lambda/adapters/archive/layout';
+import { ARCHIVE_PREFIXES, FAN_OUT_KEYS } from '../lambda/adapters/archive/layout';
 
 /** A claim only has to outlive the retries of one delivery (an hour); a month is ample. */
 export const IDEMPOTENCY_RETENTION_DAYS = 30;
@@ -15,6 +15,8 @@ export const IDEMPOTENCY_RETENTION_DAYS = 30;
 export interface HistoryBucketProps {
   /** Days a run folder is kept. */
   retentionDays: number;
+  /** Fan-out mode: expire the workspace tasks' summaries and checkpoints too. */
+  fanOut?: boolean;
 }
 
 export class HistoryBucket extends s3.Bucket {
@@ -33,6 +35,14 @@ export class HistoryBucket extends s3.Bucket {
           prefix: ARCHIVE_PREFIXES.idempotency,
           expiration: Duration.days(IDEMPOTENCY_RETENTION_DAYS),
         },
+        // Fan-out hand-overs matter only until the roll-up has run; kept a month for re-runs and questions.
+        ...(props.fanOut ? [FAN_OUT_KEYS.summaries, FAN_OUT_KEYS.checkpoints, FAN_OUT_KEYS.runs] : []).map(
+          (prefix) => ({
+            id: `Expire-${prefix.replace('/', '')}`,
+            prefix,
+            expiration: Duration.days(IDEMPOTENCY_RETENTION_DAYS),
+          }),
+        ),
         // latest/ never expires: one small object per workspace, and the baseline of the next run.
       ],
     });

@@ -14,7 +14,7 @@ import {
   ScheduleTargetInput,
   TimeWindow,
 } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -27,6 +27,7 @@ import { AuditFunction, RUNTIME_ENVIRONMENT } from './audit-function';
 import { cronExpression, type SecretRef, type StackConfig } from './config';
 import { AuditDashboard } from './dashboard';
 import { AUDIT_METRICS, checkEnvironmentSize, functionEnvironment } from './function-environment';
+import { FanOut, fanOutEnvironment, ROLL_UP_ENTRY } from './fan-out';
 import { HistoryBucket } from './history-bucket';
 import { REPORT_EMAIL_EVENTS, ReportFeedback } from './report-feedback';
 
@@ -83,40 +84,29 @@ export class NumberAuditStack extends Stack {
   readonly reportFeedback?: ReportFeedback;
   readonly dashboard: AuditDashboard;
   private readonly alarms: Array<{ name: string; alarm: cloudwatch.Alarm }> = [];
+  /** Fan-out mode only: the state machine and the workspace task. */
+  readonly fanOut?: FanOut;
 
   constructor(scope: Construct, id: string, props: NumberAuditStackProps) {
     super(scope, id, props);
     const { config } = props;
     this.checkRegion(config);
 
-    this.historyBucket = new HistoryBucket(this, 'HistoryBucket', { retentionDays: config.historyRetentionDays });
-    // An operator's own configuration set has its own event destinations; otherwise ours reports bounces.
-    if (!config.sesConfigurationSet) this.reportFeedback = new ReportFeedback(this, 'ReportFeedback');
+    this.historyBucket = new HistoryBucket(this, 'HistoryBucket', {
+      retentionDays: config.historyRetentionDays,
+      fanOut: config.fanOut,
+    });
+    // An operator's own configuration set has its own event destinations; otherwise ours reports
+    // bounces (single function only: the fan-out tasks send without one for now, docs/agencies.md).
+    if (!config.sesConfigurationSet && !config.fanOut) this.reportFeedback = new ReportFeedback(this, 'ReportFeedback');
     const configurationSet = config.sesConfigurationSet ?? this.reportFeedback?.configurationSetName;
     const environment = functionEnvironment(
       { ...config, sesConfigurationSet: configurationSet },
       this.historyBucket.bucketName,
     );
-    checkEnvironmentSize({ ...environment, ...RUNTIME_ENVIRONMENT });
+    checkEnvironmentSize({ ...(config.fanOut ? fanOutEnvironment(environment) : environment), ...RUNTIME_ENVIRONMENT });
 
-    this.fn = new AuditFunction(this, 'AuditFunction', {
-      description: config.workspaces
-        ? `Weekly DialNexa number audit for ${config.workspaces.length} workspaces`
-        : `Weekly DialNexa number audit for ${config.workspaceName}`,
-      memorySize: config.memorySize,
-      timeout: Duration.seconds(config.functionTimeoutSeconds),
-      logRetention: config.logRetentionDays,
-      bundleAwsSdk: config.bundleAwsSdk,
-      environment,
-      logGroupLogicalId: LEGACY_LOG_GROUP_ID,
-    });
-    this.fn.grantSecretRead(
-      workspaceSecrets(config).map((w) => ({ arn: secretPolicyArn(this, w.secret), kmsKeyArn: w.kmsKeyArn })),
-    );
-    // Sending with a configuration set is authorized against the set as well as the identity.
-    this.fn.grantSendEmail(config.sender, config.allowedRecipientDomains, configurationSet);
-    if (config.publishEvents) this.fn.grantPutRunEvents(RUN_EVENT.source);
-    this.fn.grantHistoryAccess(this.historyBucket, Object.values(ARCHIVE_PREFIXES));
+    ({ fn: this.fn, fanOut: this.fanOut } = this.createFunctions(config, environment, configurationSet));
 
     this.scheduleDlq = this.deadLetterQueue(
       'ScheduleDlq',
@@ -139,7 +129,48 @@ export class NumberAuditStack extends Stack {
     this.alarmTopic = this.createAlarmTopic(config);
     this.createAlarms(config);
     this.admitAlarms(this.alarms.map((a) => a.name));
-    this.dashboard = new AuditDashboard(this, 'Dashboard', {
+    this.dashboard = this.createDashboard(config);
+    this.addOutputs(configurationSet);
+  }
+
+  /** The audit function (in fan-out mode: plan and roll-up) and, in fan-out mode, the state machine. */
+  private createFunctions(
+    config: StackConfig,
+    environment: Record<string, string>,
+    configurationSet: string | undefined,
+  ): { fn: AuditFunction; fanOut?: FanOut } {
+    const functionProps = {
+      description: config.workspaces
+        ? `Weekly DialNexa number audit for ${config.workspaces.length} workspaces`
+        : `Weekly DialNexa number audit for ${config.workspaceName}`,
+      memorySize: config.memorySize,
+      timeout: Duration.seconds(config.functionTimeoutSeconds),
+      logRetention: config.logRetentionDays,
+      bundleAwsSdk: config.bundleAwsSdk,
+      environment: config.fanOut ? fanOutEnvironment(environment) : environment,
+    };
+    // Fan-out: this function plans the run and sends the roll-up; the state machine does the rest.
+    const fn = new AuditFunction(this, 'AuditFunction', {
+      ...functionProps,
+      logGroupLogicalId: LEGACY_LOG_GROUP_ID,
+      ...(config.fanOut ? { entry: ROLL_UP_ENTRY, description: 'Number audit fan-out: plan and roll-up email' } : {}),
+    });
+    if (config.fanOut) {
+      const fanOut = new FanOut(this, 'FanOut', { config, bucket: this.historyBucket, rollUp: fn, functionProps });
+      return { fn, fanOut };
+    }
+    fn.grantSecretRead(
+      workspaceSecrets(config).map((w) => ({ arn: secretPolicyArn(this, w.secret), kmsKeyArn: w.kmsKeyArn })),
+    );
+    // Sending with a configuration set is authorized against the set as well as the identity.
+    fn.grantSendEmail(config.sender, config.allowedRecipientDomains, configurationSet);
+    if (config.publishEvents) fn.grantPutRunEvents(RUN_EVENT.source);
+    fn.grantHistoryAccess(this.historyBucket, Object.values(ARCHIVE_PREFIXES));
+    return { fn };
+  }
+
+  private createDashboard(config: StackConfig): AuditDashboard {
+    return new AuditDashboard(this, 'Dashboard', {
       dashboardName: this.stackName,
       workspaceNames: config.workspaces?.map((w) => w.name) ?? [config.workspaceName],
       // By name, as the topic policy admits them: an ARN from Fn::GetAtt would tie the dashboard to
@@ -147,7 +178,6 @@ export class NumberAuditStack extends Stack {
       alarms: this.alarms.map((a) => cloudwatch.Alarm.fromAlarmName(this, `DashboardAlarm${a.name}`, a.name)),
       extraWidgets: this.reportFeedback ? [this.reportEmailWidget(this.reportFeedback)] : [],
     });
-    this.addOutputs(configurationSet);
   }
 
   /** Fires at the configured cron time in the operator's time zone and hands the function exactly its two fields. */
@@ -166,18 +196,25 @@ export class NumberAuditStack extends Stack {
       }),
       // A report that lands "sometime in the next hour" is not the 09:00 report the operator chose.
       timeWindow: TimeWindow.off(),
-      target: new LambdaInvoke(this.fn.lambdaFunction, {
-        role: this.schedulerRole.withoutPolicyUpdates(),
-        // The handler accepts exactly these two fields from the schedule and rejects anything else.
-        input: ScheduleTargetInput.fromObject({
-          scheduledTime: ContextAttribute.scheduledTime,
-          scheduleArn: ContextAttribute.scheduleArn,
-        }),
-        retryAttempts: DELIVERY.scheduleRetryAttempts,
-        maxEventAge: DELIVERY.scheduleMaxEventAge,
-        deadLetterQueue: this.scheduleDlq,
-      }),
+      target: this.scheduleTarget(),
     });
+  }
+
+  private scheduleTarget(): LambdaInvoke | StepFunctionsStartExecution {
+    const props = {
+      role: this.schedulerRole.withoutPolicyUpdates(),
+      // The handler accepts exactly these two fields from the schedule and rejects anything else.
+      input: ScheduleTargetInput.fromObject({
+        scheduledTime: ContextAttribute.scheduledTime,
+        scheduleArn: ContextAttribute.scheduleArn,
+      }),
+      retryAttempts: DELIVERY.scheduleRetryAttempts,
+      maxEventAge: DELIVERY.scheduleMaxEventAge,
+      deadLetterQueue: this.scheduleDlq,
+    };
+    return this.fanOut
+      ? new StepFunctionsStartExecution(this.fanOut.stateMachine, props)
+      : new LambdaInvoke(this.fn.lambdaFunction, props);
   }
 
   /** What the README's commands need, from `aws cloudformation describe-stacks`. */
@@ -198,6 +235,12 @@ export class NumberAuditStack extends Stack {
     };
     if (configurationSet)
       outputs.SesConfigurationSetName = [configurationSet, 'The SES configuration set the report is sent with'];
+    if (this.fanOut) {
+      outputs.StateMachineArn = [
+        this.fanOut.stateMachine.stateMachineArn,
+        'Fan-out: aws stepfunctions start-execution --state-machine-arn <this> --input \'{"only": ["<client>"]}\'',
+      ];
+    }
     for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description });
   }
 
@@ -224,11 +267,17 @@ export class NumberAuditStack extends Stack {
       }),
     });
     role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'InvokeAuditFunction',
-        actions: ['lambda:InvokeFunction'],
-        resources: [this.fn.lambdaFunction.functionArn],
-      }),
+      this.fanOut
+        ? new iam.PolicyStatement({
+            sid: 'StartFanOut',
+            actions: ['states:StartExecution'],
+            resources: [this.fanOut.stateMachine.stateMachineArn],
+          })
+        : new iam.PolicyStatement({
+            sid: 'InvokeAuditFunction',
+            actions: ['lambda:InvokeFunction'],
+            resources: [this.fn.lambdaFunction.functionArn],
+          }),
     );
     role.addToPolicy(
       new iam.PolicyStatement({
@@ -356,6 +405,13 @@ export class NumberAuditStack extends Stack {
       'An audit run failed after all retries; the event is in the failed-runs queue.',
       this.failureQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }),
     );
+    if (this.fanOut) {
+      this.addAlarm(
+        'FailedExecutions',
+        'A fan-out execution failed (plan or roll-up); the Step Functions console shows the step and its error.',
+        this.fanOut.stateMachine.metricFailed({ period, statistic: cloudwatch.Stats.SUM }),
+      );
+    }
     for (const [metricName, description] of [...EMF_ALARMS, ...(config.publishEvents ? [EVENT_ALARM] : [])]) {
       const metric = new cloudwatch.Metric({
         namespace: AUDIT_METRICS.namespace,

@@ -2,7 +2,7 @@
 // loop), compute for 100k numbers, and cold start of the Lambda bundle, checked against the
 // floors of issue 6. Not part of `npm test`: timings belong here, never in a unit test.
 //   npm run bench -- --json                  one JSON object on stdout
-//   npm run bench -- --only listing,compute  a subset (listing, e2e, compute, cold)
+//   npm run bench -- --only listing,compute  a subset (listing, e2e, compute, cold, usage, fanout)
 //   npm run bench -- --md FILE               also write the README's Performance section
 //   npm run bench -- --runs N                compute runs for the median (default 5)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runColdStartBench } from './bench/cold-start';
+import { type FanOutBench, renderFanOut, runFanOutBench } from './bench/fan-out';
 import { runComputeBench } from './bench/compute';
 import { runEndToEndBench } from './bench/end-to-end';
 import { runListingBench } from './bench/listing';
@@ -18,7 +19,7 @@ import { collectFloors, renderMarkdown, renderText, type BenchResult } from './b
 import { note } from './bench/stats';
 import { runUsageBench, usageFloors, usageText, type UsageResult } from './bench/usage';
 
-const SECTIONS = ['listing', 'e2e', 'compute', 'cold', 'usage'] as const;
+const SECTIONS = ['listing', 'e2e', 'compute', 'cold', 'usage', 'fanout'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseCli() {
@@ -66,6 +67,9 @@ async function main(): Promise<void> {
     }
     if (cli.only.has('usage')) load('usage');
     const usage: UsageResult[] | undefined = cli.only.has('usage') ? await runUsageBench() : undefined;
+    // Last: it loads the fan-out handlers into this process.
+    if (cli.only.has('fanout')) load('fanout');
+    const fanOut: FanOutBench | undefined = cli.only.has('fanout') ? await runFanOutBench() : undefined;
     machine.loadAverage.end = loadAverage1();
     const result: BenchResult = {
       ...partial,
@@ -77,8 +81,11 @@ async function main(): Promise<void> {
       writeFileSync(cli.md, renderMarkdown(result));
       note(`wrote ${cli.md}`);
     }
-    const text = usage ? `${renderText(result)}\n\n${usageText(usage)}` : renderText(result);
-    process.stdout.write(cli.json ? `${JSON.stringify({ ...result, usage })}\n` : `${text}\n`);
+    const extras = [usage ? usageText(usage) : '', fanOut ? renderFanOut(fanOut) : ''].filter(Boolean);
+    const text = [renderText(result), ...extras].join('\n\n');
+    process.stdout.write(
+      cli.json ? `${JSON.stringify({ ...result, usage, ...(fanOut ? { fanOut } : {}) })}\n` : `${text}\n`,
+    );
     if (result.floors.some((f) => !f.ok)) process.exitCode = 1;
   } finally {
     if (cli.keepTemp) note(`kept ${workDir}`);

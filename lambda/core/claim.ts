@@ -4,7 +4,7 @@
 import { isAuditError, messageOf, RunInProgressError } from './errors';
 import type { IdempotencyRecord } from './idempotency';
 import type { IdempotencyStore, RunAuditDeps } from './ports';
-import type { AuditRun, DuplicateRun, RunAuditOptions, RunOutcome } from './run-types';
+import type { AuditRun, DuplicateRun, RunAuditOptions } from './run-types';
 
 // A claim covers rendering and sending only (listing happens before it): minutes, not the run.
 // The function passes its own lease (the idempotencyLeaseSeconds setting: margin + 120 s); the core
@@ -65,7 +65,10 @@ export async function alreadySent(claim: RunClaim): Promise<DuplicateRun | undef
  * Claims the run and calls `send` under the claim; another owner's run is a duplicate. Gives the
  * claim back when nothing can have been sent, so a retry sends at once.
  */
-export async function sendOnce(claim: RunClaim, send: (hooks: SendHooks) => Promise<AuditRun>): Promise<RunOutcome> {
+export async function sendOnce<T = AuditRun>(
+  claim: RunClaim,
+  send: (hooks: SendHooks) => Promise<T>,
+): Promise<T | DuplicateRun> {
   const outcome = await claimWithWait(claim);
   if (outcome.outcome !== 'claimed') {
     return duplicate(claim, outcome.outcome, outcome.outcome === 'done' && outcome.uncertain, outcome.record);

@@ -47,11 +47,12 @@ export interface HandlerConfig {
 
 type Env = Record<string, string | undefined>;
 
-export function readHandlerConfig(env: Env = process.env): HandlerConfig {
+/** `workspaces: false`: the fan-out tasks, which are handed their workspace in each event. */
+export function readHandlerConfig(env: Env = process.env, options: { workspaces?: boolean } = {}): HandlerConfig {
   const { need, maybe } = envReader(env);
   const S = SETTINGS;
   return {
-    workspaces: readWorkspaces(env),
+    workspaces: options.workspaces === false ? [] : readWorkspaces(env),
     secretMaxAgeSeconds: need(S.secretMaxAgeSeconds),
     baseUrl: need(S.baseUrl),
     recipients: need(S.recipients).map(withLowerCaseDomain),

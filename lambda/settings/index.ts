@@ -21,6 +21,7 @@ export {
   triggersText,
 } from './values';
 export { MAX_WORKSPACES, type WorkspaceEntry, type WorkspaceVariable } from './workspaces';
+export { MAX_REGISTRY_ENTRIES, parsePrefixedSecret, parseRegistry, type RegistryEntry } from './registry';
 export { closestName } from './suggest';
 export { renderSettingsTable, replaceSettingsRegion, SETTINGS_END, SETTINGS_START } from './table';
 export {

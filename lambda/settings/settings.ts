@@ -12,6 +12,7 @@ import {
   parseIntInRange,
   parseTimeZone,
 } from '../core/validation';
+import { ConfigError } from '../core/errors';
 import { DEFAULT_ACTION_TRIGGERS, type ActionTriggers } from '../core/types';
 import { DEFAULT_USAGE_REQUEST_BUDGET, DEFAULT_USAGE_WINDOW_DAYS } from '../core/usage';
 import type { RateCard } from '../core/rate-card';
@@ -35,7 +36,8 @@ import {
   type SecretRef,
   withoutApiVersion,
 } from './values';
-import { parseWorkspaceList, parseWorkspaceVariable } from './workspaces';
+import { MAX_WORKSPACES, parseWorkspaceList, parseWorkspaceVariable } from './workspaces';
+import { MAX_REGISTRY_ENTRIES } from './registry';
 import { parseDomainList, withLowerCaseDomain } from './recipient-domains';
 
 export type Surface = 'context' | 'env' | 'flag';
@@ -216,7 +218,7 @@ export const SETTINGS = {
     schema: flag,
   },
   workspaces: {
-    doc: 'Several workspaces instead of secret + workspaceName: a JSON list of 1-20 {name, secretId, secretField?, secretKmsKeyArn?}',
+    doc: `Several workspaces instead of secret + workspaceName: a JSON list of 1-${MAX_WORKSPACES} {name, secretId, secretField?, secretKmsKeyArn?} (up to ${MAX_REGISTRY_ENTRIES} with fanOut)`,
     context: 'workspaces',
     env: 'WORKSPACES',
     schema: text(parseWorkspaceVariable),
@@ -341,6 +343,31 @@ export const SETTINGS = {
     // The stack always writes the variable; a function or test started without it publishes nothing.
     defaultOn: ['context'],
     schema: flag,
+  },
+  fanOut: {
+    doc: `Run each workspace as its own Step Functions task with a roll-up email (docs/agencies.md); on by itself above ${MAX_WORKSPACES} workspaces`,
+    context: 'fanOut',
+    schema: flag,
+  },
+  fanOutConcurrency: {
+    doc: 'Fan-out: workspaces audited at once (the Distributed Map), 1-1000',
+    context: 'fanOutConcurrency',
+    default: 10,
+    schema: wholeNumber(1, 1000),
+  },
+  workspaceSecretPrefix: {
+    doc: 'Fan-out: every workspace secret is a name starting with this; the task may read exactly these secrets',
+    context: 'workspaceSecretPrefix',
+    env: 'WORKSPACE_SECRET_PREFIX',
+    default: 'number-audit/',
+    // The stack always writes it for the workspace task; the single function never reads it.
+    defaultOn: ['context'],
+    schema: text((setting, v) => {
+      if (!/^[A-Za-z0-9/_+=.@-]{1,256}$/.test(v)) {
+        throw new ConfigError(setting, `"${v}" is not a secret name prefix (letters, digits and /_+=.@-)`);
+      }
+      return v;
+    }),
   },
 } as const satisfies Record<string, SettingSpec>;
 

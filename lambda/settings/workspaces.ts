@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { workspaceSlug } from '../adapters/archive/layout';
 import { ConfigError } from '../core/errors';
+import { MAX_REGISTRY_ENTRIES } from './registry';
 import { describe } from './schema';
 import {
   parseKmsKeyArn,
@@ -39,8 +40,12 @@ export function parseWorkspaceList(setting: string, value: unknown): WorkspaceEn
       throw new ConfigError(setting, `is not valid JSON; expected ${SHAPE}`);
     }
   }
-  if (!Array.isArray(list) || list.length < 1 || list.length > MAX_WORKSPACES) {
-    throw new ConfigError(setting, `must be a list of 1-${MAX_WORKSPACES} workspaces: ${SHAPE}`);
+  // Past MAX_WORKSPACES the stack fans out (lib/config.ts); one run still audits at most MAX_WORKSPACES.
+  if (!Array.isArray(list) || list.length < 1 || list.length > MAX_REGISTRY_ENTRIES) {
+    throw new ConfigError(
+      setting,
+      `must be a list of 1-${MAX_WORKSPACES} workspaces (up to ${MAX_REGISTRY_ENTRIES} with fanOut): ${SHAPE}`,
+    );
   }
   const seenNames = new Map<string, string>();
   const seenSlugs = new Map<string, string>();

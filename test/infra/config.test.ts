@@ -46,6 +46,9 @@ describe('parseConfig', () => {
       usageWindowDays: 30,
       usageRequestBudget: 1500,
       historyRetentionDays: 400,
+      fanOut: false,
+      fanOutConcurrency: 10,
+      workspaceSecretPrefix: 'number-audit/',
       allowedRecipientDomains: ['example.com'],
       publishEvents: true,
     });
@@ -345,13 +348,26 @@ describe('workspaces', () => {
     expect(parseConfig({ ...base, workspaces: twenty }).workspaces).toHaveLength(20);
   });
 
+  it('fans out by itself past 20 workspaces, whose secrets must then sit under workspaceSecretPrefix', () => {
+    const list = (prefix: string) =>
+      Array.from({ length: 21 }, (_, i) => ({ name: `c${i}`, secretId: `${prefix}${i}` }));
+    expect(parseConfig({ ...base, workspaces: list('number-audit/') }).fanOut).toBe(true);
+    expect(parseConfig({ ...base, workspaces: list('number-audit/').slice(0, 20) }).fanOut).toBe(false);
+    expect(() => parseConfig({ ...base, workspaces: list('number-audit/'), fanOut: false })).toThrow(
+      /^workspaces: lists 21 workspaces; one function audits at most 20: leave fanOut unset or true/,
+    );
+    expect(() => parseConfig({ ...base, workspaces: list('c/') })).toThrow(
+      /^workspaces entry 1 \("c0"\) secretId: "c\/0" must be a secret name starting with "number-audit\/"/,
+    );
+  });
+
   it.each([
     ['not JSON', '[{name: "x"}]', /^workspaces: is not valid JSON; expected \[\{"name"/],
-    ['an empty list', '[]', /^workspaces: must be a list of 1-20 workspaces/],
+    ['an empty list', '[]', /^workspaces: must be a list of 1-20 workspaces \(up to 1000 with fanOut\)/],
     [
-      '21 entries',
-      Array.from({ length: 21 }, (_, i) => ({ name: `c${i}`, secretId: `c/${i}` })),
-      /^workspaces: must be a list of 1-20/,
+      '1001 entries',
+      Array.from({ length: 1001 }, (_, i) => ({ name: `c${i}`, secretId: `number-audit/${i}` })),
+      /^workspaces: must be a list of 1-20 workspaces \(up to 1000 with fanOut\)/,
     ],
     ['an entry that is not an object', ['acme/dialnexa'], /^workspaces: entry 1 must be an object/],
     [

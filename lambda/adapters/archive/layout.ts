@@ -3,6 +3,10 @@
 //   latest/<workspace-slug>.json                               pointer to the latest complete run
 //   idempotency/<key>.json                                     one record per scheduled run
 //   inventory/<workspace-slug>.csv                             the internal inventory (operators write it; read-only)
+//   config/workspaces.json                                     fan-out: the agency's workspace registry
+//   summaries/<run-key>/<workspace-slug>.json|.csv             fan-out: one client's result for the roll-up
+//   checkpoints/<run-key>/<workspace-slug>.json and /<n>.json  fan-out: a long listing's progress and pages
+//   runs/<run-key>/registry.json                               fan-out: the registry one run works from
 import { createHash } from 'node:crypto';
 import { assertIdempotencyKey } from '../../core/idempotency';
 
@@ -85,6 +89,41 @@ export function latestPointerKey(workspace: string): string {
 export function idempotencyRecordKey(key: string): string {
   assertIdempotencyKey(key);
   return `${ARCHIVE_PREFIXES.idempotency}${key}.json`;
+}
+
+/** Fan-out only: the registry the plan step reads, and what the workspace tasks leave for the roll-up. */
+export const FAN_OUT_KEYS = {
+  /** The agency's clients, written by the operator; the functions only read it. */
+  registry: 'config/workspaces.json',
+  /** summaries/<run-key>/<slug>.json and .csv: written by a workspace task, read by the roll-up. */
+  summaries: 'summaries/',
+  /** checkpoints/<run-key>/<slug>.json: a listing that continues in the next invocation. */
+  checkpoints: 'checkpoints/',
+  /** runs/<run-key>/registry.json: the registry as the plan step checked it, for every task of the run. */
+  runs: 'runs/',
+} as const;
+
+/** The run's own copy of the registry: every task reads the same entries, however the registry changes meanwhile. */
+export function runRegistryKey(runKey: string): string {
+  assertIdempotencyKey(runKey);
+  return `${FAN_OUT_KEYS.runs}${runKey}/registry.json`;
+}
+
+/** The run key names a folder: the idempotency key rules (letters, digits, _ and -). */
+export function summaryKey(runKey: string, workspace: string, ext: 'json' | 'csv'): string {
+  assertIdempotencyKey(runKey);
+  return `${FAN_OUT_KEYS.summaries}${runKey}/${workspaceSlug(workspace)}.${ext}`;
+}
+
+export function checkpointKey(runKey: string, workspace: string): string {
+  assertIdempotencyKey(runKey);
+  return `${FAN_OUT_KEYS.checkpoints}${runKey}/${workspaceSlug(workspace)}.json`;
+}
+
+/** The pages one invocation fetched: checkpoints/<run-key>/<slug>/<pass>-<n>.json, written once. */
+export function checkpointPagesKey(runKey: string, workspace: string, pass: number, n: number): string {
+  assertIdempotencyKey(runKey);
+  return `${FAN_OUT_KEYS.checkpoints}${runKey}/${workspaceSlug(workspace)}/${pass}-${n}.json`;
 }
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {

@@ -10,6 +10,7 @@ import { KeyHolder } from './key';
 import { listAllNumbers, type ListingSettings } from './listing';
 import { DEFAULT_MAX_BODY_BYTES } from './http';
 import { RateLimiter } from './rate-limit';
+import { listPageSpan, type PageSpan } from './resumable';
 import { getJson } from './request';
 import { defaultSleep, Run, type Sleep } from './run';
 import { parseAgents, parseJsonBody, type AgentSummary } from './schema';
@@ -51,6 +52,9 @@ export interface DialNexaClient extends NumberLister, FolderLister, CallLister {
   listAgents(options?: { deadline?: number }): Promise<AgentSummary[]>;
   /** GET /v1/organization-folders, every page: id and name of every folder. */
   listFolders(options?: { deadline?: number }): Promise<FolderSummary[]>;
+  /** Fan-out: the pages of a listing that goes on over several invocations (resumable.ts). */
+  listPages(options: Parameters<typeof listPageSpan>[1]): Promise<PageSpan>;
+  readonly pageSize: number;
 }
 
 export function createDialNexaClient(options: DialNexaClientOptions): DialNexaClient {
@@ -80,6 +84,8 @@ export function createDialNexaClient(options: DialNexaClientOptions): DialNexaCl
     listFolders: (folderOptions) => listAllFolders(settings, folderOptions),
     // Same settings, so the same limiter: calls share the key's limit with the listing.
     listCalls: (query, callOptions) => listCallsPage(settings, query, callOptions),
+    listPages: (spanOptions) => listPageSpan(settings, spanOptions),
+    pageSize: settings.pageSize,
 
     async listAgents(agentOptions = {}) {
       const stats = { requests: 0, retries: 0, rateLimited: 0 };

@@ -117,7 +117,7 @@ function compareListings(first: PassResult, second: PassResult): string | null {
   );
 }
 
-function shouldRelist(pass: PassResult): boolean {
+export function shouldRelist(pass: PassResult): boolean {
   if (pass.stopReason !== null || pass.totals.length === 0) return false;
   return !totalsAgree(pass);
 }
@@ -127,7 +127,7 @@ function totalsAgree(pass: PassResult): boolean {
   return pass.totals.every((t) => t === last) && pass.listedCount === last;
 }
 
-function incompleteReasons(pass: PassResult, relisted: boolean): string[] {
+export function incompleteReasons(pass: PassResult, relisted: boolean): string[] {
   const reasons: string[] = [];
   const afterRelist = relisted ? ' (after one re-list)' : '';
   if (pass.stopReason !== null) reasons.push(pass.stopReason);
@@ -232,7 +232,10 @@ async function forEachConcurrently(
   if (state.failure !== null) throw state.failure.error;
 }
 
-function fetchPage({ settings, scope, options }: PassContext, page: number): Promise<PageEnvelope> {
+export function fetchPage(
+  { settings, scope, options }: Pick<PassContext, 'settings' | 'scope' | 'options'>,
+  page: number,
+): Promise<PageEnvelope> {
   return getJson(settings, scope, {
     path: PHONE_NUMBERS_PATH,
     query: { page: String(page), limit: String(settings.pageSize), ...filterQuery(options.filters) },

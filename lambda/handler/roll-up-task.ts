@@ -1,0 +1,195 @@
+// Fan-out: the plan step and the roll-up, one function. `plan` reads and checks the registry and
+// keys the run; `roll-up` reads every client's summary and sends the agency one email, once per
+// schedule time (the same claim protocol as every other email).
+import type { Context } from 'aws-lambda';
+import { FAN_OUT_KEYS, runRegistryKey, summaryKey } from '../adapters/archive/layout';
+import { alreadySent, type RunClaim, sendOnce } from '../core/claim';
+import { ConfigError } from '../core/errors';
+import { failedSummary, fanOutRunKey, rollUpClaimKey, type WorkspaceSummary } from '../core/fan-out';
+import { describeAttachment } from '../core/report/format';
+import { renderRollUp } from '../core/report/roll-up';
+import { parseRegistry } from '../settings';
+import { createFanOutContext, type FanOutContext } from './fan-out-context';
+import { logger, metrics, powertoolsLogger } from './observability';
+
+/** What the state machine passes to the plan step: the execution's own input and name. */
+export interface PlanEvent {
+  phase: 'plan';
+  executionName: string;
+  /** The schedule's `{ scheduledTime, scheduleArn }`, or a console run's `{ "only": [names] }`. */
+  input?: { scheduledTime?: string; scheduleArn?: string; only?: string[] };
+  /** The stack's context list, when it has one; the registry's entries come after it. */
+  contextWorkspaces?: unknown[];
+}
+
+export interface Plan {
+  runKey: string;
+  /** Already sent for this schedule time: the state machine stops. */
+  skip: boolean;
+  /** False for a re-run of some clients (`only`): their own emails go out, no roll-up. */
+  rollUp: boolean;
+  /** The Map's items: names only, so a large registry stays far below the 256 KB state payload. */
+  workspaces: string[];
+}
+
+/** One Map iteration's output: the workspace task's result, or the error the state machine caught. */
+export interface RollUpEvent {
+  phase: 'roll-up';
+  runKey: string;
+  rollUp: boolean;
+  /** One per client, in registry order: `{}` when its task ended, its name and error when it was caught. */
+  results: Array<{ name?: string; error?: { Error?: string; Cause?: string } }>;
+}
+
+export type RollUpResult =
+  | { status: 'sent' | 'duplicate'; clients: number; failed: number; messageId?: string }
+  | { status: 'skipped'; reason: string };
+
+let shared: FanOutContext | undefined;
+function fanOut(): FanOutContext {
+  shared ??= createFanOutContext();
+  return shared;
+}
+
+export async function handler(event: PlanEvent | RollUpEvent, context: Context): Promise<Plan | RollUpResult> {
+  powertoolsLogger.addContext(context);
+  try {
+    if (event?.phase === 'plan') return await plan(fanOut(), event);
+    if (event?.phase === 'roll-up') return await rollUp(fanOut(), event, context);
+    throw new ConfigError('event.phase', 'must be "plan" or "roll-up" (the state machine sets it)');
+  } finally {
+    metrics.publishStoredMetrics();
+    powertoolsLogger.resetKeys();
+  }
+}
+
+async function plan(ctx: FanOutContext, event: PlanEvent): Promise<Plan> {
+  const input = event.input ?? {};
+  const runKey = fanOutRunKey({ ...input, executionName: event.executionName });
+  const stored = await ctx.store.get(FAN_OUT_KEYS.registry);
+  const registry = stored === null ? [] : JSON.parse(stored.body);
+  if (!Array.isArray(registry)) throw new ConfigError(FAN_OUT_KEYS.registry, 'must be a JSON list of workspaces');
+  const all = parseRegistry(
+    `${FAN_OUT_KEYS.registry} (after the stack's workspaces)`,
+    [...(event.contextWorkspaces ?? []), ...registry],
+    ctx.secretPrefix,
+  );
+  if (all.length === 0) throw new ConfigError(FAN_OUT_KEYS.registry, 'lists no workspace; add the clients to it');
+  const only = input.only;
+  const unknown = only?.find((name) => !all.some((e) => e.name === name));
+  if (unknown !== undefined) throw new ConfigError('event.only', `"${unknown}" is not a workspace of the registry`);
+  const workspaces = only ? all.filter((e) => only.includes(e.name)) : all;
+  const done = only ? undefined : await alreadySent(claimOf(ctx, runKey, event.executionName));
+  logger.info('fan-out planned', { runKey, workspaces: workspaces.length, skip: done !== undefined });
+  if (done === undefined) await ctx.store.put(runRegistryKey(runKey), JSON.stringify(workspaces), 'application/json');
+  return { runKey, skip: done !== undefined, rollUp: only === undefined, workspaces: workspaces.map((w) => w.name) };
+}
+
+function claimOf(ctx: FanOutContext, runKey: string, runId: string): RunClaim {
+  const { config, history, deps } = ctx;
+  return {
+    store: history,
+    key: rollUpClaimKey(runKey),
+    runId,
+    deps,
+    leaseMs: config.idempotencyLeaseMs,
+    waitMs: Math.min(15_000, Math.floor(config.deadlineMarginMs / 2)),
+    pollMs: 5000,
+  };
+}
+
+async function rollUp(ctx: FanOutContext, event: RollUpEvent, context: Context): Promise<RollUpResult> {
+  if (!event.rollUp) return { status: 'skipped', reason: 'a re-run of some clients sends no roll-up' };
+  const claim = claimOf(ctx, event.runKey, context.awsRequestId);
+  const done = await alreadySent(claim);
+  if (done) return { status: 'duplicate', clients: event.results.length, failed: 0 };
+  const { summaries, csvs } = await readSummaries(ctx, event);
+  const failed = summaries.filter((s) => s.status === 'failed').length;
+  const outcome = await sendOnce(claim, async (hooks) => {
+    const { config, deps } = ctx;
+    const generatedAt = deps.now();
+    const built = await deps.emailBuilder.build({
+      from: config.sender,
+      to: config.recipients,
+      replyTo: config.replyTo,
+      date: generatedAt,
+      csv: combineCsv(csvs),
+      render: (fit) =>
+        renderRollUp({
+          generatedAt,
+          timeZone: config.timeZone,
+          summaries,
+          attachmentNote: describeAttachment(
+            fit.attachment,
+            "It holds every audited client's numbers, with a workspace column.",
+          ),
+        }),
+    });
+    if (!deps.mailer) throw new Error('roll-up: no mailer');
+    await hooks.beforeSend();
+    const { messageId } = await deps.mailer.sendRaw(built.raw, { from: config.sender, to: config.recipients });
+    await hooks.afterSend(messageId);
+    return { status: 'sent' as const, clients: summaries.length, failed, messageId };
+  });
+  if (outcome.status === 'duplicate') return { status: 'duplicate', clients: summaries.length, failed };
+  logger.info('roll-up sent', { clients: summaries.length, failed, messageId: outcome.messageId });
+  return outcome;
+}
+
+/**
+ * Each client's summary, for every client of the run's registry copy; a task that died before
+ * writing one is failed with what Step Functions caught.
+ */
+async function readSummaries(
+  ctx: FanOutContext,
+  event: RollUpEvent,
+): Promise<{ summaries: WorkspaceSummary[]; csvs: string[] }> {
+  const stored = await ctx.store.get(runRegistryKey(event.runKey));
+  if (stored === null) throw new ConfigError(runRegistryKey(event.runKey), 'is missing: the plan step writes it');
+  const names = parseRegistry(runRegistryKey(event.runKey), stored.body, ctx.secretPrefix).map((e) => e.name);
+  const caught = new Map(event.results.flatMap((r) => (r.name && r.error ? [[r.name, r.error] as const] : [])));
+  const summaries: WorkspaceSummary[] = [];
+  const csvs: string[] = [];
+  const BATCH = 25;
+  for (let i = 0; i < names.length; i += BATCH) {
+    const read = await Promise.all(
+      names.slice(i, i + BATCH).map(async (name) => {
+        const summary = await ctx.store.get(summaryKey(event.runKey, name, 'json'));
+        if (summary === null) return { summary: failedSummary(name, caughtError(caught.get(name))), csv: null };
+        const csv = await ctx.store.get(summaryKey(event.runKey, name, 'csv'));
+        return { summary: JSON.parse(summary.body) as WorkspaceSummary, csv: csv?.body ?? null };
+      }),
+    );
+    for (const { summary, csv } of read) {
+      summaries.push(summary);
+      if (csv !== null) csvs.push(csv);
+    }
+  }
+  return { summaries, csvs };
+}
+
+/** What Step Functions caught: `States.Timeout`, `Sandbox.Timedout`, a Lambda error with its message. */
+function caughtError(error: { Error?: string; Cause?: string } | undefined): { code: string; message: string } {
+  if (error === undefined) return { code: 'UNEXPECTED', message: 'the workspace task left no summary' };
+  let cause = error.Cause ?? '';
+  try {
+    cause = (JSON.parse(cause) as { errorMessage?: string }).errorMessage ?? cause;
+  } catch {
+    // Not JSON: Step Functions' own causes are plain text.
+  }
+  const timedOut = /Timeout|Timedout/i.test(error.Error ?? '');
+  return {
+    code: error.Error ?? 'UNEXPECTED',
+    message: timedOut
+      ? `the workspace task timed out (${error.Error}); re-run this client alone to retry it`
+      : `the workspace task failed: ${error.Error ?? 'error'}${cause ? `: ${cause.slice(0, 300)}` : ''}`,
+  };
+}
+
+/** One CSV: the first file's BOM and header, every file's rows (each row names its workspace). */
+function combineCsv(csvs: readonly string[]): string {
+  const [first, ...rest] = csvs;
+  if (first === undefined) return '';
+  const rows = rest.map((csv) => csv.slice(csv.indexOf('\n') + 1));
+  return [first, ...rows].map((c) => (c.endsWith('\n') || c === '' ? c : `${c}\n`)).join('');
+}

@@ -1,0 +1,187 @@
+// Fan-out: the workspace task. One client of the agency per invocation: the same one-workspace run
+// the single function makes (list, audit, archive, and the client's own email when the entry has
+// recipients, once per schedule time), then a small summary and the CSV for the roll-up in S3.
+import type { Context } from 'aws-lambda';
+import { objectCheckpointStore } from '../adapters/archive/checkpoint-store';
+import { contentTypeFor, runRegistryKey, summaryKey } from '../adapters/archive/layout';
+import { createDialNexaClient } from '../adapters/dialnexa';
+import { ListingPaused, resumableLister } from '../adapters/dialnexa/resumable';
+import { createSecretsManagerKeySource } from '../adapters/secrets/secrets-manager-key-source';
+import { ConfigError, RunInProgressError } from '../core/errors';
+import { errorOf, failedSummary, summarizeRun, type WorkspaceSummary, workspaceClaimKey } from '../core/fan-out';
+import type { WorkspaceSpec } from '../core/ports';
+import { runAudit, type RunAuditOptions } from '../core/run-audit';
+import { outsideDomains, parseRegistry, type RegistryEntry, SETTINGS, withLowerCaseDomain } from '../settings';
+import { createFanOutContext, type FanOutContext } from './fan-out-context';
+import { METRIC } from './metric-names';
+import { logger, metrics, MetricUnit, powertoolsLogger } from './observability';
+
+/** What the state machine hands each iteration of the Map (and back to itself on `continue`). */
+export interface WorkspaceTaskEvent {
+  runKey: string;
+  name: string;
+  continuations: number;
+}
+
+/** The event with its registry entry, from the run's own copy of the registry. */
+interface WorkspaceTask extends WorkspaceTaskEvent {
+  entry: RegistryEntry;
+}
+
+export interface WorkspaceTaskResult extends WorkspaceTaskEvent {
+  /** `continue`: call again with this result (a long listing goes on); `done`: the summary is in S3. */
+  status: 'done' | 'continue';
+  outcome: WorkspaceSummary['status'];
+}
+
+let shared: FanOutContext | undefined;
+/** Created on the first invocation (not at import), so a test can set the environment first. */
+function fanOut(): FanOutContext {
+  shared ??= createFanOutContext();
+  return shared;
+}
+
+export async function handler(event: unknown, context: Context): Promise<WorkspaceTaskResult> {
+  powertoolsLogger.addContext(context);
+  const startedAt = Date.now();
+  const ctx = fanOut();
+  try {
+    const task = await loadTask(ctx, event);
+    powertoolsLogger.appendKeys({ workspace: task.entry.name, runKey: task.runKey });
+    const key = summaryKey(task.runKey, task.entry.name, 'json');
+    // A second delivery of the same schedule time: this client is done, nothing is listed again.
+    const earlier = await ctx.store.get(key);
+    if (earlier !== null) {
+      const summary = JSON.parse(earlier.body) as WorkspaceSummary;
+      return { ...resultOf(task), status: 'done', outcome: summary.status };
+    }
+    const audited = await auditClient(ctx, task, context, startedAt);
+    if (audited === 'paused') return { ...resultOf(task), status: 'continue', outcome: 'ok' };
+    const { summary, csv } = audited;
+    if (csv !== undefined)
+      await ctx.store.put(summaryKey(task.runKey, task.entry.name, 'csv'), csv, contentTypeFor('x.csv'));
+    await ctx.store.put(key, `${JSON.stringify(summary)}\n`, 'application/json');
+    recordClient(summary);
+    return { ...resultOf(task), status: 'done', outcome: summary.status };
+  } finally {
+    metrics.publishStoredMetrics();
+    powertoolsLogger.resetKeys();
+  }
+}
+
+function resultOf({ runKey, name, continuations }: WorkspaceTask): WorkspaceTaskEvent {
+  return { runKey, name, continuations };
+}
+
+/** The run's registries, by run key: a warm container reads each once. */
+const registries = new Map<string, RegistryEntry[]>();
+
+/** The event and its entry, checked with the registry's own rules (the plan step checked them too). */
+async function loadTask(ctx: FanOutContext, event: unknown): Promise<WorkspaceTask> {
+  const e = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
+  if (typeof e.runKey !== 'string' || !/^[A-Za-z0-9_-]{1,200}$/.test(e.runKey)) {
+    throw new ConfigError('event.runKey', 'must be the run key the plan step made');
+  }
+  if (typeof e.name !== 'string') throw new ConfigError('event.name', 'must be a workspace name of the registry');
+  const { runKey, name } = e;
+  const key = runRegistryKey(runKey);
+  const read = async (): Promise<RegistryEntry[]> => {
+    const stored = await ctx.store.get(key);
+    if (stored === null) throw new ConfigError(key, 'is missing: the plan step writes it before any workspace task');
+    const registry = parseRegistry(key, stored.body, ctx.secretPrefix);
+    registries.set(runKey, registry);
+    return registry;
+  };
+  const find = (registry: RegistryEntry[]) => registry.find((w) => w.name === name);
+  // A run planned again (its roll-up failed the first time) may have a newer copy: read it once more.
+  const cached = registries.get(runKey);
+  const entry = (cached && find(cached)) ?? find(await read());
+  if (entry === undefined) throw new ConfigError('event.name', `"${name}" is not in ${key}`);
+  const continuations = typeof e.continuations === 'number' ? e.continuations : 0;
+  return { runKey, name, entry, continuations };
+}
+
+async function auditClient(
+  ctx: FanOutContext,
+  task: WorkspaceTask,
+  context: Context,
+  startedAt: number,
+): Promise<{ summary: WorkspaceSummary; csv?: string } | 'paused'> {
+  const { name } = task.entry;
+  try {
+    const outcome = await runAudit(ctx.deps, clientOptions(ctx, task, context, startedAt));
+    const summary = summarizeRun(name, outcome, ctx.config.triggers);
+    return { summary, csv: outcome.status === 'duplicate' ? undefined : outcome.report.csv };
+  } catch (error) {
+    // Another invocation is sending this client's email right now: let Step Functions retry.
+    if (error instanceof RunInProgressError) throw error;
+    if (error instanceof ListingPaused) {
+      logger.info('listing continues in the next invocation', { workspace: name, reason: error.message });
+      return 'paused';
+    }
+    logger.error('workspace failed', { workspace: name, ...errorOf(error) });
+    return { summary: failedSummary(name, errorOf(error)) };
+  }
+}
+
+function clientOptions(ctx: FanOutContext, task: WorkspaceTask, context: Context, startedAt: number): RunAuditOptions {
+  const { config } = ctx;
+  const { entry } = task;
+  const recipients = entry.recipients?.map(withLowerCaseDomain);
+  const outside = recipients && outsideDomains(recipients, config.allowedRecipientDomains);
+  if (outside) {
+    throw new ConfigError(
+      `registry entry "${entry.name}" recipients`,
+      `"${outside}" is not at one of the allowed recipient domains (${config.allowedRecipientDomains.join(', ')}); ` +
+        `add its domain to the stack's ${SETTINGS.allowedRecipientDomains.context}`,
+    );
+  }
+  const client = createDialNexaClient({
+    baseUrl: config.baseUrl,
+    keySource: createSecretsManagerKeySource({
+      secretId: entry.secretId,
+      field: entry.secretField ?? ctx.secretField,
+      maxAgeSeconds: config.secretMaxAgeSeconds,
+      client: ctx.secretsClient,
+      settingName: `registry entry "${entry.name}" secretId`,
+    }),
+    logger,
+  });
+  // A listing too long for one invocation goes on in the next from its checkpoint.
+  const store = objectCheckpointStore(ctx.store, task.runKey, entry.name);
+  const workspace: WorkspaceSpec = {
+    name: entry.name,
+    lister: {
+      ...resumableLister(client.listPages, store, client.pageSize),
+      listAgents: client.listAgents,
+    },
+  };
+  return {
+    workspaces: [workspace],
+    runId: context.awsRequestId,
+    timeZone: entry.timeZone ?? config.timeZone,
+    from: config.sender,
+    to: recipients ?? config.recipients,
+    replyTo: config.replyTo,
+    // No recipients: audited and archived for the roll-up, no email of its own.
+    dryRun: recipients === undefined,
+    listDeadline: startedAt + context.getRemainingTimeInMillis() - config.deadlineMarginMs,
+    onDemandHint:
+      'Re-run this client from the Step Functions console: start an execution with {"only": ["<client name>"]}.',
+    rateCard: config.rateCard,
+    triggers: config.triggers,
+    checkAgents: config.checkAgents,
+    writeHistory: true,
+    maxBaselineLoss: config.maxBaselineLoss,
+    idempotencyKey: recipients ? workspaceClaimKey(task.runKey, entry.name) : undefined,
+    leaseMs: config.idempotencyLeaseMs,
+    claimWaitMs: Math.min(15_000, Math.floor(config.deadlineMarginMs / 2)),
+  };
+}
+
+function recordClient(summary: WorkspaceSummary): void {
+  metrics.addMetric(METRIC.TotalNumbers, MetricUnit.Count, summary.numbers);
+  metrics.addMetric(METRIC.FailedWorkspaces, MetricUnit.Count, summary.status === 'failed' ? 1 : 0);
+  metrics.addMetric(METRIC.IncompleteListings, MetricUnit.Count, summary.status === 'incomplete' ? 1 : 0);
+  logger.info('workspace task finished', { ...summary, error: summary.error?.code });
+}

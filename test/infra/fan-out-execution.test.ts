@@ -1,0 +1,267 @@
+// The fan-out state machine as synthesized: its definition, read from the template, passes
+// asl-validator and runs in aws-local-stepfunctions with its Lambda tasks calling the real handlers
+// in-process against the DialNexa simulator and the S3, SES and Secrets Manager stand-ins.
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { Context } from 'aws-lambda';
+import type { RunOptions } from 'aws-local-stepfunctions';
+import { parse } from 'csv-parse/sync';
+import { FAN_OUT_KEYS } from '../../lambda/adapters/archive/layout';
+import { FAN_OUT_STATES } from '../../lib/fan-out';
+import { startSecretsLocal, type SecretsLocal } from '../../scripts/support/secrets-local';
+import { startSesLocal, type SesLocal } from '../../scripts/support/ses-local';
+import { generateAgents, generatePortfolio, type SimRecord, type Simulator, startSimulator } from '../../simulator';
+import { startS3Local, type S3Local } from './fixtures/s3-local';
+import { addStack, buildApp } from './helpers';
+
+// aws-local-stepfunctions 3 calls Promise.withResolvers (Node 22+); Node 20 lacks it.
+const withResolvers = <T>() => {
+  let resolve!: (value: T | PromiseLike<T>) => void;
+  let reject!: (reason?: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+};
+(Promise as unknown as { withResolvers: unknown }).withResolvers ??= withResolvers;
+
+const CLIENTS = 200;
+const DENIED = 13; // its key may not read phone numbers: 403
+const TIMED_OUT = 77; // Lambda times the task out
+const WITH_RECIPIENTS = [3, 50, 150];
+const BIG = 120; // 2,500 numbers (25 pages) behind a slow API, with a tiny simulated deadline
+const BIG_SIZE = 2500;
+const BIG_LATENCY_MS = 300;
+/** Time each invocation of the big client may list: about one batch of pages. */
+const TINY_WINDOW_MS = 500;
+const SMALL = 7; // numbers in each ordinary client's workspace
+const SCHEDULE_ARN = 'arn:aws:scheduler:eu-west-1:123456789012:schedule/default/NumberAudit-weekly';
+
+const clientName = (i: number) => `Client ${String(i).padStart(3, '0')}`;
+const secretOf = (i: number) => `number-audit/client-${i}`;
+
+/** Fn::Join / Fn::GetAtt / Ref resolved to the strings a deployed stack would have. */
+function resolve(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const o = value as Record<string, unknown>;
+  if ('Fn::Join' in o) {
+    const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+    return parts.map(resolve).join(sep);
+  }
+  if ('Fn::GetAtt' in o) return `arn:aws:lambda:eu-west-1:123456789012:function:${(o['Fn::GetAtt'] as string[])[0]}`;
+  if ('Ref' in o) return o.Ref === 'AWS::Partition' ? 'aws' : String(o.Ref);
+  throw new Error(`unexpected intrinsic ${JSON.stringify(o)}`);
+}
+
+/** One loopback address in front of two simulators, chosen by API key (the small and the big workspace). */
+async function startKeyRouter(byKey: (key: string) => Simulator): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const key = String(req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+    const target = new URL(byKey(key).url);
+    const out = request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    req.pipe(out);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+/** A handler as aws-local-stepfunctions calls it: JSON in, JSON out (the type it does not export). */
+type JSONValue = Parameters<NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>[string]>[0];
+const local =
+  (fn: (event: unknown) => Promise<unknown>) =>
+  async (input: JSONValue): Promise<JSONValue> =>
+    (await fn(input)) as JSONValue;
+
+/** An independent reading of the unrouted rule on canonical records: active, no inbound agent. */
+function unroutedIn(records: SimRecord[]): number {
+  return records.filter((r) => (r.status ?? 'active') === 'active' && !r.inbound_agent_id).length;
+}
+
+let requestCount = 0;
+function lambdaContext(remainingMs: number): Context {
+  requestCount += 1;
+  return { awsRequestId: `req-${requestCount}`, getRemainingTimeInMillis: () => remainingMs } as unknown as Context;
+}
+
+describe('the fan-out state machine', () => {
+  const template = Template.fromStack(addStack(buildApp({ fanOut: true, timeZone: 'Europe/London' })));
+  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+  const definition = JSON.parse(resolve(machine.Properties.DefinitionString));
+  const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+
+  let small: Simulator;
+  let big: Simulator;
+  const bigContinuations: number[] = [];
+  let router: { url: string; server: Server };
+  let s3: S3Local;
+  let ses: SesLocal;
+  let secrets: SecretsLocal;
+  let workspaceTask: typeof import('../../lambda/handler/workspace-task').handler;
+  let rollUpTask: typeof import('../../lambda/handler/roll-up-task').handler;
+  const savedEnv = { ...process.env };
+  const writes: jest.SpyInstance[] = [];
+  let inventory: SimRecord[];
+
+  beforeAll(async () => {
+    const agents = generateAgents(5, 3);
+    inventory = generatePortfolio({
+      seed: 5,
+      size: SMALL,
+      variants: 'canonical',
+      unroutedRatio: 0.3,
+      agentIds: agents.map((a) => a.id),
+    });
+    small = await startSimulator({
+      numbers: inventory,
+      agents,
+      keys: { dnx_small: 'full', dnx_denied: 'no-phone-numbers' },
+    });
+    big = await startSimulator({
+      numbers: generatePortfolio({ seed: 9, size: BIG_SIZE, variants: 'canonical', agentIds: agents.map((a) => a.id) }),
+      agents,
+      keys: { dnx_big: 'full' },
+      latencyMs: BIG_LATENCY_MS,
+    });
+    router = await startKeyRouter((key) => (key === 'dnx_big' ? big : small));
+    s3 = await startS3Local('number-audit-fan-out-test');
+    ses = await startSesLocal();
+    const keys: Record<string, string> = {};
+    for (let i = 0; i < CLIENTS; i++) {
+      const key = i === DENIED ? 'dnx_denied' : i === BIG ? 'dnx_big' : 'dnx_small';
+      keys[secretOf(i)] = JSON.stringify({ apiKey: key });
+    }
+    secrets = await startSecretsLocal(keys);
+    const registry = Array.from({ length: CLIENTS }, (_, i) => ({
+      name: clientName(i),
+      secretId: secretOf(i),
+      ...(WITH_RECIPIENTS.includes(i) ? { recipients: [`client${i}@example.com`] } : {}),
+    }));
+    s3.objects.set(FAN_OUT_KEYS.registry, { body: Buffer.from(JSON.stringify(registry)), etag: '"registry"' });
+
+    // Exactly what the template gives both fan-out functions, plus what Lambda and the stand-ins provide.
+    const env = functions[0].Properties.Environment.Variables as Record<string, string>;
+    expect(functions.map((f) => f.Properties.Environment.Variables)).toEqual(functions.map(() => env));
+    Object.assign(process.env, env, {
+      ARCHIVE_BUCKET: s3.bucket,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_SES: ses.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      DIALNEXA_BASE_URL: router.url,
+    });
+    for (const stream of [process.stdout, process.stderr]) {
+      writes.push(jest.spyOn(stream, 'write').mockImplementation(() => true));
+    }
+    jest.isolateModules(() => {
+      workspaceTask = require('../../lambda/handler/workspace-task').handler;
+      rollUpTask = require('../../lambda/handler/roll-up-task').handler;
+    });
+  });
+
+  afterAll(async () => {
+    for (const w of writes) w.mockRestore();
+    process.env = savedEnv;
+    await new Promise((done) => router.server.close(done));
+    await Promise.all([small.close(), big.close(), s3.close(), ses.close(), secrets.close()]);
+  });
+
+  it('passes asl-validator', async () => {
+    // asl-validator ships no types: its documented call, typed here.
+    const aslValidator = require('asl-validator') as (
+      definition: unknown,
+      options: { checkPaths: boolean; checkArn: boolean },
+    ) => { isValid: boolean; errorsText: (separator: string) => string };
+    const { isValid, errorsText } = aslValidator(definition, { checkPaths: true, checkArn: true });
+    expect(errorsText('\n')).toBe('');
+    expect(isValid).toBe(true);
+    expect(definition.States[FAN_OUT_STATES.clients]).toMatchObject({
+      Type: 'Map',
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
+      MaxConcurrency: 10,
+      ToleratedFailurePercentage: 100,
+    });
+  });
+
+  async function execute(input: { [key: string]: string }, name: string) {
+    const { StateMachine } = await import('aws-local-stepfunctions');
+    const machineRun = new StateMachine(definition).run(input, {
+      context: { Execution: { Name: name } },
+      overrides: {
+        taskResourceLocalHandlers: {
+          [FAN_OUT_STATES.plan]: local((event) => rollUpTask(event as never, lambdaContext(120_000))),
+          [FAN_OUT_STATES.rollUp]: local((event) => rollUpTask(event as never, lambdaContext(120_000))),
+          [FAN_OUT_STATES.audit]: local(async (event) => {
+            const { name, continuations } = event as { name: string; continuations: number };
+            if (name === clientName(TIMED_OUT)) {
+              // What Step Functions receives when Lambda ends an invocation at its timeout.
+              throw Object.assign(new Error('Task timed out after 900.00 seconds'), { name: 'Sandbox.Timedout' });
+            }
+            if (name !== clientName(BIG)) return workspaceTask(event, lambdaContext(120_000));
+            bigContinuations.push(continuations);
+            return workspaceTask(event, lambdaContext(Number(process.env.RUN_DEADLINE_MARGIN_MS) + TINY_WINDOW_MS));
+          }),
+        },
+      },
+    });
+    return machineRun.result;
+  }
+
+  it('audits 200 clients, emails the ones with recipients, and sends one roll-up; a redelivery sends nothing', async () => {
+    const input = { scheduledTime: '2026-11-30T09:00:00Z', scheduleArn: SCHEDULE_ARN };
+    const result = await execute(input, 'weekly-1');
+    expect(result).toMatchObject({ status: 'sent', clients: CLIENTS, failed: 2 });
+
+    const emails = await ses.emails();
+    const toAgency = (e: (typeof emails)[number]) => e.destination.to.some((to) => to.includes('ops@example.com'));
+    const rollUp = emails.filter(toAgency);
+    expect(rollUp).toHaveLength(1);
+    const own = emails.filter((e) => !toAgency(e));
+    expect(own.map((e) => e.destination.to).sort()).toEqual(
+      WITH_RECIPIENTS.map((i) => [`client${i}@example.com`]).sort(),
+    );
+
+    // The big client's listing went on over several invocations, each from the checkpoint of the last.
+    expect(bigContinuations.length).toBeGreaterThanOrEqual(4);
+    expect(bigContinuations).toEqual(bigContinuations.map((_, i) => i));
+
+    const [mail] = rollUp;
+    const audited = CLIENTS - 2;
+    const numbers = (audited - 1) * SMALL + BIG_SIZE;
+    const unrouted = unroutedIn(inventory);
+    const unroutedTotal = (audited - 1) * unrouted + unroutedIn(big.inventory());
+    expect(mail.subject).toContain(`${CLIENTS} clients, ${numbers.toLocaleString('en-US')} numbers`);
+    expect(mail.subject).toContain('2 failed');
+    expect(unrouted).toBeGreaterThan(0);
+    expect(mail.subject).toMatch(/^\[Action needed\] /);
+    const text = mail.body.text ?? '';
+    const rows = text.split('\n').filter((l) => / \| /.test(l));
+    // Failed clients first, each with what failed.
+    expect(rows[1]).toMatch(new RegExp(`^${clientName(DENIED)} \\| FAILED \\|.*phone.numbers`));
+    expect(rows[2]).toMatch(new RegExp(`^${clientName(TIMED_OUT)} \\| FAILED \\|.*timed out`));
+    expect(rows.at(-1)).toBe(
+      `Total | ${audited} of ${CLIENTS} audited | ${numbers.toLocaleString('en-US')} | ${unroutedTotal.toLocaleString('en-US')} | 0 | ${rows.at(-1)?.split(' | ')[5]} |  | `,
+    );
+    // The combined CSV: every audited client's numbers, each row naming its workspace.
+    const [attachment] = mail.attachments;
+    const csv = parse(Buffer.from(attachment.content, 'base64').toString('utf8'), { bom: true }) as string[][];
+    const workspaceColumn = csv[0].indexOf('workspace');
+    expect(csv.length - 1).toBe(numbers);
+    expect(rows.find((r) => r.startsWith(clientName(BIG)))).toMatch(/^Client 120 \| OK \| 2,500 \| /);
+    expect(new Set(csv.slice(1).map((r) => r[workspaceColumn])).size).toBe(audited);
+
+    // The same schedule time again: nothing listed, nothing sent.
+    const requestsBefore = small.requests.length;
+    await ses.clear();
+    const again = await execute(input, 'weekly-1-redelivered');
+    expect(again).toMatchObject({ plan: { skip: true } });
+    expect(await ses.emails()).toHaveLength(0);
+    expect(small.requests.length).toBe(requestsBefore);
+  });
+});
