@@ -116,6 +116,9 @@ export async function checkUsage(
 async function sweep(lister: CallLister, ev: Evidence, phones: Set<string>, deadline?: number): Promise<boolean> {
   const sweepBudget = Math.ceil(ev.budget * SWEEP_BUDGET_SHARE);
   let read = 0;
+  // A call in the window whose numbers cannot be read could be any number's: the sweep then proves
+  // nothing idle, and the probes (which ask per number) decide.
+  let unreadable = false;
   for (let page = 1; ev.lastCall.size < phones.size && ev.spent < sweepBudget; page++) {
     ev.spent += 1;
     const got = await lister.listCalls(
@@ -126,12 +129,13 @@ async function sweep(lister: CallLister, ev: Evidence, phones: Set<string>, dead
     for (const call of got.calls) {
       const at = inWindow(call, ev);
       if (at === undefined) continue;
+      if (call.to === null && call.from === null) unreadable = true;
       for (const raw of [call.to, call.from]) {
         const p = raw === null ? null : canonicalE164(raw);
         if (p !== null && phones.has(p)) see(ev, p, at);
       }
     }
-    if (listEnded(got, page, read)) return true;
+    if (listEnded(got, page, read)) return !unreadable;
   }
   return false;
 }

@@ -47,6 +47,25 @@ test('a sweep that reaches the end of the window proves every unseen number idle
   expect(asked[0]).toMatchObject({ limit: 200, startDate: DAYS_AGO(30), endDate: NOW.toISOString() });
 });
 
+test('a call whose numbers cannot be read keeps the sweep from proving anything idle', async () => {
+  // The API spelled to/from in a way the adapter does not know: that call could be C's.
+  const unreadable: CallRecord = { to: null, from: null, at: DAYS_AGO(2) };
+  const { lister } = fakeCalls([call(A.phoneNumber, OTHER, 1), unreadable]);
+  const r = await checkUsage([A, C], lister, { windowDays: 30, budget: 100, now: NOW });
+  expect(r.sweepCovered).toBe(false);
+  // The probes decide instead: C's own probes come back empty (the fake cannot match a null number).
+  expect(r.byId.get('c')?.state).toBe('idle');
+  expect(r.byId.get('a')?.state).toBe('used');
+});
+
+test('with no budget for probes, an unreadable call leaves the unseen numbers unknown', async () => {
+  const unreadable: CallRecord = { to: null, from: null, at: DAYS_AGO(2) };
+  const { lister } = fakeCalls([unreadable]);
+  const r = await checkUsage([C], lister, { windowDays: 30, budget: 2, now: NOW });
+  expect(r.byId.get('c')?.state).toBe('unknown');
+  expect(r.idle).toEqual([]);
+});
+
 test('a short page is not taken as the end (a server may cap the limit)', async () => {
   const calls = Array.from({ length: 150 }, (_, i) => call(OTHER, OTHER, 1 + i / 100));
   calls.push(call(A.phoneNumber, OTHER, 20));
