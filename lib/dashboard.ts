@@ -20,11 +20,12 @@ export interface AuditDashboardProps {
   extraWidgets?: cloudwatch.IWidget[];
 }
 
-/** [widget title, metric, statistic], drawn in this order, four to the first row. */
+/** [widget title, metric, statistic], drawn in this order, four to a row. */
 const FIGURES: ReadonlyArray<[string, MetricName, string]> = [
   ['Numbers', METRIC.TotalNumbers, cloudwatch.Stats.MAXIMUM],
   ['Unrouted (active, no inbound agent)', METRIC.UnroutedNumbers, cloudwatch.Stats.MAXIMUM],
   ['Routed to a missing agent', METRIC.MissingAgentNumbers, cloudwatch.Stats.MAXIMUM],
+  ['Idle (nobody called in the window)', METRIC.IdleNumbers, cloudwatch.Stats.MAXIMUM],
   ['Monthly cost (USD, known costs)', METRIC.MonthlyCost, cloudwatch.Stats.MAXIMUM],
 ];
 

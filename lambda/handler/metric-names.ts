@@ -14,6 +14,8 @@ export const METRIC = {
   UncertainDelivery: 'UncertainDelivery',
   /** Active numbers routed to an agent that no longer exists (0 when agents were not checked). */
   MissingAgentNumbers: 'MissingAgentNumbers',
+  /** Numbers nobody called in the usage window (0 when the check did not run). */
+  IdleNumbers: 'IdleNumbers',
   /** Known monthly cost in USD (numbers with no known cost are left out). */
   MonthlyCost: 'MonthlyCost',
   /** HTTP requests to the DialNexa API while listing, and those answered 429 (rate limited). */

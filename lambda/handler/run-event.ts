@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import type { AuditRun } from '../core/run-audit';
 import type { ActionTriggers } from '../core/types';
-import { actionReasons, missingAgentCount, type WorkspaceAudit } from '../core/workspace';
+import { actionReasons, idleCount, missingAgentCount, type WorkspaceAudit } from '../core/workspace';
 import { ACTION_TRIGGERS } from '../settings';
 
 export const RUN_EVENT = {
@@ -21,8 +21,8 @@ export const RUN_EVENT = {
 
 const count = z.number().int().min(0);
 const usd = z.number().min(0).describe('USD per month, the numbers whose cost is known');
-/** Idle numbers come with a later release; until then always null. */
-const idleCount = count.nullable().describe('Numbers nobody called; null until idle detection is released');
+/** Null when the usage check did not run (switched off, or the key may not read calls). */
+const idleCountSchema = count.nullable().describe('Numbers nobody called in the usage window; null when not checked');
 const missingAgents = count.nullable().describe('Numbers routed to an agent that no longer exists; null: not checked');
 const archive = z
   .strictObject({
@@ -46,7 +46,7 @@ const workspaceDetail = z.discriminatedUnion('ok', [
     total: count,
     unroutedCount: count,
     missingAgentCount: missingAgents,
-    idleCount,
+    idleCount: idleCountSchema,
     totalMonthly: usd,
     archive,
   }),
@@ -69,7 +69,7 @@ const runDetail = z.strictObject({
   total: count,
   unroutedCount: count,
   missingAgentCount: missingAgents,
-  idleCount,
+  idleCount: idleCountSchema,
   totalMonthly: usd,
   currency: z.literal('USD'),
   actionNeeded: z.boolean().describe('The email subject starts with [Action needed]'),
@@ -122,7 +122,7 @@ function workspaceOf(run: AuditRun, ws: AuditRun['workspaces'][number]): Workspa
     total: ws.audit.total,
     unroutedCount: ws.audit.unrouted.length,
     missingAgentCount: ws.agents?.status === 'checked' ? missingAgentCount(ws) : null,
-    idleCount: null,
+    idleCount: ws.usage?.status === 'checked' ? idleCount(ws) : null,
     totalMonthly: ws.audit.cost.totalMonthly,
     archive: archiveOf(run, ws.name),
   };
@@ -132,6 +132,7 @@ function workspaceOf(run: AuditRun, ws: AuditRun['workspaces'][number]): Workspa
 export function runEvent(run: AuditRun, rawEvent: unknown, triggers: ActionTriggers): RunEvent {
   const workspaces = run.workspaces.map((ws) => workspaceOf(run, ws));
   const checked = run.workspaces.filter((w): w is WorkspaceAudit => w.ok && w.agents?.status === 'checked');
+  const usageChecked = run.workspaces.filter((w): w is WorkspaceAudit => w.ok && w.usage?.status === 'checked');
   const fired = actionReasons(run.workspaces, triggers);
   const single = run.workspaces.length === 1 ? run.workspaces[0] : undefined;
   return {
@@ -150,7 +151,7 @@ export function runEvent(run: AuditRun, rawEvent: unknown, triggers: ActionTrigg
       total: run.combined.total,
       unroutedCount: run.combined.unrouted.length,
       missingAgentCount: checked.length ? checked.reduce((sum, w) => sum + missingAgentCount(w), 0) : null,
-      idleCount: null,
+      idleCount: usageChecked.length ? usageChecked.reduce((sum, w) => sum + idleCount(w), 0) : null,
       totalMonthly: run.combined.cost.totalMonthly,
       currency: 'USD',
       actionNeeded: fired.length > 0,

@@ -2,17 +2,21 @@
 // workspaces one series per workspace as well (dimension AUDIT_METRICS.workspaceDimension), so the
 // stack's widgets can draw a line per workspace.
 import type { AuditRun } from '../core/run-audit';
-import { missingAgentCount, type WorkspaceAudit } from '../core/workspace';
+import { idleCount, missingAgentCount, type WorkspaceAudit } from '../core/workspace';
 import { AUDIT_METRICS } from '../settings';
 import { METRIC } from './metric-names';
 import { dimensionedMetrics, metrics, MetricUnit } from './observability';
 
 type Sink = Pick<typeof metrics, 'addMetric'>;
 
-function addFigures(sink: Sink, figures: { total: number; unrouted: number; missing: number; cost: number }): void {
+function addFigures(
+  sink: Sink,
+  figures: { total: number; unrouted: number; missing: number; idle: number; cost: number },
+): void {
   sink.addMetric(METRIC.TotalNumbers, MetricUnit.Count, figures.total);
   sink.addMetric(METRIC.UnroutedNumbers, MetricUnit.Count, figures.unrouted);
   sink.addMetric(METRIC.MissingAgentNumbers, MetricUnit.Count, figures.missing);
+  sink.addMetric(METRIC.IdleNumbers, MetricUnit.Count, figures.idle);
   sink.addMetric(METRIC.MonthlyCost, MetricUnit.NoUnit, figures.cost);
 }
 
@@ -21,6 +25,7 @@ export function recordDashboardMetrics(run: AuditRun): void {
   const audited = run.workspaces.filter((w): w is WorkspaceAudit => w.ok);
   const sum = (of: (w: WorkspaceAudit) => number) => audited.reduce((total, w) => total + of(w), 0);
   metrics.addMetric(METRIC.MissingAgentNumbers, MetricUnit.Count, sum(missingAgentCount));
+  metrics.addMetric(METRIC.IdleNumbers, MetricUnit.Count, sum(idleCount));
   metrics.addMetric(METRIC.MonthlyCost, MetricUnit.NoUnit, run.combined.cost.totalMonthly);
   metrics.addMetric(
     METRIC.DialNexaRequests,
@@ -39,6 +44,7 @@ export function recordDashboardMetrics(run: AuditRun): void {
       total: w.audit.total,
       unrouted: w.audit.unrouted.length,
       missing: missingAgentCount(w),
+      idle: idleCount(w),
       cost: w.audit.cost.totalMonthly,
     });
     perWorkspace.publishStoredMetrics();
