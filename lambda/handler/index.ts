@@ -91,7 +91,7 @@ export async function handler(event: unknown, context: Context): Promise<LambdaS
     recordRun(outcome, durationMs);
     // A dry run sends nothing: no email, no event.
     if (!outcome.dryRun) {
-      await publishRunEvent(events, runEvent(outcome, event, config.triggers), [context.invokedFunctionArn]);
+      await publishRunEvent(events, () => runEvent(outcome, event, config.triggers), [context.invokedFunctionArn]);
     }
     return toLambdaSummary(outcome, durationMs, outcome.dryRun ? 0 : recipientsOf(ev).length);
   } catch (error) {
@@ -105,10 +105,11 @@ export async function handler(event: unknown, context: Context): Promise<LambdaS
     logFailure(error);
     await publishRunEvent(
       events,
-      failedRunEvent(context.awsRequestId, event, {
-        errorType: error instanceof Error ? error.name : typeof error,
-        code: isAuditError(error) ? error.code : undefined,
-      }),
+      () =>
+        failedRunEvent(context.awsRequestId, event, {
+          errorType: error instanceof Error ? error.name : typeof error,
+          code: isAuditError(error) ? error.code : undefined,
+        }),
       [context.invokedFunctionArn],
     );
     throw error;

@@ -8,11 +8,15 @@ import { RUN_EVENT, type RunEvent } from './run-event';
 /** `resources`: the invoked function's ARN, so a rule can tell two stacks' events apart. */
 export async function publishRunEvent(
   publisher: EventPublisher | undefined,
-  event: RunEvent,
+  build: () => RunEvent,
   resources: string[],
 ): Promise<void> {
   if (!publisher) return;
+  // Built inside the try: once the email is out, nothing about the event may fail the run.
+  let detailType: string | undefined;
   try {
+    const event = build();
+    detailType = event.detailType;
     const { eventId } = await publisher.publish({
       source: RUN_EVENT.source,
       detailType: event.detailType,
@@ -25,7 +29,7 @@ export async function publishRunEvent(
   } catch (error) {
     metrics.addMetric(METRIC.EventPublishFailures, MetricUnit.Count, 1);
     logger.warn('run event not published; the run goes on', {
-      detailType: event.detailType,
+      detailType,
       errorType: error instanceof Error ? error.name : typeof error,
       message: error instanceof Error ? error.message : String(error),
     });

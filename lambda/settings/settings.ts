@@ -366,6 +366,9 @@ export const SETTINGS = {
       if (!/^[A-Za-z0-9/_+=.@-]{1,256}$/.test(v)) {
         throw new ConfigError(setting, `"${v}" is not a secret name prefix (letters, digits and /_+=.@-)`);
       }
+      // The grant is secret:<prefix>*: without the slash, "acme" would also admit "acme-prod-db".
+      if (!v.endsWith('/'))
+        throw new ConfigError(setting, `"${v}" must end with "/" (a folder of secrets), e.g. "${v}/"`);
       return v;
     }),
   },

@@ -359,6 +359,10 @@ describe('workspaces', () => {
     expect(() => parseConfig({ ...base, workspaces: list('c/') })).toThrow(
       /^workspaces entry 1 \("c0"\) secretId: "c\/0" must be a secret name starting with "number-audit\/"/,
     );
+    // The grant is secret:<prefix>*: a prefix without its slash would admit "acme-prod-db" too.
+    expect(() => parseConfig({ ...base, workspaces: list('acme/'), workspaceSecretPrefix: 'acme' })).toThrow(
+      /^workspaceSecretPrefix: "acme" must end with "\/"/,
+    );
   });
 
   it.each([
