@@ -153,7 +153,10 @@ function clientOptions(ctx: FanOutContext, task: WorkspaceTask, context: Context
     name: entry.name,
     lister: {
       ...resumableLister(client.listPages, store, client.pageSize),
+      // The same checks as the single function's: agents, their folders, numbers nobody calls.
       listAgents: client.listAgents,
+      listFolders: client.listFolders,
+      listCalls: client.listCalls,
     },
   };
   return {
@@ -171,6 +174,9 @@ function clientOptions(ctx: FanOutContext, task: WorkspaceTask, context: Context
     rateCard: config.rateCard,
     triggers: config.triggers,
     checkAgents: config.checkAgents,
+    checkUsage: config.usage.check,
+    usageWindowDays: config.usage.windowDays,
+    usageRequestBudget: config.usage.budget,
     writeHistory: true,
     maxBaselineLoss: config.maxBaselineLoss,
     idempotencyKey: recipients ? workspaceClaimKey(task.runKey, entry.name) : undefined,

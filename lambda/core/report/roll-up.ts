@@ -24,12 +24,13 @@ export interface RollUpTotals {
   actionNeeded: number;
 }
 
-const STATUS_ORDER: Record<WorkspaceSummary['status'], number> = { failed: 0, incomplete: 1, ok: 2, 'sent-earlier': 3 };
+const STATUS_ORDER: Record<WorkspaceSummary['status'], number> = { failed: 0, incomplete: 1, 'sent-earlier': 2, ok: 3 };
 const STATUS_LABEL: Record<WorkspaceSummary['status'], string> = {
   failed: 'FAILED',
   incomplete: 'INCOMPLETE',
   ok: 'OK',
-  'sent-earlier': 'sent earlier',
+  // Its email went out in an attempt that died before saving its figures: they are not in the totals.
+  'sent-earlier': 'sent earlier, figures not saved',
 };
 
 /** Failed first, then incomplete, then by name. */
@@ -53,7 +54,8 @@ export function rollUpTotals(summaries: readonly WorkspaceSummary[]): RollUpTota
   };
   for (const s of summaries) {
     if (s.status === 'failed') t.failed += 1;
-    if (s.status === 'incomplete') t.incomplete += 1;
+    // A client whose figures were not saved leaves the totals short: the roll-up says INCOMPLETE.
+    if (s.status === 'incomplete' || s.status === 'sent-earlier') t.incomplete += 1;
     if (s.actionNeeded) t.actionNeeded += 1;
     t.numbers += s.numbers;
     t.unrouted += s.unrouted;
