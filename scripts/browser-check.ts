@@ -11,6 +11,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { AuditJson } from '../lambda/core/audit-json';
 import { formatCount, formatUsd } from '../lambda/core/report/format';
 import { DEFAULT_OUT_DIR, runDemo } from './demo';
+import { LONG_NICKNAME } from './demo-portfolio';
 
 export const WIDTHS = [600, 375] as const;
 const LAUNCH_ARGS = [
@@ -113,6 +114,13 @@ export async function checkReport(options: BrowserCheckOptions): Promise<CheckOu
         `${width}px: unrouted table visible`,
         tableProblem === null,
         tableProblem ?? `${audit.unrouted.length} rows`,
+      );
+
+      const longProblem = await longNicknameProblem(page, width);
+      record(
+        `${width}px: a 200-character nickname wraps inside the screen`,
+        longProblem === null,
+        longProblem ?? undefined,
       );
 
       for (const [title, file] of NEW_SECTIONS) {
@@ -235,6 +243,18 @@ async function unroutedTableProblem(page: Page, audit: AuditJson, width: number)
     if (!box || box.x + box.width > width) return `${row.phoneNumber} is cut off`;
   }
   return null;
+}
+
+/**
+ * The demo's 200-character nickname without a space: its cell ends inside the screen. The email
+ * has no overflow-wrap or word-break, so this is what clients that ignore them draw too.
+ */
+async function longNicknameProblem(page: Page, width: number): Promise<string | null> {
+  const cell = page.locator('td', { hasText: LONG_NICKNAME.slice(0, 20) }).first();
+  if ((await cell.count()) === 0) return 'the long nickname is not in the email';
+  const box = await cell.boundingBox();
+  if (box === null) return 'the long nickname is not rendered';
+  return box.x + box.width > width ? `its cell ends at ${Math.round(box.x + box.width)} px` : null;
 }
 
 async function cli(argv: string[]): Promise<number> {

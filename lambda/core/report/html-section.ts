@@ -13,6 +13,7 @@ import {
   countryCell,
   dataTable,
   escapeHtml,
+  escapeId,
   faint,
   GOOD,
   GREEN,
@@ -35,8 +36,8 @@ import type { Callout, Cell, Chart, Note, Paragraph, Section, Table, Tone } from
 export const TONES: Record<Tone, HtmlTone> = { neutral: NEUTRAL, good: GOOD, bad: BAD, warn: WARN };
 const PADDING = { snug: '6px 6px', tight: '6px 4px', compact: '6px 2px' } as const;
 
-function styled(style: string, text: string, tag = 'span'): string {
-  return `<${tag} style="${style}">${escapeHtml(text)}</${tag}>`;
+function styled(style: string, text: string, escapeText = escapeHtml): string {
+  return `<span style="${style}">${escapeText(text)}</span>`;
 }
 
 export function cellHtml(cell: Cell): string {
@@ -45,7 +46,7 @@ export function cellHtml(cell: Cell): string {
     case 'phone':
       return numberCell(cell.text);
     case 'id':
-      return styled(`${MONO}font-size:12px;word-break:break-all;`, cell.text);
+      return styled(`${MONO}font-size:12px;`, cell.text, escapeId);
     case 'country':
       return countryCell(cell.code);
     case 'type':
@@ -57,15 +58,11 @@ export function cellHtml(cell: Cell): string {
     case 'alarm':
       return styled(`color:${RED};font-weight:600;`, cell.text);
     case 'loose':
-      return styled('white-space:normal;', cell.text);
+      return escapeHtml(cell.text);
     case 'badge':
       return badge(cell.text, TONES[cell.tone]);
     case 'strong': {
-      const style = cell.tone
-        ? ` style="color:${TONES[cell.tone].fg};"`
-        : cell.wrap
-          ? ' style="word-break:break-word;"'
-          : '';
+      const style = cell.tone ? ` style="color:${TONES[cell.tone].fg};"` : '';
       return `<strong${style}>${escapeHtml(cell.text)}</strong>`;
     }
   }
@@ -73,7 +70,7 @@ export function cellHtml(cell: Cell): string {
 
 /** A column marked `under` joins the previous column's cell, in small print. */
 function underCell(cell: Cell): string {
-  return `<br>${styled(`${MONO}font-size:11px;line-height:14px;color:${MUTED};word-break:break-all;`, cellText(cell))}`;
+  return `<br>${styled(`${MONO}font-size:11px;line-height:14px;color:${MUTED};`, cellText(cell), escapeId)}`;
 }
 
 function htmlRows(columns: Table['columns'], rows: Cell[][]): string[][] {
@@ -158,7 +155,7 @@ function chartHtml(c: Chart): string {
 function calloutHtml(c: Callout): string {
   const tone = TONES[c.tone];
   const phones = c.phones
-    ? `${c.phones.numbers.map((n) => styled(`${MONO}white-space:nowrap;`, n)).join(', ')}${escapeHtml(c.phones.rest)}`
+    ? `${c.phones.numbers.map((n) => styled(MONO, n)).join(', ')}${escapeHtml(c.phones.rest)}`
     : escapeHtml(c.text ?? '');
   return callout(`<strong style="color:${tone.fg};">${escapeHtml(c.label)}</strong> ${phones}`, tone);
 }

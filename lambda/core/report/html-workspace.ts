@@ -12,7 +12,7 @@ const EYEBROW = 'font-size:11px;line-height:14px;font-weight:700;letter-spacing:
 
 function title(name: string, sub: string, eyebrow?: string): string {
   const top = eyebrow ? `<div style="${EYEBROW}color:${MUTED};">${escapeHtml(eyebrow)}</div>` : '';
-  const big = `<div style="font-size:20px;line-height:26px;font-weight:700;color:${INK};word-break:break-word;">${escapeHtml(name)}</div>`;
+  const big = `<div style="font-size:20px;line-height:26px;font-weight:700;color:${INK};">${escapeHtml(name)}</div>`;
   return `<tr><td style="padding:8px 4px 12px 4px;${FONT}">${top}${big}${sub}</td></tr>`;
 }
 

@@ -18,7 +18,7 @@ export type Cell =
   | { kind: 'blank'; text: string }
   /** A count that fades when zero. */
   | { kind: 'count'; n: number }
-  | { kind: 'strong'; text: string; tone?: Tone; wrap?: boolean }
+  | { kind: 'strong'; text: string; tone?: Tone }
   /** A missing value that is itself the finding, e.g. "none" for no agent. */
   | { kind: 'alarm'; text: string }
   /** Short text that may wrap in a narrow column. */
@@ -30,7 +30,7 @@ export interface Column {
   align: 'left' | 'right';
   /** HTML width hint, e.g. "35%". */
   width?: string;
-  /** API text that may break anywhere, so one long word cannot widen the table past a phone. */
+  /** Cells may wrap (API text, a right-aligned note); a right-aligned column is otherwise kept on one line. */
   wrap?: boolean;
   /** The HTML shows this column's cell in small print under the previous column's cell. */
   under?: boolean;
