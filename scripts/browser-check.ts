@@ -116,6 +116,15 @@ export async function checkReport(options: BrowserCheckOptions): Promise<CheckOu
         tableProblem ?? `${audit.unrouted.length} rows`,
       );
 
+      const order = await orderProblem(page);
+      record(`${width}px: findings, then changes, then breakdowns`, order === null, order ?? undefined);
+
+      for (const [title, file] of CHART_SECTIONS) {
+        const docsShot = options.docsDir && width === 375 ? join(options.docsDir, `${file}.png`) : undefined;
+        const problem = await sectionProblem(page, title, width, docsShot);
+        record(`${width}px: "${title}" bars drawn inside the screen`, problem === null, problem ?? undefined);
+      }
+
       const longProblem = await longNicknameProblem(page, width);
       record(
         `${width}px: a 200-character nickname wraps inside the screen`,
@@ -183,6 +192,43 @@ const NEW_SECTIONS = [
   ['The last runs at a glance', 'email-trend'],
 ] as const;
 const DOCS_SECTION_WIDTH: Record<(typeof NEW_SECTIONS)[number][1], number> = { 'email-idle': 600, 'email-trend': 375 };
+
+/** The breakdowns drawn as bars (table cells) besides the trend charts, and their docs screenshot at 375 px. */
+const CHART_SECTIONS = [
+  ['Numbers by country and type', 'email-country-type'],
+  ['Monthly cost (USD)', 'email-cost'],
+] as const;
+
+/**
+ * The order a reader meets the demo's sections in: the headline tiles, the findings to act on,
+ * what changed, then the breakdowns and charts. Each heading starts with its entry.
+ */
+const SECTION_ORDER = [
+  'Unrouted numbers',
+  'Routed to a missing agent',
+  'Numbers nobody calls',
+  'Reconciliation',
+  'Changes since',
+  'Numbers by country and type',
+  'Monthly cost (USD)',
+  'Cost by use case',
+  'The last runs at a glance',
+] as const;
+
+/** Null when the headings are on the page top to bottom in SECTION_ORDER, below the tiles. */
+async function orderProblem(page: Page): Promise<string | null> {
+  const tile = await page.getByText('Monthly cost', { exact: true }).first().boundingBox();
+  let above = tile ? tile.y : 0;
+  let previous = 'the headline tiles';
+  for (const title of SECTION_ORDER) {
+    const box = await page.locator('h2', { hasText: title }).first().boundingBox();
+    if (box === null) return `"${title}" not found`;
+    if (box.y <= above) return `"${title}" is above ${previous}`;
+    above = box.y;
+    previous = `"${title}"`;
+  }
+  return null;
+}
 
 /**
  * The section's card is on the page, inside the screen, and (for charts) every bar has a width:

@@ -201,6 +201,34 @@ export interface BarRow {
   label: string;
   percent: number | null;
   figure: string;
+  /** A stacked bar: its segments, each a share of the longest bar, left to right. */
+  parts?: Array<{ percent: number; color: string }>;
+}
+
+/** Colours of a stacked bar's series, in order: apart in hue and lightness, so also in grey. */
+export const SERIES_COLORS = ['#1d4ed8', '#60a5fa', '#d97706', FAINT] as const;
+
+/** Small swatches naming a stacked chart's series; table cells, so every client draws them. */
+export function legend(series: ReadonlyArray<{ label: string; color: string }>): string {
+  const text = `padding:0 10px 0 4px;font-size:12px;line-height:16px;color:${MUTED};${FONT}`;
+  const items = series
+    .map(
+      (s) =>
+        `<td width="10" bgcolor="${s.color}" style="background:${s.color};font-size:1px;line-height:10px;">&nbsp;</td>` +
+        `<td nowrap style="${text}">${escapeHtml(s.label)}</td>`,
+    )
+    .join('');
+  return `<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:0 0 6px 0;"><tr>${items}</tr></table>`;
+}
+
+function stackedCells(parts: NonNullable<BarRow['parts']>): string {
+  const cell = 'height:12px;font-size:1px;line-height:12px;';
+  const drawn = parts.filter((p) => p.percent > 0);
+  const used = drawn.reduce((sum, p) => sum + p.percent, 0);
+  const bars = drawn.map(
+    (p) => `<td width="${p.percent}%" bgcolor="${p.color}" style="${cell}background:${p.color};">&nbsp;</td>`,
+  );
+  return `${bars.join('')}${used < 100 ? `<td style="${cell}">&nbsp;</td>` : ''}`;
 }
 
 function barCells(percent: number | null, color: string): string {
@@ -220,7 +248,7 @@ export function barChart(rows: readonly BarRow[], color: string): string {
     .map(
       (r) =>
         `<tr><td width="52" nowrap valign="middle" style="padding:2px 6px 2px 0;${text}">${escapeHtml(r.label)}</td>` +
-        `<td valign="middle" style="padding:2px 0;"><table ${TABLE}><tr>${barCells(r.percent, color)}</tr></table></td>` +
+        `<td valign="middle" style="padding:2px 0;"><table ${TABLE}><tr>${r.parts ? stackedCells(r.parts) : barCells(r.percent, color)}</tr></table></td>` +
         `<td width="76" nowrap align="right" valign="middle" style="padding:2px 0 2px 6px;${text}color:${INK};font-variant-numeric:tabular-nums;">${escapeHtml(r.figure)}</td></tr>`,
     )
     .join('');

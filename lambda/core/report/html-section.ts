@@ -19,6 +19,8 @@ import {
   GREEN,
   heading,
   INK,
+  legend,
+  SERIES_COLORS,
   MONO,
   MUTED,
   NEUTRAL,
@@ -31,7 +33,7 @@ import {
   type Column as HtmlColumn,
   type Tone as HtmlTone,
 } from './html-kit';
-import type { Callout, Cell, Chart, Note, Paragraph, Section, Table, Tone } from './model-types';
+import type { Callout, Cell, Chart, Note, Paragraph, Section, Table, TableBars, Tone } from './model-types';
 
 export const TONES: Record<Tone, HtmlTone> = { neutral: NEUTRAL, good: GOOD, bad: BAD, warn: WARN };
 const PADDING = { snug: '6px 6px', tight: '6px 4px', compact: '6px 2px' } as const;
@@ -68,8 +70,10 @@ export function cellHtml(cell: Cell): string {
   }
 }
 
-/** A column marked `under` joins the previous column's cell, in small print. */
+/** A column marked `under` joins the previous column's cell, in small print (a badge as itself). */
 function underCell(cell: Cell): string {
+  if (cellText(cell) === '') return '';
+  if (typeof cell !== 'string' && cell.kind === 'badge') return `<br>${cellHtml(cell)}`;
   return `<br>${styled(`${MONO}font-size:11px;line-height:14px;color:${MUTED};`, cellText(cell), escapeId)}`;
 }
 
@@ -90,19 +94,53 @@ function htmlColumns(columns: Table['columns']): HtmlColumn[] {
     .map(({ label, align, width, wrap }) => ({ label, align, ...(width ? { width } : {}), ...(wrap ? { wrap } : {}) }));
 }
 
-/** A matrix as its row totals and its column totals, for a phone. */
+/** Bars of a table's rows: percent of the longest, 1% at least so a small figure still shows. */
+function percentOf(value: number, top: number): number {
+  return top <= 0 || value <= 0 ? 0 : Math.max(1, Math.round((value / top) * 100));
+}
+
+/** The rows of a table drawn as bars (stacked by series when the table has parts), with a legend. */
+function tableBarsHtml(t: Table, bars: TableBars): string {
+  const top = Math.max(0, ...bars.values);
+  const series = bars.parts?.series.map((label, i) => ({
+    label,
+    color: SERIES_COLORS[i % SERIES_COLORS.length] ?? BLUE,
+  }));
+  const rows = t.rows.map((r, i) => {
+    const value = bars.values[i] ?? 0;
+    const parts = bars.parts?.values[i]?.map((v, j) => ({
+      percent: top <= 0 ? 0 : Math.round((v / top) * 100),
+      color: series?.[j]?.color ?? BLUE,
+    }));
+    return {
+      label: cellText(r[0] ?? ''),
+      percent: percentOf(value, top),
+      figure: bars.figures[i] ?? '',
+      ...(parts ? { parts } : {}),
+    };
+  });
+  const key = series ? legend(series.filter((_, j) => bars.parts?.values.some((v) => (v[j] ?? 0) > 0))) : '';
+  return `${key}${barChart(rows, BLUE)}`;
+}
+
+/** A matrix as its row totals (bars when it has them) and its column totals, for a phone. */
 function narrowTables(t: Table, narrow: NonNullable<Table['narrow']>): string[] {
   const left = (label: string): HtmlColumn => ({ label, align: 'left' });
   const value: HtmlColumn = { label: narrow.value, align: 'right' };
   const totals = t.totals ?? [];
-  const byRow = dataTable(
-    [left(t.columns[0]?.label ?? ''), value],
-    t.rows.map((r) => [cellHtml(r[0] ?? ''), cellHtml(r.at(-1) ?? '')]),
-    { totals: [cellHtml(totals[0] ?? ''), cellHtml(totals.at(-1) ?? '')] },
-  );
+  const after = narrow.after ?? 1;
+  const grand = totals.at(-after) ?? '';
+  const byRow = t.bars
+    ? tableBarsHtml(t, t.bars)
+    : dataTable(
+        [left(t.columns[0]?.label ?? ''), value],
+        t.rows.map((r) => [cellHtml(r[0] ?? ''), cellHtml(r.at(-after) ?? '')]),
+        { totals: [cellHtml(totals[0] ?? ''), cellHtml(grand)] },
+      );
   const byColumn = dataTable(
     [left(narrow.across), value],
-    t.columns.slice(1, -1).map((c, i) => [escapeHtml(c.label), cellHtml(totals[i + 1] ?? '')]),
+    t.columns.slice(1, -after).map((c, i) => [escapeHtml(c.label), cellHtml(totals[i + 1] ?? '')]),
+    t.bars ? { totals: [cellHtml(totals[0] ?? ''), cellHtml(grand)] } : {},
   );
   return [byRow, byColumn];
 }
@@ -118,9 +156,8 @@ function tableHtml(t: Table): string[] {
     ...(t.density ? { padding: PADDING[t.density] } : {}),
     ...(t.density === 'compact' ? { compact: true } : {}),
   };
-  return [
-    `${dataTable(htmlColumns(t.columns), htmlRows(t.columns, t.rows), options)}${t.truncated ? note(t.truncated) : ''}`,
-  ];
+  const table = `${dataTable(htmlColumns(t.columns), htmlRows(t.columns, t.rows), options)}${t.truncated ? note(t.truncated) : ''}`;
+  return t.bars ? [tableBarsHtml(t, t.bars), table] : [table];
 }
 
 /** Tables without a title get a gap above them; a titled one has its heading's margin. */
