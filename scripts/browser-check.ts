@@ -11,6 +11,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { AuditJson } from '../lambda/core/audit-json';
 import { formatCount, formatUsd } from '../lambda/core/report/format';
 import { DEFAULT_OUT_DIR, runDemo } from './demo';
+import { LONG_NICKNAME } from './demo-portfolio';
 
 export const WIDTHS = [600, 375] as const;
 const LAUNCH_ARGS = [
@@ -115,6 +116,22 @@ export async function checkReport(options: BrowserCheckOptions): Promise<CheckOu
         tableProblem ?? `${audit.unrouted.length} rows`,
       );
 
+      const order = await orderProblem(page);
+      record(`${width}px: findings, then changes, then breakdowns`, order === null, order ?? undefined);
+
+      for (const [title, file] of CHART_SECTIONS) {
+        const docsShot = options.docsDir && width === 375 ? join(options.docsDir, `${file}.png`) : undefined;
+        const problem = await sectionProblem(page, title, width, docsShot);
+        record(`${width}px: "${title}" bars drawn inside the screen`, problem === null, problem ?? undefined);
+      }
+
+      const longProblem = await longNicknameProblem(page, width);
+      record(
+        `${width}px: a 200-character nickname wraps inside the screen`,
+        longProblem === null,
+        longProblem ?? undefined,
+      );
+
       for (const [title, file] of NEW_SECTIONS) {
         const docsShot =
           options.docsDir && DOCS_SECTION_WIDTH[file] === width ? join(options.docsDir, `${file}.png`) : undefined;
@@ -176,6 +193,43 @@ const NEW_SECTIONS = [
 ] as const;
 const DOCS_SECTION_WIDTH: Record<(typeof NEW_SECTIONS)[number][1], number> = { 'email-idle': 600, 'email-trend': 375 };
 
+/** The breakdowns drawn as bars (table cells) besides the trend charts, and their docs screenshot at 375 px. */
+const CHART_SECTIONS = [
+  ['Numbers by country and type', 'email-country-type'],
+  ['Monthly cost (USD)', 'email-cost'],
+] as const;
+
+/**
+ * The order a reader meets the demo's sections in: the headline tiles, the findings to act on,
+ * what changed, then the breakdowns and charts. Each heading starts with its entry.
+ */
+const SECTION_ORDER = [
+  'Unrouted numbers',
+  'Routed to a missing agent',
+  'Numbers nobody calls',
+  'Reconciliation',
+  'Changes since',
+  'Numbers by country and type',
+  'Monthly cost (USD)',
+  'Cost by use case',
+  'The last runs at a glance',
+] as const;
+
+/** Null when the headings are on the page top to bottom in SECTION_ORDER, below the tiles. */
+async function orderProblem(page: Page): Promise<string | null> {
+  const tile = await page.getByText('Monthly cost', { exact: true }).first().boundingBox();
+  let above = tile ? tile.y : 0;
+  let previous = 'the headline tiles';
+  for (const title of SECTION_ORDER) {
+    const box = await page.locator('h2', { hasText: title }).first().boundingBox();
+    if (box === null) return `"${title}" not found`;
+    if (box.y <= above) return `"${title}" is above ${previous}`;
+    above = box.y;
+    previous = `"${title}"`;
+  }
+  return null;
+}
+
 /**
  * The section's card is on the page, inside the screen, and (for charts) every bar has a width:
  * table cells drawn as bars must survive the layout at this width. Null when all is well.
@@ -235,6 +289,18 @@ async function unroutedTableProblem(page: Page, audit: AuditJson, width: number)
     if (!box || box.x + box.width > width) return `${row.phoneNumber} is cut off`;
   }
   return null;
+}
+
+/**
+ * The demo's 200-character nickname without a space: its cell ends inside the screen. The email
+ * has no overflow-wrap or word-break, so this is what clients that ignore them draw too.
+ */
+async function longNicknameProblem(page: Page, width: number): Promise<string | null> {
+  const cell = page.locator('td', { hasText: LONG_NICKNAME.slice(0, 20) }).first();
+  if ((await cell.count()) === 0) return 'the long nickname is not in the email';
+  const box = await cell.boundingBox();
+  if (box === null) return 'the long nickname is not rendered';
+  return box.x + box.width > width ? `its cell ends at ${Math.round(box.x + box.width)} px` : null;
 }
 
 async function cli(argv: string[]): Promise<number> {

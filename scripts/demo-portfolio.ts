@@ -20,6 +20,11 @@ export const DEMO_WORKSPACE_NAME = 'Acme Voice (demo)';
 export const DEMO_FROM = 'number-audit@acme.example.com';
 export const DEMO_TO = ['telephony-ops@acme.example.com', 'finance@acme.example.com'];
 export const DELETED_AGENT_ID = 'agt_deleted0retired';
+/**
+ * One unrouted number's nickname: 200 characters without a space or hyphen, the longest the
+ * report keeps. It must not widen the email on a 375 px phone, even where overflow-wrap is ignored.
+ */
+export const LONG_NICKNAME = `Main${'0123456789'.repeat(19)}Line`.slice(0, 200);
 
 export const DEMO_PORTFOLIO: PortfolioOptions = {
   seed: DEMO_SEED,
@@ -78,6 +83,8 @@ export function demoWorkspace(overrides: Partial<PortfolioOptions> = {}): DemoWo
   const removed = generatePortfolio({ ...options, seed: options.seed + 1, size: 3, agentIds });
 
   for (const i of missingAgent) setAgent(current[i], DELETED_AGENT_ID);
+  const longNamed = unrouted[3];
+  if (longNamed !== undefined) setNickname(current[longNamed], LONG_NICKNAME);
   const lastWeek = current.filter((_, i) => !added.includes(i)).map((r) => ({ ...r }));
   const lastWeekById = new Map(lastWeek.map((r) => [r.id, r]));
   const patchLastWeek = (i: number, agentId: string | null) => {
@@ -110,6 +117,12 @@ export function demoWorkspace(overrides: Partial<PortfolioOptions> = {}): DemoWo
 }
 
 /** Routes (or unroutes) a record whatever field variant it uses. */
+/** Whichever of nickname and label the record spells. */
+function setNickname(record: SimRecord, text: string): void {
+  if ('label' in record && !('nickname' in record)) record.label = text;
+  else record.nickname = text;
+}
+
 function setAgent(record: SimRecord, agentId: string | null): void {
   delete record.agent_id;
   record.inbound_agent_id = agentId;

@@ -186,7 +186,11 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
     expect(run.report.subject).toMatch(/^\[Action needed\]/);
     expect(run.report.text).toMatch(/CHANGES SINCE MON 23 NOV 2026/);
     expect(run.report.html.indexOf('Changes since')).toBeGreaterThan(-1);
-    expect(run.report.html.indexOf('Changes since')).toBeLessThan(run.report.html.indexOf('Unrouted numbers'));
+    // After the findings to act on, before the breakdowns.
+    expect(run.report.html.indexOf('Changes since')).toBeGreaterThan(run.report.html.indexOf('Unrouted numbers'));
+    expect(run.report.html.indexOf('Changes since')).toBeLessThan(
+      run.report.html.indexOf('Numbers by country and type'),
+    );
   });
 
   it('skips a corrupt previous snapshot with a warning instead of failing', async () => {

@@ -4,8 +4,21 @@ import { countryLabel, countryName, formatCount } from './format';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+/** A run this long with no space or hyphen gets a break opportunity every 10 characters. */
+const LONG_WORD = /[^\s\-\u2011/]{25,}/g;
+const ZERO_WIDTH_SPACE = '\u200b';
+
+function breakEvery(text: string, n: number): string {
+  return (text.match(new RegExp(`.{1,${n}}`, 'gsu')) ?? [text]).join(ZERO_WIDTH_SPACE);
+}
+
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+  return value.replace(LONG_WORD, (word) => breakEvery(word, 10)).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+/** An id over 12 characters (agent ids run to 20) may break every 10: it sits in a narrow column. */
+export function escapeId(id: string): string {
+  return escapeHtml(id.length > 12 ? breakEvery(id, 10) : id);
 }
 
 export const FONT = "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;";
@@ -42,7 +55,7 @@ export interface Column {
   align: Align;
   /** Optional width hint, e.g. "34%". */
   width?: string;
-  /** API text (nicknames, agent names): may break anywhere, so one long word cannot push the table past a phone's width. */
+  /** Text that may wrap (API text, a right-aligned note): the cells are not kept on one line. */
   wrap?: boolean;
 }
 
@@ -56,7 +69,6 @@ export interface TableOptions {
 }
 
 const NON_BREAKING_HYPHEN = '\u2011';
-const WRAP_ANYWHERE = 'word-break:break-word;overflow-wrap:anywhere;';
 
 function th(col: Column, padding: string, wrap: boolean): string {
   const width = col.width ? ` width="${col.width}"` : '';
@@ -65,22 +77,28 @@ function th(col: Column, padding: string, wrap: boolean): string {
   const label = escapeHtml(col.label).replace(/-/g, NON_BREAKING_HYPHEN);
   const style = [
     `padding:${padding};font-size:12px;line-height:15px;font-weight:600;color:${MUTED};text-align:${col.align};`,
-    `border-bottom:2px solid ${LINE};white-space:${wrap ? 'normal' : 'nowrap'};`,
+    `border-bottom:2px solid ${LINE};`,
   ].join('');
-  return `<th align="${col.align}"${width} valign="bottom" style="${style}">${label}</th>`;
+  // The nowrap attribute, not white-space: Outlook for Windows ignores the CSS.
+  return `<th align="${col.align}"${width}${wrap ? '' : ' nowrap'} valign="bottom" style="${style}">${label}</th>`;
 }
 
-function td(cell: Cell, align: Align, padding: string, extra = '', fontSize = 13): string {
+function td(cell: Cell, col: Column | undefined, padding: string, extra = '', fontSize = 13): string {
+  const align = col?.align ?? 'left';
   const style = [
     `padding:${padding};font-size:${fontSize}px;line-height:${fontSize + 5}px;color:${INK};text-align:${align};`,
     `border-bottom:1px solid ${LINE};${extra}`,
   ].join('');
-  return `<td align="${align}" valign="top" style="${style}">${cell}</td>`;
+  return `<td align="${align}"${oneLine(col) ? ' nowrap' : ''} valign="top" style="${style}">${cell}</td>`;
+}
+
+/** Figures stay on one line (the nowrap attribute: Outlook for Windows ignores white-space). */
+function oneLine(col: Column | undefined): boolean {
+  return col?.align === 'right' && col.wrap !== true;
 }
 
 function cellStyle(col: Column | undefined): string {
-  if (col?.wrap) return WRAP_ANYWHERE;
-  return col?.align === 'right' ? 'font-variant-numeric:tabular-nums;white-space:nowrap;' : '';
+  return oneLine(col) ? 'font-variant-numeric:tabular-nums;' : '';
 }
 
 export function dataTable(columns: Column[], rows: Cell[][], options: TableOptions = {}): string {
@@ -89,17 +107,14 @@ export function dataTable(columns: Column[], rows: Cell[][], options: TableOptio
   const size = compact ? 12 : 13;
   const head = `<tr>${columns.map((c) => th(c, padding, compact)).join('')}</tr>`;
   const body = rows
-    .map(
-      (r) =>
-        `<tr>${r.map((cell, i) => td(cell, columns[i]?.align ?? 'left', padding, cellStyle(columns[i]), size)).join('')}</tr>`,
-    )
+    .map((r) => `<tr>${r.map((cell, i) => td(cell, columns[i], padding, cellStyle(columns[i]), size)).join('')}</tr>`)
     .join('');
   const totals = options.totals
     ? `<tr>${options.totals
         .map((cell, i) =>
           td(
             cell,
-            columns[i]?.align ?? 'left',
+            columns[i],
             padding,
             `${cellStyle(columns[i])}font-weight:700;border-top:2px solid ${LINE};border-bottom:0;`,
             size,
@@ -157,7 +172,8 @@ export function countryCell(code: string): Cell {
 }
 
 export function numberCell(phoneNumber: string): Cell {
-  return `<span style="${MONO}font-size:13px;white-space:nowrap;">${escapeHtml(phoneNumber)}</span>`;
+  // E.164 has no break opportunity, so no white-space (which Outlook for Windows drops) is needed.
+  return `<span style="${MONO}font-size:13px;">${escapeHtml(phoneNumber)}</span>`;
 }
 
 export function faint(text: string): Cell {
@@ -185,6 +201,34 @@ export interface BarRow {
   label: string;
   percent: number | null;
   figure: string;
+  /** A stacked bar: its segments, each a share of the longest bar, left to right. */
+  parts?: Array<{ percent: number; color: string }>;
+}
+
+/** Colours of a stacked bar's series, in order: apart in hue and lightness, so also in grey. */
+export const SERIES_COLORS = ['#1d4ed8', '#60a5fa', '#d97706', FAINT] as const;
+
+/** Small swatches naming a stacked chart's series; table cells, so every client draws them. */
+export function legend(series: ReadonlyArray<{ label: string; color: string }>): string {
+  const text = `padding:0 10px 0 4px;font-size:12px;line-height:16px;color:${MUTED};${FONT}`;
+  const items = series
+    .map(
+      (s) =>
+        `<td width="10" bgcolor="${s.color}" style="background:${s.color};font-size:1px;line-height:10px;">&nbsp;</td>` +
+        `<td nowrap style="${text}">${escapeHtml(s.label)}</td>`,
+    )
+    .join('');
+  return `<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:0 0 6px 0;"><tr>${items}</tr></table>`;
+}
+
+function stackedCells(parts: NonNullable<BarRow['parts']>): string {
+  const cell = 'height:12px;font-size:1px;line-height:12px;';
+  const drawn = parts.filter((p) => p.percent > 0);
+  const used = drawn.reduce((sum, p) => sum + p.percent, 0);
+  const bars = drawn.map(
+    (p) => `<td width="${p.percent}%" bgcolor="${p.color}" style="${cell}background:${p.color};">&nbsp;</td>`,
+  );
+  return `${bars.join('')}${used < 100 ? `<td style="${cell}">&nbsp;</td>` : ''}`;
 }
 
 function barCells(percent: number | null, color: string): string {
@@ -204,7 +248,7 @@ export function barChart(rows: readonly BarRow[], color: string): string {
     .map(
       (r) =>
         `<tr><td width="52" nowrap valign="middle" style="padding:2px 6px 2px 0;${text}">${escapeHtml(r.label)}</td>` +
-        `<td valign="middle" style="padding:2px 0;"><table ${TABLE}><tr>${barCells(r.percent, color)}</tr></table></td>` +
+        `<td valign="middle" style="padding:2px 0;"><table ${TABLE}><tr>${r.parts ? stackedCells(r.parts) : barCells(r.percent, color)}</tr></table></td>` +
         `<td width="76" nowrap align="right" valign="middle" style="padding:2px 0 2px 6px;${text}color:${INK};font-variant-numeric:tabular-nums;">${escapeHtml(r.figure)}</td></tr>`,
     )
     .join('');

@@ -13,11 +13,14 @@ import {
   countryCell,
   dataTable,
   escapeHtml,
+  escapeId,
   faint,
   GOOD,
   GREEN,
   heading,
   INK,
+  legend,
+  SERIES_COLORS,
   MONO,
   MUTED,
   NEUTRAL,
@@ -30,13 +33,13 @@ import {
   type Column as HtmlColumn,
   type Tone as HtmlTone,
 } from './html-kit';
-import type { Callout, Cell, Chart, Note, Paragraph, Section, Table, Tone } from './model-types';
+import type { Callout, Cell, Chart, Note, Paragraph, Section, Table, TableBars, Tone } from './model-types';
 
 export const TONES: Record<Tone, HtmlTone> = { neutral: NEUTRAL, good: GOOD, bad: BAD, warn: WARN };
 const PADDING = { snug: '6px 6px', tight: '6px 4px', compact: '6px 2px' } as const;
 
-function styled(style: string, text: string, tag = 'span'): string {
-  return `<${tag} style="${style}">${escapeHtml(text)}</${tag}>`;
+function styled(style: string, text: string, escapeText = escapeHtml): string {
+  return `<span style="${style}">${escapeText(text)}</span>`;
 }
 
 export function cellHtml(cell: Cell): string {
@@ -45,7 +48,7 @@ export function cellHtml(cell: Cell): string {
     case 'phone':
       return numberCell(cell.text);
     case 'id':
-      return styled(`${MONO}font-size:12px;word-break:break-all;`, cell.text);
+      return styled(`${MONO}font-size:12px;`, cell.text, escapeId);
     case 'country':
       return countryCell(cell.code);
     case 'type':
@@ -57,23 +60,21 @@ export function cellHtml(cell: Cell): string {
     case 'alarm':
       return styled(`color:${RED};font-weight:600;`, cell.text);
     case 'loose':
-      return styled('white-space:normal;', cell.text);
+      return escapeHtml(cell.text);
     case 'badge':
       return badge(cell.text, TONES[cell.tone]);
     case 'strong': {
-      const style = cell.tone
-        ? ` style="color:${TONES[cell.tone].fg};"`
-        : cell.wrap
-          ? ' style="word-break:break-word;"'
-          : '';
+      const style = cell.tone ? ` style="color:${TONES[cell.tone].fg};"` : '';
       return `<strong${style}>${escapeHtml(cell.text)}</strong>`;
     }
   }
 }
 
-/** A column marked `under` joins the previous column's cell, in small print. */
+/** A column marked `under` joins the previous column's cell, in small print (a badge as itself). */
 function underCell(cell: Cell): string {
-  return `<br>${styled(`${MONO}font-size:11px;line-height:14px;color:${MUTED};word-break:break-all;`, cellText(cell))}`;
+  if (cellText(cell) === '') return '';
+  if (typeof cell !== 'string' && cell.kind === 'badge') return `<br>${cellHtml(cell)}`;
+  return `<br>${styled(`${MONO}font-size:11px;line-height:14px;color:${MUTED};`, cellText(cell), escapeId)}`;
 }
 
 function htmlRows(columns: Table['columns'], rows: Cell[][]): string[][] {
@@ -93,19 +94,53 @@ function htmlColumns(columns: Table['columns']): HtmlColumn[] {
     .map(({ label, align, width, wrap }) => ({ label, align, ...(width ? { width } : {}), ...(wrap ? { wrap } : {}) }));
 }
 
-/** A matrix as its row totals and its column totals, for a phone. */
+/** Bars of a table's rows: percent of the longest, 1% at least so a small figure still shows. */
+function percentOf(value: number, top: number): number {
+  return top <= 0 || value <= 0 ? 0 : Math.max(1, Math.round((value / top) * 100));
+}
+
+/** The rows of a table drawn as bars (stacked by series when the table has parts), with a legend. */
+function tableBarsHtml(t: Table, bars: TableBars): string {
+  const top = Math.max(0, ...bars.values);
+  const series = bars.parts?.series.map((label, i) => ({
+    label,
+    color: SERIES_COLORS[i % SERIES_COLORS.length] ?? BLUE,
+  }));
+  const rows = t.rows.map((r, i) => {
+    const value = bars.values[i] ?? 0;
+    const parts = bars.parts?.values[i]?.map((v, j) => ({
+      percent: top <= 0 ? 0 : Math.round((v / top) * 100),
+      color: series?.[j]?.color ?? BLUE,
+    }));
+    return {
+      label: cellText(r[0] ?? ''),
+      percent: percentOf(value, top),
+      figure: bars.figures[i] ?? '',
+      ...(parts ? { parts } : {}),
+    };
+  });
+  const key = series ? legend(series.filter((_, j) => bars.parts?.values.some((v) => (v[j] ?? 0) > 0))) : '';
+  return `${key}${barChart(rows, BLUE)}`;
+}
+
+/** A matrix as its row totals (bars when it has them) and its column totals, for a phone. */
 function narrowTables(t: Table, narrow: NonNullable<Table['narrow']>): string[] {
   const left = (label: string): HtmlColumn => ({ label, align: 'left' });
   const value: HtmlColumn = { label: narrow.value, align: 'right' };
   const totals = t.totals ?? [];
-  const byRow = dataTable(
-    [left(t.columns[0]?.label ?? ''), value],
-    t.rows.map((r) => [cellHtml(r[0] ?? ''), cellHtml(r.at(-1) ?? '')]),
-    { totals: [cellHtml(totals[0] ?? ''), cellHtml(totals.at(-1) ?? '')] },
-  );
+  const after = narrow.after ?? 1;
+  const grand = totals.at(-after) ?? '';
+  const byRow = t.bars
+    ? tableBarsHtml(t, t.bars)
+    : dataTable(
+        [left(t.columns[0]?.label ?? ''), value],
+        t.rows.map((r) => [cellHtml(r[0] ?? ''), cellHtml(r.at(-after) ?? '')]),
+        { totals: [cellHtml(totals[0] ?? ''), cellHtml(grand)] },
+      );
   const byColumn = dataTable(
     [left(narrow.across), value],
-    t.columns.slice(1, -1).map((c, i) => [escapeHtml(c.label), cellHtml(totals[i + 1] ?? '')]),
+    t.columns.slice(1, -after).map((c, i) => [escapeHtml(c.label), cellHtml(totals[i + 1] ?? '')]),
+    t.bars ? { totals: [cellHtml(totals[0] ?? ''), cellHtml(grand)] } : {},
   );
   return [byRow, byColumn];
 }
@@ -121,9 +156,8 @@ function tableHtml(t: Table): string[] {
     ...(t.density ? { padding: PADDING[t.density] } : {}),
     ...(t.density === 'compact' ? { compact: true } : {}),
   };
-  return [
-    `${dataTable(htmlColumns(t.columns), htmlRows(t.columns, t.rows), options)}${t.truncated ? note(t.truncated) : ''}`,
-  ];
+  const table = `${dataTable(htmlColumns(t.columns), htmlRows(t.columns, t.rows), options)}${t.truncated ? note(t.truncated) : ''}`;
+  return t.bars ? [tableBarsHtml(t, t.bars), table] : [table];
 }
 
 /** Tables without a title get a gap above them; a titled one has its heading's margin. */
@@ -158,7 +192,7 @@ function chartHtml(c: Chart): string {
 function calloutHtml(c: Callout): string {
   const tone = TONES[c.tone];
   const phones = c.phones
-    ? `${c.phones.numbers.map((n) => styled(`${MONO}white-space:nowrap;`, n)).join(', ')}${escapeHtml(c.phones.rest)}`
+    ? `${c.phones.numbers.map((n) => styled(MONO, n)).join(', ')}${escapeHtml(c.phones.rest)}`
     : escapeHtml(c.text ?? '');
   return callout(`<strong style="color:${tone.fg};">${escapeHtml(c.label)}</strong> ${phones}`, tone);
 }

@@ -12,17 +12,22 @@ const EYEBROW = 'font-size:11px;line-height:14px;font-weight:700;letter-spacing:
 
 function title(name: string, sub: string, eyebrow?: string): string {
   const top = eyebrow ? `<div style="${EYEBROW}color:${MUTED};">${escapeHtml(eyebrow)}</div>` : '';
-  const big = `<div style="font-size:20px;line-height:26px;font-weight:700;color:${INK};word-break:break-word;">${escapeHtml(name)}</div>`;
+  const big = `<div style="font-size:20px;line-height:26px;font-weight:700;color:${INK};">${escapeHtml(name)}</div>`;
   return `<tr><td style="padding:8px 4px 12px 4px;${FONT}">${top}${big}${sub}</td></tr>`;
 }
 
-/** The figures with a tile, two to a row. */
+/** The figures with a tile, two to a row, then those with a strip, a line each across the card. */
 function headline(figures: readonly Figure[]): string {
   const tiles = figures.flatMap((f) =>
     f.tile ? [tile(f.tile.label, f.value, escapeHtml(f.tile.note), TONES[f.tile.tone])] : [],
   );
   const rows: string[] = [];
   for (let i = 0; i < tiles.length; i += 2) rows.push(`<tr>\n${tiles.slice(i, i + 2).join('\n')}\n</tr>`);
+  const strip = `padding:6px 4px 0 4px;font-size:13px;line-height:19px;color:${MUTED};${FONT}`;
+  for (const f of figures.filter((g) => g.strip))
+    rows.push(
+      `<tr><td colspan="2" style="${strip}"><strong style="color:${INK};">${escapeHtml(f.label)}:</strong> ${escapeHtml(f.value)}</td></tr>`,
+    );
   return card(`<table ${TABLE}>${rows.join('')}</table>`);
 }
 

@@ -41,9 +41,9 @@ ${model.footer.lines.map((l) => line(l.label, l.text)).join('\n')}
 </td></tr>`;
 }
 
+/** Hidden where display:none works; elsewhere (Gmail's mobile web) 1 px text the page's colour. */
 function preheader(text: string): string {
-  const hidden =
-    'display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all;';
+  const hidden = `display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;color:${PAGE_BG};mso-hide:all;`;
   return `<div style="${hidden}">${escapeHtml(text)}</div>`;
 }
 

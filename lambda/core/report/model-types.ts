@@ -18,7 +18,7 @@ export type Cell =
   | { kind: 'blank'; text: string }
   /** A count that fades when zero. */
   | { kind: 'count'; n: number }
-  | { kind: 'strong'; text: string; tone?: Tone; wrap?: boolean }
+  | { kind: 'strong'; text: string; tone?: Tone }
   /** A missing value that is itself the finding, e.g. "none" for no agent. */
   | { kind: 'alarm'; text: string }
   /** Short text that may wrap in a narrow column. */
@@ -30,7 +30,7 @@ export interface Column {
   align: 'left' | 'right';
   /** HTML width hint, e.g. "35%". */
   width?: string;
-  /** API text that may break anywhere, so one long word cannot widen the table past a phone. */
+  /** Cells may wrap (API text, a right-aligned note); a right-aligned column is otherwise kept on one line. */
   wrap?: boolean;
   /** The HTML shows this column's cell in small print under the previous column's cell. */
   under?: boolean;
@@ -55,10 +55,22 @@ export interface Table {
   /** Rows left out. */
   truncated?: Note;
   /**
-   * A matrix too wide for a phone: the HTML shows its row totals and its column totals as two
-   * tables, `across` naming the columns and `value` the figures.
+   * A matrix too wide for a phone: the HTML shows its row totals (as `bars` when given) and its
+   * column totals, `across` naming the columns, `value` the figures and `after` how many columns
+   * follow the matrix (Total, Share; default 1).
    */
-  narrow?: { across: string; value: string };
+  narrow?: { across: string; value: string; after?: number };
+  /** The HTML also draws the rows as bars (table cells, like the trend charts). */
+  bars?: TableBars;
+}
+
+/** One bar per row of a table: its label is the row's first cell. */
+export interface TableBars {
+  values: number[];
+  /** Printed beside each bar, e.g. "$1,132.25 (35%)". */
+  figures: string[];
+  /** A stacked bar: each row's value split by series (e.g. number types), in `series` order. */
+  parts?: { series: string[]; values: number[][] };
 }
 
 /** `label` (bold) then `text`, e.g. "By country:" "US +2". */
@@ -134,6 +146,8 @@ export interface Figure {
   label: string;
   value: string;
   tile?: { label: string; note: string; tone: Tone };
+  /** The HTML shows it as a line under the tiles. */
+  strip?: boolean;
 }
 
 export interface AuditedWorkspaceModel {

@@ -44,7 +44,7 @@ function incomplete(workspaces: readonly WorkspaceOutcome[]): ReportModel['incom
 function summaryRow(w: WorkspaceOutcome): Cell[] {
   const state = workspaceState(w);
   const badge: Cell = { kind: 'badge', text: state, tone: STATE_TONES[state] };
-  const name: Cell = { kind: 'strong', text: w.name, wrap: true };
+  const name: Cell = { kind: 'strong', text: w.name };
   if (!w.ok) return [name, ...Array.from({ length: 4 }, (): Cell => ({ kind: 'blank', text: '-' })), badge];
   const unrouted = w.audit.unrouted.length;
   return [
@@ -72,7 +72,7 @@ function summary(workspaces: readonly WorkspaceOutcome[]): Section {
           { label: 'Total', align: 'right' },
           { label: 'Unrouted', align: 'right' },
           { label: 'Missing agents', align: 'right' },
-          { label: 'Changes', align: 'right' },
+          { label: 'Changes', align: 'right', wrap: true },
           { label: 'Status', align: 'left' },
         ],
         rows: workspaces.map(summaryRow),

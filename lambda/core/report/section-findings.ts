@@ -1,9 +1,10 @@
 // The findings: unrouted numbers, numbers routed to a missing agent, and where the routed traffic goes.
+import type { ChangedNumber } from '../changes';
 import type { AgentCheck, AttachmentMode, AuditResult, PhoneNumber } from '../types';
 import { agentCell, nicknameCell, phoneCell, typeCell } from './cells';
 import { AGENT_ROWS_LIMIT } from './context';
 import { AGENTS_SKIPPED, asSentence, countryLabel, formatCount, moreRowsNote, plural } from './format';
-import { section, type Note, type Section } from './model-types';
+import { section, type Cell, type Column, type Note, type Section } from './model-types';
 import { routedByAgent } from './summary';
 
 /** "None." and why that is good, for a finding with nothing to show. */
@@ -15,7 +16,26 @@ function moreRows(total: number, shown: number, attachment: AttachmentMode): Not
   return total > shown ? { text: `${moreRowsNote(total - shown, attachment)}.`, strong: true } : undefined;
 }
 
-export function unroutedSection(audit: AuditResult, limit: number, attachment: AttachmentMode): Section {
+/** Marks a number that was routed at the previous run: the unrouted list's newest problems. */
+export const NEWLY_UNROUTED_BADGE = 'NEW';
+const NEWLY_UNROUTED_NOTE = `${NEWLY_UNROUTED_BADGE}: routed at the previous run, unrouted now.`;
+
+function unroutedNotes(shown: readonly PhoneNumber[], marked: boolean): Note[] {
+  return [
+    ...(marked ? [{ text: NEWLY_UNROUTED_NOTE }] : []),
+    ...(shown.some((n) => n.typeInferred)
+      ? [{ text: '* type worked out from the number; the API did not give one.' }]
+      : []),
+  ];
+}
+
+/** `newlyUnrouted`: numbers unrouted since the previous run, marked NEW under their number. */
+export function unroutedSection(
+  audit: AuditResult,
+  limit: number,
+  attachment: AttachmentMode,
+  newlyUnrouted: readonly ChangedNumber[] = [],
+): Section {
   const title = 'Unrouted numbers';
   const all = audit.unrouted;
   if (all.length === 0)
@@ -27,30 +47,35 @@ export function unroutedSection(audit: AuditResult, limit: number, attachment: A
     'Assign an agent or release the number.',
   ].join(' ');
   const truncated = moreRows(all.length, shown.length, attachment);
+  const isNew = new Set(newlyUnrouted.map((n) => n.id));
+  const marked = shown.some((n) => isNew.has(n.id));
+  const columns: Column[] = [
+    { label: 'Number', align: 'left' },
+    ...(marked ? [{ label: 'New', align: 'left', under: true } as const] : []),
+    { label: 'Country', align: 'left' },
+    { label: 'Type', align: 'left' },
+    { label: 'Nickname', align: 'left', width: '35%', wrap: true },
+  ];
+  const badge = (n: PhoneNumber): Cell[] =>
+    marked ? [isNew.has(n.id) ? { kind: 'badge', text: NEWLY_UNROUTED_BADGE, tone: 'bad' } : ''] : [];
   return section('unrouted', title, {
     lead: [lead],
     tables: [
       {
-        columns: [
-          { label: 'Number', align: 'left' },
-          { label: 'Country', align: 'left' },
-          { label: 'Type', align: 'left' },
-          { label: 'Nickname', align: 'left', width: '35%', wrap: true },
-        ],
+        columns,
         rows: shown.map((n) => [
           phoneCell(n.phoneNumber),
+          ...badge(n),
           countryLabel(n.countryCode),
           typeCell(n),
           nicknameCell(n.nickname),
         ]),
-        // With 6 px sides, a long number plus a long nickname word is wider than a 375 px phone.
+        // With 4 px sides, a long number plus a long nickname word is wider than a 375 px phone.
         density: 'tight',
         ...(truncated ? { truncated } : {}),
       },
     ],
-    notes: shown.some((n) => n.typeInferred)
-      ? [{ text: '* type worked out from the number; the API did not give one.' }]
-      : [],
+    notes: unroutedNotes(shown, marked),
   });
 }
 
@@ -101,7 +126,8 @@ export function missingAgentSection(
             agentCell(undefined, n.inboundAgentId),
             nicknameCell(n.nickname),
           ]),
-          density: 'snug',
+          // An agent id breaks only every 10 characters: 4 px sides keep four columns inside a 375 px phone.
+          density: 'tight',
           ...(truncated ? { truncated } : {}),
         },
       ],

@@ -5,6 +5,13 @@ import { OPEN_TABLE_ROWS_LIMIT } from './context';
 import { describeCostSources, formatCount, formatUsd, plural, typeLabel } from './format';
 import { section, type Cell, type Column, type Section, type Table } from './model-types';
 
+/** "35%": a share of a whole, whole percents ("<1%" for a small non-zero one). */
+function share(part: number, whole: number): string {
+  if (whole <= 0) return '-';
+  const pct = Math.round((part / whole) * 100);
+  return pct === 0 && part > 0 ? '<1%' : `${pct}%`;
+}
+
 const NO_MATCH = 'No numbers matched.';
 
 function noMatch(): Section['paragraphs'] {
@@ -19,22 +26,33 @@ export function countryTypeSection(audit: AuditResult): Section {
     ...ALL_NUMBER_TYPES.map((t): Column => ({ label: typeLabel(t), align: 'right' })),
     { label: 'Total', align: 'right' },
   ];
+  const countries = Object.entries(audit.byCountryType);
+  const total = (code: string) => audit.byCountry[code] ?? 0;
   return section('country-type', title, {
     tables: [
       {
         columns,
-        rows: Object.entries(audit.byCountryType).map(([code, cells]) => [
+        rows: countries.map(([code, cells]) => [
           { kind: 'country', code },
           ...ALL_NUMBER_TYPES.map((t) => ({ kind: 'count', n: cells[t] }) as const),
-          { kind: 'strong', text: formatCount(audit.byCountry[code] ?? 0) },
+          { kind: 'strong', text: formatCount(total(code)) },
         ]),
         totals: ['Total', ...ALL_NUMBER_TYPES.map((t) => formatCount(audit.byType[t])), formatCount(audit.total)],
         density: 'tight',
+        bars: {
+          values: countries.map(([code]) => total(code)),
+          figures: countries.map(([code]) => formatCount(total(code))),
+          parts: {
+            series: ALL_NUMBER_TYPES.map(typeLabel),
+            values: countries.map(([, cells]) => ALL_NUMBER_TYPES.map((t) => cells[t])),
+          },
+        },
       },
     ],
   });
 }
 
+/** Countries by spend, most first, each with its share of the known monthly cost. */
 export function costSection(audit: AuditResult): Section {
   const { cost } = audit;
   if (cost.knownCount === 0) {
@@ -50,6 +68,9 @@ export function costSection(audit: AuditResult): Section {
       ? `Known for all ${formatCount(cost.knownCount)} numbers.`
       : `Known for ${formatCount(cost.knownCount)} of ${formatCount(audit.total)} numbers; ${unpriced} without a cost are not included.`;
   const types = ALL_NUMBER_TYPES.filter((t) => t in cost.byType);
+  const spend = (code: string) => cost.byCountry[code] ?? 0;
+  const countries = Object.entries(cost.byCountryType).sort(([a], [b]) => spend(b) - spend(a) || a.localeCompare(b));
+  const shareOf = (code: string) => share(spend(code), cost.totalMonthly);
   return section('cost', 'Monthly cost (USD)', {
     lead: [known, `Cost sources: ${describeCostSources(cost.sources)}.`],
     tables: [
@@ -58,14 +79,20 @@ export function costSection(audit: AuditResult): Section {
           { label: 'Country', align: 'left' },
           ...types.map((t): Column => ({ label: typeLabel(t), align: 'right' })),
           { label: 'Total', align: 'right' },
+          { label: 'Share', align: 'right' },
         ],
-        rows: Object.entries(cost.byCountryType).map(([code, cells]) => [
+        rows: countries.map(([code, cells]) => [
           { kind: 'country', code },
           ...types.map((t) => (t in cells ? formatUsd(cells[t] ?? 0) : '-')),
-          formatUsd(cost.byCountry[code] ?? 0),
+          formatUsd(spend(code)),
+          shareOf(code),
         ]),
-        totals: ['Total', ...types.map((t) => formatUsd(cost.byType[t] ?? 0)), formatUsd(cost.totalMonthly)],
-        narrow: { across: 'Type', value: 'Per month' },
+        totals: ['Total', ...types.map((t) => formatUsd(cost.byType[t] ?? 0)), formatUsd(cost.totalMonthly), ''],
+        narrow: { across: 'Type', value: 'Per month', after: 2 },
+        bars: {
+          values: countries.map(([code]) => spend(code)),
+          figures: countries.map(([code]) => `${formatUsd(spend(code))} (${shareOf(code)})`),
+        },
       },
     ],
   });

@@ -59,14 +59,18 @@ describe('changes section: compared', () => {
   const page = visible(html);
   const text = renderText(ctx);
 
-  it('comes first after the headline, before the unrouted numbers', () => {
+  it('comes after the findings to act on, before the breakdowns', () => {
     const headline = page.indexOf('calls to these are rejected');
+    const unrouted = page.indexOf('Unrouted numbers');
     const changes = page.indexOf('Changes since Mon 23 Nov 2026');
     expect(headline).toBeGreaterThan(-1);
-    expect(changes).toBeGreaterThan(headline);
-    expect(changes).toBeLessThan(page.indexOf('Unrouted numbers'));
-    expect(text.indexOf('CHANGES SINCE MON 23 NOV 2026')).toBeGreaterThan(text.indexOf('Monthly cost (known)'));
-    expect(text.indexOf('CHANGES SINCE MON 23 NOV 2026')).toBeLessThan(text.indexOf('UNROUTED NUMBERS'));
+    expect(unrouted).toBeGreaterThan(headline);
+    expect(changes).toBeGreaterThan(unrouted);
+    expect(changes).toBeGreaterThan(page.indexOf('Routed to a missing agent'));
+    expect(changes).toBeLessThan(page.indexOf('Numbers by country and type'));
+    const textChanges = text.indexOf('CHANGES SINCE MON 23 NOV 2026');
+    expect(textChanges).toBeGreaterThan(text.indexOf('UNROUTED NUMBERS'));
+    expect(textChanges).toBeLessThan(text.indexOf('NUMBERS BY COUNTRY AND TYPE'));
   });
 
   it('sums up what changed', () => {

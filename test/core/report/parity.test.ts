@@ -10,13 +10,17 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 /** What a reader of the HTML sees: no tags, entities decoded, whitespace collapsed. */
 function visibleHtml(html: string): string {
-  return html
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(/<\/?(span|strong)\b[^>]*>/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, e: string) => ENTITIES[e] ?? '')
-    .replace(/\u2011/g, '-')
-    .replace(/\s+/g, ' ');
+  return (
+    html
+      .replace(/<!--[\s\S]*?-->/g, ' ')
+      .replace(/<\/?(span|strong)\b[^>]*>/g, '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, e: string) => ENTITIES[e] ?? '')
+      .replace(/\u2011/g, '-')
+      // Break opportunities in long words: invisible.
+      .replace(/\u200b/g, '')
+      .replace(/\s+/g, ' ')
+  );
 }
 
 function visibleText(text: string): string {

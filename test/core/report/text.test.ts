@@ -56,7 +56,7 @@ describe('renderText', () => {
     expect(text).toMatch(/^ {2}\+12015550100 +US +Local +Front desk line$/m);
   });
 
-  it('shows cost by country x type with totals', () => {
+  it('shows cost by country x type with totals and the share of each country', () => {
     const text = renderText(
       reportContext([
         phone({ countryCode: 'US', type: 'local', monthlyCostUsd: 1.15 }),
@@ -65,9 +65,23 @@ describe('renderText', () => {
       ]),
     );
     const table = tableAfter(text, 'Monthly cost (USD)');
-    expect(table[0]).toMatch(/^ {2}Country +Local +Toll-free +Total$/);
-    expect(table).toContainEqual(expect.stringMatching(/^ {2}GB +\$0\.85 +- +\$0\.85$/));
+    expect(table[0]).toMatch(/^ {2}Country +Local +Toll-free +Total +Share$/);
+    expect(table).toContainEqual(expect.stringMatching(/^ {2}US +\$1\.15 +\$2\.00 +\$3\.15 +79%$/));
+    expect(table).toContainEqual(expect.stringMatching(/^ {2}GB +\$0\.85 +- +\$0\.85 +21%$/));
     expect(table.at(-1)).toMatch(/^ {2}Total +\$2\.00 +\$2\.00 +\$4\.00$/);
+  });
+
+  it('lists cost by spend, most first, whatever the number count', () => {
+    const text = renderText(
+      reportContext([
+        phone({ countryCode: 'US', type: 'local', monthlyCostUsd: 1 }),
+        phone({ countryCode: 'US', type: 'local', monthlyCostUsd: 1 }),
+        phone({ countryCode: 'GB', type: 'local', monthlyCostUsd: 9 }),
+      ]),
+    );
+    const rows = tableAfter(text, 'Monthly cost (USD)').slice(2, 4);
+    expect(rows[0]).toMatch(/^ {2}GB +\$9\.00 +\$9\.00 +82%$/);
+    expect(rows[1]).toMatch(/^ {2}US +\$2\.00 +\$2\.00 +18%$/);
   });
 
   it('ends with when, where and how to run it again', () => {
