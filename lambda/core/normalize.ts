@@ -77,7 +77,8 @@ function country(
 /** Canonical type for an API spelling; null when the spelling is absent or not recognised. */
 export function canonicalType(spelling: string | null | undefined): KnownNumberType | null {
   const key = text(spelling)?.toLowerCase();
-  return key ? (TYPE_SPELLINGS[key] ?? null) : null;
+  // Own keys only: a type spelled "__proto__" or "constructor" must not find Object.prototype's.
+  return key && Object.hasOwn(TYPE_SPELLINGS, key) ? TYPE_SPELLINGS[key] : null;
 }
 
 /**

@@ -223,3 +223,10 @@ describe('normalizeAll', () => {
     ]);
   });
 });
+
+describe('canonicalType: prototype names are no type', () => {
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])('%s is unknown', (spelling) => {
+    expect(canonicalType(spelling)).toBeNull();
+    expect(normalizeNumber(record({ type: spelling, phone_number: '+18005550199' })).type).toBe('toll_free');
+  });
+});
