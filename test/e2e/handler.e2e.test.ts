@@ -5,8 +5,8 @@ import { parse } from 'csv-parse/sync';
 import { generateAgents, generatePortfolio, startSimulator, type SimRecord, type Simulator } from '../../simulator';
 import { startSecretsLocal, type SecretsLocal } from '../../scripts/support/secrets-local';
 import { startSesLocal, type SesLocal } from '../../scripts/support/ses-local';
+import { captureOutput, type CapturedOutput, type Handler, loadHandler } from './fixtures';
 
-type Handler = typeof import('../../lambda/handler/index').handler;
 type Summary = Awaited<ReturnType<Handler>>;
 
 function ran(summary: Summary): Exclude<Summary, { status: 'duplicate' }> {
@@ -45,9 +45,8 @@ describe('Lambda handler end to end', () => {
   let ses: SesLocal;
   let secrets: SecretsLocal;
   let handler: Handler;
-  let output = '';
+  let output: CapturedOutput;
   const savedEnv = { ...process.env };
-  const writes: jest.SpyInstance[] = [];
 
   beforeAll(async () => {
     const agents = generateAgents(7, 8);
@@ -68,21 +67,12 @@ describe('Lambda handler end to end', () => {
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
     });
-    for (const stream of [process.stdout, process.stderr]) {
-      writes.push(
-        jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-          output += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-          return true;
-        }),
-      );
-    }
-    jest.isolateModules(() => {
-      handler = (require('../../lambda/handler/index') as typeof import('../../lambda/handler/index')).handler;
-    });
+    output = captureOutput();
+    handler = loadHandler();
   });
 
   afterAll(async () => {
-    for (const w of writes) w.mockRestore();
+    output.restore();
     process.env = savedEnv;
     await Promise.all([sim.close(), ses.close(), secrets.close()]);
   });
@@ -166,11 +156,11 @@ describe('Lambda handler end to end', () => {
   });
 
   it('never writes the API key to the logs', async () => {
-    output = '';
+    output.clear();
     await handler({ dryRun: true }, fakeContext());
     await expect(handler({ dryrun: true }, fakeContext())).rejects.toThrow();
-    expect(output).toContain('listing finished');
-    expect(output).toContain('audit failed');
-    expect(output).not.toContain(sim.apiKey);
+    expect(output.text).toContain('listing finished');
+    expect(output.text).toContain('audit failed');
+    expect(output.text).not.toContain(sim.apiKey);
   });
 });
