@@ -1,5 +1,7 @@
-// What the handler end-to-end tests share: its output kept instead of printed, and the handler
-// loaded after the test has set its environment.
+// What the end-to-end tests share: the handler's output kept instead of printed, the handler loaded
+// after the test has set its environment, and a run's outcome read as the run the test expects.
+import type { AuditRun } from '../../lambda/core/run-audit';
+import type { WorkspaceAudit } from '../../lambda/core/workspace';
 
 export type Handler = typeof import('../../lambda/handler/index').handler;
 
@@ -40,4 +42,17 @@ export function loadHandler(): Handler {
   });
   if (handler === undefined) throw new Error('the handler did not load');
   return handler;
+}
+
+/** The outcome of a run the test expects to have run, not to be a duplicate of an earlier one. */
+export function asRun<T extends { status: string }>(outcome: T): Exclude<T, { status: 'duplicate' }> {
+  if (outcome.status === 'duplicate') throw new Error('expected a run, got a duplicate');
+  return outcome as Exclude<T, { status: 'duplicate' }>;
+}
+
+/** The run's one workspace, which the test expects to have been audited. */
+export function only(run: AuditRun): WorkspaceAudit {
+  const [ws] = run.workspaces;
+  if (!ws.ok) throw new Error(`workspace failed: ${ws.error.message}`);
+  return ws;
 }

@@ -5,14 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { generateAgents, generatePortfolio, startSimulator, type SimRecord, type Simulator } from '../../simulator';
 import { startSecretsLocal, type SecretsLocal } from '../../scripts/support/secrets-local';
 import { startSesLocal, type SesLocal } from '../../scripts/support/ses-local';
-import { captureOutput, type CapturedOutput, type Handler, loadHandler } from './fixtures';
-
-type Summary = Awaited<ReturnType<Handler>>;
-
-function ran(summary: Summary): Exclude<Summary, { status: 'duplicate' }> {
-  if (summary.status === 'duplicate') throw new Error('expected a run, got a duplicate');
-  return summary;
-}
+import { asRun, captureOutput, type CapturedOutput, type Handler, loadHandler } from './fixtures';
 
 const SECRET_ID = 'number-audit/dialnexa';
 
@@ -86,7 +79,7 @@ describe('Lambda handler end to end', () => {
     const unrouted = expectedUnrouted(inventory);
     expect(unrouted).toBeGreaterThan(0);
 
-    const summary = ran(
+    const summary = asRun(
       await handler(
         {
           scheduledTime: '2026-11-30T03:30:00Z',
@@ -130,7 +123,7 @@ describe('Lambda handler end to end', () => {
   });
 
   it('sends nothing on a dry run and still reports the figures', async () => {
-    const summary = ran(await handler({ dryRun: true }, fakeContext()));
+    const summary = asRun(await handler({ dryRun: true }, fakeContext()));
     expect(summary.status).toBe('dry-run');
     expect(summary.dryRun).toBe(true);
     expect(summary.messageId).toBeUndefined();
@@ -139,7 +132,7 @@ describe('Lambda handler end to end', () => {
   });
 
   it('applies console overrides: recipients and a country filter reach the API and the email', async () => {
-    const summary = ran(
+    const summary = asRun(
       await handler({ recipients: ['analyst@example.com'], countryCode: 'IN', type: 'local' }, fakeContext()),
     );
     const listRequests = sim.requests.filter((r) => r.path === '/v1/organization-phone-numbers');
