@@ -11,6 +11,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ARCHIVE_PREFIXES, FAN_OUT_KEYS } from '../lambda/adapters/archive/layout';
 import { MAX_CONTINUATIONS } from '../lambda/core/fan-out';
+import type { PlanEvent, RollUpEvent } from '../lambda/handler/roll-up-task';
 import { SETTINGS, secretIdOf } from '../lambda/settings';
 import { AuditFunction, type AuditFunctionProps } from './audit-function';
 import type { StackConfig } from './config';
@@ -87,9 +88,10 @@ export class FanOut extends Construct {
   }
 
   private definition(config: StackConfig, rollUp: AuditFunction): sfn.IChainable {
-    const plan = new tasks.LambdaInvoke(this, FAN_OUT_STATES.plan, {
-      lambdaFunction: rollUp.lambdaFunction,
-      payload: sfn.TaskInput.fromObject({
+    const plan = this.rollUpStep(
+      FAN_OUT_STATES.plan,
+      rollUp,
+      {
         phase: 'plan',
         executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
         input: sfn.JsonPath.objectAt('$$.Execution.Input'),
@@ -102,10 +104,9 @@ export class FanOut extends Construct {
               })),
             }
           : {}),
-      }),
-      payloadResponseOnly: true,
-      resultPath: '$.plan',
-    });
+      },
+      { resultPath: '$.plan' },
+    );
     const clients = new sfn.DistributedMap(this, FAN_OUT_STATES.clients, {
       itemsPath: '$.plan.workspaces',
       itemSelector: {
@@ -119,15 +120,11 @@ export class FanOut extends Construct {
       resultPath: '$.results',
     });
     clients.itemProcessor(this.clientSteps(config));
-    const roll = new tasks.LambdaInvoke(this, FAN_OUT_STATES.rollUp, {
-      lambdaFunction: rollUp.lambdaFunction,
-      payload: sfn.TaskInput.fromObject({
-        phase: 'roll-up',
-        runKey: sfn.JsonPath.stringAt('$.plan.runKey'),
-        rollUp: sfn.JsonPath.stringAt('$.plan.rollUp'),
-        results: sfn.JsonPath.listAt('$.results'),
-      }),
-      payloadResponseOnly: true,
+    const roll = this.rollUpStep(FAN_OUT_STATES.rollUp, rollUp, {
+      phase: 'roll-up',
+      runKey: sfn.JsonPath.stringAt('$.plan.runKey'),
+      rollUp: sfn.JsonPath.stringAt('$.plan.rollUp'),
+      results: sfn.JsonPath.listAt('$.results'),
     });
     roll.addRetry({ errors: ['RunInProgressError'], interval: Duration.seconds(30), maxAttempts: 3 });
     return plan.next(
@@ -135,6 +132,21 @@ export class FanOut extends Construct {
         .when(sfn.Condition.booleanEquals('$.plan.skip', true), new sfn.Succeed(this, FAN_OUT_STATES.nothingToDo))
         .otherwise(clients.next(roll)),
     );
+  }
+
+  /** A step of the plan + roll-up function, which tells the two apart by the event's `phase`. */
+  private rollUpStep(
+    id: string,
+    rollUp: AuditFunction,
+    payload: { phase: (PlanEvent | RollUpEvent)['phase'] } & Record<string, unknown>,
+    props: Pick<tasks.LambdaInvokeProps, 'resultPath'> = {},
+  ): tasks.LambdaInvoke {
+    return new tasks.LambdaInvoke(this, id, {
+      lambdaFunction: rollUp.lambdaFunction,
+      payload: sfn.TaskInput.fromObject(payload),
+      payloadResponseOnly: true,
+      ...props,
+    });
   }
 
   /** One client: the task, again while its listing continues (bounded), a caught failure as a result. */

@@ -4,8 +4,8 @@
 import { ConfigError } from '../core/errors';
 import { parseEmailList, parseTimeZone } from '../core/validation';
 import { workspaceSlug } from '../adapters/archive/layout';
-import { describe } from './schema';
-import { parseSecretField, parseWorkspaceName, type SecretRef, parseSecret, secretIdOf } from './values';
+import { parseJsonList, readEntry } from './entries';
+import { parseSecretField, type SecretRef, parseSecret, secretIdOf } from './values';
 
 /**
  * Entries one registry may hold. The Map's items (names, at most ~103 bytes each as JSON) and its
@@ -33,14 +33,7 @@ const SHAPE =
  * the workspace task's role may read exactly the secrets under that prefix.
  */
 export function parseRegistry(setting: string, value: unknown, secretPrefix: string): RegistryEntry[] {
-  let list = value;
-  if (typeof value === 'string') {
-    try {
-      list = JSON.parse(value);
-    } catch {
-      throw new ConfigError(setting, `is not valid JSON; expected ${SHAPE}`);
-    }
-  }
+  const list = parseJsonList(setting, value, SHAPE);
   if (!Array.isArray(list) || list.length > MAX_REGISTRY_ENTRIES) {
     throw new ConfigError(setting, `must be a list of at most ${MAX_REGISTRY_ENTRIES} workspaces: ${SHAPE}`);
   }
@@ -84,43 +77,15 @@ export function parsePrefixedSecret(setting: string, v: string, secretPrefix: st
 }
 
 function parseRegistryEntry(setting: string, entry: unknown, i: number, secretPrefix: string): RegistryEntry {
-  let where = `entry ${i + 1}`;
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
-    throw new ConfigError(setting, `${where} must be an object: ${SHAPE}`);
-  const e = entry as Record<string, unknown>;
-  const unknown = Object.keys(e).find((k) => !FIELDS.includes(k));
-  if (unknown !== undefined)
-    throw new ConfigError(setting, `${where}: unknown field "${unknown}"; the fields are ${FIELDS.join(', ')}`);
-  const field = <T>(key: string, parse: (setting: string, v: string) => T): T => {
-    const v = e[key];
-    if (v === undefined) throw new ConfigError(setting, `${where}: ${key} is required: ${SHAPE}`);
-    if (typeof v !== 'string') throw new ConfigError(setting, `${where}: ${key} must be a string (got ${describe(v)})`);
-    try {
-      return parse(key, v.trim());
-    } catch (err) {
-      throw err instanceof ConfigError ? new ConfigError(setting, `${where}: ${err.message}`) : err;
-    }
-  };
-  const name = field('name', parseWorkspaceName);
-  where = `${where} ("${name}")`;
-  const recipients = e.recipients;
+  const { name, where, raw, field, within } = readEntry(setting, entry, i, FIELDS, SHAPE);
+  const recipients = raw.recipients;
   if (recipients !== undefined && !(Array.isArray(recipients) && recipients.every((r) => typeof r === 'string')))
     throw new ConfigError(setting, `${where}: recipients must be a list of email addresses`);
   return {
     name,
     secretId: field('secretId', (s, v) => parsePrefixedSecret(s, v, secretPrefix)),
-    ...(e.secretField === undefined ? {} : { secretField: field('secretField', parseSecretField) }),
-    ...(recipients === undefined
-      ? {}
-      : { recipients: wrap(setting, where, () => parseEmailList('recipients', recipients)) }),
-    ...(e.timeZone === undefined ? {} : { timeZone: field('timeZone', parseTimeZone) }),
+    ...(raw.secretField === undefined ? {} : { secretField: field('secretField', parseSecretField) }),
+    ...(recipients === undefined ? {} : { recipients: within(() => parseEmailList('recipients', recipients)) }),
+    ...(raw.timeZone === undefined ? {} : { timeZone: field('timeZone', parseTimeZone) }),
   };
-}
-
-function wrap<T>(setting: string, where: string, read: () => T): T {
-  try {
-    return read();
-  } catch (err) {
-    throw err instanceof ConfigError ? new ConfigError(setting, `${where}: ${err.message}`) : err;
-  }
 }

@@ -4,16 +4,8 @@ import * as z from 'zod';
 import { workspaceSlug } from '../adapters/archive/layout';
 import { ConfigError } from '../core/errors';
 import { MAX_REGISTRY_ENTRIES } from './registry';
-import { describe } from './schema';
-import {
-  parseKmsKeyArn,
-  parseSecret,
-  parseSecretField,
-  parseWorkspaceName,
-  SECRET_FIELD_RE,
-  SECRET_ID_RE,
-  type SecretRef,
-} from './values';
+import { parseJsonList, readEntry } from './entries';
+import { parseKmsKeyArn, parseSecret, parseSecretField, SECRET_FIELD_RE, SECRET_ID_RE, type SecretRef } from './values';
 
 /** At most this many workspaces in one stack and one run. */
 export const MAX_WORKSPACES = 20;
@@ -32,14 +24,7 @@ const SHAPE =
 
 /** `[{"name": "Acme prod", "secretId": "acme/dialnexa"}, ...]`, as JSON text or a cdk.json array. */
 export function parseWorkspaceList(setting: string, value: unknown): WorkspaceEntry[] {
-  let list = value;
-  if (typeof value === 'string') {
-    try {
-      list = JSON.parse(value);
-    } catch {
-      throw new ConfigError(setting, `is not valid JSON; expected ${SHAPE}`);
-    }
-  }
+  const list = parseJsonList(setting, value, SHAPE);
   // Past MAX_WORKSPACES the stack fans out (lib/config.ts); one run still audits at most MAX_WORKSPACES.
   if (!Array.isArray(list) || list.length < 1 || list.length > MAX_REGISTRY_ENTRIES) {
     throw new ConfigError(
@@ -75,31 +60,12 @@ export function parseWorkspaceList(setting: string, value: unknown): WorkspaceEn
 }
 
 function parseEntry(setting: string, entry: unknown, i: number): WorkspaceEntry {
-  let where = `entry ${i + 1}`;
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
-    throw new ConfigError(setting, `${where} must be an object: ${SHAPE}`);
-  const e = entry as Record<string, unknown>;
-  const unknown = Object.keys(e).find((k) => !FIELDS.includes(k));
-  if (unknown !== undefined)
-    throw new ConfigError(setting, `${where}: unknown field "${unknown}"; the fields are ${FIELDS.join(', ')}`);
-  const field = <T>(key: string, parse: (setting: string, v: string) => T): T => {
-    const v = e[key];
-    if (v === undefined) throw new ConfigError(setting, `${where}: ${key} is required: ${SHAPE}`);
-    if (typeof v !== 'string') throw new ConfigError(setting, `${where}: ${key} must be a string (got ${describe(v)})`);
-    try {
-      return parse(key, v.trim());
-    } catch (err) {
-      // The parsers name the field; say which entry too.
-      throw err instanceof ConfigError ? new ConfigError(setting, `${where}: ${err.message}`) : err;
-    }
-  };
-  const name = field('name', parseWorkspaceName);
-  where = `${where} ("${name}")`;
+  const { name, raw, field } = readEntry(setting, entry, i, FIELDS, SHAPE);
   return {
     name,
     secret: field('secretId', parseSecret),
-    ...(e.secretField === undefined ? {} : { secretField: field('secretField', parseSecretField) }),
-    ...(e.secretKmsKeyArn === undefined ? {} : { secretKmsKeyArn: field('secretKmsKeyArn', parseKmsKeyArn) }),
+    ...(raw.secretField === undefined ? {} : { secretField: field('secretField', parseSecretField) }),
+    ...(raw.secretKmsKeyArn === undefined ? {} : { secretKmsKeyArn: field('secretKmsKeyArn', parseKmsKeyArn) }),
   };
 }
 

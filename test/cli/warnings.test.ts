@@ -1,6 +1,7 @@
 // What the CLI says on stderr besides progress: each warning with its reason, each fact once.
 import { main } from '../../lambda/cli/main';
 import { generateAgents, generatePortfolio, startSimulator, type Simulator } from '../../simulator';
+import { startChangingSimulator } from './incomplete-listing';
 
 const KEY = 'dnx_test_warnings_key_0001';
 const NO_AGENTS_KEY = 'dnx_test_warnings_no_agents_0001';
@@ -46,13 +47,8 @@ it('a skipped agent check says why on stderr, without --verbose', async () => {
 });
 
 it('an incomplete listing is said once on stderr, with its reason', async () => {
-  const moving = await startSimulator({ numbers: portfolio(), agents, keys: { [KEY]: 'full' } });
+  const moving = await startChangingSimulator({ numbers: portfolio(), agents, keys: { [KEY]: 'full' } });
   try {
-    const ids = moving.inventory().map((r) => r.id);
-    moving.afterPage(1, () => {
-      moving.remove(ids[0]);
-      moving.afterPage(1, () => moving.remove(ids[1]));
-    });
     const r = await cli(['--json'], KEY, moving.url);
     expect(r.code).toBe(4);
     const mentions = r.stderr.split('\n').filter((l) => /incomplete/i.test(l));

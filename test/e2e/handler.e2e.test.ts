@@ -5,14 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { generateAgents, generatePortfolio, startSimulator, type SimRecord, type Simulator } from '../../simulator';
 import { startSecretsLocal, type SecretsLocal } from '../../scripts/support/secrets-local';
 import { startSesLocal, type SesLocal } from '../../scripts/support/ses-local';
-
-type Handler = typeof import('../../lambda/handler/index').handler;
-type Summary = Awaited<ReturnType<Handler>>;
-
-function ran(summary: Summary): Exclude<Summary, { status: 'duplicate' }> {
-  if (summary.status === 'duplicate') throw new Error('expected a run, got a duplicate');
-  return summary;
-}
+import { asRun, captureOutput, type CapturedOutput, type Handler, loadHandler } from './fixtures';
 
 const SECRET_ID = 'number-audit/dialnexa';
 
@@ -45,9 +38,8 @@ describe('Lambda handler end to end', () => {
   let ses: SesLocal;
   let secrets: SecretsLocal;
   let handler: Handler;
-  let output = '';
+  let output: CapturedOutput;
   const savedEnv = { ...process.env };
-  const writes: jest.SpyInstance[] = [];
 
   beforeAll(async () => {
     const agents = generateAgents(7, 8);
@@ -68,21 +60,12 @@ describe('Lambda handler end to end', () => {
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
     });
-    for (const stream of [process.stdout, process.stderr]) {
-      writes.push(
-        jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-          output += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-          return true;
-        }),
-      );
-    }
-    jest.isolateModules(() => {
-      handler = (require('../../lambda/handler/index') as typeof import('../../lambda/handler/index')).handler;
-    });
+    output = captureOutput();
+    handler = loadHandler();
   });
 
   afterAll(async () => {
-    for (const w of writes) w.mockRestore();
+    output.restore();
     process.env = savedEnv;
     await Promise.all([sim.close(), ses.close(), secrets.close()]);
   });
@@ -96,7 +79,7 @@ describe('Lambda handler end to end', () => {
     const unrouted = expectedUnrouted(inventory);
     expect(unrouted).toBeGreaterThan(0);
 
-    const summary = ran(
+    const summary = asRun(
       await handler(
         {
           scheduledTime: '2026-11-30T03:30:00Z',
@@ -140,7 +123,7 @@ describe('Lambda handler end to end', () => {
   });
 
   it('sends nothing on a dry run and still reports the figures', async () => {
-    const summary = ran(await handler({ dryRun: true }, fakeContext()));
+    const summary = asRun(await handler({ dryRun: true }, fakeContext()));
     expect(summary.status).toBe('dry-run');
     expect(summary.dryRun).toBe(true);
     expect(summary.messageId).toBeUndefined();
@@ -149,7 +132,7 @@ describe('Lambda handler end to end', () => {
   });
 
   it('applies console overrides: recipients and a country filter reach the API and the email', async () => {
-    const summary = ran(
+    const summary = asRun(
       await handler({ recipients: ['analyst@example.com'], countryCode: 'IN', type: 'local' }, fakeContext()),
     );
     const listRequests = sim.requests.filter((r) => r.path === '/v1/organization-phone-numbers');
@@ -166,11 +149,11 @@ describe('Lambda handler end to end', () => {
   });
 
   it('never writes the API key to the logs', async () => {
-    output = '';
+    output.clear();
     await handler({ dryRun: true }, fakeContext());
     await expect(handler({ dryrun: true }, fakeContext())).rejects.toThrow();
-    expect(output).toContain('listing finished');
-    expect(output).toContain('audit failed');
-    expect(output).not.toContain(sim.apiKey);
+    expect(output.text).toContain('listing finished');
+    expect(output.text).toContain('audit failed');
+    expect(output.text).not.toContain(sim.apiKey);
   });
 });

@@ -13,24 +13,13 @@ import { createReportEmailBuilder } from '../../lambda/adapters/email/report-ema
 import { createStaticKeySource } from '../../lambda/adapters/secrets/static-key-source';
 import { toAuditJson } from '../../lambda/core/audit-json';
 import { silentLogger } from '../../lambda/core/ports';
-import { runAudit, type AuditRun, type RunAuditOptions } from '../../lambda/core/run-audit';
-import type { WorkspaceAudit } from '../../lambda/core/workspace';
+import { runAudit, type RunAuditOptions } from '../../lambda/core/run-audit';
 import { parseEvent } from '../../lambda/handler/event';
 import { generatePortfolio, startSimulator, type SimulatorOptions, type Simulator } from '../../simulator';
+import { asRun, only } from './fixtures';
 
 const noSleep = async () => undefined;
 const portfolio = () => generatePortfolio({ seed: 21, size: 120, variants: 'mixed' });
-
-function asRun(outcome: Awaited<ReturnType<typeof runAudit>>): AuditRun {
-  if (outcome.status === 'duplicate') throw new Error('expected a run, got a duplicate');
-  return outcome;
-}
-
-function only(run: AuditRun): WorkspaceAudit {
-  const [ws] = run.workspaces;
-  if (!ws.ok) throw new Error(`workspace failed: ${ws.error.message}`);
-  return ws;
-}
 
 /** A fetch that drops the totals from every page: a server that never says how many there are. */
 const withoutTotals: typeof fetch = async (input, init) => {

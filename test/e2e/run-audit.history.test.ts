@@ -21,11 +21,11 @@ import {
   RunInProgressError,
 } from '../../lambda/core/errors';
 import { parseRateCard } from '../../lambda/core/rate-card';
-import { runAudit, type AuditRun, type RunAuditOptions, type RunOutcome } from '../../lambda/core/run-audit';
+import { runAudit, type RunAuditOptions } from '../../lambda/core/run-audit';
 import { silentLogger, type RawMailer, type WorkspaceSpec } from '../../lambda/core/ports';
-import type { WorkspaceAudit } from '../../lambda/core/workspace';
 import { generateAgents, generatePortfolio, startSimulator, type SimRecord, type Simulator } from '../../simulator';
 import { startSesLocal, type SesLocal } from '../../scripts/support/ses-local';
+import { asRun, only } from './fixtures';
 
 const FROM = 'reports@example.com';
 const TO = ['ops@example.com'];
@@ -38,17 +38,6 @@ function lister(sim: Simulator, key = sim.apiKey): WorkspaceSpec['lister'] {
     sleep: noSleep,
     maxAttempts: 2,
   });
-}
-
-function asRun(outcome: RunOutcome): AuditRun {
-  if (outcome.status === 'duplicate') throw new Error('expected a run, got a duplicate');
-  return outcome;
-}
-
-function only(run: AuditRun): WorkspaceAudit {
-  const [ws] = run.workspaces;
-  if (!ws.ok) throw new Error(`workspace failed: ${ws.error.message}`);
-  return ws;
 }
 
 const ids = (list: Array<{ id: string }>) => list.map((n) => n.id).sort();

@@ -7,8 +7,7 @@ import { startSecretsLocal, type SecretsLocal } from '../../scripts/support/secr
 import { startSesLocal, type SesLocal } from '../../scripts/support/ses-local';
 import { generateAgents, generatePortfolio, startSimulator, type Simulator } from '../../simulator';
 import { RUN_EVENT, runEventDetailSchema } from '../../lambda/handler/run-event';
-
-type Handler = typeof import('../../lambda/handler/index').handler;
+import { captureOutput, type CapturedOutput, type Handler, loadHandler } from './fixtures';
 
 const SECRET_ID = 'number-audit/dialnexa';
 const FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:NumberAudit-AuditFunction';
@@ -30,9 +29,8 @@ describe('run events', () => {
   let secrets: SecretsLocal;
   let events: EventsLocal;
   let handler: Handler;
-  let output = '';
+  let output: CapturedOutput;
   const savedEnv = { ...process.env };
-  const writes: jest.SpyInstance[] = [];
 
   beforeAll(async () => {
     const agents = generateAgents(3, 4);
@@ -56,21 +54,12 @@ describe('run events', () => {
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint,
     });
-    for (const stream of [process.stdout, process.stderr]) {
-      writes.push(
-        jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-          output += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-          return true;
-        }),
-      );
-    }
-    jest.isolateModules(() => {
-      handler = (require('../../lambda/handler/index') as typeof import('../../lambda/handler/index')).handler;
-    });
+    output = captureOutput();
+    handler = loadHandler();
   });
 
   afterAll(async () => {
-    for (const w of writes) w.mockRestore();
+    output.restore();
     process.env = savedEnv;
     await Promise.all([sim.close(), ses.close(), secrets.close(), events.close()]);
   });
@@ -78,12 +67,12 @@ describe('run events', () => {
   beforeEach(() => {
     events.entries.length = 0;
     events.mode = 'accept';
-    output = '';
+    output.clear();
   });
 
   /** The EMF values of one metric in the output so far. */
   const emitted = (name: string): number[] =>
-    output
+    output.text
       .split('\n')
       .filter((l) => l.includes('"_aws"'))
       .map((l) => JSON.parse(l) as Record<string, unknown>)
@@ -127,7 +116,7 @@ describe('run events', () => {
     const summary = await handler({}, context());
     expect(summary.status).toBe('sent');
     expect(events.entries.length).toBeGreaterThanOrEqual(1);
-    const warning = output
+    const warning = output.text
       .split('\n')
       .filter((l) => l.includes('run event not published'))
       .map((l) => JSON.parse(l) as Record<string, string>);

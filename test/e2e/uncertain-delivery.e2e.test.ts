@@ -7,8 +7,8 @@ import type { Context } from 'aws-lambda';
 import { generatePortfolio, startSimulator, type Simulator } from '../../simulator';
 import { startSecretsLocal, type SecretsLocal } from '../../scripts/support/secrets-local';
 import { startS3Local, type S3Local } from '../infra/fixtures/s3-local';
+import { captureOutput, type CapturedOutput, type Handler } from './fixtures';
 
-type Handler = typeof import('../../lambda/handler/index').handler;
 const SECRET_ID = 'number-audit/dialnexa';
 const EVENT = {
   scheduledTime: '2026-11-30T03:30:00Z',
@@ -34,9 +34,8 @@ describe('UncertainDelivery', () => {
   let ses: Server;
   let sesRequests = 0;
   let handler: Handler;
-  let output = '';
+  let output: CapturedOutput;
   const savedEnv = { ...process.env };
-  const writes: jest.SpyInstance[] = [];
 
   beforeAll(async () => {
     sim = await startSimulator({ numbers: generatePortfolio({ seed: 5, size: 30, variants: 'canonical' }) });
@@ -59,14 +58,7 @@ describe('UncertainDelivery', () => {
       AWS_ENDPOINT_URL_SES: `http://127.0.0.1:${(ses.address() as AddressInfo).port}`,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
     });
-    for (const stream of [process.stdout, process.stderr]) {
-      writes.push(
-        jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-          output += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-          return true;
-        }),
-      );
-    }
+    output = captureOutput();
     // Not isolateModules: the handler requires its SES adapter lazily, and that require must see
     // the same module registry (one copy of the error classes), as the single bundle does.
     jest.resetModules();
@@ -74,7 +66,7 @@ describe('UncertainDelivery', () => {
   });
 
   afterAll(async () => {
-    for (const w of writes) w.mockRestore();
+    output.restore();
     process.env = savedEnv;
     ses.closeAllConnections();
     await Promise.all([sim.close(), secrets.close(), s3.close(), new Promise((resolve) => ses.close(resolve))]);
@@ -83,7 +75,7 @@ describe('UncertainDelivery', () => {
   it('is 1 when the answer to the send is lost, and 1 again when the retry finds the run in sending', async () => {
     await expect(handler(EVENT, context('req-1'))).rejects.toThrow(/may or may not have been sent/);
     expect(sesRequests).toBe(1);
-    expect(uncertainValues(output)).toEqual([1]);
+    expect(uncertainValues(output.text)).toEqual([1]);
 
     // The platform retries (same request id) and the scheduler redelivers (a new one): neither sends.
     const retried = await handler(EVENT, context('req-1'));
@@ -91,6 +83,6 @@ describe('UncertainDelivery', () => {
     for (const summary of [retried, redelivered])
       expect(summary).toMatchObject({ status: 'duplicate', uncertain: true });
     expect(sesRequests).toBe(1);
-    expect(uncertainValues(output)).toEqual([1, 1, 1]);
+    expect(uncertainValues(output.text)).toEqual([1, 1, 1]);
   });
 });

@@ -9,7 +9,7 @@ import { KeyHolder } from './key';
 import type { ListingSettings } from './listing';
 import { getJson } from './request';
 import { Run } from './run';
-import { MalformedBodyError, parseJsonBody } from './schema';
+import { count, MalformedBodyError, parseJsonBody } from './schema';
 
 export const CALLS_PATH = '/v1/calls';
 
@@ -25,16 +25,6 @@ const TIME_FIELDS = [
   'start_time',
 ] as const;
 
-const count = z
-  .union([
-    z.number(),
-    z
-      .string()
-      .regex(/^\s*\d+\s*$/)
-      .transform(Number),
-  ])
-  .pipe(z.number().int().nonnegative())
-  .nullish();
 const dataMeta = z.looseObject({
   data: z.array(z.unknown()),
   meta: z.looseObject({ total: count, totalPages: count, total_pages: count }).nullish(),

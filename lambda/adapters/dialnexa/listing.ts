@@ -23,15 +23,7 @@ export interface ListingSettings extends RequestSettings {
 
 export async function listAllNumbers(settings: ListingSettings, options: ListOptions = {}): Promise<Listing> {
   const started = settings.now();
-  const stats: ListingStats = {
-    pages: 0,
-    requests: 0,
-    retries: 0,
-    rateLimited: 0,
-    duplicatesDropped: 0,
-    relisted: false,
-    durationMs: 0,
-  };
+  const stats = newListingStats();
   const progress: ListProgress = { pagesFetched: 0, pagesTotal: null };
   const run = new Run({
     now: settings.now,
@@ -50,24 +42,48 @@ export async function listAllNumbers(settings: ListingSettings, options: ListOpt
     const reasons = incompleteReasons(pass, stats.relisted);
     if (disagreement !== null) reasons.push(disagreement);
     stats.durationMs = settings.now() - started;
-    const unverified = reasons.length === 0 && pass.totals.length === 0 && !stats.relisted;
-    return {
-      records: pass.records,
-      reportedTotal: pass.totals.length ? pass.totals[pass.totals.length - 1] : null,
-      complete: reasons.length === 0,
-      ...(reasons.length ? { incompleteReason: reasons.join('; also ') } : {}),
-      ...(unverified
-        ? {
-            unverified:
-              `DialNexa reported no total and the listing was not repeated, so nothing confirms that all ` +
-              `${fmt(pass.listedCount)} numbers were listed`,
-          }
-        : {}),
-      stats,
-    };
+    return { ...listingOf(pass, reasons, { relisted: stats.relisted, repeatable: true }), stats };
   } finally {
     run.dispose();
   }
+}
+
+/** A listing's counters before its first request. */
+export function newListingStats(): ListingStats {
+  return {
+    pages: 0,
+    requests: 0,
+    retries: 0,
+    rateLimited: 0,
+    duplicatesDropped: 0,
+    relisted: false,
+    durationMs: 0,
+  };
+}
+
+/**
+ * The Listing a checked pass makes, its `reasons` being why it is incomplete. `repeatable`: the
+ * caller could have listed a second time to verify a count without a total (options.verify).
+ */
+export function listingOf(
+  pass: PassResult,
+  reasons: string[],
+  { relisted, repeatable }: { relisted: boolean; repeatable: boolean },
+): Omit<Listing, 'stats'> {
+  const unverified = reasons.length === 0 && pass.totals.length === 0 && !relisted;
+  return {
+    records: pass.records,
+    reportedTotal: pass.totals.length ? pass.totals[pass.totals.length - 1] : null,
+    complete: reasons.length === 0,
+    ...(reasons.length ? { incompleteReason: reasons.join('; also ') } : {}),
+    ...(unverified
+      ? {
+          unverified:
+            `DialNexa reported no total${repeatable ? ' and the listing was not repeated' : ''}, so nothing ` +
+            `confirms that all ${fmt(pass.listedCount)} numbers were listed`,
+        }
+      : {}),
+  };
 }
 
 /**

@@ -6,7 +6,14 @@ import { DeadlineExceededError } from '../../core/errors';
 import type { ListOptions, NumberLister } from '../../core/ports';
 import type { Listing, ListingStats } from '../../core/types';
 import { KeyHolder } from './key';
-import { fetchPage, incompleteReasons, type ListingSettings, shouldRelist } from './listing';
+import {
+  fetchPage,
+  incompleteReasons,
+  type ListingSettings,
+  listingOf,
+  newListingStats,
+  shouldRelist,
+} from './listing';
 import { fmt, PageCollector } from './pages';
 import { Run } from './run';
 import type { PageEnvelope } from './schema';
@@ -51,15 +58,7 @@ export async function listPageSpan(
   settings: ListingSettings,
   options: { fromPage: number; first?: PageEnvelope; filters?: ListOptions['filters']; deadline?: number },
 ): Promise<PageSpan> {
-  const stats = {
-    requests: 0,
-    retries: 0,
-    rateLimited: 0,
-    pages: 0,
-    duplicatesDropped: 0,
-    relisted: false,
-    durationMs: 0,
-  };
+  const stats = newListingStats();
   const run = new Run({
     now: settings.now,
     sleep: settings.sleep,
@@ -123,22 +122,10 @@ export function finishPages(
   for (const [page, envelope] of [...pages].sort((a, b) => a[0] - b[0])) collector.record(page, envelope);
   const { pass, duplicatesDropped } = collector.result();
   if (!relisted && shouldRelist(pass)) return { relist: true };
-  const reasons = incompleteReasons(pass, relisted);
-  const unverified = reasons.length === 0 && pass.totals.length === 0 && !relisted;
   return {
     relist: false,
     duplicatesDropped,
-    listing: {
-      records: pass.records,
-      reportedTotal: pass.totals.length ? pass.totals[pass.totals.length - 1] : null,
-      complete: reasons.length === 0,
-      ...(reasons.length ? { incompleteReason: reasons.join('; also ') } : {}),
-      ...(unverified
-        ? {
-            unverified: `DialNexa reported no total, so nothing confirms that all ${fmt(pass.listedCount)} numbers were listed`,
-          }
-        : {}),
-    },
+    listing: listingOf(pass, incompleteReasons(pass, relisted), { relisted, repeatable: false }),
   };
 }
 
@@ -158,15 +145,7 @@ export function resumableLister(
       const saved = await store.load();
       let checkpoint: ListingCheckpoint = saved?.checkpoint ?? { pass: 1, nextPage: 1, invocations: 0 };
       let pages: FetchedPages = saved?.pages ?? [];
-      const stats: ListingStats = {
-        pages: 0,
-        requests: 0,
-        retries: 0,
-        rateLimited: 0,
-        duplicatesDropped: 0,
-        relisted: false,
-        durationMs: 0,
-      };
+      const stats = newListingStats();
       for (;;) {
         const span = await listPages({
           fromPage: checkpoint.nextPage,

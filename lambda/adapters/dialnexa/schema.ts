@@ -7,7 +7,7 @@ import * as z from 'zod';
 import type { NumberRecord } from '../../core/types';
 
 /** A count the API may write as a number or a numeric string; null/absent mean "not said". */
-const count = z
+export const count = z
   .union([
     z.number(),
     z
