@@ -1,5 +1,6 @@
 // The agency's roll-up email (fan-out): a row per client, the failed ones first with what failed,
 // totals, and the combined CSV. Built from the workspace tasks' summaries, never from the numbers.
+import { toCents } from '../audit';
 import type { WorkspaceSummary } from '../fan-out';
 import { formatCount, formatDateTime, formatDelta, formatReportDate, formatUsd, singleLine, truncate } from './format';
 import { BAD, escapeHtml, FONT, INK, LINE, MUTED, NEUTRAL } from './html-kit';
@@ -60,7 +61,7 @@ export function rollUpTotals(summaries: readonly WorkspaceSummary[]): RollUpTota
     t.numbers += s.numbers;
     t.unrouted += s.unrouted;
     t.missingAgents += s.missingAgents;
-    cents += Math.round(s.monthlyCost * 100);
+    cents += toCents(s.monthlyCost);
   }
   t.monthlyCost = cents / 100;
   return t;
