@@ -17,6 +17,7 @@ import { runAudit, type AuditRun, type RunAuditOptions } from '../core/run-audit
 import { readHandlerConfig } from './config';
 import { type AuditEvent, idempotencyKeyOf, parseEvent } from './event';
 import { METRIC } from './metric-names';
+import { configRunOptions, listDeadlineOf } from './run-options';
 import { logger, metrics, MetricUnit, powertoolsLogger } from './observability';
 import { publishRunEvent } from './publish-event';
 import { failedRunEvent, runEvent } from './run-event';
@@ -81,7 +82,7 @@ export async function handler(event: unknown, context: Context): Promise<LambdaS
     powertoolsLogger.appendKeys({ scheduleArn: ev.scheduleArn, scheduledTime: ev.scheduledTime?.toISOString() });
     if (!history && ev.scheduleArn)
       logger.warn('no ARCHIVE_BUCKET: duplicate deliveries of this schedule time are not detected');
-    const outcome = await runAudit(deps, runOptions(ev, context, startedAt));
+    const outcome = await runAudit(deps, runOptions(ev, context));
     const durationMs = Date.now() - startedAt;
     if (outcome.status === 'duplicate') {
       metrics.addMetric(METRIC.DuplicateDeliveries, MetricUnit.Count, 1);
@@ -124,35 +125,24 @@ function recipientsOf(ev: AuditEvent): string[] {
   return ev.recipients ?? config.recipients;
 }
 
-function runOptions(ev: AuditEvent, context: Context, startedAt: number): RunAuditOptions {
+function runOptions(ev: AuditEvent, context: Context): RunAuditOptions {
   return {
+    ...configRunOptions(config),
     workspaces,
     runId: context.awsRequestId,
     timeZone: config.timeZone,
     filters: { countryCode: ev.countryCode, type: ev.type },
     from: config.sender,
     to: recipientsOf(ev),
-    replyTo: config.replyTo,
     dryRun: ev.dryRun,
-    listDeadline: startedAt + context.getRemainingTimeInMillis() - config.deadlineMarginMs,
+    listDeadline: listDeadlineOf(config, context.getRemainingTimeInMillis()),
     onDemandHint: `Run it now from the Lambda console: open ${config.functionName}, Test, with the event {} (or {"dryRun": true} to send nothing).`,
-    rateCard: config.rateCard,
-    triggers: config.triggers,
-    checkAgents: config.checkAgents,
-    checkUsage: config.usage.check,
-    usageWindowDays: config.usage.windowDays,
-    usageRequestBudget: config.usage.budget,
     writeHistory: !ev.dryRun,
     // A console run sent to other recipients (a test to oneself) must not hide this week's
     // changes from the team's next report.
     moveBaseline: ev.recipients === undefined,
-    maxBaselineLoss: config.maxBaselineLoss,
     confirmBaseline: ev.confirmBaseline,
     idempotencyKey: ev.dryRun || !history ? undefined : idempotencyKeyOf(ev, context.awsRequestId),
-    leaseMs: config.idempotencyLeaseMs,
-    // A live owner holds the claim only while it renders and sends (seconds): wait that out
-    // within the time kept back after listing.
-    claimWaitMs: Math.min(15_000, Math.floor(config.deadlineMarginMs / 2)),
   };
 }
 

@@ -1,6 +1,7 @@
 // Fan-out: the workspace task. One client of the agency per invocation: the same one-workspace run
 // the single function makes (list, audit, archive, and the client's own email when the entry has
 // recipients, once per schedule time), then a small summary and the CSV for the roll-up in S3.
+import { configRunOptions, listDeadlineOf } from './run-options';
 import type { Context } from 'aws-lambda';
 import { objectCheckpointStore } from '../adapters/archive/checkpoint-store';
 import { contentTypeFor, runRegistryKey, summaryKey } from '../adapters/archive/layout';
@@ -43,7 +44,6 @@ function fanOut(): FanOutContext {
 
 export async function handler(event: unknown, context: Context): Promise<WorkspaceTaskResult> {
   powertoolsLogger.addContext(context);
-  const startedAt = Date.now();
   const ctx = fanOut();
   try {
     const task = await loadTask(ctx, event);
@@ -55,7 +55,7 @@ export async function handler(event: unknown, context: Context): Promise<Workspa
       const summary = JSON.parse(earlier.body) as WorkspaceSummary;
       return { ...resultOf(task), status: 'done', outcome: summary.status };
     }
-    const audited = await auditClient(ctx, task, context, startedAt);
+    const audited = await auditClient(ctx, task, context);
     if (audited === 'paused') return { ...resultOf(task), status: 'continue', outcome: 'ok' };
     const { summary, csv } = audited;
     if (csv !== undefined)
@@ -105,11 +105,10 @@ async function auditClient(
   ctx: FanOutContext,
   task: WorkspaceTask,
   context: Context,
-  startedAt: number,
 ): Promise<{ summary: WorkspaceSummary; csv?: string } | 'paused'> {
   const { name } = task.entry;
   try {
-    const outcome = await runAudit(ctx.deps, clientOptions(ctx, task, context, startedAt));
+    const outcome = await runAudit(ctx.deps, clientOptions(ctx, task, context));
     const summary = summarizeRun(name, outcome, ctx.config.triggers);
     return { summary, csv: outcome.status === 'duplicate' ? undefined : outcome.report.csv };
   } catch (error) {
@@ -124,7 +123,7 @@ async function auditClient(
   }
 }
 
-function clientOptions(ctx: FanOutContext, task: WorkspaceTask, context: Context, startedAt: number): RunAuditOptions {
+function clientOptions(ctx: FanOutContext, task: WorkspaceTask, context: Context): RunAuditOptions {
   const { config } = ctx;
   const { entry } = task;
   const recipients = entry.recipients?.map(withLowerCaseDomain);
@@ -160,28 +159,19 @@ function clientOptions(ctx: FanOutContext, task: WorkspaceTask, context: Context
     },
   };
   return {
+    ...configRunOptions(config),
     workspaces: [workspace],
     runId: context.awsRequestId,
     timeZone: entry.timeZone ?? config.timeZone,
     from: config.sender,
     to: recipients ?? config.recipients,
-    replyTo: config.replyTo,
     // No recipients: audited and archived for the roll-up, no email of its own.
     dryRun: recipients === undefined,
-    listDeadline: startedAt + context.getRemainingTimeInMillis() - config.deadlineMarginMs,
+    listDeadline: listDeadlineOf(config, context.getRemainingTimeInMillis()),
     onDemandHint:
       'Re-run this client from the Step Functions console: start an execution with {"only": ["<client name>"]}.',
-    rateCard: config.rateCard,
-    triggers: config.triggers,
-    checkAgents: config.checkAgents,
-    checkUsage: config.usage.check,
-    usageWindowDays: config.usage.windowDays,
-    usageRequestBudget: config.usage.budget,
     writeHistory: true,
-    maxBaselineLoss: config.maxBaselineLoss,
     idempotencyKey: recipients ? workspaceClaimKey(task.runKey, entry.name) : undefined,
-    leaseMs: config.idempotencyLeaseMs,
-    claimWaitMs: Math.min(15_000, Math.floor(config.deadlineMarginMs / 2)),
   };
 }
 
