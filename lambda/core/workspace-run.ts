@@ -8,7 +8,7 @@ import { attributeCosts, type UseCaseInput } from './attribution';
 import { auditNumbers } from './audit';
 import { guardBaseline } from './baseline-guard';
 import { AllWorkspacesFailedError, isAuditError, messageOf, PermissionError } from './errors';
-import { applyFilters } from './filters';
+import { applyFilters, isUnfiltered } from './filters';
 import { changesSince } from './history';
 import { normalizeAgent, normalizeAll, normalizeFolder } from './normalize';
 import { reconcile } from './inventory';
@@ -31,6 +31,10 @@ import type { InventorySection, WorkspaceAudit, WorkspaceFailure, WorkspaceOutco
 /** The workspaces of a run, at least one of them read. */
 
 /** The warning an incomplete listing logs; the CLI says it once at the end instead. */
+
+/** Why a filtered run is not reconciled: every inventory number outside the filter would look missing. */
+const FILTERED_INVENTORY =
+  'this run is filtered, and the inventory is reconciled with unfiltered runs only (its other numbers would all look missing)';
 export const INCOMPLETE_LISTING_WARNING = 'listing is incomplete; the report is marked INCOMPLETE';
 
 export interface AuditedWorkspaces {
@@ -152,7 +156,11 @@ async function sideChecks(
   const [useCases, changes, inventory, usage] = await Promise.all([
     readUseCases(ws, numbers, options, logger),
     deps.archive ? changesSince(deps.archive, ws.name, filters, listing.complete, numbers, logger) : undefined,
-    deps.inventory ? inventorySection(deps.inventory, ws.name, numbers, logger) : undefined,
+    deps.inventory === undefined
+      ? undefined
+      : isUnfiltered(filters)
+        ? inventorySection(deps.inventory, ws.name, numbers, logger)
+        : { status: 'unreadable' as const, reason: FILTERED_INVENTORY },
     options.checkUsage === false || !canListCalls(lister)
       ? undefined
       : usageCheck(ws.name, lister, numbers, { deps, options }),
