@@ -183,22 +183,23 @@ export function normalizeFolder(folder: Folder): Folder {
   return { id: text(folder.id) ?? UNREADABLE_ID, name: text(folder.name) };
 }
 
-/** Numbers normalized ahead of normalizeAll, each handed out once (a second call normalizes afresh). */
-const ahead = new WeakMap<NumberRecord, PhoneNumber>();
-
 /**
- * Normalizes records before the run asks for them: the DialNexa client calls it on each page as it
- * arrives, while later pages are still in flight, so normalizeAll finds the work already done.
+ * Normalizes records before the run asks for them, for one run: the client hands each page's
+ * records to `take` as the page arrives, while later pages are still in flight, and `all` then
+ * finds the work done. Records it was not given (a re-list builds new ones) are normalized then.
  */
-export function normalizeAhead(records: readonly NumberRecord[]): void {
-  for (const record of records) if (!ahead.has(record)) ahead.set(record, normalizeNumber(record));
+export class AheadNormalizer {
+  private readonly done = new Map<NumberRecord, PhoneNumber>();
+
+  readonly take = (records: readonly NumberRecord[]): void => {
+    for (const record of records) if (!this.done.has(record)) this.done.set(record, normalizeNumber(record));
+  };
+
+  all(records: readonly NumberRecord[]): PhoneNumber[] {
+    return records.map((record) => this.done.get(record) ?? normalizeNumber(record));
+  }
 }
 
 export function normalizeAll(records: readonly NumberRecord[]): PhoneNumber[] {
-  return records.map((record) => {
-    const done = ahead.get(record);
-    if (done === undefined) return normalizeNumber(record);
-    ahead.delete(record);
-    return done;
-  });
+  return records.map(normalizeNumber);
 }

@@ -6,7 +6,7 @@ import type { Snapshot } from './snapshot';
 import type { Inventory } from './inventory';
 import type { RunSummary } from './trend';
 import type { CallLister } from './calls';
-import type { Agent, AttachmentMode, Folder, ListFilters, Listing } from './types';
+import type { Agent, AttachmentMode, Folder, ListFilters, Listing, NumberRecord } from './types';
 
 /** Where the DialNexa API key comes from (Secrets Manager, an env var, ...). */
 export interface KeySource {
@@ -32,6 +32,8 @@ export interface ListOptions {
    * agree. Asked for runs that may become the baseline; costs one extra listing at most.
    */
   verify?: boolean;
+  /** Each page's valid records as the page arrives (the run normalizes them while others load). */
+  onRecords?: (records: readonly NumberRecord[]) => void;
 }
 
 /** Lists every phone number of one workspace. */

@@ -10,13 +10,14 @@ import { guardBaseline } from './baseline-guard';
 import { AllWorkspacesFailedError, isAuditError, messageOf, PermissionError } from './errors';
 import { applyFilters, isUnfiltered } from './filters';
 import { changesSince } from './history';
-import { normalizeAgent, normalizeAll, normalizeFolder } from './normalize';
+import { AheadNormalizer, normalizeAgent, normalizeFolder } from './normalize';
 import { reconcile } from './inventory';
 import type {
   AgentLister,
   CallLister,
   FolderLister,
   InventorySource,
+  ListOptions,
   Logger,
   RunAuditDeps,
   WorkspaceSpec,
@@ -92,8 +93,9 @@ async function auditWorkspace(
   filters: ListFilters,
 ): Promise<WorkspaceAudit> {
   const { logger } = deps;
-  const listing = await listWorkspace(deps, options, ws, filters);
-  const listed = applyRateCard(normalizeAll(listing.records), options.rateCard);
+  const ahead = new AheadNormalizer();
+  const listing = await listWorkspace(deps, options, ws, { filters, onRecords: ahead.take });
+  const listed = applyRateCard(ahead.all(listing.records), options.rateCard);
   const { numbers, check } = applyFilters(listed, filters);
   if (check?.appliedBy === 'client') {
     logger.warn('DialNexa ignored the filters; the report is filtered on our side', {
@@ -185,12 +187,13 @@ async function listWorkspace(
   deps: RunAuditDeps,
   options: RunAuditOptions,
   ws: WorkspaceSpec,
-  filters: ListFilters,
+  { filters, onRecords }: Pick<ListOptions, 'onRecords'> & { filters: ListFilters },
 ): Promise<Listing> {
   const { logger } = deps;
   const { onProgress } = options;
   const listing = await ws.lister.listAll({
     filters,
+    onRecords,
     deadline: options.listDeadline,
     onProgress: onProgress && ((p) => onProgress(ws.name, p)),
     verify: mayMoveBaseline(deps, options, filters),

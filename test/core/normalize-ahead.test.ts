@@ -1,6 +1,6 @@
-// normalizeAhead lets the client normalize each page while later pages are in flight; what
-// normalizeAll then returns must be what it would have computed itself.
-import { normalizeAhead, normalizeAll } from '../../lambda/core/normalize';
+// AheadNormalizer lets a run normalize each page while later pages are in flight; what `all` then
+// returns must be what normalizeAll would have computed itself.
+import { AheadNormalizer, normalizeAll } from '../../lambda/core/normalize';
 import type { NumberRecord } from '../../lambda/core/types';
 
 const records = (): NumberRecord[] => [
@@ -12,24 +12,27 @@ const records = (): NumberRecord[] => [
 it('gives the same numbers whether or not they were normalized ahead', () => {
   const cold = normalizeAll(records());
   const warmRecords = records();
-  normalizeAhead(warmRecords);
-  expect(normalizeAll(warmRecords)).toEqual(cold);
+  const ahead = new AheadNormalizer();
+  ahead.take(warmRecords);
+  expect(ahead.all(warmRecords)).toEqual(cold);
   expect(cold.map((n) => n.countryCode)).toEqual(['US', 'GB', 'GB']);
 });
 
-it('hands each number normalized ahead out once; a second normalizeAll builds new objects', () => {
+it('uses the work done ahead, and is scoped to its run: another normalizer shares nothing', () => {
   const list = records();
-  normalizeAhead(list);
-  const first = normalizeAll(list);
-  const second = normalizeAll(list);
-  expect(second).toEqual(first);
-  for (let i = 0; i < list.length; i++) expect(second[i]).not.toBe(first[i]);
+  const ahead = new AheadNormalizer();
+  ahead.take(list);
+  const first = ahead.all(list);
+  expect(ahead.all(list)[0]).toBe(first[0]);
+  expect(new AheadNormalizer().all(list)[0]).not.toBe(first[0]);
+  expect(normalizeAll(list)[0]).not.toBe(first[0]);
 });
 
-it('covers only the records it was given', () => {
+it('normalizes the records it was not given (a re-list builds new ones) when asked', () => {
   const list = records();
-  normalizeAhead(list.slice(0, 1));
-  const out = normalizeAll(list);
+  const ahead = new AheadNormalizer();
+  ahead.take(list.slice(0, 1));
+  const out = ahead.all(list);
   expect(out.map((n) => n.id)).toEqual(['phn_1', 'phn_2', 'phn_3']);
   expect(out[1].nickname).toBe('Sales  line');
 });

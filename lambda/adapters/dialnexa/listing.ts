@@ -265,6 +265,8 @@ export function fetchPage(
 function takeIn(ctx: PassContext, pages: PageCollector, page: number, env: PageEnvelope): void {
   const { settings, options, progress, stats } = ctx;
   const fresh = pages.record(page, env);
+  // Off the critical path: other pages are still in flight while the run works on this one.
+  options.onRecords?.(pages.recordsOf(page));
   stats.pages += 1;
   progress.pagesFetched += 1;
   settings.logger.debug('DialNexa page fetched', {

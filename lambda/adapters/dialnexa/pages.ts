@@ -1,6 +1,5 @@
 // The pages of one listing pass: what each page added, where the list ends, and why paging
 // stopped early. Plain state, no I/O: the fetching loops in listing.ts feed it.
-import { normalizeAhead } from '../../core/normalize';
 import type { NumberRecord } from '../../core/types';
 import { type PageEnvelope, toNumberRecord } from './schema';
 
@@ -59,11 +58,14 @@ export class PageCollector {
       else this.invalid.push({ page, index, id: result.id, problem: result.problem });
     });
     this.pages.set(page, records);
-    // Off the critical path: other pages are still in flight while this one is normalized.
-    normalizeAhead(records);
     if (env.total !== null) this.totals.push(env.total);
     if (page !== 1 && env.rawRecords.length > 0 && fresh === 0) this.noteIgnoredPage(page);
     return fresh;
+  }
+
+  /** The valid records page `page` brought. */
+  recordsOf(page: number): readonly NumberRecord[] {
+    return this.pages.get(page) ?? [];
   }
 
   /** A short page, or one at or past the count the page itself gives. */
