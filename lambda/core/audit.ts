@@ -76,6 +76,19 @@ function zeroTypes(): Record<NumberType, number> {
  * `x * 100` would not (100.49999...).
  */
 export function toCents(usd: number): number {
+  // Fast path for the common case, a cost already in whole cents: its written decimal is that
+  // integer exactly (within 1e-6 of it, below 1e6, the 6-digit decimal has nothing past the cents).
+  const scaled = usd * 100;
+  const whole = Math.round(scaled);
+  if (usd >= 0 && usd < FAST_CENTS_BELOW && Math.abs(scaled - whole) < 1e-6) return whole;
+  return centsFromDecimal(usd);
+}
+
+/** Costs below this take toCents' fast path; at this size a float still resolves 1e-8. */
+const FAST_CENTS_BELOW = 1e6;
+
+/** The definition toCents follows: half up from the 6-digit decimal `toFixed` writes. */
+export function centsFromDecimal(usd: number): number {
   const [whole, fraction = ''] = usd.toFixed(6).split('.');
   const digits = fraction.padEnd(3, '0');
   return Number(whole) * 100 + Number(digits.slice(0, 2)) + (Number(digits[2]) >= 5 ? 1 : 0);

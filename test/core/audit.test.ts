@@ -1,4 +1,5 @@
-import { auditNumbers, NO_STATUS, toCents, UNKNOWN_PROVIDER } from '../../lambda/core/audit';
+import fc from 'fast-check';
+import { auditNumbers, centsFromDecimal, NO_STATUS, toCents, UNKNOWN_PROVIDER } from '../../lambda/core/audit';
 import { ALL_NUMBER_TYPES, UNKNOWN_COUNTRY, type NumberType, type PhoneNumber } from '../../lambda/core/types';
 import { mulberry32, pick } from '../../simulator/prng';
 import { phone } from './fixtures';
@@ -199,5 +200,23 @@ describe('auditNumbers: cost', () => {
     [1234.565, 123457],
   ])('rounds %p half up to %p cents from the written decimal', (usd, cents) => {
     expect(toCents(usd)).toBe(cents);
+  });
+
+  it('reads a cost written in dollars and cents as exactly those cents', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 99_999_999 }), (cents) => {
+        const written = `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+        expect(toCents(Number(written))).toBe(cents);
+      }),
+    );
+  });
+
+  it('agrees with the written-decimal definition for any cost, whole cents or not', () => {
+    const costs = fc.oneof(
+      fc.double({ min: 0, max: 2e6, noNaN: true }),
+      fc.integer({ min: 0, max: 10_000_000 }).map((m) => m / 1000),
+      fc.integer({ min: 0, max: 100_000_000 }).map((c) => c / 100 + 1e-7),
+    );
+    fc.assert(fc.property(costs, (usd) => expect(toCents(usd)).toBe(centsFromDecimal(usd))));
   });
 });
