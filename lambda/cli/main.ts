@@ -201,10 +201,15 @@ function listDeadline(started: number, timeoutSeconds: number): number {
 /** Files, then the JSON or the summary on stdout; an incomplete listing is explained on stderr. */
 async function reportRun(run: AuditRun, options: CliOptions, session: Session): Promise<number> {
   const { redactor, out, err } = session;
-  const files = options.outDir ? await writeOutputs(options.outDir, run, (t) => redactor.redact(t)) : undefined;
-  if (options.json) {
-    out(auditJsonText(run));
-  } else {
+  const redact = (text: string) => redactor.redact(text);
+  // Made and scrubbed once: the file and stdout carry the same text.
+  const json = options.json ? redact(auditJsonText(run)) : undefined;
+  const writing = options.outDir ? writeOutputs(options.outDir, run, redact, { 'audit.json': json }) : undefined;
+  // The thread pool writes the files while stdout (synchronous on a pipe) takes the JSON; a failed
+  // write still fails the run below.
+  if (json !== undefined) out(json);
+  const files = await writing;
+  if (json === undefined) {
     out(formatSummary(run, { files, delivery: deliveryLine(run, options), wallMs: Date.now() - session.started }));
   }
   if (run.complete) return EXIT_OK;

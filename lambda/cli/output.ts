@@ -13,28 +13,38 @@ export function auditJsonText(run: AuditRun): string {
   return `${escapeJsonControls(JSON.stringify(toAuditJson(run), null, 2))}\n`;
 }
 
+/** One file's content; `redact` scrubs text files, email.eml stays byte-for-byte what was sent. */
+export function outputContent(name: OutputFile, run: AuditRun, redact: (text: string) => string): string | Buffer {
+  switch (name) {
+    case 'report.html':
+      return redact(run.report.html);
+    case 'report.txt':
+      return redact(run.report.text);
+    case 'numbers.csv':
+      return redact(run.report.csv);
+    case 'audit.json':
+      return redact(auditJsonText(run));
+    case 'email.eml':
+      return run.email.raw;
+  }
+}
+
 /**
- * Writes every file into `dir` (created if missing) and returns their absolute paths.
- * `redact` scrubs text files; email.eml stays byte-for-byte what was sent.
+ * Writes every file into `dir` (created if missing), all at once, and returns their absolute
+ * paths. `ready` holds contents already made (the CLI's audit.json, also printed by --json).
  */
 export async function writeOutputs(
   dir: string,
   run: AuditRun,
   redact: (text: string) => string = (t) => t,
+  ready: Partial<Record<OutputFile, string>> = {},
 ): Promise<Record<OutputFile, string>> {
   const root = resolve(dir);
   await mkdir(root, { recursive: true });
-  const contents: Record<OutputFile, string | Buffer> = {
-    'report.html': redact(run.report.html),
-    'report.txt': redact(run.report.text),
-    'numbers.csv': redact(run.report.csv),
-    'audit.json': redact(auditJsonText(run)),
-    'email.eml': run.email.raw,
-  };
   const paths = {} as Record<OutputFile, string>;
-  for (const name of OUTPUT_FILES) {
-    paths[name] = join(root, name);
-    await writeFile(paths[name], contents[name]);
-  }
+  for (const name of OUTPUT_FILES) paths[name] = join(root, name);
+  await Promise.all(
+    OUTPUT_FILES.map((name) => writeFile(paths[name], ready[name] ?? outputContent(name, run, redact))),
+  );
   return paths;
 }
