@@ -85,9 +85,33 @@ export async function checkUsage(
   lister: CallLister,
   options: UsageOptions,
 ): Promise<UsageResult> {
+  return finishUsage(numbers, lister, newEvidence(options), options);
+}
+
+/** A usage check whose first sweep page is asked for now, before the numbers are known. */
+export interface StartedUsageCheck {
+  finish(numbers: readonly PhoneNumber[]): Promise<UsageResult>;
+}
+
+/**
+ * Starts a check while the numbers are still being listed: page 1 of the sweep does not depend on
+ * them, so its round trip overlaps the listing. It counts against the budget even if the numbers
+ * turn out to need no sweep.
+ */
+export function startUsageCheck(lister: CallLister, options: UsageOptions): StartedUsageCheck {
+  const ev = newEvidence(options);
+  if (sweepBudgetOf(ev) === 0) return { finish: (numbers) => finishUsage(numbers, lister, ev, options) };
+  ev.spent += 1;
+  const first = lister.listCalls(firstSweepQuery(ev), deadlineOption(options.deadline));
+  // Awaited by finish(); until then a failure must not surface as an unhandled rejection.
+  first.catch(() => undefined);
+  return { finish: (numbers) => finishUsage(numbers, lister, ev, options, first) };
+}
+
+function newEvidence(options: UsageOptions): Evidence {
   const end = options.now.getTime();
   const start = end - options.windowDays * DAY_MS;
-  const ev: Evidence = {
+  return {
     window: {
       start,
       end,
@@ -99,10 +123,19 @@ export async function checkUsage(
     held: 0,
     budget: Math.max(0, Math.floor(options.budget)),
   };
+}
+
+async function finishUsage(
+  numbers: readonly PhoneNumber[],
+  lister: CallLister,
+  ev: Evidence,
+  options: UsageOptions,
+  firstPage?: Promise<CallsPage>,
+): Promise<UsageResult> {
   const checked = numbers.filter(isUsageCheckable);
   const phones = new Set(checked.map((n) => n.phoneNumber));
-  const covered = await sweep(lister, ev, phones, options.deadline);
-  const isNew = (n: PhoneNumber) => createdAfter(n.createdAt, start);
+  const covered = await sweep(lister, ev, phones, { deadline: options.deadline, firstPage });
+  const isNew = (n: PhoneNumber) => createdAfter(n.createdAt, ev.window.start);
   if (covered) {
     for (const p of phones) if (!ev.lastCall.has(p)) ev.idle.add(p);
   } else {
@@ -112,19 +145,43 @@ export async function checkUsage(
   return summarize(numbers, ev, { options, covered, isNew });
 }
 
-/** Newest first through the window until every number was seen, the list ends or the sweep's budget is spent. */
-async function sweep(lister: CallLister, ev: Evidence, phones: Set<string>, deadline?: number): Promise<boolean> {
-  const sweepBudget = Math.ceil(ev.budget * SWEEP_BUDGET_SHARE);
+function sweepBudgetOf(ev: Evidence): number {
+  return Math.ceil(ev.budget * SWEEP_BUDGET_SHARE);
+}
+
+function firstSweepQuery(ev: Evidence): CallsQuery {
+  return { ...ev.window.query, page: 1, limit: SWEEP_PAGE_SIZE };
+}
+
+function deadlineOption(deadline: number | undefined): { deadline?: number } {
+  return deadline === undefined ? {} : { deadline };
+}
+
+/**
+ * Newest first through the window until every number was seen, the list ends or the sweep's budget
+ * is spent. `firstPage`: page 1, already asked for (and counted) by startUsageCheck.
+ */
+async function sweep(
+  lister: CallLister,
+  ev: Evidence,
+  phones: Set<string>,
+  { deadline, firstPage }: { deadline?: number; firstPage?: Promise<CallsPage> },
+): Promise<boolean> {
+  const sweepBudget = sweepBudgetOf(ev);
   let read = 0;
   // A call in the window whose numbers cannot be read could be any number's: the sweep then proves
   // nothing idle, and the probes (which ask per number) decide.
   let unreadable = false;
-  for (let page = 1; ev.lastCall.size < phones.size && ev.spent < sweepBudget; page++) {
+  const nextPage = (page: number): Promise<CallsPage> | undefined => {
+    if (page === 1 && firstPage) return firstPage;
+    if (ev.spent >= sweepBudget) return undefined;
     ev.spent += 1;
-    const got = await lister.listCalls(
-      { ...ev.window.query, page, limit: SWEEP_PAGE_SIZE },
-      deadline === undefined ? {} : { deadline },
-    );
+    return lister.listCalls({ ...firstSweepQuery(ev), page }, deadlineOption(deadline));
+  };
+  for (let page = 1; ev.lastCall.size < phones.size; page++) {
+    const pending = nextPage(page);
+    if (pending === undefined) return false;
+    const got = await pending;
     read += got.calls.length;
     for (const call of got.calls) {
       const at = inWindow(call, ev);
