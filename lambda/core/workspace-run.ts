@@ -12,21 +12,13 @@ import { applyFilters, isUnfiltered } from './filters';
 import { changesSince } from './history';
 import { AheadNormalizer, normalizeAgent, normalizeFolder } from './normalize';
 import { reconcile } from './inventory';
-import type {
-  AgentLister,
-  CallLister,
-  FolderLister,
-  InventorySource,
-  ListOptions,
-  Logger,
-  RunAuditDeps,
-  WorkspaceSpec,
-} from './ports';
+import { type EarlyReads, startEarlyReads } from './early-reads';
+import type { InventorySource, ListOptions, Logger, RunAuditDeps, WorkspaceSpec } from './ports';
 import { applyRateCard } from './rate-card';
 import type { RunAuditOptions } from './run-types';
 import { runSummary, TREND_RUNS, trendOf, type RunSummary } from './trend';
-import type { Agent, AgentCheck, ListFilters, Listing, PhoneNumber } from './types';
-import { checkUsage, DEFAULT_USAGE_REQUEST_BUDGET, DEFAULT_USAGE_WINDOW_DAYS, type UsageCheck } from './usage';
+import type { Agent, AgentCheck, Folder, ListFilters, Listing, PhoneNumber } from './types';
+import type { StartedUsageCheck, UsageCheck } from './usage';
 import type { InventorySection, WorkspaceAudit, WorkspaceFailure, WorkspaceOutcome } from './workspace';
 
 /** The workspaces of a run, at least one of them read. */
@@ -94,6 +86,7 @@ async function auditWorkspace(
 ): Promise<WorkspaceAudit> {
   const { logger } = deps;
   const ahead = new AheadNormalizer();
+  const early = startEarlyReads(ws, options, deps.now());
   const listing = await listWorkspace(deps, options, ws, { filters, onRecords: ahead.take });
   const listed = applyRateCard(ahead.all(listing.records), options.rateCard);
   const { numbers, check } = applyFilters(listed, filters);
@@ -105,7 +98,12 @@ async function auditWorkspace(
     });
   }
   const recent = recentRuns(deps, ws.name);
-  const { useCases, changes, inventory, usage } = await sideChecks(deps, options, ws, { filters, listing, numbers });
+  const { useCases, changes, inventory, usage } = await sideChecks(deps, ws, {
+    filters,
+    listing,
+    numbers,
+    early,
+  });
   const { agents } = useCases;
   const guard = guardBaseline(changes?.status === 'compared' ? changes.changes : undefined, numbers.length, {
     maxLossShare: options.maxBaselineLoss,
@@ -149,23 +147,24 @@ async function auditWorkspace(
 /** What a workspace's numbers are checked against besides themselves, all at once. */
 async function sideChecks(
   deps: RunAuditDeps,
-  options: RunAuditOptions,
   ws: WorkspaceSpec,
-  { filters, listing, numbers }: { filters: ListFilters; listing: Listing; numbers: PhoneNumber[] },
+  {
+    filters,
+    listing,
+    numbers,
+    early,
+  }: { filters: ListFilters; listing: Listing; numbers: PhoneNumber[]; early: EarlyReads },
 ) {
   const { logger } = deps;
-  const { lister } = ws;
   const [useCases, changes, inventory, usage] = await Promise.all([
-    readUseCases(ws, numbers, options, logger),
+    readUseCases(ws.name, numbers, early, logger),
     deps.archive ? changesSince(deps.archive, ws.name, filters, listing.complete, numbers, logger) : undefined,
     deps.inventory === undefined
       ? undefined
       : isUnfiltered(filters)
         ? inventorySection(deps.inventory, ws.name, numbers, logger)
         : { status: 'unreadable' as const, reason: FILTERED_INVENTORY },
-    options.checkUsage === false || !canListCalls(lister)
-      ? undefined
-      : usageCheck(ws.name, lister, numbers, { deps, options }),
+    early.usage === undefined ? undefined : usageCheck(ws.name, early.usage, numbers, logger),
   ]);
   return { useCases, changes, inventory, usage };
 }
@@ -227,41 +226,29 @@ function baselineFacts(deps: RunAuditDeps, options: RunAuditOptions, filters: Li
   };
 }
 
-function canListAgents(lister: WorkspaceSpec['lister']): lister is WorkspaceSpec['lister'] & AgentLister {
-  return typeof lister.listAgents === 'function';
-}
-
-function canListFolders(lister: WorkspaceSpec['lister']): lister is WorkspaceSpec['lister'] & FolderLister {
-  return typeof lister.listFolders === 'function';
-}
-
 /** Agents, then their folders: who each number's cost goes to. */
 async function readUseCases(
-  ws: WorkspaceSpec,
+  workspace: string,
   numbers: readonly PhoneNumber[],
-  options: RunAuditOptions,
+  early: EarlyReads,
   logger: Logger,
 ): Promise<UseCaseInput> {
-  const { lister } = ws;
-  if (options.checkAgents === false || !canListAgents(lister))
-    return { agents: undefined, agentList: [], folders: undefined };
-  const agents = await agentCheck(ws.name, lister, numbers, options.listDeadline, logger);
-  // Folders only name the teams of agents that could be read.
+  if (early.agents === undefined) return { agents: undefined, agentList: [], folders: undefined };
+  const agents = await agentCheck(workspace, early.agents, numbers, logger);
   const folders =
-    agents.check.status === 'checked' && canListFolders(lister)
-      ? await folderRead(ws.name, lister, options.listDeadline, logger)
+    agents.check.status === 'checked' && early.folders !== undefined
+      ? await folderRead(workspace, early.folders, logger)
       : undefined;
   return { agents: agents.check, agentList: agents.list, folders };
 }
 
 async function folderRead(
   workspace: string,
-  lister: FolderLister,
-  deadline: number | undefined,
+  read: Promise<Folder[] | undefined>,
   logger: Logger,
 ): Promise<UseCaseInput['folders']> {
   try {
-    return { status: 'read', folders: (await lister.listFolders({ deadline })).map(normalizeFolder) };
+    return { status: 'read', folders: ((await read) ?? []).map(normalizeFolder) };
   } catch (error) {
     // Folder names are a nicety too: costs are still attributed by agent and by folder id.
     const reason =
@@ -292,13 +279,12 @@ async function inventorySection(
 
 async function agentCheck(
   workspace: string,
-  lister: AgentLister,
+  read: Promise<Agent[]>,
   numbers: readonly PhoneNumber[],
-  deadline: number | undefined,
   logger: Logger,
 ): Promise<{ check: AgentCheck; list: Agent[] }> {
   try {
-    const list = (await lister.listAgents({ deadline })).map(normalizeAgent);
+    const list = (await read).map(normalizeAgent);
     return { check: checkAgents(numbers, list), list };
   } catch (error) {
     // Agent names are a nicety: a key that may not read agents still gets its report.
@@ -315,25 +301,16 @@ function serverText(text: string): string {
   return boundText(cleanApiText(text) ?? '', SERVER_TEXT_MAX_CHARS);
 }
 
-function canListCalls(lister: WorkspaceSpec['lister']): lister is WorkspaceSpec['lister'] & CallLister {
-  return typeof lister.listCalls === 'function';
-}
-
 /** Numbers nobody calls; like the agent check, a key that may not read calls still gets its report. */
 async function usageCheck(
   workspace: string,
-  lister: CallLister,
+  started: StartedUsageCheck,
   numbers: readonly PhoneNumber[],
-  { deps, options }: { deps: RunAuditDeps; options: RunAuditOptions },
+  logger: Logger,
 ): Promise<UsageCheck> {
   try {
-    const usage = await checkUsage(numbers, lister, {
-      windowDays: options.usageWindowDays ?? DEFAULT_USAGE_WINDOW_DAYS,
-      budget: options.usageRequestBudget ?? DEFAULT_USAGE_REQUEST_BUDGET,
-      now: deps.now(),
-      ...(options.listDeadline === undefined ? {} : { deadline: options.listDeadline }),
-    });
-    deps.logger.info('usage checked', {
+    const usage = await started.finish(numbers);
+    logger.info('usage checked', {
       workspace,
       idleCount: usage.idle.length,
       usedCount: usage.usedCount,
@@ -347,7 +324,7 @@ async function usageCheck(
       error instanceof PermissionError
         ? 'the API key may not read calls (403); give it read access to calls to find numbers nobody calls'
         : `calls could not be read: ${messageOf(error)}`;
-    deps.logger.warn('usage check skipped', { workspace, reason });
+    logger.warn('usage check skipped', { workspace, reason });
     return { status: 'skipped', reason };
   }
 }
