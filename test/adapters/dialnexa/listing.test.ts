@@ -166,6 +166,23 @@ describe('paging', () => {
     expect(s.requests[0].finishedAt).toBeLessThanOrEqual(s.requests[1].receivedAt); // page 1 alone first
   });
 
+  it("hands a page's records on only after its worker has sent the next request", async () => {
+    const s = await start({ numbers: numbers(500) });
+    const events: string[] = [];
+    const recording: typeof fetch = (input, init) => {
+      events.push(`request page ${new URL(String(input)).searchParams.get('page')}`);
+      return fetch(input, init);
+    };
+    const { client } = clientFor(s, { concurrency: 1, fetch: recording });
+    const listing = await client.listAll({
+      onRecords: (records) => events.push(`records ${records[0].id}`),
+    });
+    expect(listing.records).toHaveLength(500);
+    // Page 2 (phn_0100 on) is handed on after page 3 was asked for; every page is handed on once.
+    expect(events.indexOf('request page 3')).toBeLessThan(events.indexOf('records phn_0100'));
+    expect(events.filter((e) => e.startsWith('records'))).toHaveLength(5);
+  });
+
   it('pages one at a time until a short page when the API gives no total', async () => {
     const s = await start({ envelope: 'items-total', numbers: numbers(300), latencyMs: 5 });
     const noTotal = rewritingFetch((body) => delete body.total);
