@@ -9,6 +9,7 @@ import { describeFailure } from './failures';
 import { buildUrl, exchange, type HttpOutcome } from './http';
 import type { KeyHolder } from './key';
 import type { RateLimiter } from './rate-limit';
+import { scrubJsonText } from './scrub';
 import type { Run } from './run';
 
 export interface RequestSettings {
@@ -79,7 +80,7 @@ export async function getJson<T>(settings: RequestSettings, scope: RequestScope,
 function classifyRules<T>(settings: RequestSettings, keys: KeyHolder, spec: RequestSpec<T>): ClassifyRules<T> {
   return {
     what: spec.what,
-    parse: spec.parse,
+    parse: (text) => spec.parse(scrubJsonText(text, (t) => keys.redact(t))),
     forbidden: spec.forbidden,
     baseUrl: settings.baseUrl,
     requestTimeoutMs: settings.requestTimeoutMs,

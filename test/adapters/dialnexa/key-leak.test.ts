@@ -88,3 +88,34 @@ describe('no part of the key leaks into errors', () => {
     expect(message).not.toContain('\u001b');
   });
 });
+
+describe('no part of the key leaks into the data', () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it('a page that echoes the header into records (plain and JSON-escaped) lists them with the key redacted', async () => {
+    server = await echoingServer((auth) => ({
+      status: 200,
+      type: 'application/json',
+      body: JSON.stringify({
+        data: [
+          { id: 'phn_1', phone_number: '+14155550100', nickname: auth, provider: `via ${auth.slice(10, 30)}` },
+          { id: 'phn_2', phone_number: '+14155550101', friendly_name: `${auth}`.replace(/d/g, '\\u0064') },
+        ],
+        meta: { total: 2, page: 1, limit: 100 },
+      }).replace(/\\\\u0064/g, '\\u0064'),
+    }));
+    const { port } = server.address() as AddressInfo;
+    const client = createDialNexaClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      keySource: createStaticKeySource(KEY),
+      sleep: async () => undefined,
+    });
+    const listing = await client.listAll();
+    expect(listing.records.map((r) => r.id)).toEqual(['phn_1', 'phn_2']);
+    expect(leakedRuns(JSON.stringify(listing.records))).toEqual([]);
+    expect(listing.records[0]).toMatchObject({ nickname: 'Bearer [redacted]', provider: 'via [redacted]' });
+  });
+});
