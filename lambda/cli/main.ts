@@ -63,6 +63,8 @@ interface Session {
   /** Phases of the run, printed with --verbose. */
   timings: RunTimings;
   out(text: string): void;
+  /** The report's own data (audit.json): no pass over it, see reportRun. */
+  outData(text: string): void;
   err(text: string): void;
 }
 
@@ -111,6 +113,7 @@ function openSession(io: CliIo, deps: CliDeps): Session {
     progress: createProgressReporter({ write: err, isTTY: io.isTTY }),
     timings: createRunTimings(),
     out: (text) => void io.stdout.write(redactor.redact(text)),
+    outData: (text) => void io.stdout.write(text),
     err,
   };
 }
@@ -200,14 +203,14 @@ function listDeadline(started: number, timeoutSeconds: number): number {
 
 /** Files, then the JSON or the summary on stdout; an incomplete listing is explained on stderr. */
 async function reportRun(run: AuditRun, options: CliOptions, session: Session): Promise<number> {
-  const { redactor, out, err } = session;
-  const redact = (text: string) => redactor.redact(text);
-  // Made and scrubbed once: the file and stdout carry the same text.
-  const json = options.json ? redact(auditJsonText(run)) : undefined;
-  const writing = options.outDir ? writeOutputs(options.outDir, run, redact, { 'audit.json': json }) : undefined;
+  const { out, err } = session;
+  // Not scrubbed as a whole: every string in them that came from DialNexa was scrubbed of the key as
+  // it arrived (adapters/dialnexa/scrub.ts), and nothing of ours holds it. Made once for both.
+  const json = options.json ? auditJsonText(run) : undefined;
+  const writing = options.outDir ? writeOutputs(options.outDir, run, { 'audit.json': json }) : undefined;
   // The thread pool writes the files while stdout (synchronous on a pipe) takes the JSON; a failed
   // write still fails the run below.
-  if (json !== undefined) out(json);
+  if (json !== undefined) session.outData(json);
   const files = await writing;
   if (json === undefined) {
     out(formatSummary(run, { files, delivery: deliveryLine(run, options), wallMs: Date.now() - session.started }));

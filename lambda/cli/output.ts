@@ -13,17 +13,20 @@ export function auditJsonText(run: AuditRun): string {
   return `${escapeJsonControls(JSON.stringify(toAuditJson(run), null, 2))}\n`;
 }
 
-/** One file's content; `redact` scrubs text files, email.eml stays byte-for-byte what was sent. */
-export function outputContent(name: OutputFile, run: AuditRun, redact: (text: string) => string): string | Buffer {
+/**
+ * One file's content. Nothing here is scrubbed as a whole: the strings that came from DialNexa were
+ * scrubbed of the key as they arrived (adapters/dialnexa/scrub.ts), and nothing of ours holds it.
+ */
+export function outputContent(name: OutputFile, run: AuditRun): string | Buffer {
   switch (name) {
     case 'report.html':
-      return redact(run.report.html);
+      return run.report.html;
     case 'report.txt':
-      return redact(run.report.text);
+      return run.report.text;
     case 'numbers.csv':
-      return redact(run.report.csv);
+      return run.report.csv;
     case 'audit.json':
-      return redact(auditJsonText(run));
+      return auditJsonText(run);
     case 'email.eml':
       return run.email.raw;
   }
@@ -36,15 +39,12 @@ export function outputContent(name: OutputFile, run: AuditRun, redact: (text: st
 export async function writeOutputs(
   dir: string,
   run: AuditRun,
-  redact: (text: string) => string = (t) => t,
   ready: Partial<Record<OutputFile, string>> = {},
 ): Promise<Record<OutputFile, string>> {
   const root = resolve(dir);
   await mkdir(root, { recursive: true });
   const paths = {} as Record<OutputFile, string>;
   for (const name of OUTPUT_FILES) paths[name] = join(root, name);
-  await Promise.all(
-    OUTPUT_FILES.map((name) => writeFile(paths[name], ready[name] ?? outputContent(name, run, redact))),
-  );
+  await Promise.all(OUTPUT_FILES.map((name) => writeFile(paths[name], ready[name] ?? outputContent(name, run))));
   return paths;
 }
