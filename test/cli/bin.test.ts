@@ -69,3 +69,24 @@ it('says how to build the CLI when the bundle is missing', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('loads the bundle with the code cache the build wrote, which V8 accepts', async () => {
+  const check = [
+    `const { CODE_CACHE, loadBundle } = require(${JSON.stringify(BIN)});`,
+    `const { readFileSync } = require('node:fs');`,
+    `const { script } = loadBundle(readFileSync(CODE_CACHE));`,
+    `process.stdout.write(String(script.cachedDataRejected));`,
+  ].join('\n');
+  const r = await new Promise<string>((resolve, reject) =>
+    execFile(process.execPath, ['-e', check], (error, stdout) => (error ? reject(error) : resolve(stdout))),
+  );
+  expect(r).toBe('false');
+});
+
+it('names the TypeScript sources in a --verbose stack trace', async () => {
+  const r = await run(['--base-url', sim.url, '--verbose'], { DIALNEXA_API_KEY: 'dnx_wrong_key_for_this_test' });
+  expect(r.code).toBe(3);
+  expect(r.stderr).toMatch(/^AuthError: /m);
+  expect(r.stderr).toMatch(/^ {4}at \S+ \(.*lambda\/adapters\/dialnexa\/failures\.ts:\d+:\d+\)$/m);
+  expect(r.stderr).not.toContain('dist/cli/number-audit.js');
+});
