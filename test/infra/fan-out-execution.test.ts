@@ -9,6 +9,7 @@ import type { RunOptions } from 'aws-local-stepfunctions';
 import { parse } from 'csv-parse/sync';
 import { FAN_OUT_KEYS } from '../../lambda/adapters/archive/layout';
 import { FAN_OUT_STATES } from '../../lib/fan-out';
+import { MAX_REGISTRY_ENTRIES } from '../../lambda/settings';
 import { startSecretsLocal, type SecretsLocal } from '../../scripts/support/secrets-local';
 import { startSesLocal, type SesLocal } from '../../scripts/support/ses-local';
 import { generateAgents, generatePortfolio, type SimRecord, type Simulator, startSimulator } from '../../simulator';
@@ -131,7 +132,8 @@ describe('the fan-out state machine', () => {
       latencyMs: BIG_LATENCY_MS,
     });
     router = await startKeyRouter((key) => (key === 'dnx_big' ? big : small));
-    s3 = await startS3Local('number-audit-fan-out-test');
+    // Pages smaller than S3's 1,000 keys: the roll-up must follow the continuation tokens.
+    s3 = await startS3Local('number-audit-fan-out-test', { pageSize: 50 });
     ses = await startSesLocal();
     const keys: Record<string, string> = {};
     for (let i = 0; i < CLIENTS; i++) {
@@ -197,13 +199,15 @@ describe('the fan-out state machine', () => {
         taskResourceLocalHandlers: {
           [FAN_OUT_STATES.plan]: local((event) => rollUpTask(event as never, lambdaContext(120_000))),
           [FAN_OUT_STATES.rollUp]: local((event) => rollUpTask(event as never, lambdaContext(120_000))),
+          [FAN_OUT_STATES.recordFailure]: local((event) => workspaceTask(event, lambdaContext(120_000))),
           [FAN_OUT_STATES.audit]: local(async (event) => {
-            const { name, continuations } = event as { name: string; continuations: number };
-            if (name === clientName(TIMED_OUT)) {
+            // The registry holds client i at index i.
+            const { index, continuations } = event as { index: number; continuations: number };
+            if (index === TIMED_OUT) {
               // What Step Functions receives when Lambda ends an invocation at its timeout.
               throw Object.assign(new Error('Task timed out after 900.00 seconds'), { name: 'Sandbox.Timedout' });
             }
-            if (name !== clientName(BIG)) return workspaceTask(event, lambdaContext(120_000));
+            if (index !== BIG) return workspaceTask(event, lambdaContext(120_000));
             bigContinuations.push(continuations);
             return workspaceTask(event, lambdaContext(Number(process.env.RUN_DEADLINE_MARGIN_MS) + TINY_WINDOW_MS));
           }),
@@ -263,5 +267,74 @@ describe('the fan-out state machine', () => {
     expect(again).toMatchObject({ plan: { skip: true } });
     expect(await ses.emails()).toHaveLength(0);
     expect(small.requests.length).toBe(requestsBefore);
+  });
+
+  it('lists a client whose task left no summary as failed', async () => {
+    const registry = [0, 1, 2].map((i) => ({ name: clientName(i), secretId: secretOf(i) }));
+    s3.objects.set(FAN_OUT_KEYS.registry, { body: Buffer.from(JSON.stringify(registry)), etag: '"three"' });
+    const plan = (await rollUpTask(
+      { phase: 'plan', executionName: 'console-3', input: {} },
+      lambdaContext(120_000),
+    )) as {
+      runKey: string;
+      registryVersion: string;
+    };
+    // Only the first client's task ran; the other two died before writing anything.
+    await workspaceTask({ ...plan, index: 0, continuations: 0 }, lambdaContext(120_000));
+    await ses.clear();
+    const result = await rollUpTask({ phase: 'roll-up', runKey: plan.runKey, rollUp: true }, lambdaContext(120_000));
+    expect(result).toMatchObject({ status: 'sent', clients: 3, failed: 2 });
+    const [mail] = await ses.emails();
+    const rows = (mail.body.text ?? '').split('\n').filter((l) => / \| /.test(l));
+    for (const i of [1, 2]) {
+      expect(rows.find((r) => r.startsWith(clientName(i)))).toMatch(/FAILED .*without leaving its summary/);
+    }
+    expect(rows.find((r) => r.startsWith(clientName(0)))).toMatch(/ \| OK \| /);
+  });
+
+  it('plans a 10,000-client registry with every state payload under 256 KiB', async () => {
+    const registry = Array.from({ length: MAX_REGISTRY_ENTRIES }, (_, i) => ({
+      // The longest names the registry may hold, so the measure is the worst case.
+      name: `${String(i).padStart(5, '0')} ${'x'.repeat(94)}`,
+      secretId: `number-audit/${'k'.repeat(400)}-${i}`,
+      recipients: ['a-long-recipient-address@example.com'],
+    }));
+    s3.objects.set(FAN_OUT_KEYS.registry, { body: Buffer.from(JSON.stringify(registry)), etag: '"big"' });
+    const audited: number[] = [];
+    let rollUpInput: unknown;
+    const { StateMachine } = await import('aws-local-stepfunctions');
+    const machineRun = new StateMachine(definition).run(
+      { scheduledTime: '2026-12-07T09:00:00Z', scheduleArn: SCHEDULE_ARN },
+      {
+        context: { Execution: { Name: 'weekly-10k' } },
+        overrides: {
+          taskResourceLocalHandlers: {
+            [FAN_OUT_STATES.plan]: local((event) => rollUpTask(event as never, lambdaContext(120_000))),
+            // What the tasks return, without auditing 10,000 workspaces.
+            [FAN_OUT_STATES.audit]: local(async (event) => {
+              const { index } = event as { index: number };
+              audited.push(index);
+              return { ...(event as object), status: 'done', outcome: 'ok' };
+            }),
+            [FAN_OUT_STATES.rollUp]: local(async (event) => {
+              rollUpInput = event;
+              return { status: 'sent', clients: MAX_REGISTRY_ENTRIES, failed: 0 };
+            }),
+          },
+        },
+      },
+    );
+    let largest = { bytes: 0, state: '' };
+    for await (const e of machineRun.eventLogs) {
+      if (!('state' in e)) continue;
+      for (const payload of [e.state.input, e.state.output]) {
+        const bytes = Buffer.byteLength(JSON.stringify(payload ?? null));
+        if (bytes > largest.bytes) largest = { bytes, state: `${e.type} ${e.state.name}` };
+      }
+    }
+    await machineRun.result;
+    expect(audited.sort((a, b) => a - b)).toEqual(registry.map((_, i) => i));
+    expect(rollUpInput).toEqual({ phase: 'roll-up', runKey: expect.any(String), rollUp: true });
+    expect(largest.bytes).toBeLessThan(256 * 1024);
   });
 });
