@@ -5,8 +5,10 @@ import { configRunOptions, listDeadlineOf } from './run-options';
 import type { Context } from 'aws-lambda';
 import { objectCheckpointStore } from '../adapters/archive/checkpoint-store';
 import { contentTypeFor, runRegistryKey, summaryKey } from '../adapters/archive/layout';
-import { createDialNexaClient } from '../adapters/dialnexa';
-import { ListingPaused, resumableLister } from '../adapters/dialnexa/resumable';
+import { createDialNexaClient, type DialNexaClient } from '../adapters/dialnexa';
+import { compareListings } from '../adapters/dialnexa/listing';
+import type { PassResult } from '../adapters/dialnexa/pages';
+import { type CheckpointStore, ListingPaused, resumableLister } from '../adapters/dialnexa/resumable';
 import { createSecretsManagerKeySource } from '../adapters/secrets/secrets-manager-key-source';
 import { ConfigError, RunInProgressError } from '../core/errors';
 import {
@@ -18,8 +20,9 @@ import {
   type WorkspaceSummary,
   workspaceClaimKey,
 } from '../core/fan-out';
-import type { WorkspaceSpec } from '../core/ports';
+import type { NumberLister, WorkspaceSpec } from '../core/ports';
 import { runAudit, type RunAuditOptions } from '../core/run-audit';
+import type { Listing } from '../core/types';
 import { outsideDomains, parseRegistry, type RegistryEntry, SETTINGS, withLowerCaseDomain } from '../settings';
 import { createFanOutContext, type FanOutContext } from './fan-out-context';
 import { METRIC } from './metric-names';
@@ -182,7 +185,7 @@ function clientOptions(ctx: FanOutContext, task: WorkspaceTask, context: Context
   const workspace: WorkspaceSpec = {
     name: entry.name,
     lister: {
-      ...resumableLister(client.listPages, store, client.pageSize),
+      ...verifyingLister(client, store),
       // The same checks as the single function's: agents, their folders, numbers nobody calls.
       listAgents: client.listAgents,
       listFolders: client.listFolders,
@@ -211,4 +214,69 @@ function recordClient(summary: WorkspaceSummary): void {
   metrics.addMetric(METRIC.FailedWorkspaces, MetricUnit.Count, summary.status === 'failed' ? 1 : 0);
   metrics.addMetric(METRIC.IncompleteListings, MetricUnit.Count, summary.status === 'incomplete' ? 1 : 0);
   logger.info('workspace task finished', { ...summary, error: summary.error?.code });
+}
+
+/**
+ * The resumable listing, verified as the single function verifies one (the run's `verify`: list a
+ * second time when DialNexa reports no total) when it ended in the invocation that began it. A
+ * listing continued over invocations would take as long again to repeat: it stays unverified and
+ * says so.
+ */
+function verifyingLister(client: DialNexaClient, store: CheckpointStore): NumberLister {
+  let resumed = false;
+  const watched: CheckpointStore = {
+    load: async () => {
+      const saved = await store.load();
+      resumed = saved !== null;
+      return saved;
+    },
+    save: (checkpoint, pages) => store.save(checkpoint, pages),
+  };
+  const resumable = resumableLister(client.listPages, watched, client.pageSize);
+  return {
+    async listAll(options = {}) {
+      const listing = await resumable.listAll(options);
+      if (options.verify !== true || listing.unverified === undefined) return listing;
+      if (resumed) {
+        return {
+          ...listing,
+          unverified: `${listing.unverified}; it was listed over several invocations, too long to list a second time`,
+        };
+      }
+      return verifiedBy(listing, await client.listAll({ filters: options.filters, deadline: options.deadline }));
+    },
+  };
+}
+
+/** The first listing, checked against a second: verified when they agree, incomplete when they do not. */
+function verifiedBy(first: Listing, second: Listing): Listing {
+  const stats = {
+    ...first.stats,
+    requests: first.stats.requests + second.stats.requests,
+    retries: first.stats.retries + second.stats.retries,
+    rateLimited: first.stats.rateLimited + second.stats.rateLimited,
+    durationMs: first.stats.durationMs + second.stats.durationMs,
+    relisted: true,
+  };
+  if (!second.complete) {
+    return {
+      ...first,
+      stats,
+      unverified: `${first.unverified}; the second listing did not finish: ${second.incompleteReason}`,
+    };
+  }
+  // The second listing had a total: it was checked against it like any listing.
+  if (second.reportedTotal !== null) return { ...second, stats };
+  const { unverified: _unverified, ...verified } = first;
+  const asPass = (l: Listing): PassResult => ({
+    records: l.records,
+    invalid: [],
+    totals: [],
+    listedCount: l.records.length,
+    stopReason: null,
+  });
+  const disagreement = compareListings(asPass(first), asPass(second));
+  return disagreement === null
+    ? { ...verified, stats }
+    : { ...verified, complete: false, incompleteReason: disagreement, stats };
 }

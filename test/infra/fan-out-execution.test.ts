@@ -56,16 +56,44 @@ function resolve(value: unknown): string {
   throw new Error(`unexpected intrinsic ${JSON.stringify(o)}`);
 }
 
-/** One loopback address in front of two simulators, chosen by API key (the small and the big workspace). */
+/** Keys that reach a simulator as its own key, with every total taken out of its pages. */
+const NO_TOTAL_KEYS: Record<string, string> = { dnx_small_nototal: 'dnx_small', dnx_big_nototal: 'dnx_big' };
+
+/** A page of numbers without `total` / `totalPages`, in either envelope. */
+function withoutTotal(body: string): string {
+  const page = JSON.parse(body) as { total?: number; meta?: { total?: number; totalPages?: number } };
+  delete page.total;
+  delete page.meta?.total;
+  delete page.meta?.totalPages;
+  return JSON.stringify(page);
+}
+
+/**
+ * One loopback address in front of two simulators, chosen by API key (the small and the big
+ * workspace); the NO_TOTAL_KEYS reach them as a DialNexa that reports no total.
+ */
 async function startKeyRouter(byKey: (key: string) => Simulator): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     const key = String(req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
-    const target = new URL(byKey(key).url);
+    const real = NO_TOTAL_KEYS[key];
+    const target = new URL(byKey(real ?? key).url);
+    const headers = real ? { ...req.headers, authorization: `Bearer ${real}` } : req.headers;
     const out = request(
-      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        const rewrite = real !== undefined && answer.statusCode === 200 && req.url?.includes('phone-numbers');
+        if (!rewrite) {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        answer.on('data', (c: Buffer) => chunks.push(c));
+        answer.on('end', () => {
+          const body = withoutTotal(Buffer.concat(chunks).toString('utf8'));
+          res.writeHead(200, { ...answer.headers, 'content-length': Buffer.byteLength(body) });
+          res.end(body);
+        });
       },
     );
     req.pipe(out);
@@ -140,6 +168,7 @@ describe('the fan-out state machine', () => {
       const key = i === DENIED ? 'dnx_denied' : i === BIG ? 'dnx_big' : 'dnx_small';
       keys[secretOf(i)] = JSON.stringify({ apiKey: key });
     }
+    for (const key of Object.keys(NO_TOTAL_KEYS)) keys[`number-audit/${key}`] = JSON.stringify({ apiKey: key });
     secrets = await startSecretsLocal(keys);
     const registry = Array.from({ length: CLIENTS }, (_, i) => ({
       name: clientName(i),
@@ -191,7 +220,12 @@ describe('the fan-out state machine', () => {
     });
   });
 
-  async function execute(input: { [key: string]: string }, name: string) {
+  /** Clients (by index) listed with a short window (ms), so their listings continue over several invocations. */
+  async function execute(
+    input: { [key: string]: string },
+    name: string,
+    slow: Record<number, number> = { [BIG]: TINY_WINDOW_MS },
+  ) {
     const { StateMachine } = await import('aws-local-stepfunctions');
     const machineRun = new StateMachine(definition).run(input, {
       context: { Execution: { Name: name } },
@@ -207,9 +241,10 @@ describe('the fan-out state machine', () => {
               // What Step Functions receives when Lambda ends an invocation at its timeout.
               throw Object.assign(new Error('Task timed out after 900.00 seconds'), { name: 'Sandbox.Timedout' });
             }
-            if (index !== BIG) return workspaceTask(event, lambdaContext(120_000));
-            bigContinuations.push(continuations);
-            return workspaceTask(event, lambdaContext(Number(process.env.RUN_DEADLINE_MARGIN_MS) + TINY_WINDOW_MS));
+            const window = slow[index];
+            if (window === undefined) return workspaceTask(event, lambdaContext(120_000));
+            if (index === BIG) bigContinuations.push(continuations);
+            return workspaceTask(event, lambdaContext(Number(process.env.RUN_DEADLINE_MARGIN_MS) + window));
           }),
         },
       },
@@ -290,6 +325,31 @@ describe('the fan-out state machine', () => {
       expect(rows.find((r) => r.startsWith(clientName(i)))).toMatch(/FAILED .*without leaving its summary/);
     }
     expect(rows.find((r) => r.startsWith(clientName(0)))).toMatch(/ \| OK \| /);
+  });
+
+  it('verifies a count DialNexa gives no total for by listing twice, and says a continued one is unverified', async () => {
+    const registry = [
+      { name: 'No Total Small', secretId: 'number-audit/dnx_small_nototal' },
+      { name: 'No Total Big', secretId: 'number-audit/dnx_big_nototal' },
+    ];
+    s3.objects.set(FAN_OUT_KEYS.registry, { body: Buffer.from(JSON.stringify(registry)), etag: '"no-total"' });
+    const smallPagesBefore = small.requests.filter((r) => r.path.includes('phone-numbers')).length;
+    // Without a total the pages come one at a time (nothing says how many there are): a wider window.
+    const result = await execute({}, 'console-no-total', { 1: 5 * TINY_WINDOW_MS });
+    expect(result).toMatchObject({ status: 'sent', clients: 2, failed: 0 });
+    const auditOf = (slug: string) => {
+      const key = [...s3.objects.keys()].find((k) => k.startsWith(`reports/${slug}/`) && k.endsWith('/audit.json'));
+      if (key === undefined) throw new Error(`no audit.json for ${slug}`);
+      return JSON.parse(s3.objects.get(key)?.body.toString('utf8') ?? '');
+    };
+    // Listed within one invocation: a second listing found the same numbers.
+    expect(auditOf('no-total-small')).toMatchObject({ verified: true });
+    expect(small.requests.filter((r) => r.path.includes('phone-numbers')).length - smallPagesBefore).toBe(2);
+    // Listed over several invocations: complete, and it says that nothing verified the count.
+    expect(auditOf('no-total-big')).toMatchObject({
+      verified: false,
+      unverifiedReason: expect.stringMatching(/no total.*invocations/),
+    });
   });
 
   it('plans a 10,000-client registry with every state payload under 256 KiB', async () => {
