@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { ARCHIVE_PREFIXES, FAN_OUT_KEYS } from '../lambda/adapters/archive/layout';
 import { MAX_CONTINUATIONS } from '../lambda/core/fan-out';
 import type { PlanEvent, RollUpEvent } from '../lambda/handler/roll-up-task';
+import { RUN_EVENT } from '../lambda/handler/run-event';
 import { SETTINGS, secretIdOf } from '../lambda/settings';
 import { AuditFunction, type AuditFunctionProps } from './audit-function';
 import type { StackConfig } from './config';
@@ -46,6 +47,8 @@ export interface FanOutProps {
   rollUp: AuditFunction;
   /** The workspace task's function settings: those of the roll-up function. */
   functionProps: AuditFunctionProps;
+  /** The operator's or the stack's own (ReportFeedback): every email of the run is sent with it. */
+  configurationSet?: string;
 }
 
 export class FanOut extends Construct {
@@ -55,21 +58,23 @@ export class FanOut extends Construct {
 
   constructor(scope: Construct, id: string, props: FanOutProps) {
     super(scope, id);
-    const { config, bucket, rollUp } = props;
+    const { config, bucket, rollUp, configurationSet } = props;
     this.workspaceTask = new AuditFunction(this, 'WorkspaceTask', {
       ...props.functionProps,
       entry: WORKSPACE_TASK_ENTRY,
       description: 'Number audit fan-out: one client workspace per invocation',
     });
     this.grantWorkspaceSecrets(config);
-    this.workspaceTask.grantSendEmail(config.sender, config.allowedRecipientDomains, config.sesConfigurationSet);
+    this.workspaceTask.grantSendEmail(config.sender, config.allowedRecipientDomains, configurationSet);
     this.workspaceTask.grantHistoryAccess(bucket, [
       ...Object.values(ARCHIVE_PREFIXES),
       FAN_OUT_KEYS.summaries,
       FAN_OUT_KEYS.checkpoints,
     ]);
     grantRead(this.workspaceTask, bucket, 'RunRegistry', [FAN_OUT_KEYS.runs]);
-    rollUp.grantSendEmail(config.sender, config.allowedRecipientDomains, config.sesConfigurationSet);
+    rollUp.grantSendEmail(config.sender, config.allowedRecipientDomains, configurationSet);
+    // One run event per execution, put by the roll-up alone.
+    if (config.publishEvents) rollUp.grantPutRunEvents(RUN_EVENT.source);
     rollUp.grantHistoryAccess(bucket, [ARCHIVE_PREFIXES.idempotency, FAN_OUT_KEYS.runs]);
     grantRead(rollUp, bucket, 'RegistryAndSummaries', [FAN_OUT_KEYS.registry, FAN_OUT_KEYS.summaries]);
 
@@ -130,6 +135,8 @@ export class FanOut extends Construct {
       phase: 'roll-up',
       runKey: sfn.JsonPath.stringAt('$.plan.runKey'),
       rollUp: sfn.JsonPath.stringAt('$.plan.rollUp'),
+      // The schedule's time, for the run event.
+      input: sfn.JsonPath.objectAt('$$.Execution.Input'),
     });
     roll.addRetry({ errors: ['RunInProgressError'], interval: Duration.seconds(30), maxAttempts: 3 });
     return plan.next(

@@ -26,6 +26,8 @@ export interface WorkspaceSummary {
   emailed?: string;
   /** Findings that would put [Action needed] on this client's own report. */
   actionNeeded: boolean;
+  /** Which of the actionTriggers fired (absent in summaries written before it was kept). */
+  triggers?: Array<keyof ActionTriggers>;
 }
 
 /** The key of one schedule time (or one console execution): folders and claims are named by it. */
@@ -59,6 +61,7 @@ export function summarizeRun(name: string, outcome: RunOutcome, triggers: Action
   const [ws] = outcome.workspaces;
   if (ws === undefined || !ws.ok) return failedSummary(name, ws && !ws.ok ? ws.error : undefined);
   const changes = ws.changes?.status === 'compared' ? ws.changes.changes : undefined;
+  const fired = actionReasons([ws], triggers);
   return {
     name,
     status: ws.complete ? 'ok' : 'incomplete',
@@ -69,7 +72,8 @@ export function summarizeRun(name: string, outcome: RunOutcome, triggers: Action
     changes: changes ? { added: changes.added.length, removed: changes.removed.length } : null,
     ...(ws.incompleteReason ? { incompleteReason: ws.incompleteReason } : {}),
     ...(outcome.email.messageId ? { emailed: outcome.email.messageId } : {}),
-    actionNeeded: actionReasons([ws], triggers).length > 0,
+    actionNeeded: fired.length > 0,
+    triggers: fired,
   };
 }
 

@@ -4,13 +4,16 @@
 import type { Context } from 'aws-lambda';
 import { FAN_OUT_KEYS, runRegistryKey, runSummariesPrefix, summaryKey } from '../adapters/archive/layout';
 import { alreadySent, type RunClaim, sendOnce } from '../core/claim';
-import { ConfigError } from '../core/errors';
+import { ConfigError, isAuditError, RunInProgressError } from '../core/errors';
 import { failedSummary, fanOutRunKey, registryVersionOf, rollUpClaimKey, type WorkspaceSummary } from '../core/fan-out';
 import { describeAttachment } from '../core/report/format';
 import { renderRollUp } from '../core/report/roll-up';
 import { parseRegistry } from '../settings';
 import { createFanOutContext, type FanOutContext } from './fan-out-context';
 import { logger, metrics, powertoolsLogger } from './observability';
+import { publishRunEvent } from './publish-event';
+import { rollUpRunEvent } from './roll-up-event';
+import { failedRunEvent } from './run-event';
 
 /** What the state machine passes to the plan step: the execution's own input and name. */
 export interface PlanEvent {
@@ -42,6 +45,8 @@ export interface RollUpEvent {
   phase: 'roll-up';
   runKey: string;
   rollUp: boolean;
+  /** The execution's input (PlanEvent.input): the schedule's time for the run event. */
+  input?: PlanEvent['input'];
 }
 
 export type RollUpResult =
@@ -60,6 +65,21 @@ export async function handler(event: PlanEvent | RollUpEvent, context: Context):
     if (event?.phase === 'plan') return await plan(fanOut(), event);
     if (event?.phase === 'roll-up') return await rollUp(fanOut(), event, context);
     throw new ConfigError('event.phase', 'must be "plan" or "roll-up" (the state machine sets it)');
+  } catch (error) {
+    // The run failed: on the bus as the single function's failed run is. A claim held by another
+    // invocation is not a failure: Step Functions retries it.
+    if (!(error instanceof RunInProgressError)) {
+      await publishRunEvent(
+        shared?.events,
+        () =>
+          failedRunEvent(context.awsRequestId, event?.input, {
+            errorType: error instanceof Error ? error.name : typeof error,
+            code: isAuditError(error) ? error.code : undefined,
+          }),
+        [context.invokedFunctionArn],
+      );
+    }
+    throw error;
   } finally {
     metrics.publishStoredMetrics();
     powertoolsLogger.resetKeys();
@@ -110,7 +130,11 @@ function claimOf(ctx: FanOutContext, runKey: string, runId: string): RunClaim {
 }
 
 async function rollUp(ctx: FanOutContext, event: RollUpEvent, context: Context): Promise<RollUpResult> {
-  if (!event.rollUp) return { status: 'skipped', reason: 'a re-run of some clients sends no roll-up' };
+  if (!event.rollUp) {
+    const names = await runNames(ctx, event.runKey);
+    await publishRollUpEvent(ctx, (await readSummaries(ctx, event.runKey, names)).summaries, event, context);
+    return { status: 'skipped', reason: 'a re-run of some clients sends no roll-up' };
+  }
   const claim = claimOf(ctx, event.runKey, context.awsRequestId);
   const done = await alreadySent(claim);
   const names = await runNames(ctx, event.runKey);
@@ -145,7 +169,24 @@ async function rollUp(ctx: FanOutContext, event: RollUpEvent, context: Context):
   });
   if (outcome.status === 'duplicate') return { status: 'duplicate', clients: summaries.length, failed };
   logger.info('roll-up sent', { clients: summaries.length, failed, messageId: outcome.messageId });
+  await publishRollUpEvent(ctx, summaries, event, context);
   return outcome;
+}
+
+/** The execution's one run event (a duplicate delivery puts none, as it sends nothing). */
+async function publishRollUpEvent(
+  ctx: FanOutContext,
+  summaries: readonly WorkspaceSummary[],
+  event: RollUpEvent,
+  context: Context,
+): Promise<void> {
+  const run = {
+    runId: context.awsRequestId,
+    rawInput: event.input,
+    generatedAt: ctx.deps.now(),
+    triggers: ctx.config.triggers,
+  };
+  await publishRunEvent(ctx.events, () => rollUpRunEvent(summaries, run), [context.invokedFunctionArn]);
 }
 
 /** The clients of the run, from its registry copy, in registry order. */

@@ -10,6 +10,8 @@ import { parse } from 'csv-parse/sync';
 import { FAN_OUT_KEYS } from '../../lambda/adapters/archive/layout';
 import { FAN_OUT_STATES } from '../../lib/fan-out';
 import { MAX_REGISTRY_ENTRIES } from '../../lambda/settings';
+import { RUN_EVENT, runEventDetailSchema } from '../../lambda/handler/run-event';
+import { type EventsLocal, startEventsLocal } from '../../scripts/support/events-local';
 import { startSecretsLocal, type SecretsLocal } from '../../scripts/support/secrets-local';
 import { startSesLocal, type SesLocal } from '../../scripts/support/ses-local';
 import { generateAgents, generatePortfolio, type SimRecord, type Simulator, startSimulator } from '../../simulator';
@@ -133,6 +135,7 @@ describe('the fan-out state machine', () => {
   let s3: S3Local;
   let ses: SesLocal;
   let secrets: SecretsLocal;
+  let events: EventsLocal;
   let workspaceTask: typeof import('../../lambda/handler/workspace-task').handler;
   let rollUpTask: typeof import('../../lambda/handler/roll-up-task').handler;
   const savedEnv = { ...process.env };
@@ -163,6 +166,7 @@ describe('the fan-out state machine', () => {
     // Pages smaller than S3's 1,000 keys: the roll-up must follow the continuation tokens.
     s3 = await startS3Local('number-audit-fan-out-test', { pageSize: 50 });
     ses = await startSesLocal();
+    events = await startEventsLocal();
     const keys: Record<string, string> = {};
     for (let i = 0; i < CLIENTS; i++) {
       const key = i === DENIED ? 'dnx_denied' : i === BIG ? 'dnx_big' : 'dnx_small';
@@ -185,6 +189,7 @@ describe('the fan-out state machine', () => {
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_SES: ses.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint,
       DIALNEXA_BASE_URL: router.url,
     });
     for (const stream of [process.stdout, process.stderr]) {
@@ -200,7 +205,7 @@ describe('the fan-out state machine', () => {
     for (const w of writes) w.mockRestore();
     process.env = savedEnv;
     await new Promise((done) => router.server.close(done));
-    await Promise.all([small.close(), big.close(), s3.close(), ses.close(), secrets.close()]);
+    await Promise.all([small.close(), big.close(), s3.close(), ses.close(), secrets.close(), events.close()]);
   });
 
   it('passes asl-validator', async () => {
@@ -295,6 +300,30 @@ describe('the fan-out state machine', () => {
     expect(rows.find((r) => r.startsWith(clientName(BIG)))).toMatch(/^Client 120 \| OK \| 2,500 \| /);
     expect(new Set(csv.slice(1).map((r) => r[workspaceColumn])).size).toBe(audited);
 
+    // One run event for the execution, in the single function's schema: a row per client.
+    expect(events.entries).toHaveLength(1);
+    const [event] = events.entries;
+    expect(event).toMatchObject({ Source: RUN_EVENT.source, DetailType: RUN_EVENT.detailType.incomplete });
+    const detail = runEventDetailSchema.parse(JSON.parse(event.Detail));
+    expect(detail).toMatchObject({
+      status: 'incomplete',
+      scheduledTime: '2026-11-30T09:00:00.000Z',
+      workspace: null,
+      failedWorkspaces: 2,
+      total: numbers,
+      unroutedCount: unroutedTotal,
+      actionNeeded: true,
+      triggers: expect.arrayContaining(['unrouted', 'failedWorkspaces']),
+    });
+    if (detail.status === 'failed') throw new Error('a sent roll-up is not a failed run');
+    expect(detail.workspaces).toHaveLength(CLIENTS);
+    expect(detail.workspaces.find((w) => w.name === clientName(DENIED))).toEqual({
+      name: clientName(DENIED),
+      ok: false,
+      errorCode: 'PERMISSION',
+    });
+    expect(detail.workspaces.find((w) => w.name === clientName(BIG))).toMatchObject({ ok: true, total: BIG_SIZE });
+
     // The same schedule time again: nothing listed, nothing sent.
     const requestsBefore = small.requests.length;
     await ses.clear();
@@ -302,6 +331,23 @@ describe('the fan-out state machine', () => {
     expect(again).toMatchObject({ plan: { skip: true } });
     expect(await ses.emails()).toHaveLength(0);
     expect(small.requests.length).toBe(requestsBefore);
+    expect(events.entries).toHaveLength(1);
+  });
+
+  it('publishes a failed-run event when the roll-up fails', async () => {
+    const before = events.entries.length;
+    const input = { scheduledTime: '2026-12-14T09:00:00Z', scheduleArn: SCHEDULE_ARN };
+    // A run key the plan step never wrote a registry copy for.
+    const event = { phase: 'roll-up', runKey: 'execution-never-planned', rollUp: true, input } as const;
+    await expect(rollUpTask(event, lambdaContext(120_000))).rejects.toThrow(/registry.json/);
+    expect(events.entries.slice(before)).toHaveLength(1);
+    const entry = events.entries[before];
+    expect(entry.DetailType).toBe(RUN_EVENT.detailType.failed);
+    expect(runEventDetailSchema.parse(JSON.parse(entry.Detail))).toMatchObject({
+      status: 'failed',
+      errorType: 'ConfigError',
+      scheduledTime: '2026-12-14T09:00:00.000Z',
+    });
   });
 
   it('lists a client whose task left no summary as failed', async () => {
@@ -394,7 +440,12 @@ describe('the fan-out state machine', () => {
     }
     await machineRun.result;
     expect(audited.sort((a, b) => a - b)).toEqual(registry.map((_, i) => i));
-    expect(rollUpInput).toEqual({ phase: 'roll-up', runKey: expect.any(String), rollUp: true });
+    expect(rollUpInput).toEqual({
+      phase: 'roll-up',
+      runKey: expect.any(String),
+      rollUp: true,
+      input: expect.any(Object),
+    });
     expect(largest.bytes).toBeLessThan(256 * 1024);
   });
 });

@@ -4,7 +4,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { CloudTemplate } from '../../scripts/aws/deploy';
 import { evaluate, type Permissions, type Policy, resolve, type StackNames } from '../../scripts/aws/iam-evaluate';
-import { addStack, buildApp, flat, logicalId } from './helpers';
+import { SETTINGS } from '../../lambda/settings';
+import { addStack, buildApp, flat, logicalId, roleStatements } from './helpers';
 
 const app = buildApp({ fanOut: true, sesConfigurationSet: 'audit', alarmEmail: 'oncall@example.com' });
 const stack = addStack(app);
@@ -155,5 +156,42 @@ describe('each fan-out role may touch exactly the S3 keys its step reads and wri
   ];
   it.each(cases)('%s: %s on %j is %s', async (who, action, key, expected) => {
     expect(await decide(roles[who](), action, key)).toBe(expected);
+  });
+});
+
+describe('without an operator configuration set', () => {
+  const ownApp = buildApp({ fanOut: true });
+  const own = addStack(ownApp, 'OwnSet');
+  const ownTemplate = Template.fromStack(own);
+  const ownFanOut = own.fanOut;
+  if (ownFanOut === undefined) throw new Error('fanOut: true built no fan-out');
+  const statements = (roleId: string) => roleStatements(ownTemplate, roleId) as Array<Record<string, unknown>>;
+
+  it('creates the configuration set with its bounce alarm, and both functions send with it', () => {
+    const set = own.reportFeedback?.configurationSetName;
+    expect(set).toBeDefined();
+    ownTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'OwnSet-ReportBounced' });
+    for (const role of [own.fn.role, ownFanOut.workspaceTask.role]) {
+      const send = statements(logicalId(role)).find((s) => s.Sid === 'SendReportEmail');
+      expect(send?.Resource).toContain(
+        `arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:configuration-set/${set}`,
+      );
+    }
+    const env = Object.values(ownTemplate.findResources('AWS::Lambda::Function')).map(
+      (f) => f.Properties.Environment.Variables[SETTINGS.sesConfigurationSet.env],
+    );
+    expect(env).toEqual(env.map(() => set));
+  });
+
+  it('is cdk-nag clean', () => {
+    expect(new AwsSolutionsChecks(ownApp).validateScope(ownApp).violations).toEqual([]);
+  });
+
+  it('lets only the roll-up put the run event, on the default bus under its own source', () => {
+    const put = (roleId: string) => statements(roleId).filter((s) => String(s.Action).startsWith('events:'));
+    expect(put(logicalId(own.fn.role))).toEqual([
+      expect.objectContaining({ Sid: 'PutRunEvents', Action: 'events:PutEvents' }),
+    ]);
+    expect(put(logicalId(ownFanOut.workspaceTask.role))).toEqual([]);
   });
 });
