@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { ARCHIVE_PREFIXES, FAN_OUT_KEYS } from '../lambda/adapters/archive/layout';
 import { MAX_CONTINUATIONS } from '../lambda/core/fan-out';
 import type { PlanEvent, RollUpEvent } from '../lambda/handler/roll-up-task';
+import { RUN_EVENT } from '../lambda/handler/run-event';
 import { SETTINGS, secretIdOf } from '../lambda/settings';
 import { AuditFunction, type AuditFunctionProps } from './audit-function';
 import type { StackConfig } from './config';
@@ -34,6 +35,8 @@ export const FAN_OUT_STATES = {
   nothingToDo: 'AlreadySent',
   clients: 'Clients',
   audit: 'AuditWorkspace',
+  /** The workspace task again, to write the summary of a client whose task was caught failing. */
+  recordFailure: 'RecordFailure',
   rollUp: 'RollUp',
 } as const;
 
@@ -44,6 +47,8 @@ export interface FanOutProps {
   rollUp: AuditFunction;
   /** The workspace task's function settings: those of the roll-up function. */
   functionProps: AuditFunctionProps;
+  /** The operator's or the stack's own (ReportFeedback): every email of the run is sent with it. */
+  configurationSet?: string;
 }
 
 export class FanOut extends Construct {
@@ -53,21 +58,23 @@ export class FanOut extends Construct {
 
   constructor(scope: Construct, id: string, props: FanOutProps) {
     super(scope, id);
-    const { config, bucket, rollUp } = props;
+    const { config, bucket, rollUp, configurationSet } = props;
     this.workspaceTask = new AuditFunction(this, 'WorkspaceTask', {
       ...props.functionProps,
       entry: WORKSPACE_TASK_ENTRY,
       description: 'Number audit fan-out: one client workspace per invocation',
     });
     this.grantWorkspaceSecrets(config);
-    this.workspaceTask.grantSendEmail(config.sender, config.allowedRecipientDomains, config.sesConfigurationSet);
+    this.workspaceTask.grantSendEmail(config.sender, config.allowedRecipientDomains, configurationSet);
     this.workspaceTask.grantHistoryAccess(bucket, [
       ...Object.values(ARCHIVE_PREFIXES),
       FAN_OUT_KEYS.summaries,
       FAN_OUT_KEYS.checkpoints,
     ]);
     grantRead(this.workspaceTask, bucket, 'RunRegistry', [FAN_OUT_KEYS.runs]);
-    rollUp.grantSendEmail(config.sender, config.allowedRecipientDomains, config.sesConfigurationSet);
+    rollUp.grantSendEmail(config.sender, config.allowedRecipientDomains, configurationSet);
+    // One run event per execution, put by the roll-up alone.
+    if (config.publishEvents) rollUp.grantPutRunEvents(RUN_EVENT.source);
     rollUp.grantHistoryAccess(bucket, [ARCHIVE_PREFIXES.idempotency, FAN_OUT_KEYS.runs]);
     grantRead(rollUp, bucket, 'RegistryAndSummaries', [FAN_OUT_KEYS.registry, FAN_OUT_KEYS.summaries]);
 
@@ -107,24 +114,29 @@ export class FanOut extends Construct {
       },
       { resultPath: '$.plan' },
     );
+    // The items are indices into the run's registry copy, and the clients' outcomes are their
+    // summaries in S3: the state payload stays small at MAX_REGISTRY_ENTRIES (no ItemReader or
+    // ResultWriter, which the local execution test's engine cannot run).
     const clients = new sfn.DistributedMap(this, FAN_OUT_STATES.clients, {
-      itemsPath: '$.plan.workspaces',
+      itemsPath: '$.plan.items',
       itemSelector: {
-        name: sfn.JsonPath.stringAt('$$.Map.Item.Value'),
+        index: sfn.JsonPath.numberAt('$$.Map.Item.Value'),
         runKey: sfn.JsonPath.stringAt('$.plan.runKey'),
+        registryVersion: sfn.JsonPath.stringAt('$.plan.registryVersion'),
         continuations: 0,
       },
       maxConcurrency: config.fanOutConcurrency,
       // A client's failure is a row of the roll-up, not the run's failure.
       toleratedFailurePercentage: 100,
-      resultPath: '$.results',
+      resultPath: sfn.JsonPath.DISCARD,
     });
     clients.itemProcessor(this.clientSteps(config));
     const roll = this.rollUpStep(FAN_OUT_STATES.rollUp, rollUp, {
       phase: 'roll-up',
       runKey: sfn.JsonPath.stringAt('$.plan.runKey'),
       rollUp: sfn.JsonPath.stringAt('$.plan.rollUp'),
-      results: sfn.JsonPath.listAt('$.results'),
+      // The schedule's time, for the run event.
+      input: sfn.JsonPath.objectAt('$$.Execution.Input'),
     });
     roll.addRetry({ errors: ['RunInProgressError'], interval: Duration.seconds(30), maxAttempts: 3 });
     return plan.next(
@@ -159,16 +171,22 @@ export class FanOut extends Construct {
     });
     // Another invocation is sending this client's email: wait it out.
     audit.addRetry({ errors: ['RunInProgressError'], interval: Duration.seconds(30), maxAttempts: 3 });
-    // A client's result is `{}`, or its name and the error's name when the task was caught: small
-    // enough for MAX_REGISTRY_ENTRIES of them in the state payload (the cause is in the task's log).
-    const failed = new sfn.Pass(this, 'ClientFailed', {
-      parameters: { name: sfn.JsonPath.stringAt('$.name'), error: { Error: sfn.JsonPath.stringAt('$.error.Error') } },
+    // Every child ends with `{}`: even gathered before the Map discards them, 10,000 results are 30 KB.
+    const failed = new sfn.Pass(this, 'ClientFailed', { result: sfn.Result.fromObject({}) });
+    // The caught error becomes the client's summary (the roll-up lists it); if even that fails, the
+    // missing summary says the client failed.
+    const record = new tasks.LambdaInvoke(this, FAN_OUT_STATES.recordFailure, {
+      lambdaFunction: this.workspaceTask.lambdaFunction,
+      payloadResponseOnly: true,
     });
-    audit.addCatch(failed, { resultPath: '$.error' });
+    record.addCatch(failed);
+    record.next(failed);
+    audit.addCatch(record, { resultPath: '$.caught' });
     const again = new sfn.Pass(this, 'ContinueListing', {
       parameters: {
         runKey: sfn.JsonPath.stringAt('$.runKey'),
-        name: sfn.JsonPath.stringAt('$.name'),
+        registryVersion: sfn.JsonPath.stringAt('$.registryVersion'),
+        index: sfn.JsonPath.numberAt('$.index'),
         continuations: sfn.JsonPath.mathAdd(sfn.JsonPath.numberAt('$.continuations'), 1),
       },
     });
@@ -178,8 +196,8 @@ export class FanOut extends Construct {
         Error: 'ContinuationLimit',
         Cause: `the listing did not finish within ${MAX_CONTINUATIONS + 1} invocations`,
       }),
-      resultPath: '$.error',
-    }).next(failed);
+      resultPath: '$.caught',
+    }).next(record);
     return audit.next(
       new sfn.Choice(this, 'ListingDone')
         .when(

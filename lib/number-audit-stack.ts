@@ -96,9 +96,8 @@ export class NumberAuditStack extends Stack {
       retentionDays: config.historyRetentionDays,
       fanOut: config.fanOut,
     });
-    // An operator's own configuration set has its own event destinations; otherwise ours reports
-    // bounces (single function only: the fan-out tasks send without one for now, docs/agencies.md).
-    if (!config.sesConfigurationSet && !config.fanOut) this.reportFeedback = new ReportFeedback(this, 'ReportFeedback');
+    // An operator's own configuration set has its own event destinations; otherwise ours reports bounces.
+    if (!config.sesConfigurationSet) this.reportFeedback = new ReportFeedback(this, 'ReportFeedback');
     const configurationSet = config.sesConfigurationSet ?? this.reportFeedback?.configurationSetName;
     const environment = functionEnvironment(
       { ...config, sesConfigurationSet: configurationSet },
@@ -156,7 +155,13 @@ export class NumberAuditStack extends Stack {
       ...(config.fanOut ? { entry: ROLL_UP_ENTRY, description: 'Number audit fan-out: plan and roll-up email' } : {}),
     });
     if (config.fanOut) {
-      const fanOut = new FanOut(this, 'FanOut', { config, bucket: this.historyBucket, rollUp: fn, functionProps });
+      const fanOut = new FanOut(this, 'FanOut', {
+        config,
+        bucket: this.historyBucket,
+        rollUp: fn,
+        functionProps,
+        configurationSet,
+      });
       return { fn, fanOut };
     }
     fn.grantSecretRead(

@@ -26,6 +26,8 @@ export interface WorkspaceSummary {
   emailed?: string;
   /** Findings that would put [Action needed] on this client's own report. */
   actionNeeded: boolean;
+  /** Which of the actionTriggers fired (absent in summaries written before it was kept). */
+  triggers?: Array<keyof ActionTriggers>;
 }
 
 /** The key of one schedule time (or one console execution): folders and claims are named by it. */
@@ -34,6 +36,11 @@ export function fanOutRunKey(input: { scheduleArn?: string; scheduledTime?: stri
     return createHash('sha256').update(`${input.scheduleArn}|${input.scheduledTime}`).digest('hex');
   }
   return `execution-${input.executionName.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 80)}`;
+}
+
+/** The version of the run's registry copy the plan step wrote: every task checks it reads that one. */
+export function registryVersionOf(body: string): string {
+  return createHash('sha256').update(body).digest('hex').slice(0, 16);
 }
 
 /** One client's email claim within a run: at most one email per schedule time per workspace. */
@@ -54,6 +61,7 @@ export function summarizeRun(name: string, outcome: RunOutcome, triggers: Action
   const [ws] = outcome.workspaces;
   if (ws === undefined || !ws.ok) return failedSummary(name, ws && !ws.ok ? ws.error : undefined);
   const changes = ws.changes?.status === 'compared' ? ws.changes.changes : undefined;
+  const fired = actionReasons([ws], triggers);
   return {
     name,
     status: ws.complete ? 'ok' : 'incomplete',
@@ -64,7 +72,8 @@ export function summarizeRun(name: string, outcome: RunOutcome, triggers: Action
     changes: changes ? { added: changes.added.length, removed: changes.removed.length } : null,
     ...(ws.incompleteReason ? { incompleteReason: ws.incompleteReason } : {}),
     ...(outcome.email.messageId ? { emailed: outcome.email.messageId } : {}),
-    actionNeeded: actionReasons([ws], triggers).length > 0,
+    actionNeeded: fired.length > 0,
+    triggers: fired,
   };
 }
 
@@ -83,4 +92,25 @@ export function failedSummary(name: string, error: { code: string; message: stri
 /** The error of a failed run as the roll-up shows it: the message already says what to do. */
 export function errorOf(error: unknown): { code: string; message: string } {
   return { code: isAuditError(error) ? error.code : 'UNEXPECTED', message: messageOf(error) };
+}
+
+/** What Step Functions caught (`Sandbox.Timedout`, a Lambda error and its JSON cause) as the roll-up shows it. */
+export function caughtFailure(error: { Error?: string; Cause?: string } | undefined): {
+  code: string;
+  message: string;
+} {
+  if (error === undefined) return { code: 'UNEXPECTED', message: 'the workspace task left no summary' };
+  let cause = error.Cause ?? '';
+  try {
+    cause = (JSON.parse(cause) as { errorMessage?: string }).errorMessage ?? cause;
+  } catch {
+    // Not JSON: Step Functions' own causes are plain text.
+  }
+  const timedOut = /Timeout|Timedout/i.test(error.Error ?? '');
+  return {
+    code: error.Error ?? 'UNEXPECTED',
+    message: timedOut
+      ? `the workspace task timed out (${error.Error}); re-run this client alone to retry it`
+      : `the workspace task failed: ${error.Error ?? 'error'}${cause ? `: ${cause.slice(0, 300)}` : ''}`,
+  };
 }

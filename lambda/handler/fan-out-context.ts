@@ -4,6 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { S3Archive, S3ObjectStore } from '../adapters/archive/s3-archive';
 import { awsClientOptions } from '../adapters/aws/client-options';
+import { EventBridgePublisher, type EventPublisher } from '../adapters/events/eventbridge-publisher';
 import { createReportEmailBuilder } from '../adapters/email/report-email-builder';
 import { createSesClient, SesRawMailer } from '../adapters/ses/ses-mailer';
 import { ConfigError } from '../core/errors';
@@ -21,6 +22,8 @@ export interface FanOutContext {
   secretsClient: SecretsManagerClient;
   history: S3Archive;
   deps: RunAuditDeps;
+  /** The run event's bus (publishEvents); only the roll-up puts events. */
+  events?: EventPublisher;
 }
 
 export function createFanOutContext(env: Record<string, string | undefined> = process.env): FanOutContext {
@@ -38,6 +41,7 @@ export function createFanOutContext(env: Record<string, string | undefined> = pr
     store: new S3ObjectStore(client, bucket),
     secretsClient: new SecretsManagerClient(awsClientOptions()),
     history,
+    events: config.publishEvents ? new EventBridgePublisher() : undefined,
     deps: {
       emailBuilder: createReportEmailBuilder(),
       mailer: new SesRawMailer({ client: createSesClient(), configurationSetName: config.configurationSetName }),

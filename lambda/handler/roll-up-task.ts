@@ -2,15 +2,18 @@
 // keys the run; `roll-up` reads every client's summary and sends the agency one email, once per
 // schedule time (the same claim protocol as every other email).
 import type { Context } from 'aws-lambda';
-import { FAN_OUT_KEYS, runRegistryKey, summaryKey } from '../adapters/archive/layout';
+import { FAN_OUT_KEYS, runRegistryKey, runSummariesPrefix, summaryKey } from '../adapters/archive/layout';
 import { alreadySent, type RunClaim, sendOnce } from '../core/claim';
-import { ConfigError } from '../core/errors';
-import { failedSummary, fanOutRunKey, rollUpClaimKey, type WorkspaceSummary } from '../core/fan-out';
+import { ConfigError, isAuditError, RunInProgressError } from '../core/errors';
+import { failedSummary, fanOutRunKey, registryVersionOf, rollUpClaimKey, type WorkspaceSummary } from '../core/fan-out';
 import { describeAttachment } from '../core/report/format';
 import { renderRollUp } from '../core/report/roll-up';
 import { parseRegistry } from '../settings';
 import { createFanOutContext, type FanOutContext } from './fan-out-context';
 import { logger, metrics, powertoolsLogger } from './observability';
+import { publishRunEvent } from './publish-event';
+import { rollUpRunEvent } from './roll-up-event';
+import { failedRunEvent } from './run-event';
 
 /** What the state machine passes to the plan step: the execution's own input and name. */
 export interface PlanEvent {
@@ -28,17 +31,22 @@ export interface Plan {
   skip: boolean;
   /** False for a re-run of some clients (`only`): their own emails go out, no roll-up. */
   rollUp: boolean;
-  /** The Map's items: names only, so a large registry stays far below the 256 KB state payload. */
-  workspaces: string[];
+  /**
+   * The Map's items: each client's index in the run's registry copy (the task reads its entry there),
+   * so MAX_REGISTRY_ENTRIES of them stay far below the 256 KiB state payload.
+   */
+  items: number[];
+  /** The copy's version, which every task checks (registryVersionOf); empty when skipped. */
+  registryVersion: string;
 }
 
-/** One Map iteration's output: the workspace task's result, or the error the state machine caught. */
+/** The Map keeps no results in the state: each client's outcome is its summary under the run's key. */
 export interface RollUpEvent {
   phase: 'roll-up';
   runKey: string;
   rollUp: boolean;
-  /** One per client, in registry order: `{}` when its task ended, its name and error when it was caught. */
-  results: Array<{ name?: string; error?: { Error?: string; Cause?: string } }>;
+  /** The execution's input (PlanEvent.input): the schedule's time for the run event. */
+  input?: PlanEvent['input'];
 }
 
 export type RollUpResult =
@@ -57,6 +65,21 @@ export async function handler(event: PlanEvent | RollUpEvent, context: Context):
     if (event?.phase === 'plan') return await plan(fanOut(), event);
     if (event?.phase === 'roll-up') return await rollUp(fanOut(), event, context);
     throw new ConfigError('event.phase', 'must be "plan" or "roll-up" (the state machine sets it)');
+  } catch (error) {
+    // The run failed: on the bus as the single function's failed run is. A claim held by another
+    // invocation is not a failure: Step Functions retries it.
+    if (!(error instanceof RunInProgressError)) {
+      await publishRunEvent(
+        shared?.events,
+        () =>
+          failedRunEvent(context.awsRequestId, event?.input, {
+            errorType: error instanceof Error ? error.name : typeof error,
+            code: isAuditError(error) ? error.code : undefined,
+          }),
+        [context.invokedFunctionArn],
+      );
+    }
+    throw error;
   } finally {
     metrics.publishStoredMetrics();
     powertoolsLogger.resetKeys();
@@ -81,8 +104,16 @@ async function plan(ctx: FanOutContext, event: PlanEvent): Promise<Plan> {
   const workspaces = only ? all.filter((e) => only.includes(e.name)) : all;
   const done = only ? undefined : await alreadySent(claimOf(ctx, runKey, event.executionName));
   logger.info('fan-out planned', { runKey, workspaces: workspaces.length, skip: done !== undefined });
-  if (done === undefined) await ctx.store.put(runRegistryKey(runKey), JSON.stringify(workspaces), 'application/json');
-  return { runKey, skip: done !== undefined, rollUp: only === undefined, workspaces: workspaces.map((w) => w.name) };
+  const skip = done !== undefined;
+  const body = JSON.stringify(workspaces);
+  if (!skip) await ctx.store.put(runRegistryKey(runKey), body, 'application/json');
+  return {
+    runKey,
+    skip,
+    rollUp: only === undefined,
+    items: skip ? [] : workspaces.map((_, i) => i),
+    registryVersion: skip ? '' : registryVersionOf(body),
+  };
 }
 
 function claimOf(ctx: FanOutContext, runKey: string, runId: string): RunClaim {
@@ -99,11 +130,16 @@ function claimOf(ctx: FanOutContext, runKey: string, runId: string): RunClaim {
 }
 
 async function rollUp(ctx: FanOutContext, event: RollUpEvent, context: Context): Promise<RollUpResult> {
-  if (!event.rollUp) return { status: 'skipped', reason: 'a re-run of some clients sends no roll-up' };
+  if (!event.rollUp) {
+    const names = await runNames(ctx, event.runKey);
+    await publishRollUpEvent(ctx, (await readSummaries(ctx, event.runKey, names)).summaries, event, context);
+    return { status: 'skipped', reason: 'a re-run of some clients sends no roll-up' };
+  }
   const claim = claimOf(ctx, event.runKey, context.awsRequestId);
   const done = await alreadySent(claim);
-  if (done) return { status: 'duplicate', clients: event.results.length, failed: 0 };
-  const { summaries, csvs } = await readSummaries(ctx, event);
+  const names = await runNames(ctx, event.runKey);
+  if (done) return { status: 'duplicate', clients: names.length, failed: 0 };
+  const { summaries, csvs } = await readSummaries(ctx, event.runKey, names);
   const failed = summaries.filter((s) => s.status === 'failed').length;
   const outcome = await sendOnce(claim, async (hooks) => {
     const { config, deps } = ctx;
@@ -133,34 +169,56 @@ async function rollUp(ctx: FanOutContext, event: RollUpEvent, context: Context):
   });
   if (outcome.status === 'duplicate') return { status: 'duplicate', clients: summaries.length, failed };
   logger.info('roll-up sent', { clients: summaries.length, failed, messageId: outcome.messageId });
+  await publishRollUpEvent(ctx, summaries, event, context);
   return outcome;
 }
 
+/** The execution's one run event (a duplicate delivery puts none, as it sends nothing). */
+async function publishRollUpEvent(
+  ctx: FanOutContext,
+  summaries: readonly WorkspaceSummary[],
+  event: RollUpEvent,
+  context: Context,
+): Promise<void> {
+  const run = {
+    runId: context.awsRequestId,
+    rawInput: event.input,
+    generatedAt: ctx.deps.now(),
+    triggers: ctx.config.triggers,
+  };
+  await publishRunEvent(ctx.events, () => rollUpRunEvent(summaries, run), [context.invokedFunctionArn]);
+}
+
+/** The clients of the run, from its registry copy, in registry order. */
+async function runNames(ctx: FanOutContext, runKey: string): Promise<string[]> {
+  const stored = await ctx.store.get(runRegistryKey(runKey));
+  if (stored === null) throw new ConfigError(runRegistryKey(runKey), 'is missing: the plan step writes it');
+  return parseRegistry(runRegistryKey(runKey), stored.body, ctx.secretPrefix).map((e) => e.name);
+}
+
 /**
- * Each client's summary, for every client of the run's registry copy; a task that died before
- * writing one is failed with what Step Functions caught.
+ * Each client's summary, for every client of the run's registry copy, found by listing the run's
+ * summaries (paginated): a client without one failed before it could write it.
  */
 async function readSummaries(
   ctx: FanOutContext,
-  event: RollUpEvent,
+  runKey: string,
+  names: readonly string[],
 ): Promise<{ summaries: WorkspaceSummary[]; csvs: string[] }> {
-  const stored = await ctx.store.get(runRegistryKey(event.runKey));
-  if (stored === null) throw new ConfigError(runRegistryKey(event.runKey), 'is missing: the plan step writes it');
-  const names = parseRegistry(runRegistryKey(event.runKey), stored.body, ctx.secretPrefix).map((e) => e.name);
-  const caught = new Map(event.results.flatMap((r) => (r.name && r.error ? [[r.name, r.error] as const] : [])));
+  const present = new Set(await ctx.store.list(runSummariesPrefix(runKey)));
+  const read = async (key: string) => (present.has(key) ? ((await ctx.store.get(key))?.body ?? null) : null);
   const summaries: WorkspaceSummary[] = [];
   const csvs: string[] = [];
   const BATCH = 25;
   for (let i = 0; i < names.length; i += BATCH) {
-    const read = await Promise.all(
+    const batch = await Promise.all(
       names.slice(i, i + BATCH).map(async (name) => {
-        const summary = await ctx.store.get(summaryKey(event.runKey, name, 'json'));
-        if (summary === null) return { summary: failedSummary(name, caughtError(caught.get(name))), csv: null };
-        const csv = await ctx.store.get(summaryKey(event.runKey, name, 'csv'));
-        return { summary: JSON.parse(summary.body) as WorkspaceSummary, csv: csv?.body ?? null };
+        const summary = await read(summaryKey(runKey, name, 'json'));
+        if (summary === null) return { summary: failedSummary(name, NO_SUMMARY), csv: null };
+        return { summary: JSON.parse(summary) as WorkspaceSummary, csv: await read(summaryKey(runKey, name, 'csv')) };
       }),
     );
-    for (const { summary, csv } of read) {
+    for (const { summary, csv } of batch) {
       summaries.push(summary);
       if (csv !== null) csvs.push(csv);
     }
@@ -168,23 +226,12 @@ async function readSummaries(
   return { summaries, csvs };
 }
 
-/** What Step Functions caught: `States.Timeout`, `Sandbox.Timedout`, a Lambda error with its message. */
-function caughtError(error: { Error?: string; Cause?: string } | undefined): { code: string; message: string } {
-  if (error === undefined) return { code: 'UNEXPECTED', message: 'the workspace task left no summary' };
-  let cause = error.Cause ?? '';
-  try {
-    cause = (JSON.parse(cause) as { errorMessage?: string }).errorMessage ?? cause;
-  } catch {
-    // Not JSON: Step Functions' own causes are plain text.
-  }
-  const timedOut = /Timeout|Timedout/i.test(error.Error ?? '');
-  return {
-    code: error.Error ?? 'UNEXPECTED',
-    message: timedOut
-      ? `the workspace task timed out (${error.Error}); re-run this client alone to retry it`
-      : `the workspace task failed: ${error.Error ?? 'error'}${cause ? `: ${cause.slice(0, 300)}` : ''}`,
-  };
-}
+const NO_SUMMARY = {
+  code: 'NO_SUMMARY',
+  message:
+    "the workspace task ended without leaving its summary; the cause is in the Map run's child execution for " +
+    'this client. Re-run this client alone to retry it',
+};
 
 /** One CSV: the first file's BOM and header, every file's rows (each row names its workspace). */
 function combineCsv(csvs: readonly string[]): string {

@@ -5,13 +5,24 @@ import { configRunOptions, listDeadlineOf } from './run-options';
 import type { Context } from 'aws-lambda';
 import { objectCheckpointStore } from '../adapters/archive/checkpoint-store';
 import { contentTypeFor, runRegistryKey, summaryKey } from '../adapters/archive/layout';
-import { createDialNexaClient } from '../adapters/dialnexa';
-import { ListingPaused, resumableLister } from '../adapters/dialnexa/resumable';
+import { createDialNexaClient, type DialNexaClient } from '../adapters/dialnexa';
+import { compareListings } from '../adapters/dialnexa/listing';
+import type { PassResult } from '../adapters/dialnexa/pages';
+import { type CheckpointStore, ListingPaused, resumableLister } from '../adapters/dialnexa/resumable';
 import { createSecretsManagerKeySource } from '../adapters/secrets/secrets-manager-key-source';
 import { ConfigError, RunInProgressError } from '../core/errors';
-import { errorOf, failedSummary, summarizeRun, type WorkspaceSummary, workspaceClaimKey } from '../core/fan-out';
-import type { WorkspaceSpec } from '../core/ports';
+import {
+  caughtFailure,
+  errorOf,
+  failedSummary,
+  registryVersionOf,
+  summarizeRun,
+  type WorkspaceSummary,
+  workspaceClaimKey,
+} from '../core/fan-out';
+import type { NumberLister, WorkspaceSpec } from '../core/ports';
 import { runAudit, type RunAuditOptions } from '../core/run-audit';
+import type { Listing } from '../core/types';
 import { outsideDomains, parseRegistry, type RegistryEntry, SETTINGS, withLowerCaseDomain } from '../settings';
 import { createFanOutContext, type FanOutContext } from './fan-out-context';
 import { METRIC } from './metric-names';
@@ -20,8 +31,13 @@ import { logger, metrics, MetricUnit, powertoolsLogger } from './observability';
 /** What the state machine hands each iteration of the Map (and back to itself on `continue`). */
 export interface WorkspaceTaskEvent {
   runKey: string;
-  name: string;
+  /** The run's registry copy as the plan step wrote it (Plan.registryVersion). */
+  registryVersion: string;
+  /** The client's place in that copy. */
+  index: number;
   continuations: number;
+  /** Set by the state machine after it caught this client's task failing: record it as the summary. */
+  caught?: { Error?: string; Cause?: string };
 }
 
 /** The event with its registry entry, from the run's own copy of the registry. */
@@ -55,6 +71,13 @@ export async function handler(event: unknown, context: Context): Promise<Workspa
       const summary = JSON.parse(earlier.body) as WorkspaceSummary;
       return { ...resultOf(task), status: 'done', outcome: summary.status };
     }
+    // The state machine caught this client's task failing (a Lambda timeout): that is its summary.
+    if (task.caught !== undefined) {
+      const summary = failedSummary(task.entry.name, caughtFailure(task.caught));
+      await ctx.store.put(key, `${JSON.stringify(summary)}\n`, 'application/json');
+      recordClient(summary);
+      return { ...resultOf(task), status: 'done', outcome: summary.status };
+    }
     const audited = await auditClient(ctx, task, context);
     if (audited === 'paused') return { ...resultOf(task), status: 'continue', outcome: 'ok' };
     const { summary, csv } = audited;
@@ -69,11 +92,11 @@ export async function handler(event: unknown, context: Context): Promise<Workspa
   }
 }
 
-function resultOf({ runKey, name, continuations }: WorkspaceTask): WorkspaceTaskEvent {
-  return { runKey, name, continuations };
+function resultOf({ runKey, registryVersion, index, continuations }: WorkspaceTask): WorkspaceTaskEvent {
+  return { runKey, registryVersion, index, continuations };
 }
 
-/** The run's registries, by run key: a warm container reads each once. */
+/** The run's registry copies, by run key and version: a warm container reads each once. */
 const registries = new Map<string, RegistryEntry[]>();
 
 /** The event and its entry, checked with the registry's own rules (the plan step checked them too). */
@@ -82,23 +105,34 @@ async function loadTask(ctx: FanOutContext, event: unknown): Promise<WorkspaceTa
   if (typeof e.runKey !== 'string' || !/^[A-Za-z0-9_-]{1,200}$/.test(e.runKey)) {
     throw new ConfigError('event.runKey', 'must be the run key the plan step made');
   }
-  if (typeof e.name !== 'string') throw new ConfigError('event.name', 'must be a workspace name of the registry');
-  const { runKey, name } = e;
-  const key = runRegistryKey(runKey);
-  const read = async (): Promise<RegistryEntry[]> => {
-    const stored = await ctx.store.get(key);
-    if (stored === null) throw new ConfigError(key, 'is missing: the plan step writes it before any workspace task');
-    const registry = parseRegistry(key, stored.body, ctx.secretPrefix);
-    registries.set(runKey, registry);
-    return registry;
-  };
-  const find = (registry: RegistryEntry[]) => registry.find((w) => w.name === name);
-  // A run planned again (its roll-up failed the first time) may have a newer copy: read it once more.
-  const cached = registries.get(runKey);
-  const entry = (cached && find(cached)) ?? find(await read());
-  if (entry === undefined) throw new ConfigError('event.name', `"${name}" is not in ${key}`);
+  if (typeof e.registryVersion !== 'string') throw new ConfigError('event.registryVersion', "must be the plan's");
+  if (!Number.isInteger(e.index)) throw new ConfigError('event.index', "must be an index of the run's registry");
+  const { runKey, registryVersion } = e;
+  const index = e.index as number;
+  const registry =
+    registries.get(`${runKey}/${registryVersion}`) ?? (await readRunRegistry(ctx, runKey, registryVersion));
+  const entry = registry[index];
+  if (entry === undefined)
+    throw new ConfigError('event.index', `${index} is not an entry of ${runRegistryKey(runKey)}`);
   const continuations = typeof e.continuations === 'number' ? e.continuations : 0;
-  return { runKey, name, entry, continuations };
+  const caught = typeof e.caught === 'object' && e.caught !== null ? (e.caught as WorkspaceTask['caught']) : undefined;
+  return { runKey, registryVersion, index, entry, continuations, ...(caught ? { caught } : {}) };
+}
+
+/** One read of the run's copy; a copy the plan step wrote again since (another version) is refused, not mixed. */
+async function readRunRegistry(ctx: FanOutContext, runKey: string, version: string): Promise<RegistryEntry[]> {
+  const key = runRegistryKey(runKey);
+  const stored = await ctx.store.get(key);
+  if (stored === null) throw new ConfigError(key, 'is missing: the plan step writes it before any workspace task');
+  if (registryVersionOf(stored.body) !== version) {
+    throw new ConfigError(
+      key,
+      'changed since this execution planned it (a later plan of the same run); re-run the client',
+    );
+  }
+  const registry = parseRegistry(key, stored.body, ctx.secretPrefix);
+  registries.set(`${runKey}/${version}`, registry);
+  return registry;
 }
 
 async function auditClient(
@@ -151,7 +185,7 @@ function clientOptions(ctx: FanOutContext, task: WorkspaceTask, context: Context
   const workspace: WorkspaceSpec = {
     name: entry.name,
     lister: {
-      ...resumableLister(client.listPages, store, client.pageSize),
+      ...verifyingLister(client, store),
       // The same checks as the single function's: agents, their folders, numbers nobody calls.
       listAgents: client.listAgents,
       listFolders: client.listFolders,
@@ -180,4 +214,69 @@ function recordClient(summary: WorkspaceSummary): void {
   metrics.addMetric(METRIC.FailedWorkspaces, MetricUnit.Count, summary.status === 'failed' ? 1 : 0);
   metrics.addMetric(METRIC.IncompleteListings, MetricUnit.Count, summary.status === 'incomplete' ? 1 : 0);
   logger.info('workspace task finished', { ...summary, error: summary.error?.code });
+}
+
+/**
+ * The resumable listing, verified as the single function verifies one (the run's `verify`: list a
+ * second time when DialNexa reports no total) when it ended in the invocation that began it. A
+ * listing continued over invocations would take as long again to repeat: it stays unverified and
+ * says so.
+ */
+function verifyingLister(client: DialNexaClient, store: CheckpointStore): NumberLister {
+  let resumed = false;
+  const watched: CheckpointStore = {
+    load: async () => {
+      const saved = await store.load();
+      resumed = saved !== null;
+      return saved;
+    },
+    save: (checkpoint, pages) => store.save(checkpoint, pages),
+  };
+  const resumable = resumableLister(client.listPages, watched, client.pageSize);
+  return {
+    async listAll(options = {}) {
+      const listing = await resumable.listAll(options);
+      if (options.verify !== true || listing.unverified === undefined) return listing;
+      if (resumed) {
+        return {
+          ...listing,
+          unverified: `${listing.unverified}; it was listed over several invocations, too long to list a second time`,
+        };
+      }
+      return verifiedBy(listing, await client.listAll({ filters: options.filters, deadline: options.deadline }));
+    },
+  };
+}
+
+/** The first listing, checked against a second: verified when they agree, incomplete when they do not. */
+function verifiedBy(first: Listing, second: Listing): Listing {
+  const stats = {
+    ...first.stats,
+    requests: first.stats.requests + second.stats.requests,
+    retries: first.stats.retries + second.stats.retries,
+    rateLimited: first.stats.rateLimited + second.stats.rateLimited,
+    durationMs: first.stats.durationMs + second.stats.durationMs,
+    relisted: true,
+  };
+  if (!second.complete) {
+    return {
+      ...first,
+      stats,
+      unverified: `${first.unverified}; the second listing did not finish: ${second.incompleteReason}`,
+    };
+  }
+  // The second listing had a total: it was checked against it like any listing.
+  if (second.reportedTotal !== null) return { ...second, stats };
+  const { unverified: _unverified, ...verified } = first;
+  const asPass = (l: Listing): PassResult => ({
+    records: l.records,
+    invalid: [],
+    totals: [],
+    listedCount: l.records.length,
+    stopReason: null,
+  });
+  const disagreement = compareListings(asPass(first), asPass(second));
+  return disagreement === null
+    ? { ...verified, stats }
+    : { ...verified, complete: false, incompleteReason: disagreement, stats };
 }

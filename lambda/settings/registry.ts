@@ -8,10 +8,20 @@ import { parseJsonList, readEntry } from './entries';
 import { parseSecretField, type SecretRef, parseSecret, secretIdOf } from './values';
 
 /**
- * Entries one registry may hold. The Map's items (names, at most ~103 bytes each as JSON) and its
- * results (`{}`, or a caught client's name and error name) share the 256 KB state payload.
+ * Entries one registry may hold. The plan step hands the Map only their indices (10,000 of them are
+ * about 49 KB of JSON) and every state payload must stay under Step Functions' 256 KiB: at this cap the
+ * largest is about a quarter of it (test/infra/fan-out-execution.test.ts measures it), leaving room
+ * for the execution's input. The roll-up, which reads every client's summary in one invocation, is
+ * the next bound (about 20,000 reads in 25 at a time).
  */
-export const MAX_REGISTRY_ENTRIES = 1000;
+export const MAX_REGISTRY_ENTRIES = 10_000;
+
+/**
+ * Entries the stack's own `workspaces` list may hold in fan-out mode: unlike the registry, it
+ * travels whole in the state machine's definition and the plan step's input; more clients belong
+ * in the registry.
+ */
+export const MAX_CONTEXT_WORKSPACES = 1000;
 
 /** One client: its workspace, the secret holding its key, and who gets its own report. */
 export interface RegistryEntry {

@@ -37,7 +37,7 @@ import {
   withoutApiVersion,
 } from './values';
 import { MAX_WORKSPACES, parseWorkspaceList, parseWorkspaceVariable } from './workspaces';
-import { MAX_REGISTRY_ENTRIES } from './registry';
+import { MAX_CONTEXT_WORKSPACES } from './registry';
 import { parseDomainList, withLowerCaseDomain } from './recipient-domains';
 
 export type Surface = 'context' | 'env' | 'flag';
@@ -218,7 +218,7 @@ export const SETTINGS = {
     schema: flag,
   },
   workspaces: {
-    doc: `Several workspaces instead of secret + workspaceName: a JSON list of 1-${MAX_WORKSPACES} {name, secretId, secretField?, secretKmsKeyArn?} (up to ${MAX_REGISTRY_ENTRIES} with fanOut)`,
+    doc: `Several workspaces instead of secret + workspaceName: a JSON list of 1-${MAX_WORKSPACES} {name, secretId, secretField?, secretKmsKeyArn?} (up to ${MAX_CONTEXT_WORKSPACES} with fanOut)`,
     context: 'workspaces',
     env: 'WORKSPACES',
     schema: text(parseWorkspaceVariable),

@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { workspaceSlug } from '../adapters/archive/layout';
 import { ConfigError } from '../core/errors';
-import { MAX_REGISTRY_ENTRIES } from './registry';
+import { MAX_CONTEXT_WORKSPACES } from './registry';
 import { parseJsonList, readEntry } from './entries';
 import { parseKmsKeyArn, parseSecret, parseSecretField, SECRET_FIELD_RE, SECRET_ID_RE, type SecretRef } from './values';
 
@@ -26,10 +26,10 @@ const SHAPE =
 export function parseWorkspaceList(setting: string, value: unknown): WorkspaceEntry[] {
   const list = parseJsonList(setting, value, SHAPE);
   // Past MAX_WORKSPACES the stack fans out (lib/config.ts); one run still audits at most MAX_WORKSPACES.
-  if (!Array.isArray(list) || list.length < 1 || list.length > MAX_REGISTRY_ENTRIES) {
+  if (!Array.isArray(list) || list.length < 1 || list.length > MAX_CONTEXT_WORKSPACES) {
     throw new ConfigError(
       setting,
-      `must be a list of 1-${MAX_WORKSPACES} workspaces (up to ${MAX_REGISTRY_ENTRIES} with fanOut): ${SHAPE}`,
+      `must be a list of 1-${MAX_WORKSPACES} workspaces (up to ${MAX_CONTEXT_WORKSPACES} with fanOut): ${SHAPE}`,
     );
   }
   const seenNames = new Map<string, string>();

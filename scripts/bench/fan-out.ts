@@ -11,6 +11,7 @@ import { FAN_OUT_STATES } from '../../lib/fan-out';
 import { NumberAuditStack } from '../../lib/number-audit-stack';
 import { generateAgents, generatePortfolio, startSimulator } from '../../simulator';
 import { startS3Local } from '../../test/infra/fixtures/s3-local';
+import { startEventsLocal } from '../support/events-local';
 import { startSecretsLocal } from '../support/secrets-local';
 import { startSesLocal } from '../support/ses-local';
 import { type Bound, concurrencyBound } from './bounds';
@@ -86,6 +87,8 @@ export async function runFanOutBench(): Promise<FanOutBench> {
   });
   const s3 = await startS3Local('number-audit-bench');
   const ses = await startSesLocal();
+  // The roll-up puts the run event: on a stand-in, never on AWS.
+  const events = await startEventsLocal();
   const names = Array.from({ length: clients }, (_, i) => `number-audit/client-${i}`);
   const secrets = await startSecretsLocal(
     Object.fromEntries(names.map((n) => [n, JSON.stringify({ apiKey: sim.apiKey })])),
@@ -97,6 +100,7 @@ export async function runFanOutBench(): Promise<FanOutBench> {
     AWS_ENDPOINT_URL_S3: s3.endpoint,
     AWS_ENDPOINT_URL_SES: ses.endpoint,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint,
     DIALNEXA_BASE_URL: sim.url,
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     // 400 EMF lines would bury the figures.
@@ -172,7 +176,7 @@ export async function runFanOutBench(): Promise<FanOutBench> {
       rollUpSubject: rollUp?.subject ?? '(no roll-up)',
     };
   } finally {
-    await Promise.all([sim.close(), s3.close(), ses.close(), secrets.close()]);
+    await Promise.all([sim.close(), s3.close(), ses.close(), secrets.close(), events.close()]);
   }
 }
 

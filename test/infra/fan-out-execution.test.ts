@@ -9,6 +9,9 @@ import type { RunOptions } from 'aws-local-stepfunctions';
 import { parse } from 'csv-parse/sync';
 import { FAN_OUT_KEYS } from '../../lambda/adapters/archive/layout';
 import { FAN_OUT_STATES } from '../../lib/fan-out';
+import { MAX_REGISTRY_ENTRIES } from '../../lambda/settings';
+import { RUN_EVENT, runEventDetailSchema } from '../../lambda/handler/run-event';
+import { type EventsLocal, startEventsLocal } from '../../scripts/support/events-local';
 import { startSecretsLocal, type SecretsLocal } from '../../scripts/support/secrets-local';
 import { startSesLocal, type SesLocal } from '../../scripts/support/ses-local';
 import { generateAgents, generatePortfolio, type SimRecord, type Simulator, startSimulator } from '../../simulator';
@@ -55,16 +58,44 @@ function resolve(value: unknown): string {
   throw new Error(`unexpected intrinsic ${JSON.stringify(o)}`);
 }
 
-/** One loopback address in front of two simulators, chosen by API key (the small and the big workspace). */
+/** Keys that reach a simulator as its own key, with every total taken out of its pages. */
+const NO_TOTAL_KEYS: Record<string, string> = { dnx_small_nototal: 'dnx_small', dnx_big_nototal: 'dnx_big' };
+
+/** A page of numbers without `total` / `totalPages`, in either envelope. */
+function withoutTotal(body: string): string {
+  const page = JSON.parse(body) as { total?: number; meta?: { total?: number; totalPages?: number } };
+  delete page.total;
+  delete page.meta?.total;
+  delete page.meta?.totalPages;
+  return JSON.stringify(page);
+}
+
+/**
+ * One loopback address in front of two simulators, chosen by API key (the small and the big
+ * workspace); the NO_TOTAL_KEYS reach them as a DialNexa that reports no total.
+ */
 async function startKeyRouter(byKey: (key: string) => Simulator): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     const key = String(req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
-    const target = new URL(byKey(key).url);
+    const real = NO_TOTAL_KEYS[key];
+    const target = new URL(byKey(real ?? key).url);
+    const headers = real ? { ...req.headers, authorization: `Bearer ${real}` } : req.headers;
     const out = request(
-      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        const rewrite = real !== undefined && answer.statusCode === 200 && req.url?.includes('phone-numbers');
+        if (!rewrite) {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        answer.on('data', (c: Buffer) => chunks.push(c));
+        answer.on('end', () => {
+          const body = withoutTotal(Buffer.concat(chunks).toString('utf8'));
+          res.writeHead(200, { ...answer.headers, 'content-length': Buffer.byteLength(body) });
+          res.end(body);
+        });
       },
     );
     req.pipe(out);
@@ -104,6 +135,7 @@ describe('the fan-out state machine', () => {
   let s3: S3Local;
   let ses: SesLocal;
   let secrets: SecretsLocal;
+  let events: EventsLocal;
   let workspaceTask: typeof import('../../lambda/handler/workspace-task').handler;
   let rollUpTask: typeof import('../../lambda/handler/roll-up-task').handler;
   const savedEnv = { ...process.env };
@@ -131,13 +163,16 @@ describe('the fan-out state machine', () => {
       latencyMs: BIG_LATENCY_MS,
     });
     router = await startKeyRouter((key) => (key === 'dnx_big' ? big : small));
-    s3 = await startS3Local('number-audit-fan-out-test');
+    // Pages smaller than S3's 1,000 keys: the roll-up must follow the continuation tokens.
+    s3 = await startS3Local('number-audit-fan-out-test', { pageSize: 50 });
     ses = await startSesLocal();
+    events = await startEventsLocal();
     const keys: Record<string, string> = {};
     for (let i = 0; i < CLIENTS; i++) {
       const key = i === DENIED ? 'dnx_denied' : i === BIG ? 'dnx_big' : 'dnx_small';
       keys[secretOf(i)] = JSON.stringify({ apiKey: key });
     }
+    for (const key of Object.keys(NO_TOTAL_KEYS)) keys[`number-audit/${key}`] = JSON.stringify({ apiKey: key });
     secrets = await startSecretsLocal(keys);
     const registry = Array.from({ length: CLIENTS }, (_, i) => ({
       name: clientName(i),
@@ -154,6 +189,7 @@ describe('the fan-out state machine', () => {
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_SES: ses.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint,
       DIALNEXA_BASE_URL: router.url,
     });
     for (const stream of [process.stdout, process.stderr]) {
@@ -169,7 +205,7 @@ describe('the fan-out state machine', () => {
     for (const w of writes) w.mockRestore();
     process.env = savedEnv;
     await new Promise((done) => router.server.close(done));
-    await Promise.all([small.close(), big.close(), s3.close(), ses.close(), secrets.close()]);
+    await Promise.all([small.close(), big.close(), s3.close(), ses.close(), secrets.close(), events.close()]);
   });
 
   it('passes asl-validator', async () => {
@@ -189,7 +225,12 @@ describe('the fan-out state machine', () => {
     });
   });
 
-  async function execute(input: { [key: string]: string }, name: string) {
+  /** Clients (by index) listed with a short window (ms), so their listings continue over several invocations. */
+  async function execute(
+    input: { [key: string]: string },
+    name: string,
+    slow: Record<number, number> = { [BIG]: TINY_WINDOW_MS },
+  ) {
     const { StateMachine } = await import('aws-local-stepfunctions');
     const machineRun = new StateMachine(definition).run(input, {
       context: { Execution: { Name: name } },
@@ -197,15 +238,18 @@ describe('the fan-out state machine', () => {
         taskResourceLocalHandlers: {
           [FAN_OUT_STATES.plan]: local((event) => rollUpTask(event as never, lambdaContext(120_000))),
           [FAN_OUT_STATES.rollUp]: local((event) => rollUpTask(event as never, lambdaContext(120_000))),
+          [FAN_OUT_STATES.recordFailure]: local((event) => workspaceTask(event, lambdaContext(120_000))),
           [FAN_OUT_STATES.audit]: local(async (event) => {
-            const { name, continuations } = event as { name: string; continuations: number };
-            if (name === clientName(TIMED_OUT)) {
+            // The registry holds client i at index i.
+            const { index, continuations } = event as { index: number; continuations: number };
+            if (index === TIMED_OUT) {
               // What Step Functions receives when Lambda ends an invocation at its timeout.
               throw Object.assign(new Error('Task timed out after 900.00 seconds'), { name: 'Sandbox.Timedout' });
             }
-            if (name !== clientName(BIG)) return workspaceTask(event, lambdaContext(120_000));
-            bigContinuations.push(continuations);
-            return workspaceTask(event, lambdaContext(Number(process.env.RUN_DEADLINE_MARGIN_MS) + TINY_WINDOW_MS));
+            const window = slow[index];
+            if (window === undefined) return workspaceTask(event, lambdaContext(120_000));
+            if (index === BIG) bigContinuations.push(continuations);
+            return workspaceTask(event, lambdaContext(Number(process.env.RUN_DEADLINE_MARGIN_MS) + window));
           }),
         },
       },
@@ -256,6 +300,30 @@ describe('the fan-out state machine', () => {
     expect(rows.find((r) => r.startsWith(clientName(BIG)))).toMatch(/^Client 120 \| OK \| 2,500 \| /);
     expect(new Set(csv.slice(1).map((r) => r[workspaceColumn])).size).toBe(audited);
 
+    // One run event for the execution, in the single function's schema: a row per client.
+    expect(events.entries).toHaveLength(1);
+    const [event] = events.entries;
+    expect(event).toMatchObject({ Source: RUN_EVENT.source, DetailType: RUN_EVENT.detailType.incomplete });
+    const detail = runEventDetailSchema.parse(JSON.parse(event.Detail));
+    expect(detail).toMatchObject({
+      status: 'incomplete',
+      scheduledTime: '2026-11-30T09:00:00.000Z',
+      workspace: null,
+      failedWorkspaces: 2,
+      total: numbers,
+      unroutedCount: unroutedTotal,
+      actionNeeded: true,
+      triggers: expect.arrayContaining(['unrouted', 'failedWorkspaces']),
+    });
+    if (detail.status === 'failed') throw new Error('a sent roll-up is not a failed run');
+    expect(detail.workspaces).toHaveLength(CLIENTS);
+    expect(detail.workspaces.find((w) => w.name === clientName(DENIED))).toEqual({
+      name: clientName(DENIED),
+      ok: false,
+      errorCode: 'PERMISSION',
+    });
+    expect(detail.workspaces.find((w) => w.name === clientName(BIG))).toMatchObject({ ok: true, total: BIG_SIZE });
+
     // The same schedule time again: nothing listed, nothing sent.
     const requestsBefore = small.requests.length;
     await ses.clear();
@@ -263,5 +331,121 @@ describe('the fan-out state machine', () => {
     expect(again).toMatchObject({ plan: { skip: true } });
     expect(await ses.emails()).toHaveLength(0);
     expect(small.requests.length).toBe(requestsBefore);
+    expect(events.entries).toHaveLength(1);
+  });
+
+  it('publishes a failed-run event when the roll-up fails', async () => {
+    const before = events.entries.length;
+    const input = { scheduledTime: '2026-12-14T09:00:00Z', scheduleArn: SCHEDULE_ARN };
+    // A run key the plan step never wrote a registry copy for.
+    const event = { phase: 'roll-up', runKey: 'execution-never-planned', rollUp: true, input } as const;
+    await expect(rollUpTask(event, lambdaContext(120_000))).rejects.toThrow(/registry.json/);
+    expect(events.entries.slice(before)).toHaveLength(1);
+    const entry = events.entries[before];
+    expect(entry.DetailType).toBe(RUN_EVENT.detailType.failed);
+    expect(runEventDetailSchema.parse(JSON.parse(entry.Detail))).toMatchObject({
+      status: 'failed',
+      errorType: 'ConfigError',
+      scheduledTime: '2026-12-14T09:00:00.000Z',
+    });
+  });
+
+  it('lists a client whose task left no summary as failed', async () => {
+    const registry = [0, 1, 2].map((i) => ({ name: clientName(i), secretId: secretOf(i) }));
+    s3.objects.set(FAN_OUT_KEYS.registry, { body: Buffer.from(JSON.stringify(registry)), etag: '"three"' });
+    const plan = (await rollUpTask(
+      { phase: 'plan', executionName: 'console-3', input: {} },
+      lambdaContext(120_000),
+    )) as {
+      runKey: string;
+      registryVersion: string;
+    };
+    // Only the first client's task ran; the other two died before writing anything.
+    await workspaceTask({ ...plan, index: 0, continuations: 0 }, lambdaContext(120_000));
+    await ses.clear();
+    const result = await rollUpTask({ phase: 'roll-up', runKey: plan.runKey, rollUp: true }, lambdaContext(120_000));
+    expect(result).toMatchObject({ status: 'sent', clients: 3, failed: 2 });
+    const [mail] = await ses.emails();
+    const rows = (mail.body.text ?? '').split('\n').filter((l) => / \| /.test(l));
+    for (const i of [1, 2]) {
+      expect(rows.find((r) => r.startsWith(clientName(i)))).toMatch(/FAILED .*without leaving its summary/);
+    }
+    expect(rows.find((r) => r.startsWith(clientName(0)))).toMatch(/ \| OK \| /);
+  });
+
+  it('verifies a count DialNexa gives no total for by listing twice, and says a continued one is unverified', async () => {
+    const registry = [
+      { name: 'No Total Small', secretId: 'number-audit/dnx_small_nototal' },
+      { name: 'No Total Big', secretId: 'number-audit/dnx_big_nototal' },
+    ];
+    s3.objects.set(FAN_OUT_KEYS.registry, { body: Buffer.from(JSON.stringify(registry)), etag: '"no-total"' });
+    const smallPagesBefore = small.requests.filter((r) => r.path.includes('phone-numbers')).length;
+    // Without a total the pages come one at a time (nothing says how many there are): a wider window.
+    const result = await execute({}, 'console-no-total', { 1: 5 * TINY_WINDOW_MS });
+    expect(result).toMatchObject({ status: 'sent', clients: 2, failed: 0 });
+    const auditOf = (slug: string) => {
+      const key = [...s3.objects.keys()].find((k) => k.startsWith(`reports/${slug}/`) && k.endsWith('/audit.json'));
+      if (key === undefined) throw new Error(`no audit.json for ${slug}`);
+      return JSON.parse(s3.objects.get(key)?.body.toString('utf8') ?? '');
+    };
+    // Listed within one invocation: a second listing found the same numbers.
+    expect(auditOf('no-total-small')).toMatchObject({ verified: true });
+    expect(small.requests.filter((r) => r.path.includes('phone-numbers')).length - smallPagesBefore).toBe(2);
+    // Listed over several invocations: complete, and it says that nothing verified the count.
+    expect(auditOf('no-total-big')).toMatchObject({
+      verified: false,
+      unverifiedReason: expect.stringMatching(/no total.*invocations/),
+    });
+  });
+
+  it('plans a 10,000-client registry with every state payload under 256 KiB', async () => {
+    const registry = Array.from({ length: MAX_REGISTRY_ENTRIES }, (_, i) => ({
+      // The longest names the registry may hold, so the measure is the worst case.
+      name: `${String(i).padStart(5, '0')} ${'x'.repeat(94)}`,
+      secretId: `number-audit/${'k'.repeat(400)}-${i}`,
+      recipients: ['a-long-recipient-address@example.com'],
+    }));
+    s3.objects.set(FAN_OUT_KEYS.registry, { body: Buffer.from(JSON.stringify(registry)), etag: '"big"' });
+    const audited: number[] = [];
+    let rollUpInput: unknown;
+    const { StateMachine } = await import('aws-local-stepfunctions');
+    const machineRun = new StateMachine(definition).run(
+      { scheduledTime: '2026-12-07T09:00:00Z', scheduleArn: SCHEDULE_ARN },
+      {
+        context: { Execution: { Name: 'weekly-10k' } },
+        overrides: {
+          taskResourceLocalHandlers: {
+            [FAN_OUT_STATES.plan]: local((event) => rollUpTask(event as never, lambdaContext(120_000))),
+            // What the tasks return, without auditing 10,000 workspaces.
+            [FAN_OUT_STATES.audit]: local(async (event) => {
+              const { index } = event as { index: number };
+              audited.push(index);
+              return { ...(event as object), status: 'done', outcome: 'ok' };
+            }),
+            [FAN_OUT_STATES.rollUp]: local(async (event) => {
+              rollUpInput = event;
+              return { status: 'sent', clients: MAX_REGISTRY_ENTRIES, failed: 0 };
+            }),
+          },
+        },
+      },
+    );
+    let largest = { bytes: 0, state: '' };
+    for await (const e of machineRun.eventLogs) {
+      if (!('state' in e)) continue;
+      for (const payload of [e.state.input, e.state.output]) {
+        const bytes = Buffer.byteLength(JSON.stringify(payload ?? null));
+        if (bytes > largest.bytes) largest = { bytes, state: `${e.type} ${e.state.name}` };
+      }
+    }
+    await machineRun.result;
+    expect(audited.sort((a, b) => a - b)).toEqual(registry.map((_, i) => i));
+    expect(rollUpInput).toEqual({
+      phase: 'roll-up',
+      runKey: expect.any(String),
+      rollUp: true,
+      input: expect.any(Object),
+    });
+    expect(largest.bytes).toBeLessThan(256 * 1024);
   });
 });

@@ -2,7 +2,10 @@
 // function's role has only its step's permissions, and cdk-nag passes with reasons.
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { addStack, buildApp, flat, logicalId } from './helpers';
+import type { CloudTemplate } from '../../scripts/aws/deploy';
+import { evaluate, type Permissions, type Policy, resolve, type StackNames } from '../../scripts/aws/iam-evaluate';
+import { SETTINGS } from '../../lambda/settings';
+import { addStack, buildApp, flat, logicalId, roleStatements } from './helpers';
 
 const app = buildApp({ fanOut: true, sesConfigurationSet: 'audit', alarmEmail: 'oncall@example.com' });
 const stack = addStack(app);
@@ -92,4 +95,103 @@ it('keeps the workspace list out of the functions and fans out the context list 
   }
   const [machine] = Object.values(big.findResources('AWS::StepFunctions::StateMachine'));
   expect(JSON.stringify(machine.Properties.DefinitionString)).toContain('number-audit/c24');
+});
+
+describe('each fan-out role may touch exactly the S3 keys its step reads and writes (IAM evaluated)', () => {
+  const resources = template.toJSON().Resources as CloudTemplate['Resources'];
+  const arnOf = (id: string, type: string) =>
+    type === 'AWS::S3::Bucket' ? `arn:aws:s3:::${id.toLowerCase()}` : `arn:aws:iam::123456789012:role/${id}`;
+  const names: StackNames = {
+    account: '123456789012',
+    region: 'eu-west-1',
+    partition: 'aws',
+    refs: Object.fromEntries(
+      Object.entries(resources).map(([id, r]) => [id, arnOf(id, r.Type).split(':::').pop() ?? id]),
+    ),
+    arns: Object.fromEntries(Object.entries(resources).map(([id, r]) => [id, arnOf(id, r.Type)])),
+  };
+  const bucket = arnOf(logicalId(stack.historyBucket), 'AWS::S3::Bucket');
+  const runKey = 'a'.repeat(64);
+
+  function permissionsOf(roleId: string): Permissions {
+    const identityPolicies = Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::IAM::Policy')
+      .filter(([, r]) => ((r.Properties?.Roles ?? []) as Array<{ Ref?: string }>).some((x) => x.Ref === roleId))
+      .map(([id, r]) => ({ name: id, policy: resolve(r.Properties?.PolicyDocument, names) as Policy['policy'] }));
+    const resourcePolicies = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::S3::BucketPolicy')
+      .map((r) => ({ arn: bucket, policy: resolve(r.Properties?.PolicyDocument, names) as Policy['policy'] }));
+    return { roleArn: names.arns[roleId], identityPolicies, resourcePolicies, account: names.account };
+  }
+
+  async function decide(roleId: string, action: string, key: string | { prefix: string }): Promise<string> {
+    const listing = typeof key !== 'string';
+    const decision = await evaluate(permissionsOf(roleId), {
+      action,
+      resource: listing ? bucket : `${bucket}/${key}`,
+      context: { 'aws:SecureTransport': 'true', ...(listing ? { 's3:prefix': key.prefix } : {}) },
+    });
+    return decision.result;
+  }
+
+  const roles = {
+    'workspace task': () => logicalId(fanOut.workspaceTask.role),
+    'plan + roll-up': () => logicalId(stack.fn.role),
+  };
+  const cases: Array<[keyof typeof roles, string, string | { prefix: string }, 'Allowed' | 'ImplicitlyDenied']> = [
+    ['workspace task', 's3:GetObject', `runs/${runKey}/registry.json`, 'Allowed'],
+    ['workspace task', 's3:PutObject', `runs/${runKey}/registry.json`, 'ImplicitlyDenied'],
+    ['workspace task', 's3:GetObject', 'config/workspaces.json', 'ImplicitlyDenied'],
+    ['workspace task', 's3:PutObject', `summaries/${runKey}/acme.json`, 'Allowed'],
+    ['workspace task', 's3:PutObject', `checkpoints/${runKey}/acme.json`, 'Allowed'],
+    ['workspace task', 's3:PutObject', 'config/workspaces.json', 'ImplicitlyDenied'],
+    ['plan + roll-up', 's3:GetObject', 'config/workspaces.json', 'Allowed'],
+    ['plan + roll-up', 's3:PutObject', 'config/workspaces.json', 'ImplicitlyDenied'],
+    ['plan + roll-up', 's3:PutObject', `runs/${runKey}/registry.json`, 'Allowed'],
+    ['plan + roll-up', 's3:ListBucket', { prefix: `summaries/${runKey}/` }, 'Allowed'],
+    ['plan + roll-up', 's3:GetObject', `summaries/${runKey}/acme.json`, 'Allowed'],
+    ['plan + roll-up', 's3:PutObject', `summaries/${runKey}/acme.json`, 'ImplicitlyDenied'],
+    ['plan + roll-up', 's3:GetObject', `checkpoints/${runKey}/acme.json`, 'ImplicitlyDenied'],
+    ['plan + roll-up', 's3:GetObject', 'reports/acme/2026-11-30/audit.json', 'ImplicitlyDenied'],
+  ];
+  it.each(cases)('%s: %s on %j is %s', async (who, action, key, expected) => {
+    expect(await decide(roles[who](), action, key)).toBe(expected);
+  });
+});
+
+describe('without an operator configuration set', () => {
+  const ownApp = buildApp({ fanOut: true });
+  const own = addStack(ownApp, 'OwnSet');
+  const ownTemplate = Template.fromStack(own);
+  const ownFanOut = own.fanOut;
+  if (ownFanOut === undefined) throw new Error('fanOut: true built no fan-out');
+  const statements = (roleId: string) => roleStatements(ownTemplate, roleId) as Array<Record<string, unknown>>;
+
+  it('creates the configuration set with its bounce alarm, and both functions send with it', () => {
+    const set = own.reportFeedback?.configurationSetName;
+    expect(set).toBeDefined();
+    ownTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'OwnSet-ReportBounced' });
+    for (const role of [own.fn.role, ownFanOut.workspaceTask.role]) {
+      const send = statements(logicalId(role)).find((s) => s.Sid === 'SendReportEmail');
+      expect(send?.Resource).toContain(
+        `arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:configuration-set/${set}`,
+      );
+    }
+    const env = Object.values(ownTemplate.findResources('AWS::Lambda::Function')).map(
+      (f) => f.Properties.Environment.Variables[SETTINGS.sesConfigurationSet.env],
+    );
+    expect(env).toEqual(env.map(() => set));
+  });
+
+  it('is cdk-nag clean', () => {
+    expect(new AwsSolutionsChecks(ownApp).validateScope(ownApp).violations).toEqual([]);
+  });
+
+  it('lets only the roll-up put the run event, on the default bus under its own source', () => {
+    const put = (roleId: string) => statements(roleId).filter((s) => String(s.Action).startsWith('events:'));
+    expect(put(logicalId(own.fn.role))).toEqual([
+      expect.objectContaining({ Sid: 'PutRunEvents', Action: 'events:PutEvents' }),
+    ]);
+    expect(put(logicalId(ownFanOut.workspaceTask.role))).toEqual([]);
+  });
 });

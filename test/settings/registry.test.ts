@@ -30,11 +30,11 @@ it('reads entries as JSON text or a list, with their optional fields', () => {
 
 it.each([
   ['not JSON', '[{name: 1}]', /^config\/workspaces.json: is not valid JSON/],
-  ['not a list', { name: 'x' }, /must be a list of at most 1000 workspaces/],
+  ['not a list', { name: 'x' }, /must be a list of at most 10000 workspaces/],
   [
     'too many',
     Array.from({ length: MAX_REGISTRY_ENTRIES + 1 }, (_, i) => ({ name: `c${i}`, secretId: `${PREFIX}${i}` })),
-    /at most 1000/,
+    /at most 10000/,
   ],
   [
     'an unknown field',

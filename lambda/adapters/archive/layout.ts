@@ -110,9 +110,13 @@ export function runRegistryKey(runKey: string): string {
 }
 
 /** The run key names a folder: the idempotency key rules (letters, digits, _ and -). */
-export function summaryKey(runKey: string, workspace: string, ext: 'json' | 'csv'): string {
+export function runSummariesPrefix(runKey: string): string {
   assertIdempotencyKey(runKey);
-  return `${FAN_OUT_KEYS.summaries}${runKey}/${workspaceSlug(workspace)}.${ext}`;
+  return `${FAN_OUT_KEYS.summaries}${runKey}/`;
+}
+
+export function summaryKey(runKey: string, workspace: string, ext: 'json' | 'csv'): string {
+  return `${runSummariesPrefix(runKey)}${workspaceSlug(workspace)}.${ext}`;
 }
 
 export function checkpointKey(runKey: string, workspace: string): string {

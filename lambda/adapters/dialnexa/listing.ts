@@ -119,7 +119,7 @@ function shouldVerify(pass: PassResult, options: ListOptions): boolean {
 }
 
 /** Null when both listings found the same numbers; else the incomplete reason. */
-function compareListings(first: PassResult, second: PassResult): string | null {
+export function compareListings(first: PassResult, second: PassResult): string | null {
   // A total on the second pass is checked like any other (incompleteReasons).
   if (second.totals.length > 0) return null;
   const before = new Set(first.records.map((r) => r.id));
