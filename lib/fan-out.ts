@@ -3,7 +3,7 @@
 // while a long listing continues) and ends with the roll-up email. Its role, and each task's, may
 // do only what that step needs.
 import * as path from 'node:path';
-import { ArnFormat, type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, type CfnElement, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -224,7 +224,7 @@ export class FanOut extends Construct {
     const grant = this.workspaceTask.grantSecretRead([{ arn, kmsKeyArn: config.secretKmsKeyArn }]);
     for (const statement of grant.principalStatements) statement.sid = 'ReadClientKeysByPrefix';
     Validations.of(this.workspaceTask.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${config.workspaceSecretPrefix}*]`,
+      id: `AwsSolutions-IAM5[Resource::${nagArnHead(stack, 'secretsmanager')}:secret:${config.workspaceSecretPrefix}*]`,
       reason:
         'The registry lists hundreds of clients and changes without a deploy; the task may read exactly the secrets ' +
         'under the configured name prefix (workspaceSecretPrefix), and never lists secrets.',
@@ -264,7 +264,7 @@ export class FanOut extends Construct {
         { 'Fn::Split': [':', { Ref: stack.getLogicalId(this.stateMachine.node.defaultChild as CfnElement) }] },
       ],
     });
-    const execution = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}`;
+    const execution = `${nagArnHead(stack, 'states')}:execution:${name}`;
     for (const suffix of [':*', '/*:*']) {
       Validations.of(mapPolicy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${execution}${suffix}]`,
@@ -273,6 +273,12 @@ export class FanOut extends Construct {
       });
     }
   }
+}
+
+/** An ARN's head as cdk-nag prints it: what synth knows (the CLI always sets a region) as is, the rest as `<AWS::X>`. */
+function nagArnHead(stack: Stack, service: string): string {
+  const shown = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+  return `arn:${shown(stack.partition, 'Partition')}:${service}:${shown(stack.region, 'Region')}:${shown(stack.account, 'AccountId')}`;
 }
 
 /** GetObject only, on these keys and prefixes (ending in `/`). */

@@ -41,8 +41,10 @@ export interface Assembly {
   template: CloudTemplate;
   /** The region the stack was synthesized for (from its asset destinations). */
   region: string;
-  /** The one zip asset: the function code, unzipped. */
-  codeDir: string;
+  /** Every zip asset (a function's code), unzipped. */
+  codeDirs: string[];
+  /** The one zip asset of a one-function stack; throws when the stack has several (fan-out). */
+  readonly codeDir: string;
 }
 
 /** Reads `<stack>.template.json` and `<stack>.assets.json` of a `cdk synth -o DIR`. */
@@ -51,9 +53,21 @@ export function readAssembly(dir: string, stackName: string): Assembly {
   const assets = JSON.parse(fs.readFileSync(path.join(dir, `${stackName}.assets.json`), 'utf8'));
   const files = Object.values(assets.files as Record<string, AssetEntry>);
   const zips = files.filter((f) => f.source.packaging === 'zip');
-  if (zips.length !== 1) throw new Error(`expected one zip asset in ${stackName}.assets.json, found ${zips.length}`);
+  if (zips.length === 0) throw new Error(`no zip asset in ${stackName}.assets.json`);
   const [destination] = Object.values(zips[0].destinations);
-  return { dir, stackName, template, region: destination.region, codeDir: path.join(dir, zips[0].source.path) };
+  const codeDirs = zips.map((z) => path.join(dir, z.source.path));
+  return {
+    dir,
+    stackName,
+    template,
+    region: destination.region,
+    codeDirs,
+    get codeDir() {
+      if (codeDirs.length !== 1)
+        throw new Error(`expected one zip asset in ${stackName}.assets.json, found ${codeDirs.length}`);
+      return codeDirs[0];
+    },
+  };
 }
 
 interface AssetEntry {
@@ -109,6 +123,26 @@ export async function deployAssembly(endpoint: string, assembly: Assembly, timeo
       throw new Error(`stack ${assembly.stackName} still ${stack?.StackStatus} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+export interface EmulatedResource {
+  id: string;
+  type: string;
+  created: boolean;
+}
+
+/** Each resource of the template and whether the emulator created it; `text` lists both kinds for the log. */
+export function createdAndSkipped(
+  template: CloudTemplate,
+  deployed: Deployed,
+): { rows: EmulatedResource[]; text: string } {
+  const created = new Set(deployed.resources.map((r) => r.LogicalResourceId));
+  const rows = Object.entries(template.Resources).map(([id, r]) => ({ id, type: r.Type, created: created.has(id) }));
+  const line = (rs: EmulatedResource[]) => rs.map((r) => `  ${r.type} ${r.id}`).join('\n');
+  const text =
+    `moto created (CREATE_COMPLETE in ${deployed.ms} ms):\n${line(rows.filter((r) => r.created))}\n` +
+    `moto skipped silently:\n${line(rows.filter((r) => !r.created))}`;
+  return { rows, text };
 }
 
 async function uploadAssets(config: ReturnType<typeof emulatorClientConfig>, assembly: Assembly): Promise<void> {

@@ -48,13 +48,14 @@ function arnOf(type: string, physical: string, account: string, region: string):
     case 'AWS::Lambda::Function':
       return `arn:aws:lambda:${region}:${account}:function:${physical}`;
     case 'AWS::SNS::Topic':
+    case 'AWS::StepFunctions::StateMachine':
       return physical;
     default:
       return undefined;
   }
 }
 
-/** Replaces Ref, Fn::GetAtt (Arn), Fn::Join and Fn::Sub with the deployed values. */
+/** Replaces Ref, Fn::GetAtt (Arn), Fn::Join, Fn::Select, Fn::Split and Fn::Sub with the deployed values. */
 export function resolve(value: unknown, names: StackNames): unknown {
   if (Array.isArray(value)) return value.map((v) => resolve(v, names));
   if (!value || typeof value !== 'object') return value;
@@ -68,6 +69,14 @@ export function resolve(value: unknown, names: StackNames): unknown {
   if ('Fn::Join' in o) {
     const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
     return parts.map((p) => String(resolve(p, names))).join(sep);
+  }
+  if ('Fn::Select' in o) {
+    const [index, list] = o['Fn::Select'] as [number | string, unknown];
+    return (resolve(list, names) as unknown[])[Number(index)];
+  }
+  if ('Fn::Split' in o) {
+    const [sep, text] = o['Fn::Split'] as [string, unknown];
+    return String(resolve(text, names)).split(sep);
   }
   if ('Fn::Sub' in o && typeof o['Fn::Sub'] === 'string')
     return (o['Fn::Sub'] as string).replace(/\$\{([^}]+)\}/g, (_, name: string) => ref(name, names));
@@ -103,12 +112,22 @@ export interface Permissions {
 export function functionPermissions(template: CloudTemplate, names: StackNames): Permissions {
   const fns = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
   if (fns.length !== 1) throw new Error(`expected one AWS::Lambda::Function, found ${fns.length}`);
-  const roleRef = fns[0][1].Properties?.Role as { 'Fn::GetAtt': [string, string] } | undefined;
-  if (!roleRef?.['Fn::GetAtt']) throw new Error('the function names no role of this stack');
-  const roleId = roleRef['Fn::GetAtt'][0];
+  return rolePermissions(template, names, roleOf(fns[0][1], 'Role'));
+}
+
+/** The logical id of the stack's role a resource names in `property` (`Fn::GetAtt [role, Arn]`). */
+export function roleOf(resource: CloudTemplate['Resources'][string], property: string): string {
+  const roleRef = resource.Properties?.[property] as { 'Fn::GetAtt': [string, string] } | undefined;
+  if (!roleRef?.['Fn::GetAtt']) throw new Error(`the ${resource.Type}'s ${property} names no role of this stack`);
+  return roleRef['Fn::GetAtt'][0];
+}
+
+/** A role of the stack: its inline policies, the AWS::IAM::Policy resources attached to it, the resource policies. */
+export function rolePermissions(template: CloudTemplate, names: StackNames, roleId: string): Permissions {
   const role = template.Resources[roleId];
+  if (role?.Type !== 'AWS::IAM::Role') throw new Error(`${roleId} is not an AWS::IAM::Role of this stack`);
   if ((role.Properties?.ManagedPolicyArns ?? []).length)
-    throw new Error('the execution role has managed policies; their documents are not in the template');
+    throw new Error('the role has managed policies; their documents are not in the template');
   const identityPolicies: Policy[] = [
     ...((role.Properties?.Policies ?? []) as Array<{ PolicyName: string; PolicyDocument: unknown }>).map((p) => ({
       name: p.PolicyName,
@@ -153,7 +172,7 @@ export interface Decision {
   detail?: string;
 }
 
-/** One request by the function's role, as IAM would decide it. */
+/** One request by the role, as IAM would decide it. */
 export async function evaluate(perms: Permissions, req: Request): Promise<Decision> {
   // An object's policy is its bucket's: match the resource policy on the ARN up to the first '/'.
   const owner = req.resource.startsWith('arn:aws:s3:::') ? req.resource.split('/')[0] : req.resource;

@@ -12,7 +12,13 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DeleteIdentityCommand, SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { deployAssembly, type Deployed, EMULATED_ACCOUNT, emulatorClientConfig } from '../../scripts/aws/deploy';
+import {
+  createdAndSkipped,
+  deployAssembly,
+  type Deployed,
+  EMULATED_ACCOUNT,
+  emulatorClientConfig,
+} from '../../scripts/aws/deploy';
 import { evaluate, functionPermissions, type Permissions, stackNames } from '../../scripts/aws/iam-evaluate';
 import { type Moto, startMoto } from '../../scripts/aws/moto';
 import { lambdaNodeMajor, nodeBinary } from '../../scripts/aws/node-runtime';
@@ -69,13 +75,8 @@ afterAll(async () => {
 
 describe('the template in the emulated account', () => {
   it('reaches CREATE_COMPLETE; which resources the emulator created and which it skipped', () => {
-    const created = new Set(deployed.resources.map((r) => r.LogicalResourceId));
-    const rows = Object.entries(template.Resources).map(([id, r]) => ({ id, type: r.Type, created: created.has(id) }));
-    const line = (rs: typeof rows) => rs.map((r) => `  ${r.type} ${r.id}`).join('\n');
-    console.log(
-      `moto created (CREATE_COMPLETE in ${deployed.ms} ms):\n${line(rows.filter((r) => r.created))}\n` +
-        `moto skipped silently:\n${line(rows.filter((r) => !r.created))}`,
-    );
+    const { rows, text } = createdAndSkipped(template, deployed);
+    console.log(text);
     // What the function's run depends on must exist, whatever else the emulator leaves out.
     for (const type of ['AWS::S3::Bucket', 'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::Lambda::Function'])
       expect(rows.filter((r) => r.type === type && r.created).length).toBeGreaterThan(0);

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
-import { ASSEMBLY_ENV } from './assembly';
+import { ASSEMBLY_ENV, FAN_OUT_ASSEMBLY_ENV } from './assembly';
 
 export default async function globalTeardown(): Promise<void> {
-  const dir = process.env[ASSEMBLY_ENV];
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  for (const env of [ASSEMBLY_ENV, FAN_OUT_ASSEMBLY_ENV]) {
+    const dir = process.env[env];
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
