@@ -38,16 +38,25 @@ export function createSecretsManagerKeySource(options: SecretsManagerKeySourceOp
   const provider = new SecretsProvider(client ? { awsSdkV3Client: client } : {});
   const label = `secret "${secretId}"`;
 
+  const read = async (fresh: boolean): Promise<string> => {
+    let value: string | Uint8Array | undefined;
+    try {
+      value = await provider.get(secretId, { maxAge: maxAgeSeconds, forceFetch: fresh });
+    } catch (err) {
+      throw mapReadError(err, setting, label);
+    }
+    return extractKey(value, field, setting, label);
+  };
+  // A run starts its listing, agents and calls reads together: they share one read of the secret.
+  let reading: Promise<string> | undefined;
   return {
     description: label,
-    async getKey(getOptions) {
-      let value: string | Uint8Array | undefined;
-      try {
-        value = await provider.get(secretId, { maxAge: maxAgeSeconds, forceFetch: getOptions?.fresh === true });
-      } catch (err) {
-        throw mapReadError(err, setting, label);
-      }
-      return extractKey(value, field, setting, label);
+    getKey(getOptions) {
+      if (getOptions?.fresh === true) return read(true);
+      reading ??= read(false).finally(() => {
+        reading = undefined;
+      });
+      return reading;
     },
   };
 }

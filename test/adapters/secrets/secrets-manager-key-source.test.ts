@@ -84,6 +84,15 @@ describe('createSecretsManagerKeySource through a real SDK client and the local 
     expect(sm.calls(id)).toBe(1);
   });
 
+  it('reads the secret once for callers that ask at the same time, even with the cache off', async () => {
+    const id = secret(KEY);
+    const source = createSecretsManagerKeySource({ secretId: id, client, maxAgeSeconds: 0 });
+    await expect(Promise.all([source.getKey(), source.getKey(), source.getKey()])).resolves.toEqual([KEY, KEY, KEY]);
+    expect(sm.calls(id)).toBe(1);
+    await source.getKey();
+    expect(sm.calls(id)).toBe(2);
+  });
+
   it('fresh: true bypasses the cache and picks up a rotated key, which is then cached', async () => {
     const id = secret(KEY);
     const source = createSecretsManagerKeySource({ secretId: id, client });
