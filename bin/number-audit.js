@@ -2,6 +2,7 @@
 // The package's `number-audit` command: runs the CLI that scripts/build-cli.ts bundles into dist/
 // (`npm ci` and `npm install` build it through the `prepare` script; after editing lambda/, run
 // `npm run build:cli`). Plain JavaScript, so starting it compiles no TypeScript.
+const { createHash } = require('node:crypto');
 const { readFileSync } = require('node:fs');
 const { createRequire, SourceMap, wrap } = require('node:module');
 const { dirname, join, resolve } = require('node:path');
@@ -9,17 +10,35 @@ const { Script } = require('node:vm');
 
 const BUNDLE = join(__dirname, '..', 'dist', 'cli', 'number-audit.js');
 /**
- * V8's compiled code for the bundle, written by the build after a warm-up run, next to the bundle
- * (so it is trusted exactly as much as the bundle is). It saves compiling a megabyte of JavaScript
- * at every start, and the functions a run uses on first call. V8 checks it against the source and
- * its own version and flags, and ignores one that does not fit.
+ * V8's compiled code for the bundle, written by the build next to the bundle (so it is trusted
+ * exactly as much as the bundle is): starting then skips compiling a megabyte of JavaScript. It
+ * begins with the SHA-256 of the source it was made from: V8 itself checks only the source's
+ * length, and a cache for other code of the same length would run that other code.
  */
 const CODE_CACHE = `${BUNDLE}.cache`;
+const HASH_BYTES = 32;
+
+/** The bundle compiled (not run), from the code cache when it was made for this very source. */
+function compileBundle(cache) {
+  const source = readFileSync(BUNDLE, 'utf8');
+  const fits = cache?.subarray(0, HASH_BYTES).equals(sha256(source)) === true;
+  const cachedData = fits ? cache.subarray(HASH_BYTES) : undefined;
+  // No import() in it (the build turns them into require()): a script compiled here has no loader for one.
+  return { source, script: new Script(wrap(source), { filename: BUNDLE, cachedData }) };
+}
+
+/** What the build writes to CODE_CACHE. Made before the bundle runs: a cache made after a run loaded wrong code. */
+function codeCacheFor(compiled) {
+  return Buffer.concat([sha256(compiled.source), compiled.script.createCachedData()]);
+}
+
+function sha256(text) {
+  return createHash('sha256').update(text).digest();
+}
 
 /** The bundle's exports, loaded as require() would load it, with the code cache when it fits. */
-function loadBundle(cachedData = readIfPresent(CODE_CACHE)) {
-  const source = readFileSync(BUNDLE, 'utf8');
-  const script = new Script(wrap(source), { filename: BUNDLE, cachedData });
+function loadBundle(cache = readIfPresent(CODE_CACHE)) {
+  const { script } = compileBundle(cache);
   mapStackTraces();
   const module = { exports: {} };
   // The bundle requires only Node built-ins.
@@ -87,4 +106,4 @@ function start() {
 
 if (require.main === module) start();
 
-module.exports = { BUNDLE, CODE_CACHE, loadBundle };
+module.exports = { BUNDLE, CODE_CACHE, codeCacheFor, compileBundle, loadBundle };

@@ -1,20 +1,21 @@
 // `npm run build:cli` (also the `prepare` script, so `npm ci` builds it): the `number-audit`
 // command as one JavaScript file, bundled by esbuild the way the Lambda is, so starting it needs
 // neither tsx nor a TypeScript compile. bin/number-audit.js loads the result.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Script } from 'node:vm';
 import { build } from 'esbuild';
-import { API_KEY_VAR } from '../lambda/cli/args';
-import type { CliIo } from '../lambda/cli/main';
-import { generatePortfolio, startSimulator } from '../simulator';
 
 /** bin/number-audit.js: the paths it loads and its loader, written once there. */
 interface Bin {
   BUNDLE: string;
   CODE_CACHE: string;
-  loadBundle(cachedData?: Buffer): { cli: { main(argv: string[], io: CliIo): Promise<number> }; script: Script };
+  compileBundle(cache: Buffer | undefined): Compiled;
+  codeCacheFor(compiled: Compiled): Buffer;
+}
+interface Compiled {
+  source: string;
+  script: Script;
 }
 // The bin is plain CommonJS, loaded as Node loads it.
 const bin: Bin = require('../bin/number-audit.js');
@@ -35,6 +36,9 @@ export async function buildCli(): Promise<void> {
     format: 'cjs',
     // As in lib/audit-function.ts: ESM builds first, so the AWS SDK tree-shakes.
     mainFields: ['module', 'main'],
+    // import() becomes require(): the bin compiles the bundle itself (for its code cache), and a script
+    // compiled that way has no loader for import() (the AWS SDK imports node:http that way).
+    supported: { 'dynamic-import': false },
     minify: true,
     // Error names (ConfigError, CredentialsProviderError, ...) decide messages and exit codes.
     keepNames: true,
@@ -43,27 +47,12 @@ export async function buildCli(): Promise<void> {
     sourcesContent: false,
     logLevel: 'warning',
   });
-  await writeCodeCache();
+  writeCodeCache();
 }
 
-/**
- * Runs the fresh bundle once, as the bin loads it, over a small simulated workspace (loopback
- * only, nothing sent), then saves V8's code for it, the functions that run compiled included.
- */
-async function writeCodeCache(): Promise<void> {
-  const sim = await startSimulator({ numbers: generatePortfolio({ seed: 1, size: 250 }) });
-  const out = mkdtempSync(join(tmpdir(), 'number-audit-warm-up-'));
-  try {
-    const { cli, script } = bin.loadBundle(undefined);
-    const env = { [API_KEY_VAR]: sim.apiKey, TZ: 'UTC' };
-    const io: CliIo = { stdout: { write: () => true }, stderr: { write: () => true }, env, isTTY: false };
-    const code = await cli.main(['--base-url', sim.url, '--json', '--out', out], io);
-    if (code !== 0) throw new Error(`the warm-up run exited ${code}`);
-    writeFileSync(bin.CODE_CACHE, script.createCachedData());
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-    await sim.close();
-  }
+/** Compiles the fresh bundle as the bin does and saves V8's code for it (see bin/number-audit.js). */
+function writeCodeCache(): void {
+  writeFileSync(bin.CODE_CACHE, bin.codeCacheFor(bin.compileBundle(undefined)));
 }
 
 if (require.main === module) {
