@@ -76,15 +76,20 @@ function zeroTypes(): Record<NumberType, number> {
  * `x * 100` would not (100.49999...).
  */
 export function toCents(usd: number): number {
-  // Fast path for the common case, a cost already in whole cents: its written decimal is that
-  // integer exactly (within 1e-6 of it, below 1e6, the 6-digit decimal has nothing past the cents).
-  const scaled = usd * 100;
-  const whole = Math.round(scaled);
-  if (usd >= 0 && usd < FAST_CENTS_BELOW && Math.abs(scaled - whole) < 1e-6) return whole;
-  return centsFromDecimal(usd);
+  return wholeCents(usd) ?? centsFromDecimal(usd);
 }
 
-/** Costs below this take toCents' fast path; at this size a float still resolves 1e-8. */
+/**
+ * The cents of a cost written in whole cents (the common case), else null: its written decimal is
+ * that integer exactly (within 1e-6 of it, below 1e6, the 6-digit decimal has nothing past the cents).
+ */
+export function wholeCents(usd: number): number | null {
+  const scaled = usd * 100;
+  const whole = Math.round(scaled);
+  return usd >= 0 && usd < FAST_CENTS_BELOW && Math.abs(scaled - whole) < 1e-6 ? whole : null;
+}
+
+/** Costs below this can be whole cents (wholeCents); at this size a float still resolves 1e-8. */
 const FAST_CENTS_BELOW = 1e6;
 
 /** The definition toCents follows: half up from the 6-digit decimal `toFixed` writes. */

@@ -4,7 +4,7 @@
 // encoding='utf-8-sig').
 import { agentName } from '../agents';
 import { agentFolder } from '../attribution';
-import { compareByCountryThenNumber, costSourceOf } from '../audit';
+import { compareByCountryThenNumber, costSourceOf, wholeCents } from '../audit';
 import type { PhoneNumber } from '../types';
 import type { WorkspaceAudit, WorkspaceOutcome } from '../workspace';
 
@@ -60,6 +60,9 @@ export function quoteCsvField(cell: string): string {
 
 /** Plain decimal (never exponent notation), no trailing zeros beyond cents. */
 function formatCost(usd: number): string {
+  // Whole cents (the common case) need no decimal string surgery: the same text, from the integer.
+  const cents = wholeCents(usd);
+  if (cents !== null) return `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
   const fixed = usd.toFixed(6).replace(/0+$/, '').replace(/\.$/, '');
   const [whole, fraction = ''] = fixed.split('.');
   return `${whole}.${fraction.padEnd(2, '0')}`;
@@ -125,7 +128,9 @@ export function renderCsv(workspaces: readonly WorkspaceOutcome[], text: CsvText
   for (const ws of audited) {
     for (const n of [...ws.numbers].sort(compareByCountryThenNumber)) {
       const cells = row(n, ws, text);
-      lines.push(CSV_COLUMNS.map((c) => csvCell(cells[c], c)).join(','));
+      let line = csvCell(cells[CSV_COLUMNS[0]], CSV_COLUMNS[0]);
+      for (let i = 1; i < CSV_COLUMNS.length; i++) line += `,${csvCell(cells[CSV_COLUMNS[i]], CSV_COLUMNS[i])}`;
+      lines.push(line);
     }
   }
   return `${CSV_BOM}${lines.join('\r\n')}\r\n`;

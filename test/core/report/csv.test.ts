@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { CSV_BOM, CSV_COLUMNS, neutraliseFormula, renderCsv } from '../../../lambda/core/report';
 import { UNKNOWN_COUNTRY } from '../../../lambda/core/types';
 import type { PhoneNumber } from '../../../lambda/core/types';
@@ -129,6 +130,27 @@ describe('renderCsv', () => {
     );
     expect(rows.map((r) => r.monthly_cost_usd)).toEqual(['2.00', '0.00', '']);
     expect(rows[2]).toMatchObject({ status: '', provider: '', created_at: '', routed: 'true' });
+  });
+
+  it('writes any cost as its plain decimal, cents always shown, nothing past the sixth decimal', () => {
+    const costs = fc.oneof(
+      fc.integer({ min: 0, max: 99_999_999 }).map((c) => c / 100),
+      fc.integer({ min: 0, max: 10_000_000 }).map((m) => m / 1000),
+      fc.double({ min: 0, max: 1e7, noNaN: true }),
+    );
+    fc.assert(
+      fc.property(costs, (usd) => {
+        // The written decimal: toFixed(6), trailing zeros dropped, then at least two decimals.
+        const [whole, fraction = ''] = usd
+          .toFixed(6)
+          .replace(/\.?0+$/, '')
+          .split('.');
+        const expected = `${whole}.${fraction.padEnd(2, '0')}`;
+        const [row] = records(csvOf([phone({ id: 'a', phoneNumber: '+12015550001', monthlyCostUsd: usd })]));
+        expect(row.monthly_cost_usd).toBe(expected);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('sorts by country (unknown last) then number', () => {
