@@ -39,7 +39,7 @@ export function outputContent(name: OutputFile, run: AuditRun): string | Buffer 
 export async function writeOutputs(
   dir: string,
   run: AuditRun,
-  ready: Partial<Record<OutputFile, string>> = {},
+  ready: Partial<Record<OutputFile, string | Uint8Array>> = {},
 ): Promise<Record<OutputFile, string>> {
   const root = resolve(dir);
   await mkdir(root, { recursive: true });

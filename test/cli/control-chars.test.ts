@@ -56,7 +56,9 @@ async function cli(argv: string[]): Promise<{ code: number; stdout: string; stde
   const code = await main(
     ['--base-url', sim.url, '--time-zone', 'UTC', ...argv],
     {
-      stdout: { write: (t: string) => out.push(t) },
+      stdout: {
+        write: (t: string | Uint8Array) => out.push(typeof t === 'string' ? t : Buffer.from(t).toString('utf8')),
+      },
       stderr: { write: (t: string) => err.push(t) },
       env: { DIALNEXA_API_KEY: KEY },
       isTTY: false,

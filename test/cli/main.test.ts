@@ -61,7 +61,9 @@ async function cli(
   const code = await main(
     [...base, '--time-zone', 'UTC', ...argv],
     {
-      stdout: { write: (t: string) => out.push(t) },
+      stdout: {
+        write: (t: string | Uint8Array) => out.push(typeof t === 'string' ? t : Buffer.from(t).toString('utf8')),
+      },
       stderr: { write: (t: string) => err.push(t) },
       // As test/setup-env.js does for the SDK: no note about the Node version.
       env: { DIALNEXA_API_KEY: KEY, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env },
