@@ -139,7 +139,7 @@ async function finishUsage(
   if (covered) {
     for (const p of phones) if (!ev.lastCall.has(p)) ev.idle.add(p);
   } else {
-    const unseen = checked.filter((n) => !ev.lastCall.has(n.phoneNumber) && !isNew(n)).sort(mostExpensiveFirst);
+    const unseen = mostExpensiveFirst(checked.filter((n) => !ev.lastCall.has(n.phoneNumber) && !isNew(n)));
     await probeAll(lister, ev, unseen, options.deadline);
   }
   return summarize(numbers, ev, { options, covered, isNew });
@@ -266,10 +266,11 @@ function createdAfter(createdAt: string | null, start: number): boolean {
   return !Number.isNaN(t) && t > start;
 }
 
-function mostExpensiveFirst(a: PhoneNumber, b: PhoneNumber): number {
-  const ca = a.monthlyCostUsd === null ? -1 : toCents(a.monthlyCostUsd);
-  const cb = b.monthlyCostUsd === null ? -1 : toCents(b.monthlyCostUsd);
-  return cb - ca || compareByCountryThenNumber(a, b);
+/** Most expensive first (unknown cost last), then the usual order; each cost turned into cents once. */
+function mostExpensiveFirst(numbers: readonly PhoneNumber[]): PhoneNumber[] {
+  const keyed = numbers.map((n) => ({ n, cents: n.monthlyCostUsd === null ? -1 : toCents(n.monthlyCostUsd) }));
+  keyed.sort((a, b) => b.cents - a.cents || compareByCountryThenNumber(a.n, b.n));
+  return keyed.map((k) => k.n);
 }
 
 function summarize(
@@ -278,15 +279,15 @@ function summarize(
   { options, covered, isNew }: { options: UsageOptions; covered: boolean; isNew: (n: PhoneNumber) => boolean },
 ): UsageResult {
   const byId = new Map<string, NumberUsage>();
-  const idle: PhoneNumber[] = [];
+  const found: PhoneNumber[] = [];
   const counts = { used: 0, unknown: 0, new: 0 };
   for (const n of numbers) {
     const usage = usageOf(n, ev, isNew);
     byId.set(n.id, usage);
-    if (usage.state === 'idle') idle.push(n);
+    if (usage.state === 'idle') found.push(n);
     else if (usage.state !== 'not_checked') counts[usage.state] += 1;
   }
-  idle.sort(mostExpensiveFirst);
+  const idle = mostExpensiveFirst(found);
   const cents = idle.reduce((sum, n) => sum + (n.monthlyCostUsd === null ? 0 : toCents(n.monthlyCostUsd)), 0);
   return {
     status: 'checked',
