@@ -206,6 +206,25 @@ export function toJsonNumber(n: PhoneNumber, workspace?: string): AuditJsonNumbe
   return { ...toSnapshotNumber(n), ...(workspace === undefined ? {} : { workspace }) };
 }
 
+/** A workspace's own figures, as figures() made them, in the same order. */
+function sameFigures(ws: AuditJsonFigures): AuditJsonFigures {
+  const { total, unroutedCount, byCountry, byType, byCountryType, byStatus, byProvider } = ws;
+  const { unrouted, notActive, missingAgents, cost } = ws;
+  return {
+    total,
+    unroutedCount,
+    byCountry,
+    byType,
+    byCountryType,
+    byStatus,
+    byProvider,
+    unrouted,
+    notActive,
+    missingAgents,
+    cost,
+  };
+}
+
 function figures(
   audit: AuditResult,
   cost: CostJson,
@@ -310,9 +329,12 @@ function workspaceJson(ws: WorkspaceOutcome, generatedAt: Date): WorkspaceAuditJ
 export function toAuditJson(run: AuditRun): AuditJson {
   const ok = run.workspaces.filter((w): w is WorkspaceAudit => w.ok);
   const single = run.workspaces.length === 1 ? ok[0] : undefined;
-  // By object, not id: two workspaces may reuse an id.
+  const workspaces = run.workspaces.map((w) => workspaceJson(w, run.generatedAt));
+  // One workspace: the top level is its figures, already made (its lists are most of the file).
+  const same = single !== undefined && run.combined === single.audit ? (workspaces[0] as WorkspaceAuditJson) : null;
   const owner = new Map<PhoneNumber, string>();
-  for (const ws of ok) for (const n of ws.numbers) owner.set(n, ws.name);
+  // By object, not id: two workspaces may reuse an id.
+  if (single === undefined) for (const ws of ok) for (const n of ws.numbers) owner.set(n, ws.name);
   const wsOf = (n: PhoneNumber) => (single ? undefined : owner.get(n));
   const checked = ok.filter((w) => w.agents?.status === 'checked');
   const missing =
@@ -342,16 +364,18 @@ export function toAuditJson(run: AuditRun): AuditJson {
     verified: ok.every((w) => w.unverified === undefined),
     baselineHeld: ok.some((w) => w.baselineGuard?.status === 'held'),
     failedWorkspaces: run.failedWorkspaces,
-    ...figures(
-      run.combined,
-      single ? costJson(run.combined.cost, single.attribution) : combinedCostJson(run.combined.cost, ok),
-      missing,
-      wsOf,
-    ),
+    ...(same
+      ? sameFigures(same)
+      : figures(
+          run.combined,
+          single ? costJson(run.combined.cost, single.attribution) : combinedCostJson(run.combined.cost, ok),
+          missing,
+          wsOf,
+        )),
     changes: single?.changes?.status === 'compared' ? single.changes.changes : null,
     ...inventoryJson(single),
-    usage: combinedUsage(ok, single !== undefined),
+    usage: same ? same.usage : combinedUsage(ok, single !== undefined),
     trend: single?.trend ?? null,
-    workspaces: run.workspaces.map((w) => workspaceJson(w, run.generatedAt)),
+    workspaces,
   };
 }
