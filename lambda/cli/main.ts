@@ -24,7 +24,7 @@ import { createCliLogger } from './logger';
 import { checkAwsAccess, nodeVersionNote, SDK_NODE_WARNING_VAR } from './aws-preflight';
 import { readInventoryFile } from './inventory-file';
 import { prepareWritableDir } from './local-paths';
-import { auditJsonText, writeOutputs } from './output';
+import { auditJsonBytes, writeOutputs } from './output';
 import { createProgressReporter, type ProgressReporter } from './progress';
 import { createRedactor, type Redactor } from './redact';
 import { oneLine, stripControls } from './sanitize';
@@ -208,7 +208,7 @@ async function reportRun(run: AuditRun, options: CliOptions, session: Session): 
   // Not scrubbed as a whole: every string in them that came from DialNexa was scrubbed of the key as
   // it arrived (adapters/dialnexa/scrub.ts), and nothing of ours holds it. Made once for both.
   // UTF-8 once, for both (20 MB at 20k numbers).
-  const json = options.json ? Buffer.from(auditJsonText(run)) : undefined;
+  const json = options.json ? auditJsonBytes(run) : undefined;
   const writing = options.outDir ? writeOutputs(options.outDir, run, { 'audit.json': json }) : undefined;
   // The thread pool writes the files while stdout (synchronous on a pipe) takes the JSON; a failed
   // write still fails the run below.

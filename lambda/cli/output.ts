@@ -4,13 +4,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { toAuditJson } from '../core/audit-json';
 import type { AuditRun } from '../core/run-audit';
-import { escapeJsonControls } from './sanitize';
+import { jsonBytes } from './sanitize';
 
 export const OUTPUT_FILES = ['report.html', 'report.txt', 'numbers.csv', 'audit.json', 'email.eml'] as const;
 export type OutputFile = (typeof OUTPUT_FILES)[number];
 
-export function auditJsonText(run: AuditRun): string {
-  return `${escapeJsonControls(JSON.stringify(toAuditJson(run), null, 2))}\n`;
+/** audit.json's bytes: what --json prints and the file holds. */
+export function auditJsonBytes(run: AuditRun): Buffer {
+  return jsonBytes(`${JSON.stringify(toAuditJson(run), null, 2)}\n`);
 }
 
 /**
@@ -26,7 +27,7 @@ export function outputContent(name: OutputFile, run: AuditRun): string | Buffer 
     case 'numbers.csv':
       return run.report.csv;
     case 'audit.json':
-      return auditJsonText(run);
+      return auditJsonBytes(run);
     case 'email.eml':
       return run.email.raw;
   }

@@ -24,3 +24,22 @@ export function escapeJsonControls(json: string): string {
   if (json.search(JSON_RAW_CONTROL) === -1) return json;
   return json.replace(/[\x7f-\x9f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/**
+ * JSON text as UTF-8 with DEL and C1 escaped (escapeJsonControls), looked for in the bytes: DEL is
+ * 7F and every C1 control is C2 80-9F, and a byte search is far cheaper than a pass over a 20 MB
+ * string. Only text that holds one is escaped and encoded again.
+ */
+export function jsonBytes(json: string): Buffer {
+  const bytes = Buffer.from(json);
+  return hasRawControl(bytes) ? Buffer.from(escapeJsonControls(json)) : bytes;
+}
+
+function hasRawControl(bytes: Buffer): boolean {
+  if (bytes.indexOf(0x7f) !== -1) return true;
+  // C2 is only ever a lead byte in UTF-8, so each hit starts a character.
+  for (let at = bytes.indexOf(0xc2); at !== -1; at = bytes.indexOf(0xc2, at + 1)) {
+    if (bytes[at + 1] <= 0x9f) return true;
+  }
+  return false;
+}

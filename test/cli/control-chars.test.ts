@@ -1,7 +1,7 @@
 // Terminal escape codes in API or server text must never reach the user's terminal: the CLI run
 // in-process against the simulator serving them in a nickname and in error messages.
 import { main, type CliDeps } from '../../lambda/cli/main';
-import { escapeJsonControls, oneLine, stripControls } from '../../lambda/cli/sanitize';
+import { escapeJsonControls, jsonBytes, oneLine, stripControls } from '../../lambda/cli/sanitize';
 import { formatSummary } from '../../lambda/cli/summary';
 import { auditNumbers } from '../../lambda/core/audit';
 import type { AuditJson } from '../../lambda/core/audit-json';
@@ -83,6 +83,17 @@ describe('sanitize', () => {
     expect(json).not.toMatch(RAW_CONTROL);
     expect(json).toContain('\\u009b31m');
     expect(JSON.parse(json)).toEqual({ nickname: EVIL });
+  });
+
+  it('finds DEL and C1 in the bytes: escaped when there, the very text when not (Latin-1 and beyond included)', () => {
+    for (const c of ['\x7f', '\x80', '\x9b', '\x9f']) {
+      const json = JSON.stringify({ nickname: `£ © x${c}y 東京` });
+      const bytes = jsonBytes(json);
+      expect(bytes.toString('utf8')).toBe(escapeJsonControls(json));
+      expect(bytes.toString('utf8')).not.toMatch(RAW_CONTROL);
+    }
+    const clean = JSON.stringify({ nickname: '£ © \u00a0 ÿ 東京 ok' });
+    expect(jsonBytes(clean).toString('utf8')).toBe(clean);
   });
 });
 
