@@ -121,21 +121,26 @@ export type UsageJson =
     }
   | { status: 'skipped'; reason: string };
 
+function idleJson(n: PhoneNumber, workspace: string | undefined): IdleNumberJson {
+  const json: IdleNumberJson = {
+    id: n.id,
+    phoneNumber: n.phoneNumber,
+    countryCode: n.countryCode,
+    type: n.type,
+    monthlyCost: n.monthlyCostUsd,
+    createdAt: n.createdAt,
+  };
+  if (workspace !== undefined) json.workspace = workspace;
+  return json;
+}
+
 export function toUsageJson(usage: UsageCheck, workspace?: string): UsageJson {
   if (usage.status === 'skipped') return usage;
   return {
     status: 'checked',
     windowDays: usage.windowDays,
     checkedAt: usage.checkedAt,
-    idle: usage.idle.map((n) => ({
-      id: n.id,
-      phoneNumber: n.phoneNumber,
-      countryCode: n.countryCode,
-      type: n.type,
-      monthlyCost: n.monthlyCostUsd,
-      createdAt: n.createdAt,
-      ...(workspace === undefined ? {} : { workspace }),
-    })),
+    idle: usage.idle.map((n) => idleJson(n, workspace)),
     idleCount: usage.idle.length,
     idleMonthly: usage.idleMonthly,
     usedCount: usage.usedCount,
@@ -203,7 +208,10 @@ export type AuditJson = AuditJsonFigures & {
 };
 
 export function toJsonNumber(n: PhoneNumber, workspace?: string): AuditJsonNumber {
-  return { ...toSnapshotNumber(n), ...(workspace === undefined ? {} : { workspace }) };
+  // One object per number, not three: audit.json lists tens of thousands.
+  const json: AuditJsonNumber = toSnapshotNumber(n);
+  if (workspace !== undefined) json.workspace = workspace;
+  return json;
 }
 
 /** A workspace's own figures, as figures() made them, in the same order. */
