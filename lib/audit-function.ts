@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { ArnFormat, type CfnElement, type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -15,6 +15,59 @@ import { INVENTORY_PREFIX } from '../lambda/adapters/archive/layout';
 
 /** Where the handler lives; `handler` is its export. */
 export const HANDLER_ENTRY = path.join(__dirname, '..', 'lambda', 'handler', 'index.ts');
+
+/**
+ * What the single function's index.ts requires on its first invocation (the run's code), bundled as
+ * a file of its own next to index.js: Node compiles, and with --enable-source-maps maps, a file whole
+ * at load however lazily its modules initialize, so cold start only pays for the smaller index.js.
+ */
+export const RUN_HANDLER_ENTRY = path.join(__dirname, '..', 'lambda', 'handler', 'run-handler.ts');
+
+/** esbuild options every bundle of the function is built with (the stack's and the bench's rebuilds). */
+export const BUNDLE_OPTIONS = {
+  format: OutputFormat.CJS,
+  minify: true,
+  // Minifying renames classes; errors name themselves after their class (ConfigError, ...), and
+  // that name is what the logs, the alarm trail and the Lambda console show.
+  keepNames: true,
+  // ESM builds first: esbuild can tree-shake the AWS SDK's dist-es, not its single-file dist-cjs.
+  mainFields: ['module', 'main'],
+  sourceMap: true,
+  // Mappings are enough for readable stack traces; the sources themselves only add weight.
+  sourcesContent: false,
+} as const;
+
+/** The modules left to the runtime: its own AWS SDK copy unless the SDK is bundled. */
+export function sdkExternals(bundleAwsSdk: boolean): string[] {
+  return bundleAwsSdk ? [] : ['@aws-sdk/*'];
+}
+
+/** esbuild target for a Lambda runtime (nodejs24.x: node24). */
+export function esbuildTarget(runtime: Runtime): string {
+  return runtime.name.replace(/^nodejs(\d+).*$/, 'node$1');
+}
+
+/** The command line bundling `entry` as BUNDLE_OPTIONS say, into outputDir under the entry's own name. */
+export function deferredBundleCommand(entry: string, outputDir: string, externals: readonly string[]): string {
+  const esbuild = path.join(path.dirname(require.resolve('esbuild/package.json')), 'bin', 'esbuild');
+  const outfile = path.join(outputDir, `${moduleName(entry)}.js`);
+  return [
+    `"${esbuild}"`,
+    '--bundle',
+    `"${entry}"`,
+    `--target=${esbuildTarget(AUDIT_RUNTIME)}`,
+    '--platform=node',
+    `--format=${BUNDLE_OPTIONS.format}`,
+    `"--outfile=${outfile}"`,
+    '--minify',
+    '--sourcemap',
+    `--sources-content=${BUNDLE_OPTIONS.sourcesContent}`,
+    ...externals.map((e) => `"--external:${e}"`),
+    `--log-level=${LogLevel.WARNING}`,
+    '--keep-names',
+    `--main-fields=${BUNDLE_OPTIONS.mainFields.join(',')}`,
+  ].join(' ');
+}
 
 /** cdk-nag AwsSolutions-L1 demands the newest `nodejs*` runtime aws-cdk-lib knows; today that is 24. */
 export const AUDIT_RUNTIME = Runtime.NODEJS_24_X;
@@ -40,6 +93,37 @@ export interface AuditFunctionProps {
   logGroupLogicalId?: string;
   /** The handler file (export `handler`); default the single function's HANDLER_ENTRY. */
   entry?: string;
+  /**
+   * A module the entry requires only on its first invocation, bundled next to index.js; default
+   * RUN_HANDLER_ENTRY for the single function, none for any other entry.
+   */
+  deferredEntry?: string;
+}
+
+function moduleName(entry: string): string {
+  return path.basename(entry, path.extname(entry));
+}
+
+/** index.js as BUNDLE_OPTIONS say, and the deferred module (if any) built the same way beside it. */
+function bundlingOf(props: AuditFunctionProps): BundlingOptions {
+  const deferred = props.deferredEntry ?? (props.entry === undefined ? RUN_HANDLER_ENTRY : undefined);
+  const externals = sdkExternals(props.bundleAwsSdk);
+  return {
+    ...BUNDLE_OPTIONS,
+    mainFields: [...BUNDLE_OPTIONS.mainFields],
+    forceDockerBundling: false,
+    bundleAwsSDK: props.bundleAwsSdk,
+    // The require of the deferred module stays a require, of the file built beside index.js.
+    externalModules: deferred ? [`./${moduleName(deferred)}`, ...externals] : externals,
+    // esbuild's size summary is noise in `cdk synth`; warnings and errors still show.
+    logLevel: LogLevel.WARNING,
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (_inputDir, outputDir) =>
+        deferred ? [deferredBundleCommand(deferred, outputDir, externals)] : [],
+    },
+  };
 }
 
 /** A secret the function reads, as the IAM resource that matches it, and the key that encrypts it. */
@@ -84,22 +168,7 @@ export class AuditFunction extends Construct implements iam.IGrantable {
       role: this.role,
       logGroup: this.logGroup,
       environment: { ...props.environment, ...RUNTIME_ENVIRONMENT },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.CJS,
-        minify: true,
-        // Minifying renames classes; errors name themselves after their class (ConfigError, ...), and
-        // that name is what the logs, the alarm trail and the Lambda console show.
-        keepNames: true,
-        // ESM builds first: esbuild can tree-shake the AWS SDK's dist-es, not its single-file dist-cjs.
-        mainFields: ['module', 'main'],
-        sourceMap: true,
-        // Mappings are enough for readable stack traces; the sources themselves only add weight.
-        sourcesContent: false,
-        bundleAwsSDK: props.bundleAwsSdk,
-        // esbuild's size summary is noise in `cdk synth`; warnings and errors still show.
-        logLevel: LogLevel.WARNING,
-      },
+      bundling: bundlingOf(props),
     });
     // logs:CreateLogStream + logs:PutLogEvents on this log group (and its streams) only.
     this.logGroup.grantWrite(this);

@@ -71,7 +71,7 @@ describe('lambda/ imports', () => {
   it('are read from every module, type-only imports included', () => {
     expect(graph.get('lambda/core/run-audit.ts')).toEqual(expect.arrayContaining(['lambda/core/workspace-run.ts']));
     expect(graph.get('lambda/core/audit-json.ts')).toEqual(expect.arrayContaining(['lambda/core/run-types.ts']));
-    expect(graph.get('lambda/handler/index.ts')).toEqual(
+    expect(graph.get('lambda/handler/run-handler.ts')).toEqual(
       expect.arrayContaining(['lambda/core/run-audit.ts', 'lambda/adapters/dialnexa/index.ts']),
     );
   });

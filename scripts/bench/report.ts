@@ -198,6 +198,7 @@ export function coldStartTable(c: ColdStartResult): string {
       'Module init, median of 10 (source maps on, as deployed)',
       'Without --enable-source-maps',
       'RSS after init',
+      'First invocation adds (loads run-handler.js)',
     ],
     c.bundles.map((b) => [
       b.label,
@@ -207,6 +208,7 @@ export function coldStartTable(c: ColdStartResult): string {
       ms(b.initMs),
       ms(b.initNoMapsMs),
       mb(b.rssAfterInitBytes),
+      ms(b.firstInvocationExtraMs),
     ]),
   );
 }

@@ -1,9 +1,9 @@
 // The real artifact: `cdk synth` through the CLI (offline, no credentials, no Docker), then the
-// bundled index.js from the cloud assembly, loaded in a fresh Node process with the environment
-// the template gives the function, invoked with the schedule's own input (delivered twice) and the
-// console events. DialNexa is the simulator, SES is aws-ses-v2-local, Secrets Manager and the
-// history bucket are local stand-ins; what the function did in the bucket is held against the
-// IAM statements the template grants it.
+// bundled index.js (and the run-handler.js it loads on the first invocation) from the cloud
+// assembly, loaded in a fresh Node process with the environment the template gives the function,
+// invoked with the schedule's own input (delivered twice) and the console events. DialNexa is the
+// simulator, SES is aws-ses-v2-local, Secrets Manager and the history bucket are local stand-ins;
+// what the function did in the bucket is held against the IAM statements the template grants it.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -93,17 +93,31 @@ describe('cdk synth', () => {
     expect(report.pluginReports).toEqual([]);
   });
 
-  it('produced one minified CommonJS index.js with an external source map, and the template points at it', () => {
-    expect(fs.readdirSync(assetDir).sort()).toEqual(['index.js', 'index.js.map']);
-    const code = fs.readFileSync(path.join(assetDir, 'index.js'), 'utf8');
-    expect(code.trimEnd().endsWith('//# sourceMappingURL=index.js.map')).toBe(true);
-    // Minified: long lines (only template literals keep their line breaks).
-    expect(code.length / code.split('\n').length).toBeGreaterThan(2000);
-    const map = JSON.parse(fs.readFileSync(path.join(assetDir, 'index.js.map'), 'utf8'));
-    expect(map.sources.some((s: string) => s.endsWith('lambda/handler/index.ts'))).toBe(true);
-    expect(map.sourcesContent).toBeUndefined();
-    // Guards against an accidental dependency explosion; issue 6 measures the real trade-offs.
-    expect(fs.statSync(path.join(assetDir, 'index.js')).size).toBeLessThan(3 * 1024 * 1024);
+  it('produced minified CommonJS index.js and run-handler.js with external source maps, and the template points at them', () => {
+    expect(fs.readdirSync(assetDir).sort()).toEqual([
+      'index.js',
+      'index.js.map',
+      'run-handler.js',
+      'run-handler.js.map',
+    ]);
+    const sources: Record<string, string[]> = {};
+    for (const file of ['index.js', 'run-handler.js']) {
+      const code = fs.readFileSync(path.join(assetDir, file), 'utf8');
+      expect(code.trimEnd().endsWith(`//# sourceMappingURL=${file}.map`)).toBe(true);
+      // Minified: long lines (only template literals keep their line breaks).
+      expect(code.length / code.split('\n').length).toBeGreaterThan(2000);
+      const map = JSON.parse(fs.readFileSync(path.join(assetDir, `${file}.map`), 'utf8'));
+      expect(map.sourcesContent).toBeUndefined();
+      sources[file] = map.sources;
+      // Guards against an accidental dependency explosion; issue 6 measures the real trade-offs.
+      expect(fs.statSync(path.join(assetDir, file)).size).toBeLessThan(3 * 1024 * 1024);
+    }
+    // Cold start loads the config check only; the run's code and the SDK come with the first invocation.
+    expect(sources['index.js'].some((s) => s.endsWith('lambda/handler/index.ts'))).toBe(true);
+    expect(sources['index.js'].some((s) => s.endsWith('lambda/handler/config.ts'))).toBe(true);
+    expect(sources['index.js'].filter((s) => /run-audit\.ts$|@aws-sdk|libphonenumber|nodemailer/.test(s))).toEqual([]);
+    expect(sources['run-handler.js'].some((s) => s.endsWith('lambda/core/run-audit.ts'))).toBe(true);
+    expect(fs.readFileSync(path.join(assetDir, 'index.js'), 'utf8')).toContain('require("./run-handler")');
     const [fn] = resources('AWS::Lambda::Function');
     expect(fn.Properties.Code.S3Key).toBe(`${path.basename(assetDir).replace(/^asset\./, '')}.zip`);
   });
@@ -237,6 +251,16 @@ describe('the bundled handler', () => {
     // schedule + weekly + India; the duplicate delivery and the dry run send nothing.
     expect(emails).toHaveLength(3);
     expect(emails.find((e) => e.messageId === india.messageId)?.destination.to).toEqual(['you@example.com']);
+  });
+
+  it('a bad setting fails the load (cold start), naming the setting, before any invocation', async () => {
+    const { results: loaded } = await runBundle(
+      { codeDir: assetDir, handler: 'index.handler', env: { ...env, REPORT_TIME_ZONE: 'Mars/Olympus' } },
+      [{ event: {} }],
+    );
+    expect(loaded).toEqual([
+      expect.objectContaining({ ok: false, name: 'LoadError', message: expect.stringContaining('REPORT_TIME_ZONE') }),
+    ]);
   });
 
   it('a rejected event fails with its error class name intact and a stack mapped to the TypeScript source', () => {
