@@ -69,6 +69,39 @@ describe('parseSnapshot', () => {
     expect(parseSnapshot(JSON.stringify(snap))).toEqual({ ok: false, reason: `the previous snapshot uses ${words}` });
   });
 
+  // Snapshots as this code writes them are checked in place; anything else goes through the schema,
+  // which drops unknown keys and puts the rest in its order: the result must not depend on the path.
+  it('reads a snapshot with reordered or extra keys as the schema outputs it', () => {
+    const snap = toSnapshot('Acme', at, true, [num({ id: '1' }), num({ id: '2', nickname: null })]);
+    const { id, ...rest } = snap.numbers[0];
+    const reordered = {
+      ...snap,
+      extra: 1,
+      numbers: [
+        { ...rest, id },
+        { ...snap.numbers[1], addedLater: 'x' },
+      ],
+    };
+    const result = parseSnapshot(JSON.stringify(reordered));
+    expect(result).toEqual({ ok: true, snapshot: snap });
+    expect(result.ok && JSON.stringify(result.snapshot)).toBe(JSON.stringify(snap));
+  });
+
+  it('checks every number in place as the schema would', () => {
+    const snap = JSON.parse(serializeSnapshot(toSnapshot('Acme', at, true, [num({ id: '1' }), num({ id: '2' })])));
+    snap.numbers[1].phoneNumber = '';
+    expect(parseSnapshot(JSON.stringify(snap))).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^the previous snapshot is malformed at numbers\.1\.phoneNumber: /),
+    });
+    snap.numbers[1].phoneNumber = '+12025550002';
+    snap.numbers[1].status = 3;
+    expect(parseSnapshot(JSON.stringify(snap))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/numbers\.1\.status/),
+    });
+  });
+
   it('rejects a malformed number and says where', () => {
     const snap = JSON.parse(serializeSnapshot(toSnapshot('Acme', at, true, [num({ id: '1' })])));
     snap.numbers[0].type = 'premium';
