@@ -1,4 +1,4 @@
-import { parseSnapshot, serializeSnapshot, toSnapshot } from '../../lambda/core/snapshot';
+import { parseSnapshot, serializeSnapshot, snapshotFile, toSnapshot } from '../../lambda/core/snapshot';
 import type { PhoneNumber } from '../../lambda/core/types';
 import { phone } from './fixtures';
 
@@ -35,6 +35,26 @@ describe('toSnapshot', () => {
       inboundAgentId: null,
       nickname: 'Support',
     });
+  });
+});
+
+describe('snapshotFile', () => {
+  // Parts of two numbers: part boundaries, text outside Latin-1 and escapes must all come out as one string would.
+  const numbers = [
+    num({ id: '3', countryCode: 'unknown', nickname: 'Zürich ☎ desk' }),
+    num({ id: '1', nickname: 'lone \ud800 surrogate "quoted" \\ back' }),
+    num({ id: '5', countryCode: 'GB', status: null, inboundAgentId: null }),
+    num({ id: '2', nickname: '日本語', type: 'toll_free' }),
+    num({ id: '4', countryCode: 'DE', nickname: null }),
+  ];
+
+  it.each([1, 2, 5, 1000])('is serializeSnapshot(toSnapshot(...)) in UTF-8, byte for byte, in parts of %i', (size) => {
+    const file = snapshotFile('Acme "prod" ☎', at, true, numbers, size);
+    expect(file.equals(Buffer.from(serializeSnapshot(toSnapshot('Acme "prod" ☎', at, true, numbers))))).toBe(true);
+  });
+
+  it('writes an empty or incomplete snapshot the same way', () => {
+    expect(snapshotFile('Acme', at, false, []).toString()).toBe(serializeSnapshot(toSnapshot('Acme', at, false, [])));
   });
 });
 
