@@ -63,6 +63,32 @@ export function serializeSnapshot(snapshot: Snapshot): string {
 
 /** Numbers per encoded part of the snapshot file. */
 const SNAPSHOT_PART_NUMBERS = 1000;
+/** A first guess at a number's size in the file (most are 150-200 bytes): one growth at most, usually none. */
+const SNAPSHOT_BYTES_PER_NUMBER = 224;
+
+/** UTF-8 appended into one buffer that doubles when full, so the parts are never held twice. */
+class Utf8Writer {
+  private buffer: Buffer;
+  private used = 0;
+
+  constructor(capacity: number) {
+    this.buffer = Buffer.allocUnsafe(capacity);
+  }
+
+  write(text: string): void {
+    const bytes = Buffer.byteLength(text);
+    if (this.used + bytes > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + bytes));
+      this.buffer.copy(grown, 0, 0, this.used);
+      this.buffer = grown;
+    }
+    this.used += this.buffer.write(text, this.used);
+  }
+
+  done(): Buffer {
+    return this.buffer.subarray(0, this.used);
+  }
+}
 
 /**
  * `serializeSnapshot(toSnapshot(...))` as UTF-8, byte for byte, encoded in parts: as one string the
@@ -78,16 +104,16 @@ export function snapshotFile(
 ): Buffer {
   // The same stable sort over the same keys as toSnapshot, so the same order.
   const sorted = [...numbers].sort(compareByCountryThenNumber);
+  const out = new Utf8Writer(256 + sorted.length * SNAPSHOT_BYTES_PER_NUMBER);
   // `{...,"numbers":[]}` less its last two characters: everything up to the first number.
-  const empty = JSON.stringify(toSnapshot(workspace, generatedAt, complete, []));
-  const parts: Buffer[] = [Buffer.from(empty.slice(0, -2))];
+  out.write(JSON.stringify(toSnapshot(workspace, generatedAt, complete, [])).slice(0, -2));
   for (let start = 0; start < sorted.length; start += partSize) {
+    if (start > 0) out.write(',');
     // `[a,b,...]` less its brackets: the same text as these numbers inside the whole array.
-    const part = JSON.stringify(sorted.slice(start, start + partSize).map(toSnapshotNumber));
-    parts.push(Buffer.from(`${start === 0 ? '' : ','}${part.slice(1, -1)}`));
+    out.write(JSON.stringify(sorted.slice(start, start + partSize).map(toSnapshotNumber)).slice(1, -1));
   }
-  parts.push(Buffer.from(']}\n'));
-  return Buffer.concat(parts);
+  out.write(']}\n');
+  return out.done();
 }
 
 const numberSchema = z.object({
