@@ -67,7 +67,7 @@ export function serializeSnapshot(snapshot: Snapshot): string {
  * instead of waiting in old space for a full collection.
  */
 const SNAPSHOT_PART_NUMBERS = 250;
-/** A first guess at a number's size in the file (most are 150-200 bytes): one growth at most, usually none. */
+/** A first guess at a number's size in the file (most are 150-200 bytes); the buffer grows past it if needed. */
 const SNAPSHOT_BYTES_PER_NUMBER = 224;
 
 /** UTF-8 appended into one buffer that doubles when full, so the parts are never held twice. */

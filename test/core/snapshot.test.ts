@@ -53,6 +53,13 @@ describe('snapshotFile', () => {
     expect(file.equals(Buffer.from(serializeSnapshot(toSnapshot('Acme "prod" ☎', at, true, numbers))))).toBe(true);
   });
 
+  it('grows past its first guess when the texts are long (3-byte characters)', () => {
+    const long = Array.from({ length: 40 }, (_, i) => num({ id: String(i + 1), nickname: '☎'.repeat(200) }));
+    const file = snapshotFile('Acme', at, true, long, 7);
+    expect(file.length).toBeGreaterThan(256 + long.length * 224);
+    expect(file.equals(Buffer.from(serializeSnapshot(toSnapshot('Acme', at, true, long))))).toBe(true);
+  });
+
   it('writes an empty or incomplete snapshot the same way', () => {
     expect(snapshotFile('Acme', at, false, []).toString()).toBe(serializeSnapshot(toSnapshot('Acme', at, false, [])));
   });
