@@ -33,11 +33,9 @@ export interface Changes {
   countDelta: { byCountry: Record<string, number>; byType: Record<string, number> };
 }
 
-function delta(
-  previous: readonly SnapshotNumber[],
-  current: readonly SnapshotNumber[],
-  keyOf: (n: SnapshotNumber) => string,
-) {
+type Counted = Pick<SnapshotNumber, 'countryCode' | 'type'>;
+
+function delta(previous: Iterable<Counted>, current: readonly Counted[], keyOf: (n: Counted) => string) {
   const counts = new Map<string, number>();
   for (const n of current) counts.set(keyOf(n), (counts.get(keyOf(n)) ?? 0) + 1);
   for (const n of previous) counts.set(keyOf(n), (counts.get(keyOf(n)) ?? 0) - 1);
@@ -61,34 +59,37 @@ function typeOrder(a: string, b: string): number {
   return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-/** Numbers are matched by id: a number re-bought under a new id shows as removed + added. */
+/**
+ * Numbers are matched by id: a number re-bought under a new id shows as removed + added. The
+ * current numbers are read in place; only the few that are listed become snapshot numbers.
+ */
 export function diffSnapshots(previous: Snapshot, current: readonly PhoneNumber[]): Changes {
-  const now = current.map(toSnapshotNumber);
-  const before = new Map(previous.numbers.map((n) => [n.id, n]));
-  const nowIds = new Set(now.map((n) => n.id));
+  const before = new Map<string, SnapshotNumber>();
+  for (const n of previous.numbers) before.set(n.id, n);
+  const nowIds = new Set<string>();
 
   const added: ChangedNumber[] = [];
   const routingChanged: ValueChange[] = [];
   const statusChanged: ValueChange[] = [];
   const newlyUnrouted: ChangedNumber[] = [];
   const newlyFixed: ChangedNumber[] = [];
-  for (const n of now) {
+  for (const n of current) {
+    nowIds.add(n.id);
     const old = before.get(n.id);
     if (!old) {
-      added.push(n);
+      added.push(toSnapshotNumber(n));
       continue;
     }
-    const base = { id: n.id, phoneNumber: n.phoneNumber, countryCode: n.countryCode };
+    const { id, phoneNumber, countryCode } = n;
     if (old.inboundAgentId !== n.inboundAgentId)
-      routingChanged.push({ ...base, from: old.inboundAgentId, to: n.inboundAgentId });
-    if (old.status !== n.status) statusChanged.push({ ...base, from: old.status, to: n.status });
+      routingChanged.push({ id, phoneNumber, countryCode, from: old.inboundAgentId, to: n.inboundAgentId });
+    if (old.status !== n.status) statusChanged.push({ id, phoneNumber, countryCode, from: old.status, to: n.status });
     const was = isUnrouted(old);
     const is = isUnrouted(n);
-    if (is && !was) newlyUnrouted.push(n);
-    if (was && !is) newlyFixed.push(n);
+    if (is && !was) newlyUnrouted.push(toSnapshotNumber(n));
+    if (was && !is) newlyFixed.push(toSnapshotNumber(n));
   }
   const removed = [...before.values()].filter((n) => !nowIds.has(n.id));
-  const previousNumbers = [...before.values()];
 
   return {
     previousGeneratedAt: previous.generatedAt,
@@ -100,11 +101,11 @@ export function diffSnapshots(previous: Snapshot, current: readonly PhoneNumber[
     newlyFixed: newlyFixed.sort(compareByCountryThenNumber),
     countDelta: {
       byCountry: nonZero(
-        delta(previousNumbers, now, (n) => n.countryCode),
+        delta(before.values(), current, (n) => n.countryCode),
         compareCountryCodes,
       ),
       byType: nonZero(
-        delta(previousNumbers, now, (n) => n.type),
+        delta(before.values(), current, (n) => n.type),
         typeOrder,
       ),
     },

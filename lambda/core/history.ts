@@ -7,7 +7,7 @@ import { isUnfiltered } from './filters';
 import type { Logger, ReportArchive } from './ports';
 import { renderBodies, renderCsv, type RenderedReport, type ReportContext } from './report';
 import type { ArchivedLocation } from './run-types';
-import { serializeSnapshot, SNAPSHOT_FILE, toSnapshot } from './snapshot';
+import { SNAPSHOT_FILE, snapshotFile } from './snapshot';
 import { RUN_SUMMARY_FILE, runSummary, serializeRunSummary } from './trend';
 import type { ListFilters, PhoneNumber } from './types';
 import type { ChangesSection, WorkspaceAudit } from './workspace';
@@ -98,7 +98,7 @@ async function archiveWorkspace(
       'numbers.csv': workspaces.length === 1 ? report.csv : renderCsv([ws]),
       // Each workspace's folder gets its own report (agencies keep clients apart).
       'report.html': single ? report.html : renderBodies({ ...context, workspaces: [ws] }).html,
-      [SNAPSHOT_FILE]: serializeSnapshot(toSnapshot(ws.name, generatedAt, ws.complete, ws.numbers)),
+      [SNAPSHOT_FILE]: snapshotFile(ws.name, generatedAt, ws.complete, ws.numbers),
       // What the next runs' trend reads, instead of this whole audit.
       [RUN_SUMMARY_FILE]: serializeRunSummary(runSummary(ws, generatedAt)),
     },

@@ -127,16 +127,11 @@ function freeText(record: NumberRecord): Pick<PhoneNumber, 'nickname' | 'provide
   const nickname = boundedApiText(cleanApiText(record.nickname) ?? record.label);
   const provider = boundedApiText(record.provider);
   const status = boundedApiText(effectiveStatus(record));
-  const untruncated: UntruncatedText = {};
-  if (nickname.full) untruncated.nickname = nickname.full;
-  if (provider.full) untruncated.provider = provider.full;
-  if (status.full) untruncated.status = status.full;
-  return {
-    status: status.text,
-    nickname: nickname.text,
-    provider: provider.text,
-    ...(Object.keys(untruncated).length ? { untruncated } : {}),
-  };
+  let untruncated: UntruncatedText | undefined;
+  if (nickname.full) untruncated = { nickname: nickname.full };
+  if (provider.full) untruncated = { ...untruncated, provider: provider.full };
+  if (status.full) untruncated = { ...untruncated, status: status.full };
+  return { status: status.text, nickname: nickname.text, provider: provider.text, untruncated };
 }
 
 /** Monthly cost in USD, or null when absent, unparseable, negative or not finite. */
@@ -159,18 +154,29 @@ export function normalizeNumber(record: NumberRecord): PhoneNumber {
     return parsed;
   };
   const monthlyCostUsd = parseCost(record.monthly_cost_usd);
-  return {
+  const { countryCode, countrySource } = country(record, parsedOf);
+  const { type, typeInferred } = numberType(record, parsedOf);
+  const { status, nickname, provider, untruncated } = freeText(record);
+  // One literal, no spreads (a third of normalize's own time at 100k records); the keys keep
+  // their order, which the JSON outputs show.
+  const n: PhoneNumber = {
     // Ids reach the CSV and the changes lists: cleaned and bounded like any API text.
     id: text(record.id) ?? UNREADABLE_ID,
     phoneNumber,
-    ...country(record, parsedOf),
-    ...numberType(record, parsedOf),
+    countryCode,
+    countrySource,
+    type,
+    typeInferred,
     inboundAgentId: text(record.inbound_agent_id) ?? text(record.agent_id),
     createdAt: text(record.created_at),
     monthlyCostUsd,
     costSource: monthlyCostUsd === null ? 'unknown' : 'api',
-    ...freeText(record),
+    status,
+    nickname,
+    provider,
   };
+  if (untruncated) n.untruncated = untruncated;
+  return n;
 }
 
 /** An agent's id, name and folder id are API text: cleaned and bounded like a number's agent id, so they still match. */

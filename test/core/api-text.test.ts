@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { API_TEXT_MAX_CHARS, boundedApiText, boundText, cleanApiText } from '../../lambda/core/api-text';
+import {
+  API_TEXT_MAX_CHARS,
+  boundedApiText,
+  boundText,
+  cleanApiText,
+  withoutControls,
+} from '../../lambda/core/api-text';
 import { normalizeNumber } from '../../lambda/core/normalize';
 
 /** Every character a cleaned API string must never contain. */
@@ -41,6 +47,18 @@ describe('cleanApiText', () => {
         return out === null || (!FORBIDDEN.test(out) && out === out.trim());
       }),
     );
+  });
+});
+
+describe('withoutControls', () => {
+  // Clean text skips the replaces: the result must be what the two replaces alone would give.
+  it('is the two replaces, whether or not the text had anything to clean (property)', () => {
+    const replaces = (s: string) =>
+      s
+        .replace(/[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, '')
+        .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+    fc.assert(fc.property(fc.oneof(hostile, fc.string()), (s) => withoutControls(s) === replaces(s)));
+    expect(withoutControls('plain text')).toBe('plain text');
   });
 });
 

@@ -214,6 +214,34 @@ describe('parseCost', () => {
   });
 });
 
+describe('normalizeNumber: field order', () => {
+  // The JSON outputs (audit.json, the CLI's --json) write a number's keys in this order.
+  const keys = [
+    'id',
+    'phoneNumber',
+    'countryCode',
+    'countrySource',
+    'type',
+    'typeInferred',
+    'inboundAgentId',
+    'createdAt',
+    'monthlyCostUsd',
+    'costSource',
+    'status',
+    'nickname',
+    'provider',
+  ];
+
+  it('keeps its keys in one order, untruncated last when present', () => {
+    expect(Object.keys(normalizeNumber(record({ nickname: 'Desk', type: 'local' })))).toEqual(keys);
+    const long = 'x'.repeat(300);
+    const cut = normalizeNumber(record({ status: long, nickname: long, provider: long }));
+    expect(Object.keys(cut)).toEqual([...keys, 'untruncated']);
+    expect(Object.keys(cut.untruncated ?? {})).toEqual(['nickname', 'provider', 'status']);
+    expect(Object.keys(normalizeNumber(record({ status: long })).untruncated ?? {})).toEqual(['status']);
+  });
+});
+
 describe('normalizeAll', () => {
   it('normalizes every record in order', () => {
     const out = normalizeAll([record({ id: 'a', phone_number: '+919876543210' }), record({ id: 'b' })]);

@@ -1,4 +1,4 @@
-import { parseSnapshot, serializeSnapshot, toSnapshot } from '../../lambda/core/snapshot';
+import { parseSnapshot, serializeSnapshot, snapshotFile, toSnapshot } from '../../lambda/core/snapshot';
 import type { PhoneNumber } from '../../lambda/core/types';
 import { phone } from './fixtures';
 
@@ -38,6 +38,33 @@ describe('toSnapshot', () => {
   });
 });
 
+describe('snapshotFile', () => {
+  // Parts of two numbers: part boundaries, text outside Latin-1 and escapes must all come out as one string would.
+  const numbers = [
+    num({ id: '3', countryCode: 'unknown', nickname: 'Zürich ☎ desk' }),
+    num({ id: '1', nickname: 'lone \ud800 surrogate "quoted" \\ back' }),
+    num({ id: '5', countryCode: 'GB', status: null, inboundAgentId: null }),
+    num({ id: '2', nickname: '日本語', type: 'toll_free' }),
+    num({ id: '4', countryCode: 'DE', nickname: null }),
+  ];
+
+  it.each([1, 2, 5, 1000])('is serializeSnapshot(toSnapshot(...)) in UTF-8, byte for byte, in parts of %i', (size) => {
+    const file = snapshotFile('Acme "prod" ☎', at, true, numbers, size);
+    expect(file.equals(Buffer.from(serializeSnapshot(toSnapshot('Acme "prod" ☎', at, true, numbers))))).toBe(true);
+  });
+
+  it('grows past its first guess when the texts are long (3-byte characters)', () => {
+    const long = Array.from({ length: 40 }, (_, i) => num({ id: String(i + 1), nickname: '☎'.repeat(200) }));
+    const file = snapshotFile('Acme', at, true, long, 7);
+    expect(file.length).toBeGreaterThan(256 + long.length * 224);
+    expect(file.equals(Buffer.from(serializeSnapshot(toSnapshot('Acme', at, true, long))))).toBe(true);
+  });
+
+  it('writes an empty or incomplete snapshot the same way', () => {
+    expect(snapshotFile('Acme', at, false, []).toString()).toBe(serializeSnapshot(toSnapshot('Acme', at, false, [])));
+  });
+});
+
 describe('parseSnapshot', () => {
   it('round-trips a complete snapshot', () => {
     const snap = toSnapshot('Acme', at, true, [num({ id: '1' }), num({ id: '2', status: null })]);
@@ -67,6 +94,39 @@ describe('parseSnapshot', () => {
     );
     snap.schemaVersion = version;
     expect(parseSnapshot(JSON.stringify(snap))).toEqual({ ok: false, reason: `the previous snapshot uses ${words}` });
+  });
+
+  // Snapshots as this code writes them are checked in place; anything else goes through the schema,
+  // which drops unknown keys and puts the rest in its order: the result must not depend on the path.
+  it('reads a snapshot with reordered or extra keys as the schema outputs it', () => {
+    const snap = toSnapshot('Acme', at, true, [num({ id: '1' }), num({ id: '2', nickname: null })]);
+    const { id, ...rest } = snap.numbers[0];
+    const reordered = {
+      ...snap,
+      extra: 1,
+      numbers: [
+        { ...rest, id },
+        { ...snap.numbers[1], addedLater: 'x' },
+      ],
+    };
+    const result = parseSnapshot(JSON.stringify(reordered));
+    expect(result).toEqual({ ok: true, snapshot: snap });
+    expect(result.ok && JSON.stringify(result.snapshot)).toBe(JSON.stringify(snap));
+  });
+
+  it('checks every number in place as the schema would', () => {
+    const snap = JSON.parse(serializeSnapshot(toSnapshot('Acme', at, true, [num({ id: '1' }), num({ id: '2' })])));
+    snap.numbers[1].phoneNumber = '';
+    expect(parseSnapshot(JSON.stringify(snap))).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^the previous snapshot is malformed at numbers\.1\.phoneNumber: /),
+    });
+    snap.numbers[1].phoneNumber = '+12025550002';
+    snap.numbers[1].status = 3;
+    expect(parseSnapshot(JSON.stringify(snap))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/numbers\.1\.status/),
+    });
   });
 
   it('rejects a malformed number and says where', () => {
