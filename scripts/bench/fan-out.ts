@@ -135,6 +135,8 @@ export async function runFanOutBench(): Promise<FanOutBench> {
             [FAN_OUT_STATES.plan]: call(rollUpTask),
             [FAN_OUT_STATES.audit]: call(workspaceTask),
             [FAN_OUT_STATES.rollUp]: call(rollUpTask),
+            // Every Task state runs here: one without a local handler would invoke a real Lambda ARN.
+            [FAN_OUT_STATES.recordFailure]: call(workspaceTask),
           },
         },
       },

@@ -426,6 +426,10 @@ describe('the fan-out state machine', () => {
               rollUpInput = event;
               return { status: 'sent', clients: MAX_REGISTRY_ENTRIES, failed: 0 };
             }),
+            // Every Task state runs here: one without a local handler would invoke a real Lambda ARN.
+            [FAN_OUT_STATES.recordFailure]: local(async () => {
+              throw new Error('no client fails in this run');
+            }),
           },
         },
       },
