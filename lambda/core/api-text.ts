@@ -22,6 +22,13 @@ const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 const CONTROL_OR_INVISIBLE =
   /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
 
+/** One test for an invisible mark: removing them can join what they kept apart (a split key). */
+const ANY_INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
+
+export function hasInvisibleMark(value: string): boolean {
+  return ANY_INVISIBLE.test(value);
+}
+
 /** Controls turned into spaces and invisible marks removed; nothing else changed. */
 export function withoutControls(value: string): string {
   if (!CONTROL_OR_INVISIBLE.test(value)) return value;

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDialNexaClient } from '../../../lambda/adapters/dialnexa';
 import { createStaticKeySource } from '../../../lambda/adapters/secrets/static-key-source';
+import { withoutControls } from '../../../lambda/core/api-text';
 
 const KEY = 'dnx_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0ZyXw'; // 44 characters
 
@@ -103,8 +104,9 @@ describe('no part of the key leaks into the data', () => {
         data: [
           { id: 'phn_1', phone_number: '+14155550100', nickname: auth, provider: `via ${auth.slice(10, 30)}` },
           { id: 'phn_2', phone_number: '+14155550101', friendly_name: `${auth}`.replace(/d/g, '\\u0064') },
+          { id: 'phn_3', phone_number: '+14155550102', nickname: auth.replace(/(.{5})/g, '$1\u200b') },
         ],
-        meta: { total: 2, page: 1, limit: 100 },
+        meta: { total: 3, page: 1, limit: 100 },
       }).replace(/\\\\u0064/g, '\\u0064'),
     }));
     const { port } = server.address() as AddressInfo;
@@ -114,8 +116,10 @@ describe('no part of the key leaks into the data', () => {
       sleep: async () => undefined,
     });
     const listing = await client.listAll();
-    expect(listing.records.map((r) => r.id)).toEqual(['phn_1', 'phn_2']);
+    expect(listing.records.map((r) => r.id)).toEqual(['phn_1', 'phn_2', 'phn_3']);
     expect(leakedRuns(JSON.stringify(listing.records))).toEqual([]);
+    // Cleaned as the run cleans API text: the zero-width marks go, and still no key.
+    expect(leakedRuns(listing.records.map((r) => withoutControls(String(r.nickname))).join(' '))).toEqual([]);
     expect(listing.records[0]).toMatchObject({ nickname: 'Bearer [redacted]', provider: 'via [redacted]' });
   });
 });

@@ -35,11 +35,20 @@ describe('scrubJsonText', () => {
     expect(Object.keys(out)).toEqual(['data', REDACTED]);
   });
 
-  it('leaves numbers whole even when their digits are a run of the key, so the JSON stays valid', () => {
+  it('replaces a number whose digits are a run of the key by the redacted text, and the JSON stays valid', () => {
     const digitsKey = '12345678901234567890';
-    const body = '{"monthly_cost_usd":12345678901,"nickname":"x 12345678901 y"}';
+    const body = '{"monthly_cost_usd":12345678901,"page":2,"nickname":"x 12345678901 y"}';
     const out = JSON.parse(scrubJsonText(body, (t) => redactSecrets(t, [digitsKey])));
-    expect(out).toEqual({ monthly_cost_usd: 12345678901, nickname: `x ${REDACTED} y` });
+    expect(out).toEqual({ monthly_cost_usd: REDACTED, page: 2, nickname: `x ${REDACTED} y` });
+  });
+
+  it('redacts a key split by invisible marks, which cleaning would join again', () => {
+    const split = KEY.replace(/(.{6})/g, '$1\u200b');
+    const body = JSON.stringify({ data: [{ id: 'phn_1', nickname: `see ${split}`, provider: 'Twilio\u200b' }] });
+    const out = JSON.parse(scrubJsonText(body, redact));
+    expect(out.data[0].nickname).toBe(`see ${REDACTED}`);
+    // Text with an invisible mark and no key stays as it came (normalization cleans it later).
+    expect(out.data[0].provider).toBe('Twilio\u200b');
   });
 
   it('keeps a "__proto__" property a property', () => {
