@@ -1,4 +1,11 @@
 // The port to DialNexa's calls (GET /v1/calls), as the usage check speaks to it.
+
+/** A read besides the listing: its deadline, and a signal that stops it when the run no longer needs it. */
+export interface ReadOptions {
+  /** Epoch ms by which the read must be over. */
+  deadline?: number;
+  signal?: AbortSignal;
+}
 /** One GET /v1/calls question: the window, a page, and at most one number filter. */
 export interface CallsQuery {
   /** ISO instants; the API filters `start_date` <= call <= `end_date`. */
@@ -27,5 +34,5 @@ export interface CallsPage {
 
 /** Reads a workspace's calls (GET /v1/calls), newest first, one page per call. */
 export interface CallLister {
-  listCalls(query: CallsQuery, options?: { deadline?: number }): Promise<CallsPage>;
+  listCalls(query: CallsQuery, options?: ReadOptions): Promise<CallsPage>;
 }

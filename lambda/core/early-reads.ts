@@ -23,23 +23,32 @@ export interface EarlyReads {
 /**
  * Starts the reads. A read that fails is reported where its result is used, as before; until then
  * (and if the listing fails first and nobody asks) it must not become an unhandled rejection.
+ * `signal` stops them all: the run aborts it when the listing fails or pauses, so no request or
+ * retry outlives the run that wanted it.
  */
-export function startEarlyReads(ws: WorkspaceSpec, options: RunAuditOptions, now: Date): EarlyReads {
+export function startEarlyReads(
+  ws: WorkspaceSpec,
+  options: RunAuditOptions,
+  { now, signal }: { now: Date; signal: AbortSignal },
+): EarlyReads {
   const { lister } = ws;
   const deadline = options.listDeadline;
   const reads: EarlyReads = {};
   if (options.checkAgents !== false && canListAgents(lister)) {
-    const agents = lister.listAgents({ deadline });
+    const agents = lister.listAgents({ deadline, signal });
     reads.agents = quiet(agents);
     // Folders only name the teams of agents that could be read.
     if (canListFolders(lister))
-      reads.folders = quiet(agents.then(() => lister.listFolders({ deadline })).catch(onlyIfAgentsFailed(agents)));
+      reads.folders = quiet(
+        agents.then(() => lister.listFolders({ deadline, signal })).catch(onlyIfAgentsFailed(agents)),
+      );
   }
   if (options.checkUsage !== false && canListCalls(lister)) {
     reads.usage = startUsageCheck(lister, {
       windowDays: options.usageWindowDays ?? DEFAULT_USAGE_WINDOW_DAYS,
       budget: options.usageRequestBudget ?? DEFAULT_USAGE_REQUEST_BUDGET,
       now,
+      signal,
       ...(options.listDeadline === undefined ? {} : { deadline: options.listDeadline }),
     });
   }

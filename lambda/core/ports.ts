@@ -5,7 +5,7 @@ import type { RenderedBodies } from './report';
 import type { Snapshot } from './snapshot';
 import type { Inventory } from './inventory';
 import type { RunSummary } from './trend';
-import type { CallLister } from './calls';
+import type { CallLister, ReadOptions } from './calls';
 import type { Agent, AttachmentMode, Folder, ListFilters, Listing, NumberRecord } from './types';
 
 /** Where the DialNexa API key comes from (Secrets Manager, an env var, ...). */
@@ -43,12 +43,12 @@ export interface NumberLister {
 
 /** Reads a workspace's agents, to name them and find numbers routed to deleted ones. */
 export interface AgentLister {
-  listAgents(options?: { deadline?: number }): Promise<Agent[]>;
+  listAgents(options?: ReadOptions): Promise<Agent[]>;
 }
 
 /** Reads a workspace's agent folders (teams), to name the owner of each use case. */
 export interface FolderLister {
-  listFolders(options?: { deadline?: number }): Promise<Folder[]>;
+  listFolders(options?: ReadOptions): Promise<Folder[]>;
 }
 
 /** One workspace to audit: its name and a client holding its own key. */
@@ -202,4 +202,4 @@ export interface RunAuditDeps {
 }
 
 // The calls port lives in its own module so usage.ts can use it without a cycle through ports.ts.
-export type { CallLister, CallRecord, CallsPage, CallsQuery } from './calls';
+export type { CallLister, CallRecord, CallsPage, CallsQuery, ReadOptions } from './calls';

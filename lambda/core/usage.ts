@@ -35,6 +35,8 @@ export const PROBE_CONCURRENCY = 4;
 const DAY_MS = 86_400_000;
 
 export interface UsageOptions {
+  /** Stops the check's requests (startUsageCheck's early page). */
+  signal?: AbortSignal;
   windowDays: number;
   /** Most GET /v1/calls requests the check may send. */
   budget: number;
@@ -102,7 +104,7 @@ export function startUsageCheck(lister: CallLister, options: UsageOptions): Star
   const ev = newEvidence(options);
   if (sweepBudgetOf(ev) === 0) return { finish: (numbers) => finishUsage(numbers, lister, ev, options) };
   ev.spent += 1;
-  const first = lister.listCalls(firstSweepQuery(ev), deadlineOption(options.deadline));
+  const first = lister.listCalls(firstSweepQuery(ev), { ...deadlineOption(options.deadline), signal: options.signal });
   // Awaited by finish(); until then a failure must not surface as an unhandled rejection.
   first.catch(() => undefined);
   return { finish: (numbers) => finishUsage(numbers, lister, ev, options, first) };

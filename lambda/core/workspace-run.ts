@@ -86,8 +86,13 @@ async function auditWorkspace(
 ): Promise<WorkspaceAudit> {
   const { logger } = deps;
   const ahead = new AheadNormalizer();
-  const early = startEarlyReads(ws, options, deps.now());
-  const listing = await listWorkspace(deps, options, ws, { filters, onRecords: ahead.take });
+  const stopEarly = new AbortController();
+  const early = startEarlyReads(ws, options, { now: deps.now(), signal: stopEarly.signal });
+  const listing = await listWorkspace(deps, options, ws, { filters, onRecords: ahead.take }).catch((error: unknown) => {
+    // Failed or paused (a continued listing): the reads started beside it are not needed.
+    stopEarly.abort(new Error('the listing stopped; reads started beside it are not needed'));
+    throw error;
+  });
   const listed = applyRateCard(ahead.all(listing.records), options.rateCard);
   const { numbers, check } = applyFilters(listed, filters);
   if (check?.appliedBy === 'client') {

@@ -93,3 +93,22 @@ it('names the TypeScript sources in a --verbose stack trace', async () => {
   expect(r.stderr).toMatch(/^ {4}at \S+ \(.*lambda\/adapters\/dialnexa\/failures\.ts:\d+:\d+\)$/m);
   expect(r.stderr).not.toContain('dist/cli/number-audit.js');
 });
+
+it('exits as soon as the listing fails, stopping the reads started beside it (no retry lingers)', async () => {
+  const key = 'dnx_live_scoped_to_agents_only_0002';
+  const denied = await startSimulator({
+    numbers: generatePortfolio({ seed: 9, size: 10 }),
+    keys: { [key]: 'no-phone-numbers' },
+  });
+  try {
+    // Without the stop, the agents read would wait out this Retry-After and try again, keeping the process alive.
+    denied.enqueueFault({ kind: 'status', status: 429, retryAfter: '30' }, { path: '/v1/agents' });
+    const started = Date.now();
+    const r = await run(['--base-url', denied.url], { DIALNEXA_API_KEY: key });
+    expect(r.code).toBe(3);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(denied.requests.filter((q) => q.path === '/v1/agents').length).toBeLessThanOrEqual(1);
+  } finally {
+    await denied.close();
+  }
+});

@@ -100,14 +100,16 @@ test('an agents read that failed early is still reported as skipped, and folders
   expect(events).not.toContain('folders');
 });
 
-test('reads the run never uses, because the listing failed, fail quietly', async () => {
+test('reads the run never uses, because the listing failed, are stopped and fail quietly', async () => {
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
   process.on('unhandledRejection', onUnhandled);
   try {
+    let agentsSignal: AbortSignal | undefined;
     const { lister, release } = gatedLister(
       {
-        listAgents: async () => {
+        listAgents: async (options) => {
+          agentsSignal = options?.signal;
           throw new ApiError('agents down', 503);
         },
         listCalls: async () => {
@@ -123,6 +125,8 @@ test('reads the run never uses, because the listing failed, fail quietly', async
     await expect(run).rejects.toThrow(/403 on numbers/);
     for (let i = 0; i < 5; i++) await tick();
     expect(unhandled).toEqual([]);
+    // And they are told to stop: no request or retry of theirs outlives the run.
+    expect(agentsSignal?.aborted).toBe(true);
   } finally {
     process.off('unhandledRejection', onUnhandled);
   }

@@ -3,7 +3,7 @@
 // spelling is present, and a call whose fields cannot be read still counts as a call.
 import * as z from 'zod';
 import { apiText } from '../../core/api-text';
-import type { CallRecord, CallsPage, CallsQuery } from '../../core/ports';
+import type { CallRecord, CallsPage, CallsQuery, ReadOptions } from '../../core/ports';
 import { forbidden } from './failures';
 import { KeyHolder } from './key';
 import type { ListingSettings } from './listing';
@@ -82,13 +82,14 @@ export function toCallRecord(raw: unknown): CallRecord {
 export async function listCallsPage(
   settings: ListingSettings,
   query: CallsQuery,
-  options: { deadline?: number } = {},
+  options: ReadOptions = {},
 ): Promise<CallsPage> {
   const stats = { requests: 0, retries: 0, rateLimited: 0 };
   const run = new Run({
     now: settings.now,
     sleep: settings.sleep,
     deadline: options.deadline,
+    signal: options.signal,
     deadlineMessage: () => "reading calls did not finish before the run's deadline",
   });
   try {

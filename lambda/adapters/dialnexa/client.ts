@@ -1,6 +1,14 @@
 // The DialNexa client: defaults, one rate limiter per client (the limit is per key), and the
 // two reads the audit needs.
-import type { CallLister, FolderLister, KeySource, ListOptions, Logger, NumberLister } from '../../core/ports';
+import type {
+  CallLister,
+  FolderLister,
+  KeySource,
+  ListOptions,
+  Logger,
+  NumberLister,
+  ReadOptions,
+} from '../../core/ports';
 import { silentLogger } from '../../core/ports';
 import type { Listing } from '../../core/types';
 import { listCallsPage } from './calls';
@@ -49,7 +57,7 @@ export interface DialNexaClientOptions {
 export interface DialNexaClient extends NumberLister, FolderLister, CallLister {
   listAll(options?: ListOptions): Promise<Listing>;
   /** GET /v1/agents: id, current title and folder of every agent. */
-  listAgents(options?: { deadline?: number }): Promise<AgentSummary[]>;
+  listAgents(options?: ReadOptions): Promise<AgentSummary[]>;
   /** GET /v1/organization-folders, every page: id and name of every folder. */
   listFolders(options?: { deadline?: number }): Promise<FolderSummary[]>;
   /** Fan-out: the pages of a listing that goes on over several invocations (resumable.ts). */
@@ -93,6 +101,7 @@ export function createDialNexaClient(options: DialNexaClientOptions): DialNexaCl
         now,
         sleep: settings.sleep,
         deadline: agentOptions.deadline,
+        signal: agentOptions.signal,
         deadlineMessage: () => "listing agents did not finish before the run's deadline",
       });
       try {

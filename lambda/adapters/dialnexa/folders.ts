@@ -1,6 +1,7 @@
 // GET /v1/organization-folders: the agents' folders (teams), at most 50 a page and no total, so
 // pages are read one after another until a short one. A server that ignores `page` (a page with
 // only folders already seen) and a list longer than maxPages both stop the paging.
+import type { ReadOptions } from '../../core/ports';
 import { forbidden } from './failures';
 import { KeyHolder } from './key';
 import type { ListingSettings } from './listing';
@@ -14,14 +15,12 @@ export const FOLDERS_PAGE_SIZE = 50;
 
 export type FolderSummary = FolderPage['folders'][number];
 
-export async function listAllFolders(
-  settings: ListingSettings,
-  options: { deadline?: number } = {},
-): Promise<FolderSummary[]> {
+export async function listAllFolders(settings: ListingSettings, options: ReadOptions = {}): Promise<FolderSummary[]> {
   const run = new Run({
     now: settings.now,
     sleep: settings.sleep,
     deadline: options.deadline,
+    signal: options.signal,
     deadlineMessage: () => "listing folders did not finish before the run's deadline",
   });
   const scope: RequestScope = {

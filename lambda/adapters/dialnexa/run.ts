@@ -30,14 +30,20 @@ export interface RunOptions {
   deadline?: number;
   /** "listing did not finish before the run's deadline: ..." - built when the deadline hits. */
   deadlineMessage: () => string;
+  /** The caller's own stop: aborting it stops the operation with its reason. */
+  signal?: AbortSignal;
 }
 
 export class Run implements WaitContext {
   private readonly controller = new AbortController();
   private timer: ReturnType<typeof setTimeout> | undefined;
 
+  private readonly onCallerAbort = () => this.fail(this.options.signal?.reason);
+
   constructor(private readonly options: RunOptions) {
-    const { deadline, now } = options;
+    const { deadline, now, signal } = options;
+    if (signal?.aborted) this.fail(signal.reason);
+    else signal?.addEventListener('abort', this.onCallerAbort, { once: true });
     if (deadline === undefined) return;
     const left = deadline - now();
     if (left <= 0) this.controller.abort(this.deadlineError());
@@ -83,6 +89,7 @@ export class Run implements WaitContext {
   }
 
   dispose(): void {
+    this.options.signal?.removeEventListener('abort', this.onCallerAbort);
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
   }
