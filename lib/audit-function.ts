@@ -4,6 +4,7 @@
 // The role starts with nothing but writing that log group; each grant method adds one permission
 // the stack decides on, so the function's whole policy is written in this file.
 import * as path from 'node:path';
+import { buildSync } from 'esbuild';
 import { ArnFormat, type CfnElement, type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -47,26 +48,26 @@ export function esbuildTarget(runtime: Runtime): string {
   return runtime.name.replace(/^nodejs(\d+).*$/, 'node$1');
 }
 
-/** The command line bundling `entry` as BUNDLE_OPTIONS say, into outputDir under the entry's own name. */
-export function deferredBundleCommand(entry: string, outputDir: string, externals: readonly string[]): string {
-  const esbuild = path.join(path.dirname(require.resolve('esbuild/package.json')), 'bin', 'esbuild');
-  const outfile = path.join(outputDir, `${moduleName(entry)}.js`);
-  return [
-    `"${esbuild}"`,
-    '--bundle',
-    `"${entry}"`,
-    `--target=${esbuildTarget(AUDIT_RUNTIME)}`,
-    '--platform=node',
-    `--format=${BUNDLE_OPTIONS.format}`,
-    `"--outfile=${outfile}"`,
-    '--minify',
-    '--sourcemap',
-    `--sources-content=${BUNDLE_OPTIONS.sourcesContent}`,
-    ...externals.map((e) => `"--external:${e}"`),
-    `--log-level=${LogLevel.WARNING}`,
-    '--keep-names',
-    `--main-fields=${BUNDLE_OPTIONS.mainFields.join(',')}`,
-  ].join(' ');
+/**
+ * Bundles `entry` into outputDir under its own name, as BUNDLE_OPTIONS say, through esbuild's API
+ * rather than a command line: no shell and no binary path to quote, so the same on every OS.
+ */
+export function bundleDeferred(entry: string, outputDir: string, externals: readonly string[]): void {
+  buildSync({
+    entryPoints: [entry],
+    outfile: path.join(outputDir, `${moduleName(entry)}.js`),
+    bundle: true,
+    target: esbuildTarget(AUDIT_RUNTIME),
+    platform: 'node',
+    format: BUNDLE_OPTIONS.format,
+    minify: true,
+    sourcemap: true,
+    sourcesContent: BUNDLE_OPTIONS.sourcesContent,
+    external: [...externals],
+    logLevel: LogLevel.WARNING,
+    keepNames: true,
+    mainFields: [...BUNDLE_OPTIONS.mainFields],
+  });
 }
 
 /** cdk-nag AwsSolutions-L1 demands the newest `nodejs*` runtime aws-cdk-lib knows; today that is 24. */
@@ -120,8 +121,11 @@ function bundlingOf(props: AuditFunctionProps): BundlingOptions {
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
-      afterBundling: (_inputDir, outputDir) =>
-        deferred ? [deferredBundleCommand(deferred, outputDir, externals)] : [],
+      // Done here, in synth's own process, so no command is left for the shell.
+      afterBundling: (_inputDir, outputDir) => {
+        if (deferred) bundleDeferred(deferred, outputDir, externals);
+        return [];
+      },
     },
   };
 }
