@@ -60,9 +60,11 @@ function readIfPresent(file) {
  * through the linked source map, read on the first stack trace that needs it.
  */
 function mapStackTraces() {
+  // undefined: not read yet; null: missing or unreadable, so frames stay as they are.
   let map;
   const original = (line, column) => {
-    map ??= new SourceMap(JSON.parse(readFileSync(`${BUNDLE}.map`, 'utf8')));
+    if (map === undefined) map = safely(() => new SourceMap(JSON.parse(readFileSync(`${BUNDLE}.map`, 'utf8'))));
+    if (map === null) return null;
     // Line 1 starts after the wrapper that wrap() put in front of the bundle.
     const entry = map.findEntry(line - 1, line === 1 ? column - 1 - WRAPPER_LENGTH : column - 1);
     return entry.originalSource
@@ -82,7 +84,8 @@ function mapStackTraces() {
   };
 }
 
-const WRAPPER_LENGTH = wrap('').indexOf('}');
+/** How many characters wrap() puts in front of the bundle's first line. */
+const WRAPPER_LENGTH = wrap('\0').indexOf('\0');
 
 function safely(fn) {
   try {
@@ -99,7 +102,9 @@ function start() {
   } catch (error) {
     if (error?.code !== 'ENOENT' || error.path !== BUNDLE) throw error;
     process.stderr.write('number-audit: the CLI is not built; run `npm run build:cli` in the project folder\n');
-    process.exit(1);
+    // Not process.exit(): stderr may still be writing (a pipe on macOS).
+    process.exitCode = 1;
+    return;
   }
   loaded.cli.runFromProcess();
 }
