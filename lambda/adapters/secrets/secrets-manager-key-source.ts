@@ -47,17 +47,18 @@ export function createSecretsManagerKeySource(options: SecretsManagerKeySourceOp
     }
     return extractKey(value, field, setting, label);
   };
-  // A run starts its listing, agents and calls reads together: they share one read of the secret.
-  let reading: Promise<string> | undefined;
+  // A run starts its listing, agents and calls reads together: they share one read of the secret,
+  // and after a 401 (each of them sees it) one fresh read.
+  const reading: { cached?: Promise<string>; fresh?: Promise<string> } = {};
+  const shared = (kind: 'cached' | 'fresh') => {
+    reading[kind] ??= read(kind === 'fresh').finally(() => {
+      reading[kind] = undefined;
+    });
+    return reading[kind];
+  };
   return {
     description: label,
-    getKey(getOptions) {
-      if (getOptions?.fresh === true) return read(true);
-      reading ??= read(false).finally(() => {
-        reading = undefined;
-      });
-      return reading;
-    },
+    getKey: (getOptions) => shared(getOptions?.fresh === true ? 'fresh' : 'cached'),
   };
 }
 

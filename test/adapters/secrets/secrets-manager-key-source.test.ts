@@ -93,6 +93,16 @@ describe('createSecretsManagerKeySource through a real SDK client and the local 
     expect(sm.calls(id)).toBe(2);
   });
 
+  it('shares one fresh read among callers that all saw the key refused at the same time', async () => {
+    const id = secret(KEY);
+    const source = createSecretsManagerKeySource({ secretId: id, client });
+    await source.getKey();
+    sm.setSecret(id, 'rotated_key_2');
+    const fresh = await Promise.all([1, 2, 3].map(() => source.getKey({ fresh: true })));
+    expect(fresh).toEqual(['rotated_key_2', 'rotated_key_2', 'rotated_key_2']);
+    expect(sm.calls(id)).toBe(2);
+  });
+
   it('fresh: true bypasses the cache and picks up a rotated key, which is then cached', async () => {
     const id = secret(KEY);
     const source = createSecretsManagerKeySource({ secretId: id, client });
