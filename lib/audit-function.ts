@@ -5,7 +5,15 @@
 // the stack decides on, so the function's whole policy is written in this file.
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
-import { ArnFormat, type CfnElement, type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  AssetStaging,
+  type CfnElement,
+  type Duration,
+  RemovalPolicy,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -105,6 +113,27 @@ function moduleName(entry: string): string {
   return path.basename(entry, path.extname(entry));
 }
 
+/** Said when CDK would fall back to Docker, which this stack never uses (forceDockerBundling is off). */
+export const DOCKER_BUNDLING_UNSUPPORTED =
+  'echo "number-audit: the function bundles locally only (run-handler.js is built with esbuild in synth); install the dev dependencies" >&2 && exit 1';
+
+/**
+ * The after-bundling hook: builds the deferred module in synth's own process (no shell command) when
+ * CDK bundles locally. CDK also asks for the Docker command (outputDir /asset-output) while it
+ * constructs the bundling, even when it then bundles locally: that call writes nothing, and returns
+ * a command that fails loudly should Docker ever run it.
+ */
+export function deferredBundling(
+  deferred: string | undefined,
+  outputDir: string,
+  externals: readonly string[],
+): string[] {
+  if (deferred === undefined) return [];
+  if (outputDir === AssetStaging.BUNDLING_OUTPUT_DIR) return [DOCKER_BUNDLING_UNSUPPORTED];
+  bundleDeferred(deferred, outputDir, externals);
+  return [];
+}
+
 /** index.js as BUNDLE_OPTIONS say, and the deferred module (if any) built the same way beside it. */
 function bundlingOf(props: AuditFunctionProps): BundlingOptions {
   const deferred = props.deferredEntry ?? (props.entry === undefined ? RUN_HANDLER_ENTRY : undefined);
@@ -121,11 +150,7 @@ function bundlingOf(props: AuditFunctionProps): BundlingOptions {
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
-      // Done here, in synth's own process, so no command is left for the shell.
-      afterBundling: (_inputDir, outputDir) => {
-        if (deferred) bundleDeferred(deferred, outputDir, externals);
-        return [];
-      },
+      afterBundling: (_inputDir, outputDir) => deferredBundling(deferred, outputDir, externals),
     },
   };
 }
