@@ -84,15 +84,25 @@ async function auditWorkspace(
   ws: WorkspaceSpec,
   filters: ListFilters,
 ): Promise<WorkspaceAudit> {
+  const stopEarly = new AbortController();
+  try {
+    return await auditListed(deps, options, ws, { filters, signal: stopEarly.signal });
+  } finally {
+    // Failed, paused (a continued listing) or done: no read started beside the listing outlives it.
+    stopEarly.abort(new Error('the workspace is done; reads started beside its listing are not needed'));
+  }
+}
+
+async function auditListed(
+  deps: RunAuditDeps,
+  options: RunAuditOptions,
+  ws: WorkspaceSpec,
+  { filters, signal }: { filters: ListFilters; signal: AbortSignal },
+): Promise<WorkspaceAudit> {
   const { logger } = deps;
   const ahead = new AheadNormalizer();
-  const stopEarly = new AbortController();
-  const early = startEarlyReads(ws, options, { now: deps.now(), signal: stopEarly.signal });
-  const listing = await listWorkspace(deps, options, ws, { filters, onRecords: ahead.take }).catch((error: unknown) => {
-    // Failed or paused (a continued listing): the reads started beside it are not needed.
-    stopEarly.abort(new Error('the listing stopped; reads started beside it are not needed'));
-    throw error;
-  });
+  const early = startEarlyReads(ws, options, { now: deps.now(), signal });
+  const listing = await listWorkspace(deps, options, ws, { filters, onRecords: ahead.take });
   const listed = applyRateCard(ahead.all(listing.records), options.rateCard);
   const { numbers, check } = applyFilters(listed, filters);
   if (check?.appliedBy === 'client') {
