@@ -10,9 +10,8 @@ import { hasInvisibleMark, withoutControls } from '../../core/api-text';
  * no escape that could spell one and no invisible mark whose removal could join one (normalization
  * removes them), so the text is returned as it is. Otherwise each string (property names too) whose
  * cleaned form holds a run is replaced by that cleaned form, redacted; a number whose digits hold one
- * by the redacted text (it then fails validation as a number, rather than carry the key). The value
- * is serialized again. A body that does not parse is left to the caller's parse, whose error
- * preview is cleaned and redacted on its own.
+ * by null (a field not given). The value is serialized again. A body that does not parse is left to
+ * the caller's parse, whose error preview is cleaned and redacted on its own.
  */
 export function scrubJsonText(text: string, redact: (text: string) => string): string {
   if (!text.includes('\\') && !hasInvisibleMark(text) && redact(text) === text) return text;
@@ -29,8 +28,8 @@ function redactStrings(value: unknown, redact: (text: string) => string): unknow
   if (typeof value === 'string') return scrubbed(value, redact);
   if (typeof value === 'number') {
     const digits = String(value);
-    const redacted = redact(digits);
-    return redacted === digits ? value : redacted;
+    // null, "not said": a count that carried the key is then no count, not a string that fails the page.
+    return redact(digits) === digits ? value : null;
   }
   if (Array.isArray(value)) return value.map((item) => redactStrings(item, redact));
   if (value === null || typeof value !== 'object') return value;
