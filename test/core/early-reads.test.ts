@@ -106,13 +106,15 @@ test('reads the run never uses, because the listing failed, are stopped and fail
   process.on('unhandledRejection', onUnhandled);
   try {
     let agentsSignal: AbortSignal | undefined;
+    let callsSignal: AbortSignal | undefined;
     const { lister, release } = gatedLister(
       {
         listAgents: async (options) => {
           agentsSignal = options?.signal;
           throw new ApiError('agents down', 503);
         },
-        listCalls: async () => {
+        listCalls: async (_query, options) => {
+          callsSignal = options?.signal;
           throw new ApiError('calls down', 503);
         },
       },
@@ -127,6 +129,7 @@ test('reads the run never uses, because the listing failed, are stopped and fail
     expect(unhandled).toEqual([]);
     // And they are told to stop: no request or retry of theirs outlives the run.
     expect(agentsSignal?.aborted).toBe(true);
+    expect(callsSignal?.aborted).toBe(true);
   } finally {
     process.off('unhandledRejection', onUnhandled);
   }

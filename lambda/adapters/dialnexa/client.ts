@@ -59,7 +59,7 @@ export interface DialNexaClient extends NumberLister, FolderLister, CallLister {
   /** GET /v1/agents: id, current title and folder of every agent. */
   listAgents(options?: ReadOptions): Promise<AgentSummary[]>;
   /** GET /v1/organization-folders, every page: id and name of every folder. */
-  listFolders(options?: { deadline?: number }): Promise<FolderSummary[]>;
+  listFolders(options?: ReadOptions): Promise<FolderSummary[]>;
   /** Fan-out: the pages of a listing that goes on over several invocations (resumable.ts). */
   listPages(options: Parameters<typeof listPageSpan>[1]): Promise<PageSpan>;
   readonly pageSize: number;
