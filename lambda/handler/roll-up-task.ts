@@ -4,7 +4,7 @@
 import type { Context } from 'aws-lambda';
 import { FAN_OUT_KEYS, runRegistryKey, runSummariesPrefix, summaryKey } from '../adapters/archive/layout';
 import { alreadySent, type RunClaim, sendOnce } from '../core/claim';
-import { ConfigError, isAuditError, RunInProgressError } from '../core/errors';
+import { ConfigError, RunInProgressError } from '../core/errors';
 import { failedSummary, fanOutRunKey, registryVersionOf, rollUpClaimKey, type WorkspaceSummary } from '../core/fan-out';
 import { describeAttachment } from '../core/report/format';
 import { renderRollUp } from '../core/report/roll-up';
@@ -13,7 +13,7 @@ import { createFanOutContext, type FanOutContext } from './fan-out-context';
 import { logger, metrics, powertoolsLogger } from './observability';
 import { publishRunEvent } from './publish-event';
 import { rollUpRunEvent } from './roll-up-event';
-import { failedRunEvent } from './run-event';
+import { errorSummary, failedRunEvent } from './run-event';
 
 /** What the state machine passes to the plan step: the execution's own input and name. */
 export interface PlanEvent {
@@ -71,11 +71,7 @@ export async function handler(event: PlanEvent | RollUpEvent, context: Context):
     if (!(error instanceof RunInProgressError)) {
       await publishRunEvent(
         shared?.events,
-        () =>
-          failedRunEvent(context.awsRequestId, event?.input, {
-            errorType: error instanceof Error ? error.name : typeof error,
-            code: isAuditError(error) ? error.code : undefined,
-          }),
+        () => failedRunEvent(context.awsRequestId, event?.input, errorSummary(error)),
         [context.invokedFunctionArn],
       );
     }

@@ -3,6 +3,7 @@
 // messages may quote the API), a recipient or a key. docs/run-event.schema.json is generated from
 // the schema below (scripts/run-event-schema.ts) and a test holds the two together.
 import * as z from 'zod';
+import { isAuditError } from '../core/errors';
 import type { AuditRun } from '../core/run-audit';
 import type { ActionTriggers } from '../core/types';
 import { actionReasons, idleCount, missingAgentCount, type WorkspaceAudit } from '../core/workspace';
@@ -162,6 +163,14 @@ export function runEvent(run: AuditRun, rawEvent: unknown, triggers: ActionTrigg
 }
 
 /** A run that threw: only the error's class and code (its message may quote the API). */
+/** What a failed-run event says of the error: its class, and its code when it is one of ours. */
+export function errorSummary(error: unknown): { errorType: string; code?: string } {
+  return {
+    errorType: error instanceof Error ? error.name : typeof error,
+    code: isAuditError(error) ? error.code : undefined,
+  };
+}
+
 export function failedRunEvent(
   runId: string,
   rawEvent: unknown,

@@ -21,7 +21,7 @@ import { METRIC } from './metric-names';
 import { configRunOptions, listDeadlineOf } from './run-options';
 import { logger, metrics, MetricUnit, powertoolsLogger } from './observability';
 import { publishRunEvent } from './publish-event';
-import { failedRunEvent, runEvent } from './run-event';
+import { errorSummary, failedRunEvent, runEvent } from './run-event';
 import { recordDashboardMetrics } from './run-metrics';
 import { toDuplicateSummary, toLambdaSummary, type LambdaSummary } from './summary';
 
@@ -123,15 +123,9 @@ async function invoke(run: RunContext, event: unknown, context: Context): Promis
       isAuditError(error) && error.code === 'DELIVERY_UNCERTAIN' ? 1 : 0,
     );
     logFailure(error);
-    await publishRunEvent(
-      events,
-      () =>
-        failedRunEvent(context.awsRequestId, event, {
-          errorType: error instanceof Error ? error.name : typeof error,
-          code: isAuditError(error) ? error.code : undefined,
-        }),
-      [context.invokedFunctionArn],
-    );
+    await publishRunEvent(events, () => failedRunEvent(context.awsRequestId, event, errorSummary(error)), [
+      context.invokedFunctionArn,
+    ]);
     throw error;
   } finally {
     metrics.publishStoredMetrics();
@@ -197,8 +191,7 @@ function recordRun(run: AuditRun, durationMs: number): void {
 function logFailure(error: unknown): void {
   const cause = error instanceof Error ? error.cause : undefined;
   logger.error('audit failed', {
-    errorType: error instanceof Error ? error.name : typeof error,
-    code: isAuditError(error) ? error.code : undefined,
+    ...errorSummary(error),
     message: error instanceof Error ? error.message : String(error),
     // The SDK error behind ours carries the AWS request id support will ask for.
     cause: cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined,
