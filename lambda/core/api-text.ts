@@ -10,20 +10,21 @@ export const API_TEXT_MAX_CHARS = 200;
 export const SERVER_TEXT_MAX_CHARS = 500;
 
 /** C0/C1 controls and the Unicode line and paragraph separators: each becomes a space. */
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const CONTROL_CHARS = '\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029';
+const CONTROLS = new RegExp(`[${CONTROL_CHARS}]`, 'g');
 
 /**
  * Invisible marks that reorder or hide text: bidi embeddings, overrides and isolates
  * (U+202A-202E, U+2066-2069), LRM/RLM/ALM, zero-width space/joiners, word joiner, BOM. Removed.
  */
-const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+const INVISIBLE_CHARS = '\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff';
+const INVISIBLE = new RegExp(`[${INVISIBLE_CHARS}]`, 'g');
 
 /** Either of the above: most API text has neither, and one test costs less than two replaces. */
-const CONTROL_OR_INVISIBLE =
-  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
+const CONTROL_OR_INVISIBLE = new RegExp(`[${CONTROL_CHARS}${INVISIBLE_CHARS}]`);
 
 /** One test for an invisible mark: removing them can join what they kept apart (a split key). */
-const ANY_INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
+const ANY_INVISIBLE = new RegExp(`[${INVISIBLE_CHARS}]`);
 
 export function hasInvisibleMark(value: string): boolean {
   return ANY_INVISIBLE.test(value);
