@@ -37,10 +37,13 @@ export function startEarlyReads(
   if (options.checkAgents !== false && canListAgents(lister)) {
     const agents = lister.listAgents({ deadline, signal });
     reads.agents = quiet(agents);
-    // Folders only name the teams of agents that could be read.
+    // Folders only name the teams of agents that could be read: none are asked for when that failed.
     if (canListFolders(lister))
       reads.folders = quiet(
-        agents.then(() => lister.listFolders({ deadline, signal })).catch(onlyIfAgentsFailed(agents)),
+        agents.then(
+          () => lister.listFolders({ deadline, signal }),
+          () => undefined,
+        ),
       );
   }
   if (options.checkUsage !== false && canListCalls(lister)) {
@@ -55,31 +58,19 @@ export function startEarlyReads(
   return reads;
 }
 
-/** A folders read that never started because the agents failed resolves to undefined. */
-function onlyIfAgentsFailed(agents: Promise<Agent[]>) {
-  return async (error: unknown): Promise<undefined> => {
-    const agentsFailed = await agents.then(
-      () => false,
-      () => true,
-    );
-    if (agentsFailed) return undefined;
-    throw error;
-  };
-}
-
 function quiet<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
 }
 
-export function canListAgents(lister: WorkspaceSpec['lister']): lister is WorkspaceSpec['lister'] & AgentLister {
+function canListAgents(lister: WorkspaceSpec['lister']): lister is WorkspaceSpec['lister'] & AgentLister {
   return typeof lister.listAgents === 'function';
 }
 
-export function canListFolders(lister: WorkspaceSpec['lister']): lister is WorkspaceSpec['lister'] & FolderLister {
+function canListFolders(lister: WorkspaceSpec['lister']): lister is WorkspaceSpec['lister'] & FolderLister {
   return typeof lister.listFolders === 'function';
 }
 
-export function canListCalls(lister: WorkspaceSpec['lister']): lister is WorkspaceSpec['lister'] & CallLister {
+function canListCalls(lister: WorkspaceSpec['lister']): lister is WorkspaceSpec['lister'] & CallLister {
   return typeof lister.listCalls === 'function';
 }
