@@ -206,8 +206,8 @@ function listDeadline(started: number, timeoutSeconds: number): number {
 async function reportRun(run: AuditRun, options: CliOptions, session: Session): Promise<number> {
   const { out, err } = session;
   // Not scrubbed as a whole: every string in them that came from DialNexa was scrubbed of the key as
-  // it arrived (adapters/dialnexa/scrub.ts), and nothing of ours holds it. Made once for both.
-  // UTF-8 once, for both (20 MB at 20k numbers).
+  // it arrived (adapters/dialnexa/scrub.ts), and nothing of ours holds it. audit.json is made and
+  // encoded once for the file and stdout (20 MB at 20k numbers).
   const json = options.json ? auditJsonBytes(run) : undefined;
   const writing = options.outDir ? writeOutputs(options.outDir, run, { 'audit.json': json }) : undefined;
   // The thread pool writes the files while stdout (synchronous on a pipe) takes the JSON; a failed

@@ -13,15 +13,11 @@ export function oneLine(text: string): string {
   return stripControls(text.replace(/\s*[\r\n]+\s*/g, ' ')).trim();
 }
 
-const JSON_RAW_CONTROL = /[\x7f-\x9f]/;
-
 /**
  * JSON text with DEL and C1 written as \u escapes. JSON.stringify already escapes C0 but leaves
  * U+007F-U+009F raw; the escaped form parses back to the very same strings.
  */
 export function escapeJsonControls(json: string): string {
-  // One scan finds out whether there is anything to escape (there rarely is: API text is cleaned).
-  if (json.search(JSON_RAW_CONTROL) === -1) return json;
   return json.replace(/[\x7f-\x9f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
