@@ -4,7 +4,7 @@
 // The role starts with nothing but writing that log group; each grant method adds one permission
 // the stack decides on, so the function's whole policy is written in this file.
 import * as path from 'node:path';
-import { buildSync } from 'esbuild';
+import { type BuildOptions, buildSync } from 'esbuild';
 import {
   ArnFormat,
   AssetStaging,
@@ -56,25 +56,32 @@ export function esbuildTarget(runtime: Runtime): string {
   return runtime.name.replace(/^nodejs(\d+).*$/, 'node$1');
 }
 
+/** BUNDLE_OPTIONS as esbuild's own options, for a build outside NodejsFunction (the deferred module, the bench). */
+export function esbuildOptions(externals: readonly string[], minify: boolean = BUNDLE_OPTIONS.minify): BuildOptions {
+  return {
+    bundle: true,
+    target: esbuildTarget(AUDIT_RUNTIME),
+    platform: 'node',
+    format: BUNDLE_OPTIONS.format,
+    minify,
+    keepNames: BUNDLE_OPTIONS.keepNames,
+    mainFields: [...BUNDLE_OPTIONS.mainFields],
+    sourcemap: BUNDLE_OPTIONS.sourceMap,
+    sourcesContent: BUNDLE_OPTIONS.sourcesContent,
+    external: [...externals],
+    logLevel: LogLevel.WARNING,
+  };
+}
+
 /**
  * Bundles `entry` into outputDir under its own name, as BUNDLE_OPTIONS say, through esbuild's API
  * rather than a command line: no shell and no binary path to quote, so the same on every OS.
  */
 export function bundleDeferred(entry: string, outputDir: string, externals: readonly string[]): void {
   buildSync({
+    ...esbuildOptions(externals),
     entryPoints: [entry],
     outfile: path.join(outputDir, `${moduleName(entry)}.js`),
-    bundle: true,
-    target: esbuildTarget(AUDIT_RUNTIME),
-    platform: 'node',
-    format: BUNDLE_OPTIONS.format,
-    minify: true,
-    sourcemap: true,
-    sourcesContent: BUNDLE_OPTIONS.sourcesContent,
-    external: [...externals],
-    logLevel: LogLevel.WARNING,
-    keepNames: true,
-    mainFields: [...BUNDLE_OPTIONS.mainFields],
   });
 }
 

@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
 import { SETTINGS } from '../../lambda/settings';
-import { BUNDLE_OPTIONS, HANDLER_ENTRY, RUN_HANDLER_ENTRY, sdkExternals } from '../../lib/audit-function';
+import { esbuildOptions, HANDLER_ENTRY, RUN_HANDLER_ENTRY, sdkExternals } from '../../lib/audit-function';
 import { readAssembly } from '../aws/deploy';
 import { synthesize } from '../aws/synth';
 import { median, note, round } from './stats';
@@ -209,19 +209,7 @@ function measure(
  * checked against the synthesized asset, which catches the day the two drift apart.
  */
 function buildLikeStack(outDir: string, target: string, minify: boolean, sdkOnly = false): void {
-  const options = {
-    bundle: true,
-    platform: 'node' as const,
-    target,
-    format: BUNDLE_OPTIONS.format,
-    minify,
-    keepNames: BUNDLE_OPTIONS.keepNames,
-    mainFields: [...BUNDLE_OPTIONS.mainFields],
-    sourcemap: BUNDLE_OPTIONS.sourceMap,
-    sourcesContent: BUNDLE_OPTIONS.sourcesContent,
-    external: sdkExternals(true),
-    logLevel: 'error' as const,
-  };
+  const options = { ...esbuildOptions(sdkExternals(true), minify), target, logLevel: 'error' as const };
   if (sdkOnly) {
     buildSync({
       ...options,
@@ -235,7 +223,7 @@ function buildLikeStack(outDir: string, target: string, minify: boolean, sdkOnly
     ...options,
     entryPoints: [HANDLER_ENTRY],
     outfile: join(outDir, 'index.js'),
-    external: [runHandler, ...options.external],
+    external: [runHandler, ...(options.external ?? [])],
   });
   buildSync({ ...options, entryPoints: [RUN_HANDLER_ENTRY], outfile: join(outDir, `${runHandler}.js`) });
 }
