@@ -5,7 +5,7 @@ import { boundText, cleanApiText, SERVER_TEXT_MAX_CHARS } from './api-text';
 import { decideBaseline, ruledOutBeforeListing } from './baseline';
 import { checkAgents } from './agents';
 import { attributeCosts, type UseCaseInput } from './attribution';
-import { auditNumbers } from './audit';
+import { auditNumbers, compareByCountryThenNumber } from './audit';
 import { guardBaseline } from './baseline-guard';
 import { AllWorkspacesFailedError, isAuditError, messageOf, PermissionError } from './errors';
 import { applyFilters, isUnfiltered } from './filters';
@@ -103,7 +103,8 @@ async function auditListed(
   const ahead = new AheadNormalizer();
   const early = startEarlyReads(ws, options, { now: deps.now(), signal });
   const listing = await listWorkspace(deps, options, ws, { filters, onRecords: ahead.take });
-  const listed = applyRateCard(ahead.all(listing.records), options.rateCard);
+  // Sorted once, here: the CSV, the snapshot and the changes read them in this order.
+  const listed = applyRateCard(ahead.all(listing.records), options.rateCard).sort(compareByCountryThenNumber);
   const { numbers, check } = applyFilters(listed, filters);
   if (check?.appliedBy === 'client') {
     logger.warn('DialNexa ignored the filters; the report is filtered on our side', {
