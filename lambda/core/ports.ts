@@ -100,10 +100,10 @@ export interface ReportEmailBuilder {
     to: string[];
     replyTo?: string[];
     date: Date;
-    /** The CSV with every API text in full. */
-    csv: string;
+    /** The CSV's bytes, with every API text in full. */
+    csv: Buffer;
     /** The CSV with long API texts cut, when that differs from `csv`; made only if needed. */
-    cutCsv?: () => string;
+    cutCsv?: () => Buffer;
     /** Renders the subject and bodies for a fit, so the email can say what happened. */
     render: (fit: EmailFit) => RenderedBodies;
   }): Promise<{ raw: Buffer } & EmailFit>;

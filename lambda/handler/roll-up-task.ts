@@ -145,7 +145,7 @@ async function rollUp(ctx: FanOutContext, event: RollUpEvent, context: Context):
       to: config.recipients,
       replyTo: config.replyTo,
       date: generatedAt,
-      csv: combineCsv(csvs),
+      csv: Buffer.from(combineCsv(csvs), 'utf8'),
       render: (fit) =>
         renderRollUp({
           generatedAt,

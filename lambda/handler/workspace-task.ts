@@ -139,7 +139,7 @@ async function auditClient(
   ctx: FanOutContext,
   task: WorkspaceTask,
   context: Context,
-): Promise<{ summary: WorkspaceSummary; csv?: string } | 'paused'> {
+): Promise<{ summary: WorkspaceSummary; csv?: Buffer } | 'paused'> {
   const { name } = task.entry;
   try {
     const outcome = await runAudit(ctx.deps, clientOptions(ctx, task, context));

@@ -135,7 +135,7 @@ describe('the summary prints no escape code from server text', () => {
     complete: false,
     failedWorkspaces: 1,
     archiveFailures: 0,
-    report: { subject: '', html: '', text: '', csv: '' },
+    report: { subject: '', html: '', text: '', csv: Buffer.alloc(0) },
     email: { raw: Buffer.alloc(0), attachment: 'csv', csvCut: false, messageId: `0100-${EVIL}` },
     dryRun: false,
     archived: [],

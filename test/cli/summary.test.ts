@@ -16,7 +16,7 @@ function runOf(ws: WorkspaceAudit, baseline: boolean): AuditRun {
     complete: ws.complete,
     failedWorkspaces: 0,
     archiveFailures: 0,
-    report: { subject: '', html: '', text: '', csv: '' },
+    report: { subject: '', html: '', text: '', csv: Buffer.alloc(0) },
     email: { raw: Buffer.alloc(0), attachment: 'csv', csvCut: false },
     dryRun: false,
     archived: [{ workspace: ws.name, location: '/tmp/history/run-1', baseline }],

@@ -221,7 +221,12 @@ describe('the baseline guard, unverified listings and filters the API ignores', 
       expect(json.filters).toEqual({ countryCode: 'IN', appliedBy: 'client', leftOut: 120 - expected().length });
       expect(json.workspaces[0]).toMatchObject({ filters: { appliedBy: 'client' } });
       for (const part of [run.report.text, run.report.html]) expect(part).toContain('Filtered by this report');
-      expect(run.report.csv.split('\r\n').filter((l) => l.includes('+1')).length).toBe(0);
+      expect(
+        run.report.csv
+          .toString('utf8')
+          .split('\r\n')
+          .filter((l) => l.includes('+1')).length,
+      ).toBe(0);
     });
   });
 

@@ -261,7 +261,10 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
     expect(run.report.subject).toMatch(/^\[Action needed\]/);
     expect(run.report.subject).toMatch(/1 to missing agents?/);
     const title = agents[0].current_version.title;
-    const csvRowsWithName = run.report.csv.split('\r\n').filter((line) => line.includes(title));
+    const csvRowsWithName = run.report.csv
+      .toString('utf8')
+      .split('\r\n')
+      .filter((line) => line.includes(title));
     expect(csvRowsWithName.length).toBeGreaterThan(0);
 
     const degraded = only(

@@ -52,15 +52,15 @@ export async function buildMime(message: EmailMessage, options: BuildMimeOptions
 }
 
 /** Gzips the CSV for the `csv.gz` mode. */
-export function gzipCsv(csv: string | Buffer): Buffer {
-  return gzipSync(typeof csv === 'string' ? Buffer.from(csv, 'utf8') : csv, { level: 3 });
+export function gzipCsv(csv: Buffer): Buffer {
+  return gzipSync(csv, { level: 3 });
 }
 
 /**
  * The attachment list for a mode: the CSV as is, the CSV gzipped (`<filename>.gz`), or nothing.
  * The CSV is UTF-8 with the charset declared, so spreadsheet tools read non-ASCII names right.
  */
-export function csvAttachments(mode: AttachmentMode, filename: string, csv: string | Buffer): EmailAttachment[] {
+export function csvAttachments(mode: AttachmentMode, filename: string, csv: Buffer): EmailAttachment[] {
   if (mode === 'omitted' || mode === 'summary') return [];
   if (mode === 'csv.gz') {
     return [{ filename: `${filename}.gz`, contentType: 'application/gzip', content: gzipCsv(csv) }];
@@ -69,7 +69,7 @@ export function csvAttachments(mode: AttachmentMode, filename: string, csv: stri
     {
       filename,
       contentType: 'text/csv; charset=utf-8',
-      content: typeof csv === 'string' ? Buffer.from(csv, 'utf8') : csv,
+      content: csv,
     },
   ];
 }
@@ -77,8 +77,8 @@ export function csvAttachments(mode: AttachmentMode, filename: string, csv: stri
 /** One way to try the message: an attachment mode and which CSV text goes with it. */
 export interface FitAttempt {
   mode: AttachmentMode;
-  /** The CSV for `csv` / `csv.gz`; absent for `omitted` and `summary`. */
-  csv?: string;
+  /** The CSV's bytes for `csv` / `csv.gz`; absent for `omitted` and `summary`. */
+  csv?: Buffer;
   csvCut: boolean;
 }
 
@@ -86,7 +86,7 @@ export interface FitAttempt {
  * The attempts in order of preference: the CSV with full texts as is, then gzipped; the CSV with
  * long texts cut, as is, then gzipped (only when cutting changes it); no CSV; headline figures only.
  */
-export function* fitAttempts(csv: string, cutCsv?: () => string): Generator<FitAttempt> {
+export function* fitAttempts(csv: Buffer, cutCsv?: () => Buffer): Generator<FitAttempt> {
   yield { mode: 'csv', csv, csvCut: false };
   yield { mode: 'csv.gz', csv, csvCut: false };
   if (cutCsv) {
@@ -116,8 +116,7 @@ export async function composeWithinLimit(
   let last: { raw: Buffer; attempt: FitAttempt } | undefined;
   for (const attempt of attempts) {
     // A plain CSV whose base64 alone cannot fit is not worth building.
-    if (attempt.mode === 'csv' && attempt.csv !== undefined && base64Bytes(Buffer.byteLength(attempt.csv)) > maxBytes)
-      continue;
+    if (attempt.mode === 'csv' && attempt.csv !== undefined && base64Bytes(attempt.csv.length) > maxBytes) continue;
     last = { raw: await build(attempt), attempt };
     if (last.raw.length <= maxBytes) return last;
   }

@@ -31,7 +31,7 @@ export interface RenderedBodies {
 }
 
 export interface RenderedReport extends RenderedBodies {
-  csv: string;
+  csv: Buffer;
 }
 
 /** Subject and both bodies; cheap next to the CSV, so re-rendered per attachment mode. */

@@ -12,7 +12,7 @@ import {
 } from '../../../lambda/adapters/email/mime';
 
 const DATE = new Date('2025-03-03T07:00:00Z');
-const CSV = 'id,phone_number,country\nn1,+14155550100,US\nn2,+442071838750,GB\n';
+const CSV = Buffer.from('id,phone_number,country\nn1,+14155550100,US\nn2,+442071838750,GB\n');
 
 function message(overrides: Partial<EmailMessage> = {}): EmailMessage {
   return {
@@ -72,7 +72,7 @@ describe('buildMime', () => {
     expect(header(attachment, 'content-type')).toMatch(/^text\/csv; charset=utf-8; name=phone-numbers\.csv$/);
     expect(header(attachment, 'content-disposition')).toBe('attachment; filename=phone-numbers.csv');
     const body = attachment.slice(attachment.indexOf('\r\n\r\n') + 4).replace(/\s+/g, '');
-    expect(Buffer.from(body, 'base64').toString('utf8')).toBe(CSV);
+    expect(Buffer.from(body, 'base64').toString('utf8')).toBe(CSV.toString('utf8'));
   });
 
   it('writes the injected date, the addresses, and a Message-ID in the given domain', async () => {
@@ -123,7 +123,7 @@ describe('buildMime', () => {
 
 describe('csvAttachments / gzipCsv', () => {
   it('attaches the CSV as UTF-8 text/csv', () => {
-    const [a, ...rest] = csvAttachments('csv', 'n.csv', 'a,é\n');
+    const [a, ...rest] = csvAttachments('csv', 'n.csv', Buffer.from('a,é\n'));
     expect(rest).toHaveLength(0);
     expect(a).toEqual({
       filename: 'n.csv',
@@ -136,8 +136,8 @@ describe('csvAttachments / gzipCsv', () => {
     const [a] = csvAttachments('csv.gz', 'n.csv', CSV);
     expect(a.filename).toBe('n.csv.gz');
     expect(a.contentType).toBe('application/gzip');
-    expect(gunzipSync(a.content).toString('utf8')).toBe(CSV);
-    expect(gunzipSync(gzipCsv(Buffer.from(CSV))).toString('utf8')).toBe(CSV);
+    expect(gunzipSync(a.content).toString('utf8')).toBe(CSV.toString('utf8'));
+    expect(gunzipSync(gzipCsv(Buffer.from(CSV))).toString('utf8')).toBe(CSV.toString('utf8'));
   });
 
   it('attaches nothing when omitted', () => {
@@ -157,7 +157,8 @@ describe('composeWithinLimit', () => {
     };
     return { calls, build };
   };
-  const ladder = (cut?: string) => fitAttempts('id\r\n', cut === undefined ? undefined : () => cut);
+  const ladder = (cut?: string) =>
+    fitAttempts(Buffer.from('id\r\n'), cut === undefined ? undefined : () => Buffer.from(cut));
 
   it('keeps the CSV as is when it fits (limit inclusive) and builds once', async () => {
     const { calls, build } = sized({ csv: 100, 'csv.gz': 10, omitted: 5 });
@@ -202,16 +203,16 @@ describe('composeWithinLimit', () => {
 
   it('skips building a plain CSV whose base64 alone is over the limit', async () => {
     const { calls, build } = sized({ 'csv.gz': 10 });
-    const big = 'x'.repeat(1000);
+    const big = Buffer.from('x'.repeat(1000));
     await composeWithinLimit(build, fitAttempts(big), 100);
     expect(calls).toEqual(['csv.gz']);
   });
 
   it('makes the cut CSV only when the full one did not fit', async () => {
     let made = 0;
-    const attempts = fitAttempts('id\r\n', () => {
+    const attempts = fitAttempts(Buffer.from('id\r\n'), () => {
       made += 1;
-      return 'cut';
+      return Buffer.from('cut');
     });
     await composeWithinLimit(() => Buffer.alloc(1), attempts, 100);
     expect(made).toBe(0);
@@ -220,7 +221,7 @@ describe('composeWithinLimit', () => {
   it('accepts a synchronous builder and defaults to the SES limit', async () => {
     const out = await composeWithinLimit(
       (a) => Buffer.alloc(a.mode === 'csv' ? SES_MAX_RAW_BYTES + 1 : 10),
-      fitAttempts('id\r\n'),
+      fitAttempts(Buffer.from('id\r\n')),
     );
     expect(out.attempt.mode).toBe('csv.gz');
   });

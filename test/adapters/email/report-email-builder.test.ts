@@ -64,7 +64,7 @@ describe('createReportEmailBuilder with the SES emulator', () => {
       from: FROM,
       to: TO,
       date: DATE,
-      csv,
+      csv: Buffer.from(csv),
       render: ({ attachment }) => {
         modes.push(attachment);
         return render(attachment);

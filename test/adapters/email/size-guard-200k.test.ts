@@ -95,5 +95,5 @@ it('gzips the CSV of a 200,000-number portfolio and keeps the message within the
 
   const attachment = mimePart(raw, 'application/gzip');
   expect(attachment.headers).toMatch(/filename="?phone-numbers-2026-11-30\.csv\.gz"?/);
-  expect(gunzipSync(attachment.body).toString('utf8')).toBe(csv);
+  expect(gunzipSync(attachment.body).toString('utf8')).toBe(csv.toString('utf8'));
 }, 30_000);

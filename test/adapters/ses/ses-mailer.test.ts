@@ -15,7 +15,7 @@ import { startSesLocal, type SesLocal } from '../../../scripts/support/ses-local
 
 const FROM = 'audit@example.com';
 const TO = ['ops@example.com', 'finance@example.com'];
-const CSV = 'id,phone_number\nn1,+14155550100\n';
+const CSV = Buffer.from('id,phone_number\nn1,+14155550100\n');
 // SES answered: a 4xx with an error name. Only such an answer proves nothing was sent.
 const meta = { $metadata: { httpStatusCode: 400 } };
 

@@ -7,7 +7,7 @@ import { failedWorkspace, phone, workspace } from '../fixtures';
 
 /** The CSV of one workspace holding `numbers`. */
 function csvOf(numbers: PhoneNumber[]): string {
-  return renderCsv([workspace(numbers)]);
+  return renderCsv([workspace(numbers)]).toString('utf8');
 }
 
 /** A strict RFC 4180 reader (CRLF records, quoted fields, doubled quotes), written independently of the code under test. */
@@ -258,7 +258,7 @@ describe('renderCsv: cost source, agent name, workspace', () => {
       { id: 'agt_evil', name: '=HYPERLINK("x")' },
       { id: 'agt_unnamed', name: null },
     ]);
-    const rows = records(renderCsv([workspace(numbers, { agents })]));
+    const rows = records(renderCsv([workspace(numbers, { agents })]).toString('utf8'));
     expect(rows.map((r) => r.inbound_agent_name)).toEqual(['Sales, "EMEA"', `'=HYPERLINK("x")`, '', '', '']);
     expect(records(csvOf(numbers)).every((r) => r.inbound_agent_name === '')).toBe(true);
   });
@@ -279,7 +279,7 @@ describe('renderCsv: cost source, agent name, workspace', () => {
           { name: 'Alpha' },
         ),
         workspace([phone({ id: 'w1', phoneNumber: '+12015550009' })], { name: '=cmd' }),
-      ]),
+      ]).toString('utf8'),
     );
     expect(rows.map((r) => [r.workspace, r.id])).toEqual([
       ["'=cmd", 'w1'],

@@ -25,7 +25,7 @@ describe('renderReport', () => {
     expect(report.html).toContain('+447911123456');
     expect(report.html).toContain('$3.15');
     expect(report.text).toContain('$3.15');
-    const lines = report.csv.slice(CSV_BOM.length).split('\r\n');
+    const lines = report.csv.toString('utf8').slice(CSV_BOM.length).split('\r\n');
     expect(lines).toHaveLength(5); // header, 3 rows, trailing empty
     expect(lines[1]).toBe('phn_gb,+447911123456,GB,mobile,true,active,,false,,,1.15,,api,,Acme prod,,,not_checked');
     expect(lines[2]).toBe(

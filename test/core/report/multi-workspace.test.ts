@@ -130,7 +130,7 @@ describe('several workspaces: text', () => {
 describe('several workspaces: renderReport', () => {
   it("renders the CSV from every audited workspace's numbers", () => {
     const { csv } = renderReport(ctx);
-    const rows = csv.trimEnd().split('\r\n').slice(1);
+    const rows = csv.toString('utf8').trimEnd().split('\r\n').slice(1);
     expect(rows.map((r) => r.split(',').at(-4))).toEqual(['Prod', 'Prod', 'Prod', 'Prod', 'Staging']);
   });
 });

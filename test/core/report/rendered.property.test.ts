@@ -138,7 +138,7 @@ describe('rendering arbitrary API records', () => {
         expect(mail.text?.trim()).toBe(report.text.trim());
         expect(mail.html).toBe(report.html);
         expect(mail.attachments).toHaveLength(1);
-        expect(mail.attachments[0].content.toString('utf8')).toBe(report.csv);
+        expect(mail.attachments[0].content.toString('utf8')).toBe(report.csv.toString('utf8'));
       }),
       { numRuns: 30 },
     );
