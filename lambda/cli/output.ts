@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { toAuditJson } from '../core/audit-json';
 import type { AuditRun } from '../core/run-audit';
+import { prettyJsonBytes } from '../core/pretty-json';
 import { jsonBytes } from './sanitize';
 
 export const OUTPUT_FILES = ['report.html', 'report.txt', 'numbers.csv', 'audit.json', 'email.eml'] as const;
@@ -11,7 +12,7 @@ export type OutputFile = (typeof OUTPUT_FILES)[number];
 
 /** audit.json's bytes: what --json prints and the file holds. */
 export function auditJsonBytes(run: AuditRun): Buffer {
-  return jsonBytes(`${JSON.stringify(toAuditJson(run), null, 2)}\n`);
+  return jsonBytes(prettyJsonBytes(toAuditJson(run)));
 }
 
 /**

@@ -22,13 +22,12 @@ export function escapeJsonControls(json: string): string {
 }
 
 /**
- * JSON text as UTF-8 with DEL and C1 escaped (escapeJsonControls), looked for in the bytes: DEL is
- * 7F and every C1 control is C2 80-9F, and a byte search is far cheaper than a pass over a 20 MB
- * string. Only text that holds one is escaped and encoded again.
+ * JSON's UTF-8 with DEL and C1 escaped (escapeJsonControls), looked for in the bytes: DEL is 7F and
+ * every C1 control is C2 80-9F, and a byte search is far cheaper than a pass over a 20 MB string.
+ * Only JSON that holds one is decoded, escaped and encoded again.
  */
-export function jsonBytes(json: string): Buffer {
-  const bytes = Buffer.from(json);
-  return hasRawControl(bytes) ? Buffer.from(escapeJsonControls(json)) : bytes;
+export function jsonBytes(json: Buffer): Buffer {
+  return hasRawControl(json) ? Buffer.from(escapeJsonControls(json.toString('utf8'))) : json;
 }
 
 function hasRawControl(bytes: Buffer): boolean {

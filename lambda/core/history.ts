@@ -3,6 +3,7 @@
 import { toWorkspaceAuditJson } from './audit-json';
 import { diffSnapshots } from './changes';
 import { messageOf } from './errors';
+import { prettyJsonBytes } from './pretty-json';
 import { isUnfiltered } from './filters';
 import type { Logger, ReportArchive } from './ports';
 import { renderBodies, renderCsv, type RenderedReport, type ReportContext } from './report';
@@ -93,7 +94,7 @@ async function archiveWorkspace(
     date: generatedAt,
     runId,
     files: {
-      'audit.json': `${JSON.stringify(toWorkspaceAuditJson(ws, generatedAt), null, 2)}\n`,
+      'audit.json': prettyJsonBytes(toWorkspaceAuditJson(ws, generatedAt)),
       // One workspace read: the email's CSV is this workspace's CSV (rendering 100k rows costs ~0.4 s).
       'numbers.csv': workspaces.length === 1 ? report.csv : renderCsv([ws]),
       // Each workspace's folder gets its own report (agencies keep clients apart).

@@ -88,12 +88,12 @@ describe('sanitize', () => {
   it('finds DEL and C1 in the bytes: escaped when there, the very text when not (Latin-1 and beyond included)', () => {
     for (const c of ['\x7f', '\x80', '\x9b', '\x9f']) {
       const json = JSON.stringify({ nickname: `£ © x${c}y 東京` });
-      const bytes = jsonBytes(json);
+      const bytes = jsonBytes(Buffer.from(json));
       expect(bytes.toString('utf8')).toBe(escapeJsonControls(json));
       expect(bytes.toString('utf8')).not.toMatch(RAW_CONTROL);
     }
     const clean = JSON.stringify({ nickname: '£ © \u00a0 ÿ 東京 ok' });
-    expect(jsonBytes(clean).toString('utf8')).toBe(clean);
+    expect(jsonBytes(Buffer.from(clean)).toString('utf8')).toBe(clean);
   });
 });
 

@@ -1,0 +1,51 @@
+import fc from 'fast-check';
+import { prettyJsonBytes } from '../../lambda/core/pretty-json';
+
+const stringified = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`).toString('utf8');
+const written = (value: unknown) => prettyJsonBytes(value).toString('utf8');
+
+/** What a run's JSON holds, and what JSON leaves out or writes as null (undefined, functions, dates). */
+const member = fc.oneof(
+  fc.jsonValue(),
+  fc.constant(undefined),
+  fc.constant(() => 1),
+  fc.date({ noInvalidDate: true }),
+  fc.string({ unit: 'binary' }),
+);
+/** Long lists at every depth, so the parts (100 elements each) and their joins are crossed. */
+const list = (of: fc.Arbitrary<unknown>) => fc.array(of, { maxLength: 260 });
+const document = fc.letrec((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    member,
+    list(fc.oneof(member, fc.record({ id: fc.string(), n: fc.integer() }))),
+    fc.array(tie('node'), { maxLength: 4 }),
+    fc.dictionary(fc.string(), tie('node'), { maxKeys: 5 }),
+  ),
+})).node;
+
+describe('prettyJsonBytes', () => {
+  it('writes the bytes of JSON.stringify(value, null, 2) and a newline (property)', () => {
+    fc.assert(
+      fc.property(document, (value) => {
+        expect(written(value)).toBe(stringified(value));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it.each([
+    ['undefined', undefined],
+    ['a function', () => 1],
+    ['an empty object and array', { a: {}, b: [], c: [[], {}] }],
+    ['members JSON leaves out', { a: undefined, b: () => 1, c: 1 }],
+    ['only members JSON leaves out', { a: undefined }],
+    ['null and undefined in arrays', [null, undefined, () => 1]],
+    ['an object with its own toJSON', { nested: { toJSON: () => ({ as: 'json' }) }, at: new Date(0) }],
+    ['an object without a prototype', Object.assign(Object.create(null), { a: [1, { b: 2 }] })],
+    ['a 1,001-element list three levels down', { w: [{ list: Array.from({ length: 1001 }, (_, i) => ({ i })) }] }],
+    ['text outside Latin-1 and JSON escapes', { s: 'Zürich 東京 😀 "q" \\ \n \u2028 \u0007' }],
+  ])('writes %s as JSON.stringify does', (_, value) => {
+    expect(written(value)).toBe(stringified(value));
+  });
+});
