@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   for await (const line of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
     if (line !== '') records.push(...recordsFromPages([line]));
   }
-  const history = previousFile ? { previousSnapshot: readFileSync(previousFile, 'utf8') } : undefined;
+  const history = previousFile ? { readPreviousSnapshot: () => readFileSync(previousFile, 'utf8') } : undefined;
   const before = { rssKb: statusKb('VmRSS'), hwmKb: statusKb('VmHWM') };
   // "5" resets the high-water mark (Linux >= 4.0), so VmHWM afterwards is the pipeline's own peak.
   let hwmReset = false;

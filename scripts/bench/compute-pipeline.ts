@@ -45,8 +45,11 @@ export function previousSnapshotText(records: readonly NumberRecord[]): string {
   return serializeSnapshot(toSnapshot(WORKSPACE, LAST_WEEK, true, older));
 }
 
-/** An archive that has last week's snapshot and keeps nothing it is given. */
-function memoryArchive(previous: string): ReportArchive & { bytesWritten: number } {
+/**
+ * An archive that has last week's snapshot and keeps nothing it is given. The snapshot's text is
+ * read when the run asks for it, as the S3 archive reads the object: it need not outlive the parse.
+ */
+function memoryArchive(readPrevious: () => string): ReportArchive & { bytesWritten: number } {
   const archive = {
     bytesWritten: 0,
     async writeRun(run: Parameters<ReportArchive['writeRun']>[0]) {
@@ -54,7 +57,7 @@ function memoryArchive(previous: string): ReportArchive & { bytesWritten: number
       return { location: 'memory://bench', prefix: 'bench/' };
     },
     async readLatestSnapshot() {
-      const parsed = parseSnapshot(previous);
+      const parsed = parseSnapshot(readPrevious());
       return parsed.ok
         ? { ok: true as const, snapshot: parsed.snapshot, location: 'memory://previous' }
         : { ok: false as const, reason: parsed.reason, location: 'memory://previous' };
@@ -79,7 +82,7 @@ export interface PipelineResult {
 /** One dry run of runAudit over a finished listing (the listing itself costs nothing here). */
 export async function runPipeline(
   records: NumberRecord[],
-  history?: { previousSnapshot: string },
+  history?: { readPreviousSnapshot: () => string },
 ): Promise<PipelineResult> {
   const listing: Listing = {
     records,
@@ -99,7 +102,7 @@ export async function runPipeline(
       }
     },
   };
-  const archive = history ? memoryArchive(history.previousSnapshot) : undefined;
+  const archive = history ? memoryArchive(history.readPreviousSnapshot) : undefined;
   const started = performance.now();
   const outcome = await runAudit(
     { emailBuilder, archive, now: () => GENERATED_AT, logger: silentLogger },

@@ -120,7 +120,7 @@ export async function runComputeBench(workDir: string, runs = 5, size = COMPUTE_
   const results: PipelineResult[] = [];
   for (let i = 0; i < runs; i++) results.push(await runPipeline(records));
   const historyResults: PipelineResult[] = [];
-  for (let i = 0; i < historyRuns; i++) historyResults.push(await runPipeline(records, { previousSnapshot: previous }));
+  for (let i = 0; i < historyRuns; i++) historyResults.push(await runPipeline(records, { readPreviousSnapshot: () => previous }));
 
   const normalizeMs: number[] = [];
   const auditMs: number[] = [];
