@@ -1,7 +1,7 @@
 // Turns validated API records into the audit's PhoneNumber: one country, one canonical type, one
 // effective status, one agent id. Pure: the numbering-plan metadata is the only input besides the record.
-import { parsePhoneNumberFromString, type PhoneNumber as ParsedNumber } from 'libphonenumber-js/max';
 import { apiText, boundedApiText, cleanApiText, UNREADABLE_ID } from './api-text';
+import { type PlanFacts, planFacts } from './numbering-plan';
 import {
   UNKNOWN_COUNTRY,
   type Agent,
@@ -51,17 +51,9 @@ export function canonicalE164(raw: string): string {
   return digits.startsWith('+') ? digits : `+${digits}`;
 }
 
-function parse(e164: string): ParsedNumber | undefined {
-  try {
-    return parsePhoneNumberFromString(e164);
-  } catch {
-    return undefined;
-  }
-}
-
 function country(
   record: NumberRecord,
-  parsedOf: () => ParsedNumber | undefined,
+  parsedOf: () => PlanFacts | undefined,
 ): { countryCode: string; countrySource: ValueSource } {
   const given = text(record.country_code)?.toUpperCase();
   if (given && /^[A-Z]{2}$/.test(given)) return { countryCode: given, countrySource: 'api' };
@@ -85,8 +77,8 @@ export function canonicalType(spelling: string | null | undefined): KnownNumberT
  * Type from the numbering plan. FIXED_LINE_OR_MOBILE is what every US/CA number returns (NANP
  * does not separate them); DialNexa sells those as local DIDs, so they count as local.
  */
-function inferType(parsed: ParsedNumber | undefined): KnownNumberType | null {
-  switch (parsed?.getType()) {
+function inferType(parsed: PlanFacts | undefined): KnownNumberType | null {
+  switch (parsed?.type()) {
     case 'FIXED_LINE':
     case 'FIXED_LINE_OR_MOBILE':
       return 'local';
@@ -101,7 +93,7 @@ function inferType(parsed: ParsedNumber | undefined): KnownNumberType | null {
 
 function numberType(
   record: NumberRecord,
-  parsedOf: () => ParsedNumber | undefined,
+  parsedOf: () => PlanFacts | undefined,
 ): { type: NumberType; typeInferred: boolean } {
   const given = canonicalType(record.type);
   if (given) return { type: given, typeInferred: false };
@@ -145,12 +137,16 @@ export function parseCost(value: string | number | null | undefined): number | n
 }
 
 export function normalizeNumber(record: NumberRecord): PhoneNumber {
+  return normalizeWithPlan(record, planFacts);
+}
+
+/** normalizeNumber with the numbering plan's answers from `factsOf`; the tests pass the library's own parse. */
+export function normalizeWithPlan(record: NumberRecord, factsOf: (e164: string) => PlanFacts | undefined): PhoneNumber {
   const phoneNumber = canonicalE164(cleanApiText(record.phone_number) ?? '');
-  // Parsing against the full metadata is most of normalize's time; only a record missing its
-  // country or type needs it.
-  let parsed: ParsedNumber | undefined | null = null;
+  // The numbering plan is most of normalize's time; only a record missing its country or type asks it.
+  let parsed: PlanFacts | undefined | null = null;
   const parsedOf = () => {
-    if (parsed === null) parsed = parse(phoneNumber);
+    if (parsed === null) parsed = factsOf(phoneNumber);
     return parsed;
   };
   const monthlyCostUsd = parseCost(record.monthly_cost_usd);
