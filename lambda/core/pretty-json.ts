@@ -69,7 +69,8 @@ function writeArray(out: Utf8Writer, array: readonly unknown[], depth: number): 
   }
   const inner = indent(depth + 1);
   out.write('[\n');
-  if (depth + 1 < SPLIT_DEPTH) {
+  if (array.length <= ELEMENTS_PER_PART) {
+    // A short list (the run's workspaces): each element on its own, so a large one is split too.
     array.forEach((element, i) => {
       out.write(i === 0 ? inner : `,\n${inner}`);
       // Inside an array JSON writes what it cannot hold as null.
