@@ -11,16 +11,20 @@ export class Utf8Writer {
   }
 
   write(text: string): void {
-    const bytes = Buffer.byteLength(text);
-    if (this.used + bytes > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + bytes));
-      this.buffer.copy(grown, 0, 0, this.used);
-      this.buffer = grown;
-    }
+    // Three bytes per UTF-16 unit at most: only a write that might not fit pays for counting its bytes.
+    if (this.used + text.length * 3 > this.buffer.length) this.reserve(Buffer.byteLength(text));
     this.used += this.buffer.write(text, this.used);
   }
 
   done(): Buffer {
     return this.buffer.subarray(0, this.used);
+  }
+
+  private reserve(bytes: number): void {
+    if (this.used + bytes > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + bytes));
+      this.buffer.copy(grown, 0, 0, this.used);
+      this.buffer = grown;
+    }
   }
 }
