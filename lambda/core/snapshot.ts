@@ -80,6 +80,11 @@ class Utf8Writer {
   }
 
   write(text: string): void {
+    // At most 3 bytes per UTF-16 unit: with that much room the text's size need not be counted first.
+    if (this.used + text.length * 3 <= this.buffer.length) {
+      this.used += this.buffer.write(text, this.used);
+      return;
+    }
     const bytes = Buffer.byteLength(text);
     if (this.used + bytes > this.buffer.length) {
       const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + bytes));
