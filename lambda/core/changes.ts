@@ -34,12 +34,17 @@ export interface Changes {
 }
 
 type Counted = Pick<SnapshotNumber, 'countryCode' | 'type'>;
+type Listed = Pick<SnapshotNumber, 'id' | 'phoneNumber' | 'countryCode'>;
 
-function delta(previous: Iterable<Counted>, current: readonly Counted[], keyOf: (n: Counted) => string) {
-  const counts = new Map<string, number>();
-  for (const n of current) counts.set(keyOf(n), (counts.get(keyOf(n)) ?? 0) + 1);
-  for (const n of previous) counts.set(keyOf(n), (counts.get(keyOf(n)) ?? 0) - 1);
-  return counts;
+/** A listed item and where its number stood in its week's list, for a stable sort whatever the order met. */
+interface Found<T extends Listed> {
+  at: number;
+  item: T;
+}
+
+/** The items as a stable sort of them in list order gives, however they were collected. */
+function sortedFound<T extends Listed>(found: Found<T>[]): T[] {
+  return found.sort((a, b) => compareByCountryThenNumber(a.item, b.item) || a.at - b.at).map((f) => f.item);
 }
 
 function nonZero(counts: Map<string, number>, order: (a: string, b: string) => number): Record<string, number> {
@@ -59,57 +64,151 @@ function typeOrder(a: string, b: string): number {
   return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
+function bump(counts: Map<string, number>, key: string, by: number): void {
+  counts.set(key, (counts.get(key) ?? 0) + by);
+}
+
+/**
+ * Last week's numbers once per id, as an id Map would hold them (first position, last fields), and
+ * their ids. A snapshot this code wrote has each id once, so the list comes back as it is.
+ */
+function onePerId(numbers: readonly SnapshotNumber[]): { numbers: readonly SnapshotNumber[]; ids: Set<string> } {
+  const ids = new Set<string>();
+  for (const n of numbers) ids.add(n.id);
+  if (ids.size === numbers.length) return { numbers, ids };
+  const byId = new Map<string, SnapshotNumber>();
+  for (const n of numbers) byId.set(n.id, n);
+  return { numbers: [...byId.values()], ids };
+}
+
+/** Nothing a change or a count is read from differs: the common case, kept small so the walk stays quick. */
+function sameFields(old: SnapshotNumber, n: PhoneNumber): boolean {
+  return (
+    old.inboundAgentId === n.inboundAgentId &&
+    old.status === n.status &&
+    old.countryCode === n.countryCode &&
+    old.type === n.type
+  );
+}
+
+/** The changes found so far, each with its number's place in its list. */
+class ChangeLists {
+  readonly added: Found<ChangedNumber>[] = [];
+  readonly removed: Found<ChangedNumber>[] = [];
+  readonly routingChanged: Found<ValueChange>[] = [];
+  readonly statusChanged: Found<ValueChange>[] = [];
+  readonly newlyUnrouted: Found<ChangedNumber>[] = [];
+  readonly newlyFixed: Found<ChangedNumber>[] = [];
+  /** Current count minus previous count, so far. */
+  readonly byCountry = new Map<string, number>();
+  readonly byType = new Map<string, number>();
+
+  count(n: Counted, by: number): void {
+    bump(this.byCountry, n.countryCode, by);
+    bump(this.byType, n.type, by);
+  }
+
+  /** A number in both weeks; its counts are the caller's. */
+  compare(old: SnapshotNumber, n: PhoneNumber, at: number): void {
+    if (old.inboundAgentId === n.inboundAgentId && old.status === n.status) return;
+    const { id, phoneNumber, countryCode } = n;
+    if (old.inboundAgentId !== n.inboundAgentId)
+      this.routingChanged.push({
+        at,
+        item: { id, phoneNumber, countryCode, from: old.inboundAgentId, to: n.inboundAgentId },
+      });
+    if (old.status !== n.status)
+      this.statusChanged.push({ at, item: { id, phoneNumber, countryCode, from: old.status, to: n.status } });
+    const was = isUnrouted(old);
+    const is = isUnrouted(n);
+    if (is && !was) this.newlyUnrouted.push({ at, item: toSnapshotNumber(n) });
+    if (was && !is) this.newlyFixed.push({ at, item: toSnapshotNumber(n) });
+  }
+
+  /** The same number in both weeks, met side by side: its counts change only if its country or type did. */
+  pair(old: SnapshotNumber, n: PhoneNumber, at: number): void {
+    this.compare(old, n, at);
+    if (old.countryCode !== n.countryCode) {
+      bump(this.byCountry, n.countryCode, 1);
+      bump(this.byCountry, old.countryCode, -1);
+    }
+    if (old.type !== n.type) {
+      bump(this.byType, n.type, 1);
+      bump(this.byType, old.type, -1);
+    }
+  }
+
+  result(previousGeneratedAt: string): Changes {
+    return {
+      previousGeneratedAt,
+      added: sortedFound(this.added),
+      removed: sortedFound(this.removed),
+      routingChanged: sortedFound(this.routingChanged),
+      statusChanged: sortedFound(this.statusChanged),
+      newlyUnrouted: sortedFound(this.newlyUnrouted),
+      newlyFixed: sortedFound(this.newlyFixed),
+      countDelta: { byCountry: nonZero(this.byCountry, compareCountryCodes), byType: nonZero(this.byType, typeOrder) },
+    };
+  }
+}
+
+/**
+ * Both lists are walked side by side: in sorted lists (as the workspace and the snapshot file keep
+ * them) a number in both weeks is met at the same step, so it needs no lookup. The few met alone
+ * are matched through a Map afterwards; an unsorted list only leaves more of them, never a wrong pair.
+ */
+function walk(before: readonly SnapshotNumber[], current: readonly PhoneNumber[], lists: ChangeLists) {
+  const lonePrevious: number[] = [];
+  const loneCurrent: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < before.length && j < current.length) {
+    const old = before[i] as SnapshotNumber;
+    const n = current[j] as PhoneNumber;
+    if (old.id === n.id) {
+      if (!sameFields(old, n)) lists.pair(old, n, j);
+      i++;
+      j++;
+    } else if (compareByCountryThenNumber(old, n) < 0) lonePrevious.push(i++);
+    else loneCurrent.push(j++);
+  }
+  while (i < before.length) lonePrevious.push(i++);
+  while (j < current.length) loneCurrent.push(j++);
+  return { lonePrevious, loneCurrent };
+}
+
 /**
  * Numbers are matched by id: a number re-bought under a new id shows as removed + added. The
  * current numbers are read in place; only the few that are listed become snapshot numbers.
  */
 export function diffSnapshots(previous: Snapshot, current: readonly PhoneNumber[]): Changes {
-  const before = new Map<string, SnapshotNumber>();
-  for (const n of previous.numbers) before.set(n.id, n);
-  const nowIds = new Set<string>();
+  const { numbers: before, ids: beforeIds } = onePerId(previous.numbers);
+  const lists = new ChangeLists();
+  const { lonePrevious, loneCurrent } = walk(before, current, lists);
 
-  const added: ChangedNumber[] = [];
-  const routingChanged: ValueChange[] = [];
-  const statusChanged: ValueChange[] = [];
-  const newlyUnrouted: ChangedNumber[] = [];
-  const newlyFixed: ChangedNumber[] = [];
-  for (const n of current) {
-    nowIds.add(n.id);
-    const old = before.get(n.id);
-    if (!old) {
-      added.push(toSnapshotNumber(n));
-      continue;
-    }
-    const { id, phoneNumber, countryCode } = n;
-    if (old.inboundAgentId !== n.inboundAgentId)
-      routingChanged.push({ id, phoneNumber, countryCode, from: old.inboundAgentId, to: n.inboundAgentId });
-    if (old.status !== n.status) statusChanged.push({ id, phoneNumber, countryCode, from: old.status, to: n.status });
-    const was = isUnrouted(old);
-    const is = isUnrouted(n);
-    if (is && !was) newlyUnrouted.push(toSnapshotNumber(n));
-    if (was && !is) newlyFixed.push(toSnapshotNumber(n));
-  }
-  const removed = [...before.values()].filter((n) => !nowIds.has(n.id));
-
-  return {
-    previousGeneratedAt: previous.generatedAt,
-    added: added.sort(compareByCountryThenNumber),
-    removed: removed.sort(compareByCountryThenNumber),
-    routingChanged: routingChanged.sort(compareByCountryThenNumber),
-    statusChanged: statusChanged.sort(compareByCountryThenNumber),
-    newlyUnrouted: newlyUnrouted.sort(compareByCountryThenNumber),
-    newlyFixed: newlyFixed.sort(compareByCountryThenNumber),
-    countDelta: {
-      byCountry: nonZero(
-        delta(before.values(), current, (n) => n.countryCode),
-        compareCountryCodes,
-      ),
-      byType: nonZero(
-        delta(before.values(), current, (n) => n.type),
-        typeOrder,
-      ),
-    },
+  const alone = new Map<string, SnapshotNumber>();
+  for (const i of lonePrevious) alone.set((before[i] as SnapshotNumber).id, before[i] as SnapshotNumber);
+  // A current id met alone may still be one paired in the walk (an id listed twice this week).
+  let all: Map<string, SnapshotNumber> | undefined;
+  const byId = (id: string) => {
+    all ??= new Map(before.map((n) => [n.id, n]));
+    return all.get(id);
   };
+  const nowIds = new Set<string>();
+  for (const j of loneCurrent) {
+    const n = current[j] as PhoneNumber;
+    nowIds.add(n.id);
+    lists.count(n, 1);
+    const old = alone.get(n.id) ?? (beforeIds.has(n.id) ? byId(n.id) : undefined);
+    if (old) lists.compare(old, n, j);
+    else lists.added.push({ at: j, item: toSnapshotNumber(n) });
+  }
+  for (const i of lonePrevious) {
+    const old = before[i] as SnapshotNumber;
+    lists.count(old, -1);
+    if (!nowIds.has(old.id)) lists.removed.push({ at: i, item: old });
+  }
+  return lists.result(previous.generatedAt);
 }
 
 /** True when nothing at all changed (the report can then say so in one line). */

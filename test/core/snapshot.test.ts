@@ -60,6 +60,21 @@ describe('snapshotFile', () => {
     expect(file.equals(Buffer.from(serializeSnapshot(toSnapshot('Acme', at, true, long))))).toBe(true);
   });
 
+  // The file is written as it goes while the input looks sorted; one pair out of order anywhere must still give the sorted file.
+  it.each([
+    ['the first two', [1, 0, 2, 3, 4, 5]],
+    ['across a part boundary', [0, 2, 1, 3, 4, 5]],
+    ['the last two', [0, 1, 2, 3, 5, 4]],
+    ['none', [0, 1, 2, 3, 4, 5]],
+  ])('sorts numbers out of order (%s) as toSnapshot does, in parts of 2', (_, order) => {
+    const inOrder = ['1', '2', '3', '4', '5', '6'].map((id) => num({ id, nickname: id === '4' ? '☎ desk' : null }));
+    // Two numbers equal in country, number and id: a stable sort keeps them in input order.
+    inOrder.splice(3, 0, num({ id: '4', nickname: 'twin' }));
+    const numbers = [...order, 6].map((i) => inOrder[i] as PhoneNumber);
+    const file = snapshotFile('Acme', at, true, numbers, 2);
+    expect(file.toString()).toBe(serializeSnapshot(toSnapshot('Acme', at, true, numbers)));
+  });
+
   it('writes an empty or incomplete snapshot the same way', () => {
     expect(snapshotFile('Acme', at, false, []).toString()).toBe(serializeSnapshot(toSnapshot('Acme', at, false, [])));
   });
