@@ -2,6 +2,7 @@
 // detected on, so the file stays small and its schema stays stable.
 import * as z from 'zod';
 import { compareByCountryThenNumber } from './audit';
+import { Utf8Writer } from './utf8-writer';
 import { ALL_NUMBER_TYPES, type NumberType, type PhoneNumber } from './types';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
@@ -69,35 +70,6 @@ export function serializeSnapshot(snapshot: Snapshot): string {
 const SNAPSHOT_PART_NUMBERS = 250;
 /** A first guess at a number's size in the file (most are 150-200 bytes); the buffer grows past it if needed. */
 const SNAPSHOT_BYTES_PER_NUMBER = 224;
-
-/** UTF-8 appended into one buffer that doubles when full, so the parts are never held twice. */
-class Utf8Writer {
-  private buffer: Buffer;
-  private used = 0;
-
-  constructor(capacity: number) {
-    this.buffer = Buffer.allocUnsafe(capacity);
-  }
-
-  write(text: string): void {
-    // At most 3 bytes per UTF-16 unit: with that much room the text's size need not be counted first.
-    if (this.used + text.length * 3 <= this.buffer.length) {
-      this.used += this.buffer.write(text, this.used);
-      return;
-    }
-    const bytes = Buffer.byteLength(text);
-    if (this.used + bytes > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + bytes));
-      this.buffer.copy(grown, 0, 0, this.used);
-      this.buffer = grown;
-    }
-    this.used += this.buffer.write(text, this.used);
-  }
-
-  done(): Buffer {
-    return this.buffer.subarray(0, this.used);
-  }
-}
 
 /**
  * `serializeSnapshot(toSnapshot(...))` as UTF-8, byte for byte, encoded in parts: as one string the
