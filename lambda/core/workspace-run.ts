@@ -100,11 +100,8 @@ async function auditListed(
   { filters, signal }: { filters: ListFilters; signal: AbortSignal },
 ): Promise<WorkspaceAudit> {
   const { logger } = deps;
-  const ahead = new AheadNormalizer();
   const early = startEarlyReads(ws, options, { now: deps.now(), signal });
-  const listing = await listWorkspace(deps, options, ws, { filters, onRecords: ahead.take });
-  // Sorted once, here: the CSV, the snapshot and the changes read them in this order.
-  const listed = applyRateCard(ahead.all(listing.records), options.rateCard).sort(compareByCountryThenNumber);
+  const { listing, listed } = await listNumbers(deps, options, ws, filters);
   const { numbers, check } = applyFilters(listed, filters);
   if (check?.appliedBy === 'client') {
     logger.warn('DialNexa ignored the filters; the report is filtered on our side', {
@@ -160,6 +157,26 @@ async function auditListed(
   return previous === undefined ? audited : { ...audited, trend: trendOf(previous, runSummary(audited, deps.now())) };
 }
 
+/** A listing's facts without its records. */
+type ListingFacts = Omit<Listing, 'records'>;
+
+/**
+ * The workspace's numbers, normalized as their pages arrive and sorted once (the CSV, the snapshot
+ * and the changes read them in this order). The raw records are not returned: nothing after this
+ * reads them, and at 100k numbers they are ~30 MB the rest of the run need not hold.
+ */
+async function listNumbers(
+  deps: RunAuditDeps,
+  options: RunAuditOptions,
+  ws: WorkspaceSpec,
+  filters: ListFilters,
+): Promise<{ listing: ListingFacts; listed: PhoneNumber[] }> {
+  const ahead = new AheadNormalizer();
+  const { records, ...listing } = await listWorkspace(deps, options, ws, { filters, onRecords: ahead.take });
+  const listed = applyRateCard(ahead.all(records), options.rateCard).sort(compareByCountryThenNumber);
+  return { listing, listed };
+}
+
 /** What a workspace's numbers are checked against besides themselves, all at once. */
 async function sideChecks(
   deps: RunAuditDeps,
@@ -169,7 +186,7 @@ async function sideChecks(
     listing,
     numbers,
     early,
-  }: { filters: ListFilters; listing: Listing; numbers: PhoneNumber[]; early: EarlyReads },
+  }: { filters: ListFilters; listing: ListingFacts; numbers: PhoneNumber[]; early: EarlyReads },
 ) {
   const { logger } = deps;
   const [useCases, changes, inventory, usage] = await Promise.all([
