@@ -18,10 +18,11 @@ async function main(): Promise<void> {
   const [file, previousFile] = process.argv.slice(2);
   if (!file) throw new Error('usage: compute-child <pages.ndjson> [previous-snapshot.json]');
   // Page by page, as a listing holds them: loading must not set the peak.
-  const records: NumberRecord[] = [];
+  const held = { records: [] as NumberRecord[] };
   for await (const line of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
-    if (line !== '') records.push(...recordsFromPages([line]));
+    if (line !== '') held.records.push(...recordsFromPages([line]));
   }
+  const numbers = held.records.length;
   const history = previousFile ? { readPreviousSnapshot: () => readFileSync(previousFile, 'utf8') } : undefined;
   const before = { rssKb: statusKb('VmRSS'), hwmKb: statusKb('VmHWM') };
   // "5" resets the high-water mark (Linux >= 4.0), so VmHWM afterwards is the pipeline's own peak.
@@ -32,11 +33,12 @@ async function main(): Promise<void> {
   } catch {
     hwmReset = false;
   }
-  const result = await runPipeline(records, history);
+  // Handed over: after the run lists, only the run holds the records, as in a deployed run.
+  const result = await runPipeline(() => held.records.splice(0), history);
   const after = { rssKb: statusKb('VmRSS'), hwmKb: statusKb('VmHWM') };
   process.stdout.write(
     JSON.stringify({
-      numbers: records.length,
+      numbers,
       ms: result.ms,
       attachment: result.attachment,
       rawBytes: result.rawBytes,

@@ -118,9 +118,10 @@ export async function runComputeBench(workDir: string, runs = 5, size = COMPUTE_
   const historyRuns = Math.min(3, runs);
   note(`compute: ${runs} runs in this process (and ${historyRuns} with history)`);
   const results: PipelineResult[] = [];
-  for (let i = 0; i < runs; i++) results.push(await runPipeline(records));
+  for (let i = 0; i < runs; i++) results.push(await runPipeline(() => records));
   const historyResults: PipelineResult[] = [];
-  for (let i = 0; i < historyRuns; i++) historyResults.push(await runPipeline(records, { readPreviousSnapshot: () => previous }));
+  for (let i = 0; i < historyRuns; i++)
+    historyResults.push(await runPipeline(() => records, { readPreviousSnapshot: () => previous }));
 
   const normalizeMs: number[] = [];
   const auditMs: number[] = [];
