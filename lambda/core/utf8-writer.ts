@@ -1,8 +1,14 @@
 // Text written straight to UTF-8 bytes: a large output built from many strings is never held as
 // one string (which V8 stores at two bytes a character once one character is outside Latin-1).
 
-/** UTF-8 appended into one buffer that doubles when full, so the parts are never held twice. */
+/**
+ * UTF-8 appended into a buffer; when it is full a new one as large as everything so far takes
+ * over, and the filled ones are joined once at the end (doubling and copying on every growth cost
+ * a 20 MB audit.json ~20 ms of copies).
+ */
 export class Utf8Writer {
+  private readonly filled: Buffer[] = [];
+  private filledBytes = 0;
   private buffer: Buffer;
   private used = 0;
 
@@ -17,14 +23,15 @@ export class Utf8Writer {
   }
 
   done(): Buffer {
-    return this.buffer.subarray(0, this.used);
+    const last = this.buffer.subarray(0, this.used);
+    return this.filled.length === 0 ? last : Buffer.concat([...this.filled, last], this.filledBytes + this.used);
   }
 
   private reserve(bytes: number): void {
-    if (this.used + bytes > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + bytes));
-      this.buffer.copy(grown, 0, 0, this.used);
-      this.buffer = grown;
-    }
+    if (this.used + bytes <= this.buffer.length) return;
+    this.filled.push(this.buffer.subarray(0, this.used));
+    this.filledBytes += this.used;
+    this.buffer = Buffer.allocUnsafe(Math.max(this.filledBytes + this.buffer.length, bytes));
+    this.used = 0;
   }
 }
