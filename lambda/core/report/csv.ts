@@ -75,7 +75,26 @@ function formatCost(usd: number): string {
  */
 export type CsvText = 'full' | 'bounded';
 
-function row(n: PhoneNumber, ws: WorkspaceAudit, text: CsvText): Record<CsvColumn, string> {
+/** An inbound agent's name and folder cells. */
+interface AgentCells {
+  name: string;
+  folder: string;
+}
+
+/** Each agent's cells looked up once per rendering: a workspace has a few hundred agents and 100k numbers. */
+function agentCellsOf(ws: WorkspaceAudit): (agentId: string | null) => AgentCells {
+  const known = new Map<string | null, AgentCells>();
+  return (agentId) => {
+    let cells = known.get(agentId);
+    if (cells === undefined) {
+      cells = { name: agentName(ws.agents, agentId) ?? '', folder: agentFolder(ws.attribution, agentId) ?? '' };
+      known.set(agentId, cells);
+    }
+    return cells;
+  };
+}
+
+function row(n: PhoneNumber, ws: WorkspaceAudit, text: CsvText, agent: AgentCells): Record<CsvColumn, string> {
   const full = text === 'full' ? n.untruncated : undefined;
   const used = ws.usage?.status === 'checked' ? ws.usage.byId.get(n.id) : undefined;
   return {
@@ -92,9 +111,9 @@ function row(n: PhoneNumber, ws: WorkspaceAudit, text: CsvText): Record<CsvColum
     monthly_cost_usd: n.monthlyCostUsd === null ? '' : formatCost(n.monthlyCostUsd),
     created_at: n.createdAt ?? '',
     cost_source: costSourceOf(n),
-    inbound_agent_name: agentName(ws.agents, n.inboundAgentId) ?? '',
+    inbound_agent_name: agent.name,
     workspace: ws.name,
-    inbound_agent_folder: agentFolder(ws.attribution, n.inboundAgentId) ?? '',
+    inbound_agent_folder: agent.folder,
     last_call_at: used?.lastCallAt ?? '',
     usage: used?.state ?? 'not_checked',
   };
@@ -168,8 +187,9 @@ export function renderCsv(workspaces: readonly WorkspaceOutcome[], text: CsvText
   lines.push(`${CSV_BOM}${CSV_COLUMNS.join(',')}`);
   const cells: string[] = new Array(CSV_COLUMNS.length);
   for (const ws of audited) {
+    const agentOf = agentCellsOf(ws);
     for (const n of [...ws.numbers].sort(compareByCountryThenNumber)) {
-      const byColumn = row(n, ws, text);
+      const byColumn = row(n, ws, text, agentOf(n.inboundAgentId));
       for (let i = 0; i < CSV_COLUMNS.length; i++) cells[i] = csvCell(byColumn[CSV_COLUMNS[i]], CSV_COLUMNS[i]);
       // One flat string per line from a reused array: no string per cell kept, no tree of joins.
       lines.push(cells.join(','));
