@@ -4,6 +4,7 @@ import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { NumberRecord } from '../../lambda/core/types';
 import { recordsFromPages, runPipeline } from './compute-pipeline';
+import { timeCompute } from './compute-times';
 
 function statusKb(field: 'VmRSS' | 'VmHWM'): number | null {
   try {
@@ -14,9 +15,29 @@ function statusKb(field: 'VmRSS' | 'VmHWM'): number | null {
   }
 }
 
+/** `times`: the timed runs, side by side with the JSON reference (compute-times.ts). */
+async function times(file: string, previousFile: string, runs: number): Promise<void> {
+  const pages = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
+  const records = recordsFromPages(pages);
+  const result = await timeCompute(pages, records, readFileSync(previousFile, 'utf8'), runs);
+  process.stdout.write(JSON.stringify(result));
+}
+
 async function main(): Promise<void> {
-  const [file, previousFile] = process.argv.slice(2);
-  if (!file) throw new Error('usage: compute-child <pages.ndjson> [previous-snapshot.json]');
+  const [mode, file, previousFile, runs] = process.argv.slice(2);
+  if (mode === 'times' && file && previousFile) return times(file, previousFile, Number(runs));
+  if (mode !== 'peak' || !file) {
+    throw new Error(
+      'usage: compute-child peak <pages.ndjson> [previous-snapshot.json] | times <pages> <previous> <runs>',
+    );
+  }
+  await peak(file, previousFile);
+}
+
+/** `peak`: one run in this fresh process, its time and its memory. */
+async function peak(file: string, previousFile: string | undefined): Promise<void> {
   // Page by page, as a listing holds them: loading must not set the peak.
   const held = { records: [] as NumberRecord[] };
   for await (const line of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {

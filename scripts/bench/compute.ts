@@ -1,19 +1,13 @@
-// Compute for a large inventory: median time of the pipeline in this process (the inventory is
-// generated once, outside the measurement), and peak RSS of one run in a fresh Node process.
+// Compute for a large inventory: the pipeline timed side by side with a JSON reference in one
+// bundled child process (the code as deployed; the inventory is generated once, outside the
+// measurement), and the peak RSS of one run in a fresh process.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
-import { auditNumbers } from '../../lambda/core/audit';
-import { normalizeAll } from '../../lambda/core/normalize';
 import { generatePortfolio } from '../../simulator';
-import {
-  previousSnapshotText,
-  recordsFromPages,
-  runPipeline,
-  toPageBodies,
-  type PipelineResult,
-} from './compute-pipeline';
+import { previousSnapshotText, recordsFromPages, toPageBodies } from './compute-pipeline';
+import type { ComputeTimes } from './compute-times';
 import { median, note, round } from './stats';
 
 export const COMPUTE_SIZE = 100_000;
@@ -44,13 +38,20 @@ export interface ComputeResult {
   rawBytes: number;
   csvBytes: number;
   child: ChildFigures;
-  /** JSON.parse of every raw page plus JSON.stringify of the records, median, on the same data in this process. */
+  /** JSON.parse of every raw page plus JSON.stringify of the records, median, on the same data in the same child process as the runs. */
   referenceMs: number;
   referenceRunsMs: number[];
   /** withHistory.medianMs / referenceMs */
   historyRatio: number;
   /** A scheduled run adds last week's snapshot (parse + diff) and the archived files. */
-  withHistory: { runsMs: number[]; medianMs: number; archivedBytes: number; child: ChildFigures };
+  withHistory: {
+    runsMs: number[];
+    medianMs: number;
+    archivedBytes: number;
+    child: ChildFigures;
+    /** Medians of what history adds, each timed alone on the same data: the parse, the diff, the snapshot file. */
+    partsMs: { parse: number; diff: number; snapshotFile: number };
+  };
   floors: Record<string, boolean>;
 }
 
@@ -62,10 +63,26 @@ interface ChildOutput {
   hwmReset: boolean;
 }
 
-function runChild(childJs: string, args: string[]): ChildFigures {
-  const child = spawnSync(process.execPath, [childJs, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+function spawnChild(childJs: string, args: string[], flags: string[] = []): string {
+  const child = spawnSync(process.execPath, [...flags, childJs, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   if (child.status !== 0) throw new Error(`compute child failed (${child.status}): ${child.stderr}`);
-  const c = JSON.parse(child.stdout) as ChildOutput;
+  return child.stdout;
+}
+
+/** Timed as the Lambda runs its bundle: source maps on. */
+function timesChild(childJs: string, args: string[]): ComputeTimes {
+  return JSON.parse(spawnChild(childJs, ['times', ...args], ['--enable-source-maps'])) as ComputeTimes;
+}
+
+/**
+ * One run and its peak, source maps off as the floor was set; --enable-source-maps adds ~20 MB to
+ * the peak (Node keeps the bundle's parsed map), see docs/performance.md.
+ */
+function runChild(childJs: string, args: string[]): ChildFigures {
+  const c = JSON.parse(spawnChild(childJs, args)) as ChildOutput;
   return {
     ms: round(c.ms),
     maxRssBytes: c.maxRssKb * 1024,
@@ -74,31 +91,13 @@ function runChild(childJs: string, args: string[]): ChildFigures {
   };
 }
 
-/** The floor's yardstick: no pipeline can read and write the same data faster than JSON does. */
-function jsonReference(pages: readonly string[]): number {
-  const parsed = pages.map((text) => JSON.parse(text) as { data: unknown[] });
-  return JSON.stringify(parsed.flatMap((p) => p.data)).length;
-}
-
-function time<T>(fn: () => T): number {
-  const t = performance.now();
-  fn();
-  return performance.now() - t;
-}
-
 export async function runComputeBench(workDir: string, runs = 5, size = COMPUTE_SIZE): Promise<ComputeResult> {
   note(`compute: generating ${size.toLocaleString('en-US')} numbers`);
   const pages = toPageBodies(generatePortfolio({ seed: 6, size }));
-  const records = recordsFromPages(pages);
-  const previous = previousSnapshotText(records);
-  note(`compute: reference (JSON.parse of ${pages.length} pages + JSON.stringify of the records), ${runs} runs`);
-  const referenceRunsMs = Array.from({ length: runs }, () => time(() => jsonReference(pages)));
-
-  // Fresh processes first, before this one's heap is large: one full pipeline each, peak RSS.
   const pagesFile = join(workDir, 'compute-pages.ndjson');
   const previousFile = join(workDir, 'compute-previous-snapshot.json');
   writeFileSync(pagesFile, `${pages.join('\n')}\n`);
-  writeFileSync(previousFile, previous);
+  writeFileSync(previousFile, previousSnapshotText(recordsFromPages(pages)));
   pages.length = 0;
   const childJs = join(workDir, 'compute-child.js');
   buildSync({
@@ -107,38 +106,28 @@ export async function runComputeBench(workDir: string, runs = 5, size = COMPUTE_
     platform: 'node',
     target: 'node20',
     format: 'cjs',
+    sourcemap: true,
     outfile: childJs,
     logLevel: 'error',
   });
   note('compute: one run in a fresh process (and one with history)');
-  const child = runChild(childJs, [pagesFile]);
-  const historyChild = runChild(childJs, [pagesFile, previousFile]);
-
-  // History is informational (the floor is on the plain pipeline): fewer runs keep the bench short.
-  const historyRuns = Math.min(3, runs);
-  note(`compute: ${runs} runs in this process (and ${historyRuns} with history)`);
-  const results: PipelineResult[] = [];
-  for (let i = 0; i < runs; i++) results.push(await runPipeline(() => records));
-  const historyResults: PipelineResult[] = [];
-  for (let i = 0; i < historyRuns; i++)
-    historyResults.push(await runPipeline(() => records, { readPreviousSnapshot: () => previous }));
-
-  const normalizeMs: number[] = [];
-  const auditMs: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    let numbers: ReturnType<typeof normalizeAll> = [];
-    normalizeMs.push(time(() => (numbers = normalizeAll(records))));
-    auditMs.push(time(() => auditNumbers(numbers)));
-  }
+  const child = runChild(childJs, ['peak', pagesFile]);
+  const historyChild = runChild(childJs, ['peak', pagesFile, previousFile]);
+  note(`compute: reference (JSON.parse of the pages + JSON.stringify of the records) and ${runs} runs, side by side`);
+  const times = timesChild(childJs, [pagesFile, previousFile, String(runs)]);
+  const results = times.runs;
+  const historyResults = times.historyRuns;
+  const parts = times.partsRunsMs;
 
   const runsMs = results.map((r) => r.ms);
   const medianMs = median(runsMs);
-  const normalize = median(normalizeMs);
-  // runAudit audits twice: the workspace, then the combined view over every workspace.
-  const audit = 2 * median(auditMs);
+  const normalize = median(parts.normalize);
+  // One workspace: its audit is the run's combined audit too (runAudit does not audit it again).
+  const audit = median(parts.audit);
   const email = median(results.map((r) => r.emailMs));
   const last = results[results.length - 1];
   const historyMs = historyResults.map((r) => r.ms);
+  const referenceRunsMs = times.referenceRunsMs;
   const referenceMs = median(referenceRunsMs);
   const historyRatio = median(historyMs) / referenceMs;
   return {
@@ -163,6 +152,11 @@ export async function runComputeBench(workDir: string, runs = 5, size = COMPUTE_
       medianMs: round(median(historyMs)),
       archivedBytes: historyResults[historyResults.length - 1].archivedBytes,
       child: historyChild,
+      partsMs: {
+        parse: round(median(parts.parse)),
+        diff: round(median(parts.diff)),
+        snapshotFile: round(median(parts.snapshotFile)),
+      },
     },
     floors: {
       '100k compute <= 1 s median': medianMs <= MAX_MEDIAN_MS,

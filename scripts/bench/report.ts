@@ -116,13 +116,16 @@ export function computeTable(c: ComputeResult): string {
 
 export function computeParts(c: ComputeResult): string {
   const p = c.partsMs;
+  const h = c.withHistory.partsMs;
   return (
-    `Where the median run goes: normalize ${ms(p.normalize)}, audit ${ms(p.audit)} (runs twice: workspace and combined), ` +
+    `Where the median run goes: normalize (and sort) ${ms(p.normalize)}, audit ${ms(p.audit)}, ` +
     `email build ${ms(p.email)} (MIME; the ${mb(c.csvBytes)} CSV went as ${c.attachment}, message ${mb(c.rawBytes)}), ` +
-    `render and the rest ${ms(p.renderAndRest)}. With history the run also writes ${mb(c.withHistory.archivedBytes)} of archive files. ` +
-    `Reference on the same data in the same process: JSON.parse of the raw pages and JSON.stringify of the records take ${ms(c.referenceMs)} ` +
+    `render and the rest ${ms(p.renderAndRest)}. With history the run also parses last week's snapshot ` +
+    `(${ms(h.parse)}), diffs it (${ms(h.diff)}) and writes ${mb(c.withHistory.archivedBytes)} of archive files, ` +
+    `the snapshot file among them (${ms(h.snapshotFile)}); each timed alone on the same data. ` +
+    `Reference on the same data in the same process as the runs: JSON.parse of the raw pages and JSON.stringify of the records take ${ms(c.referenceMs)} ` +
     `(runs ${c.referenceRunsMs.map((v) => count(v)).join(', ')}), so the run with history is ${x(c.historyRatio)} of it. ` +
-    'In-process runs are under tsx (source maps on); the fresh-process runs are a plain esbuild bundle (source maps off).'
+    'The timed runs are one esbuild bundle of the pipeline in a child process, run with --enable-source-maps as the Lambda runs; the fresh-process runs (peak RSS) are the same bundle with source maps off.'
   );
 }
 

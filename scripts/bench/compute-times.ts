@@ -1,0 +1,64 @@
+// The compute bench's timed runs, made inside the bundled child (compute-child.ts, `times` mode):
+// the code timed is the code as deployed (one esbuild bundle, source maps on), not TypeScript
+// compiled file by file under tsx, which ran the same pipeline ~13% slower.
+import { auditNumbers, compareByCountryThenNumber } from '../../lambda/core/audit';
+import { diffSnapshots } from '../../lambda/core/changes';
+import { normalizeAll } from '../../lambda/core/normalize';
+import { parseSnapshot, snapshotFile } from '../../lambda/core/snapshot';
+import type { NumberRecord } from '../../lambda/core/types';
+import { runPipeline, type PipelineResult } from './compute-pipeline';
+
+export interface ComputeTimes {
+  /** JSON.parse of every raw page plus JSON.stringify of their records, each run (ms). */
+  referenceRunsMs: number[];
+  runs: PipelineResult[];
+  historyRuns: PipelineResult[];
+  /** Each part timed alone on the same data, every run (ms). */
+  partsRunsMs: { normalize: number[]; audit: number[]; parse: number[]; diff: number[]; snapshotFile: number[] };
+}
+
+/** The floor's yardstick: no pipeline can read and write the same data faster than JSON does. */
+function jsonReference(pages: readonly string[]): number {
+  const parsed = pages.map((text) => JSON.parse(text) as { data: unknown[] });
+  return JSON.stringify(parsed.flatMap((p) => p.data)).length;
+}
+
+function time(fn: () => unknown): number {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+}
+
+function timeParts(records: readonly NumberRecord[], previous: string, runs: number): ComputeTimes['partsRunsMs'] {
+  const parts: ComputeTimes['partsRunsMs'] = { normalize: [], audit: [], parse: [], diff: [], snapshotFile: [] };
+  for (let i = 0; i < runs; i++) {
+    let numbers: ReturnType<typeof normalizeAll> = [];
+    parts.normalize.push(time(() => (numbers = normalizeAll(records).sort(compareByCountryThenNumber))));
+    parts.audit.push(time(() => auditNumbers(numbers)));
+    let parsed: ReturnType<typeof parseSnapshot> | undefined;
+    parts.parse.push(time(() => (parsed = parseSnapshot(previous))));
+    const last = parsed?.ok ? parsed.snapshot : undefined;
+    if (last === undefined) throw new Error("bench: last week's snapshot does not parse");
+    parts.diff.push(time(() => diffSnapshots(last, numbers)));
+    parts.snapshotFile.push(time(() => snapshotFile('Bench workspace', new Date(), true, numbers)));
+  }
+  return parts;
+}
+
+/** Side by side in one process: the reference, the pipeline, the pipeline with history, its parts. */
+export async function timeCompute(
+  pages: readonly string[],
+  records: NumberRecord[],
+  previous: string,
+  runs: number,
+): Promise<ComputeTimes> {
+  const referenceRunsMs = Array.from({ length: runs }, () => time(() => jsonReference(pages)));
+  const list = () => records;
+  const results: PipelineResult[] = [];
+  for (let i = 0; i < runs; i++) results.push(await runPipeline(list));
+  // Fewer runs with history keep the bench short.
+  const historyResults: PipelineResult[] = [];
+  for (let i = 0; i < Math.min(3, runs); i++)
+    historyResults.push(await runPipeline(list, { readPreviousSnapshot: () => previous }));
+  return { referenceRunsMs, runs: results, historyRuns: historyResults, partsRunsMs: timeParts(records, previous, 3) };
+}
