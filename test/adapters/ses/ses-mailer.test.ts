@@ -62,7 +62,7 @@ describe('SesRawMailer against the SES emulator', () => {
     expect(email.body.html).toBe('<h1>Total: 1</h1>');
     expect(email.attachments).toHaveLength(1);
     expect(email.attachments[0]).toMatchObject({ filename: 'phone-numbers.csv', contentType: 'text/csv' });
-    expect(Buffer.from(email.attachments[0].content, 'base64').toString('utf8')).toBe(CSV);
+    expect(Buffer.from(email.attachments[0].content, 'base64').toString('utf8')).toBe(CSV.toString('utf8'));
   });
 
   it('clear() empties the store', async () => {
