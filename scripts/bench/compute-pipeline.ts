@@ -2,6 +2,7 @@
 // Lambda calls: normalize, audit, render HTML/text/CSV, build the MIME (shrinking the CSV to fit).
 // With `history`, also what a scheduled run adds: last week's snapshot parsed and diffed, and
 // the run's files rendered for the archive (kept in memory, not written).
+import { newListingStats } from '../../lambda/adapters/dialnexa/listing';
 import { parsePageEnvelope, toNumberRecord } from '../../lambda/adapters/dialnexa/schema';
 import { createReportEmailBuilder } from '../../lambda/adapters/email/report-email-builder';
 import { normalizeAll } from '../../lambda/core/normalize';
@@ -94,15 +95,7 @@ export async function runPipeline(
       records,
       reportedTotal: records.length,
       complete: true,
-      stats: {
-        pages: 0,
-        requests: 0,
-        retries: 0,
-        rateLimited: 0,
-        duplicatesDropped: 0,
-        relisted: false,
-        durationMs: 0,
-      },
+      stats: newListingStats(),
     };
   };
   const builder = createReportEmailBuilder();
