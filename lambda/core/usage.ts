@@ -50,8 +50,11 @@ export interface UsageResult {
   windowDays: number;
   checkedAt: string;
   windowStart: string;
-  /** Every number of the workspace by id (`not_checked` for those not active). */
-  byId: Map<string, NumberUsage>;
+  /**
+   * Every number of the workspace (`not_checked` for those not active), keyed by the number itself:
+   * two raw ids can read the same once cleaned, and each number keeps its own usage.
+   */
+  byNumber: Map<PhoneNumber, NumberUsage>;
   /** Proven idle, most expensive first. */
   idle: PhoneNumber[];
   /** Their monthly cost in USD (known costs only), summed in cents. */
@@ -280,12 +283,12 @@ function summarize(
   ev: Evidence,
   { options, covered, isNew }: { options: UsageOptions; covered: boolean; isNew: (n: PhoneNumber) => boolean },
 ): UsageResult {
-  const byId = new Map<string, NumberUsage>();
+  const byNumber = new Map<PhoneNumber, NumberUsage>();
   const found: PhoneNumber[] = [];
   const counts = { used: 0, unknown: 0, new: 0 };
   for (const n of numbers) {
     const usage = usageOf(n, ev, isNew);
-    byId.set(n.id, usage);
+    byNumber.set(n, usage);
     if (usage.state === 'idle') found.push(n);
     else if (usage.state !== 'not_checked') counts[usage.state] += 1;
   }
@@ -296,7 +299,7 @@ function summarize(
     windowDays: options.windowDays,
     checkedAt: ev.window.query.endDate,
     windowStart: ev.window.query.startDate,
-    byId,
+    byNumber,
     idle,
     idleMonthly: cents / 100,
     usedCount: counts.used,

@@ -96,7 +96,7 @@ function agentCellsOf(ws: WorkspaceAudit): (agentId: string | null) => AgentCell
 
 function row(n: PhoneNumber, ws: WorkspaceAudit, text: CsvText, agent: AgentCells): Record<CsvColumn, string> {
   const full = text === 'full' ? n.untruncated : undefined;
-  const used = ws.usage?.status === 'checked' ? ws.usage.byId.get(n.id) : undefined;
+  const used = ws.usage?.status === 'checked' ? ws.usage.byNumber.get(n) : undefined;
   return {
     id: n.id,
     phone_number: n.phoneNumber,
