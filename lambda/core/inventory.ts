@@ -212,8 +212,9 @@ export function reconcile(numbers: readonly PhoneNumber[], inventory: Inventory)
   }
   const sorted = [...centers].sort(([a, x], [b, y]) => y.cents - x.cents || (a < b ? -1 : a > b ? 1 : 0));
   out.byCostCenter = dict(sorted.map(([cc, c]) => [cc, { numbers: c.numbers, totalMonthly: c.cents / 100 }]));
-  const byNumber = (a: { phoneNumber: string }, b: { phoneNumber: string }) =>
-    a.phoneNumber < b.phoneNumber ? -1 : a.phoneNumber > b.phoneNumber ? 1 : 0;
+  // By number, then id: numbers that share a phone number keep one order whatever the listing's.
+  const byNumber = (a: { phoneNumber: string; id: string }, b: { phoneNumber: string; id: string }) =>
+    a.phoneNumber < b.phoneNumber ? -1 : a.phoneNumber > b.phoneNumber ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
   out.notInInventory.sort(byNumber);
   out.priceMismatches.sort(byNumber);
   return out;

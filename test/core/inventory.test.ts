@@ -133,6 +133,21 @@ describe('reconcile', () => {
     expect(isUnreconciled(r)).toBe(true);
   });
 
+  it('lists numbers that share a phone number by id, whatever order they came in', () => {
+    const twins = [
+      phone({ id: 'pn_b', phoneNumber: '+12015550100', monthlyCostUsd: 1 }),
+      phone({ id: 'pn_a', phoneNumber: '+12015550100', monthlyCostUsd: 1 }),
+      phone({ id: 'pn_d', phoneNumber: '+12015550199' }),
+      phone({ id: 'pn_c', phoneNumber: '+12015550199' }),
+    ];
+    const priced = parseInventory('phone_number,monthly_cost\n+12015550100,2.00\n');
+    for (const order of [twins, [...twins].reverse()]) {
+      const r = reconcile(order, priced);
+      expect(r.priceMismatches.map((m) => m.id)).toEqual(['pn_a', 'pn_b']);
+      expect(r.notInInventory.map((m) => m.id)).toEqual(['pn_c', 'pn_d']);
+    }
+  });
+
   it('a matching inventory is reconciled', () => {
     const r = reconcile(numbers.slice(0, 1), parseInventory('phone_number,monthly_cost\n+14155550100,1.15\n'));
     expect(r.matched).toBe(1);
