@@ -10,7 +10,12 @@ const ELEMENTS_PER_PART = 100;
 const SPLIT_DEPTH = 3;
 const INITIAL_BYTES = 1 << 20;
 
-/** The same bytes as Buffer.from(`${JSON.stringify(value, null, 2)}\n`) for JSON data (no cycles). */
+/**
+ * The same bytes as Buffer.from(`${JSON.stringify(value, null, 2)}\n`) for JSON data (no cycles).
+ * One difference, for values this code never writes: a `toJSON(key)` inside a list of more than
+ * 100 elements is given its index within a part of 100, and one whose result has a toJSON of its
+ * own at the first three levels has that called too.
+ */
 export function prettyJsonBytes(value: unknown): Buffer {
   const out = new Utf8Writer(INITIAL_BYTES);
   const text = writeValue(out, value, 0);
@@ -21,6 +26,17 @@ export function prettyJsonBytes(value: unknown): Buffer {
 }
 
 const indent = (depth: number) => '  '.repeat(depth);
+
+/** What JSON leaves out of an object (and writes as null in an array). */
+function isUnwritable(value: unknown): boolean {
+  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
+}
+
+/** The value JSON writes for a member: its toJSON(key)'s result when it has one. */
+function jsonValueOf(value: unknown, key: string): unknown {
+  const toJSON = (value as { toJSON?: unknown } | null | undefined)?.toJSON;
+  return typeof toJSON === 'function' ? toJSON.call(value, key) : value;
+}
 
 /** A plain object or array whose JSON is its members' (no toJSON of its own to call). */
 function isSplittable(value: unknown): value is Record<string, unknown> | unknown[] {
@@ -52,12 +68,12 @@ function writeValue(out: Utf8Writer, value: unknown, depth: number): true | unde
  * nested arrays, which put it at that depth, then cut out of them.
  */
 function atDepth(value: unknown, depth: number): string | undefined {
+  // Inside the arrays below, JSON would write these as null: they are left out instead.
+  if (isUnwritable(value)) return undefined;
   if (depth === 0) return JSON.stringify(value, null, 2);
   let nested: unknown = value;
   for (let i = 0; i < depth; i++) nested = [nested];
   const text = JSON.stringify(nested, null, 2);
-  // Inside an array, undefined (and functions, symbols) are written as null: tell them apart.
-  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return undefined;
   // Before the value: "[\n" at each depth below it, then its own indent; after it: "\n", indent, "]" per depth.
   return text.slice(depth * depth + 3 * depth, text.length - (depth * depth + depth));
 }
@@ -71,11 +87,12 @@ function writeArray(out: Utf8Writer, array: readonly unknown[], depth: number): 
   out.write('[\n');
   if (array.length <= ELEMENTS_PER_PART) {
     // A short list (the run's workspaces): each element on its own, so a large one is split too.
-    array.forEach((element, i) => {
+    // An index loop, not forEach: a hole is written as null, as JSON.stringify writes it.
+    for (let i = 0; i < array.length; i++) {
       out.write(i === 0 ? inner : `,\n${inner}`);
       // Inside an array JSON writes what it cannot hold as null.
-      if (writeValue(out, element, depth + 1) === undefined) out.write('null');
-    });
+      if (writeValue(out, jsonValueOf(array[i], String(i)), depth + 1) === undefined) out.write('null');
+    }
   } else {
     for (let start = 0; start < array.length; start += ELEMENTS_PER_PART) {
       if (start > 0) out.write(',\n');
@@ -91,8 +108,8 @@ function writeObject(out: Utf8Writer, object: Record<string, unknown>, depth: nu
   const inner = indent(depth + 1);
   let written = 0;
   for (const key of Object.keys(object)) {
-    const value = object[key];
-    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue;
+    const value = jsonValueOf(object[key], key);
+    if (isUnwritable(value)) continue;
     out.write(`${written === 0 ? '{\n' : ',\n'}${inner}${JSON.stringify(key)}: `);
     writeValue(out, value, depth + 1);
     written += 1;
