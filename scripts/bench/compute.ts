@@ -78,11 +78,11 @@ function timesChild(childJs: string, args: string[]): ComputeTimes {
 }
 
 /**
- * One run and its peak, source maps off as the floor was set; --enable-source-maps adds ~20 MB to
- * the peak (Node keeps the bundle's parsed map), see docs/performance.md.
+ * One run and its peak, with source maps on as the Lambda runs: Node then keeps the bundle's parsed
+ * map, ~20 MB of the peak a deployed run pays too.
  */
 function runChild(childJs: string, args: string[]): ChildFigures {
-  const c = JSON.parse(spawnChild(childJs, args)) as ChildOutput;
+  const c = JSON.parse(spawnChild(childJs, args, ['--enable-source-maps'])) as ChildOutput;
   return {
     ms: round(c.ms),
     maxRssBytes: c.maxRssKb * 1024,

@@ -125,7 +125,7 @@ export function computeParts(c: ComputeResult): string {
     `the snapshot file among them (${ms(h.snapshotFile)}); each timed alone on the same data. ` +
     `Reference on the same data in the same process as the runs: JSON.parse of the raw pages and JSON.stringify of the records take ${ms(c.referenceMs)} ` +
     `(runs ${c.referenceRunsMs.map((v) => count(v)).join(', ')}), so the run with history is ${x(c.historyRatio)} of it. ` +
-    'The timed runs are one esbuild bundle of the pipeline in a child process, run with --enable-source-maps as the Lambda runs; the fresh-process runs (peak RSS) are the same bundle with source maps off.'
+    'The timed runs are one esbuild bundle of the pipeline in a child process, and the fresh-process runs (peak RSS) the same bundle, each run with --enable-source-maps as the Lambda runs.'
   );
 }
 
