@@ -84,11 +84,12 @@ export function snapshotFile(
   partSize = SNAPSHOT_PART_NUMBERS,
 ): Buffer {
   const head = JSON.stringify(toSnapshot(workspace, generatedAt, complete, []));
-  return (
-    sortedSnapshotFile(head, numbers, partSize) ??
-    // The same stable sort over the same keys as toSnapshot, so the same order (and never null).
-    (sortedSnapshotFile(head, [...numbers].sort(compareByCountryThenNumber), partSize) as Buffer)
-  );
+  const inOrder = sortedSnapshotFile(head, numbers, partSize);
+  if (inOrder !== null) return inOrder;
+  // The same stable sort over the same keys as toSnapshot, so the same order.
+  const sorted = sortedSnapshotFile(head, [...numbers].sort(compareByCountryThenNumber), partSize);
+  if (sorted === null) throw new Error('snapshotFile: numbers sorted for the snapshot were out of order (a bug)');
+  return sorted;
 }
 
 /**

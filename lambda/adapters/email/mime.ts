@@ -74,7 +74,7 @@ export function csvAttachments(mode: AttachmentMode, filename: string, csv: Buff
   ];
 }
 
-/** One way to try the message: an attachment mode and which CSV text goes with it. */
+/** One way to try the message: an attachment mode and which CSV goes with it. */
 export interface FitAttempt {
   mode: AttachmentMode;
   /** The CSV's bytes for `csv` / `csv.gz`; absent for `omitted` and `summary`. */
