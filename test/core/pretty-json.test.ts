@@ -24,6 +24,20 @@ const document = fc.letrec((tie) => ({
   ),
 })).node;
 
+/** An array of `length` holding `filled` and holes everywhere else (a literal with holes is linted out). */
+function withHoles(length: number, filled: Record<number, unknown>): unknown[] {
+  const array: unknown[] = new Array(length);
+  for (const [index, value] of Object.entries(filled)) array[Number(index)] = value;
+  return array;
+}
+
+/** 0..length-1 with a hole at `hole`. */
+function countingWithHole(length: number, hole: number): unknown[] {
+  const array: unknown[] = Array.from({ length }, (_, i) => i);
+  delete array[hole];
+  return array;
+}
+
 describe('prettyJsonBytes', () => {
   it('writes the bytes of JSON.stringify(value, null, 2) and a newline (property)', () => {
     fc.assert(
@@ -50,16 +64,8 @@ describe('prettyJsonBytes', () => {
       'a toJSON that reads its key',
       { w: { at: { toJSON: (key: string) => `key ${key}` } }, l: [{ toJSON: (k: string) => k }] },
     ],
-    ['holes in short arrays', { a: [, 'x', , ,], b: [[, 1]] }],
-    [
-      'a hole in a long list',
-      {
-        list: Object.assign(
-          Array.from({ length: 150 }, (_, i) => i),
-          { 120: undefined },
-        ),
-      },
-    ],
+    ['holes in short arrays', { a: withHoles(4, { 1: 'x' }), b: [withHoles(2, { 1: 1 })] }],
+    ['a hole in a long list', { list: countingWithHole(150, 120) }],
   ])('writes %s as JSON.stringify does', (_, value) => {
     expect(written(value)).toEqual(stringified(value));
   });
