@@ -18,9 +18,8 @@ const INITIAL_BYTES = 1 << 20;
  */
 export function prettyJsonBytes(value: unknown): Buffer {
   const out = new Utf8Writer(INITIAL_BYTES);
-  const text = writeValue(out, value, 0);
   // A top-level value JSON cannot write (undefined, a function) is "undefined" in a template literal.
-  if (text === undefined) out.write(String(JSON.stringify(value, null, 2)));
+  if (writeValue(out, jsonValueOf(value, ''), 0) === undefined) out.write('undefined');
   out.write('\n');
   return out.done();
 }
