@@ -39,7 +39,7 @@ export function compareCountryCodes(a: string, b: string): number {
 }
 
 /** Plain code-unit order: locale-independent, so output never depends on the runtime's ICU. */
-function compareStrings(a: string, b: string): number {
+export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -5,7 +5,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { boundedApiText } from './api-text';
-import { toCents } from './audit';
+import { compareStrings, toCents } from './audit';
 import { dict } from './dict';
 import { AuditError } from './errors';
 import type { NumberType, PhoneNumber } from './types';
@@ -214,7 +214,7 @@ export function reconcile(numbers: readonly PhoneNumber[], inventory: Inventory)
   out.byCostCenter = dict(sorted.map(([cc, c]) => [cc, { numbers: c.numbers, totalMonthly: c.cents / 100 }]));
   // By number, then id: numbers that share a phone number keep one order whatever the listing's.
   const byNumber = (a: { phoneNumber: string; id: string }, b: { phoneNumber: string; id: string }) =>
-    a.phoneNumber < b.phoneNumber ? -1 : a.phoneNumber > b.phoneNumber ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    compareStrings(a.phoneNumber, b.phoneNumber) || compareStrings(a.id, b.id);
   out.notInInventory.sort(byNumber);
   out.priceMismatches.sort(byNumber);
   return out;
