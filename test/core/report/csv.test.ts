@@ -3,6 +3,7 @@ import { CSV_BOM, CSV_COLUMNS, neutraliseFormula, renderCsv } from '../../../lam
 import { UNKNOWN_COUNTRY } from '../../../lambda/core/types';
 import type { PhoneNumber } from '../../../lambda/core/types';
 import { checkAgents } from '../../../lambda/core/agents';
+import type { UsageResult } from '../../../lambda/core/usage';
 import { failedWorkspace, phone, workspace } from '../fixtures';
 
 /** The CSV of one workspace holding `numbers`. */
@@ -311,5 +312,36 @@ describe('neutraliseFormula', () => {
     expect(neutraliseFormula('+447911123456', 'nickname')).toBe("'+447911123456");
     expect(neutraliseFormula('+0123', 'phone_number')).toBe("'+0123");
     expect(neutraliseFormula('+1234567890123456', 'phone_number')).toBe("'+1234567890123456");
+  });
+});
+
+describe('renderCsv: usage', () => {
+  it('gives each number its own usage, even when two ids read the same once cleaned', () => {
+    // Raw ids "pn_1" and "pn_1" + a zero-width space: two numbers, one cleaned id.
+    const used = phone({ id: 'pn_1', phoneNumber: '+12015550111' });
+    const idle = phone({ id: 'pn_1', phoneNumber: '+12015550112' });
+    const lastCallAt = '2026-11-20T10:00:00.000Z';
+    const usage: UsageResult = {
+      status: 'checked',
+      windowDays: 30,
+      checkedAt: '2026-11-29T00:00:00.000Z',
+      windowStart: '2026-10-30T00:00:00.000Z',
+      byNumber: new Map([
+        [used, { state: 'used', lastCallAt }],
+        [idle, { state: 'idle', lastCallAt: null }],
+      ]),
+      idle: [idle],
+      idleMonthly: 0,
+      usedCount: 1,
+      unknownCount: 0,
+      newCount: 0,
+      requests: 1,
+      sweepCovered: true,
+    };
+    const rows = records(renderCsv([workspace([used, idle], { usage })]).toString('utf8'));
+    expect(rows.map((r) => [r.phone_number, r.usage, r.last_call_at])).toEqual([
+      ['+12015550111', 'used', lastCallAt],
+      ['+12015550112', 'idle', ''],
+    ]);
   });
 });
