@@ -10,6 +10,7 @@ import { getJson, type RequestScope, type RequestSettings } from './request';
 import { Run, type Sleep } from './run';
 import { fmt, PageCollector, type PassResult } from './pages';
 import { parseJsonBody, parsePageEnvelope, type PageEnvelope } from './schema';
+import { RequestSlots, SlotsClosedError } from './slots';
 
 export const PHONE_NUMBERS_PATH = '/v1/organization-phone-numbers';
 
@@ -201,10 +202,24 @@ async function listOnce(ctx: PassContext): Promise<PassResult> {
 }
 
 async function fetchConcurrently(ctx: PassContext, pages: PageCollector, last: number): Promise<void> {
+  const { concurrency } = ctx.settings;
+  // Requests in flight stay at `concurrency`; twice as many workers let one page's request go out
+  // while another worker parses its answer.
+  const slots = new RequestSlots(concurrency);
   await forEachConcurrently(
-    { from: 2, to: last, concurrency: ctx.settings.concurrency, run: ctx.scope.run, more: () => !pages.ignoresPage },
+    { from: 2, to: last, concurrency: 2 * concurrency, run: ctx.scope.run, more: () => !pages.ignoresPage },
     async (page) => {
-      takeIn(ctx, pages, page, await fetchPage(ctx, page));
+      let env: PageEnvelope;
+      try {
+        env = await fetchPage(ctx, page, slots);
+      } catch (error) {
+        // The pool stopped wanting pages (below) while this one waited for a place: nothing was sent.
+        if (error instanceof SlotsClosedError) return;
+        throw error;
+      }
+      takeIn(ctx, pages, page, env);
+      // The server ignores `page`: the pages already waiting for a place are not sent either.
+      if (pages.ignoresPage) slots.close();
     },
   );
 }
@@ -254,8 +269,10 @@ async function forEachConcurrently(
 export function fetchPage(
   { settings, scope, options }: Pick<PassContext, 'settings' | 'scope' | 'options'>,
   page: number,
+  slots?: RequestSlots,
 ): Promise<PageEnvelope> {
   return getJson(settings, scope, {
+    slots,
     path: PHONE_NUMBERS_PATH,
     query: { page: String(page), limit: String(settings.pageSize), ...filterQuery(options.filters) },
     what: `page ${page}`,

@@ -11,6 +11,7 @@ import type { KeyHolder } from './key';
 import type { RateLimiter } from './rate-limit';
 import { scrubJsonText } from './scrub';
 import type { Run } from './run';
+import { type RequestSlots, SlotPlace } from './slots';
 
 export interface RequestSettings {
   baseUrl: string;
@@ -43,15 +44,33 @@ export interface RequestSpec<T> {
   parse: (text: string) => T;
   /** The 403 error for this endpoint (which scope is missing). */
   forbidden: (serverMessage: string | null) => PermissionError;
+  /** Places shared with the other requests of a pool: each attempt holds one until its answer is in. */
+  slots?: RequestSlots;
 }
 
 export async function getJson<T>(settings: RequestSettings, scope: RequestScope, spec: RequestSpec<T>): Promise<T> {
-  const { run, stats } = scope;
-  const { logger, maxAttempts } = settings;
   const url = buildUrl(settings.baseUrl, spec.path, spec.query);
   const rules = classifyRules(settings, scope.keys, spec);
+  const place = new SlotPlace(spec.slots, scope.run.signal);
+  try {
+    return await attempts(settings, scope, spec, { url, rules, place });
+  } finally {
+    place.leave();
+  }
+}
+
+/** The attempts of one request, in the place it holds: retries keep it, a 2xx answer frees it. */
+async function attempts<T>(
+  settings: RequestSettings,
+  scope: RequestScope,
+  spec: RequestSpec<T>,
+  { url, rules, place }: { url: string; rules: ClassifyRules<T>; place: SlotPlace },
+): Promise<T> {
+  const { run, stats } = scope;
+  const { logger, maxAttempts } = settings;
   for (let attempt = 1; ; ) {
-    const verdict = await send(settings, scope, url, rules, attempt);
+    await place.take();
+    const verdict = await send(settings, scope, url, rules, attempt, () => place.answered());
     if (verdict.kind === 'success') return verdict.value;
     if (verdict.kind === 'fatal') throw verdict.error;
     stats.retries += 1;
@@ -98,6 +117,7 @@ async function send<T>(
   url: string,
   rules: ClassifyRules<T>,
   attempt: number,
+  answered: () => Promise<void>,
 ): Promise<Decision<T>> {
   run.check();
   const key = await keys.get();
@@ -114,6 +134,9 @@ async function send<T>(
       maxBodyBytes: settings.maxBodyBytes,
     });
     headers = headersOf(outcome);
+    // A 2xx answer is in: its place goes to the next request while it is parsed. Any other answer
+    // keeps its place until judged (a retry or a key re-read comes before anything new).
+    if (outcome.ok && outcome.answer.status >= 200 && outcome.answer.status < 300) await answered();
     if (outcome.ok && outcome.answer.status === 429) stats.rateLimited += 1;
     const verdict = classify({ outcome, attempt, nowMs: settings.now() }, rules);
     if (verdict.kind !== 'reread-key') return verdict;
