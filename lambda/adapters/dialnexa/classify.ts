@@ -7,6 +7,11 @@ import { type BackoffOptions, backoffDelay, isRetryableStatus, parseRetryAfter }
 import { errorMessageOf, MalformedBodyError } from './schema';
 import { boundText, cleanApiText, SERVER_TEXT_MAX_CHARS } from '../../core/api-text';
 
+/** A 2xx: the answer is the value, once its body parses. */
+export function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
 export interface ClassifyRules<T> extends FailureContext {
   /** Turns a 2xx body into a value; throws MalformedBodyError to have it retried. */
   parse: (text: string) => T;
@@ -58,7 +63,7 @@ export function classify<T>(facts: AttemptFacts, rules: ClassifyRules<T>): Verdi
       : retryOrStop(facts, rules, { kind: outcome.kind, detail: outcome.detail }, null);
   }
   const { status, headers, text } = outcome.answer;
-  if (status >= 200 && status < 300) return parsed(facts, rules, text, headers);
+  if (isSuccess(status)) return parsed(facts, rules, text, headers);
   if (status === 401) {
     return facts.keyChanged === undefined ? { kind: 'reread-key' } : afterKeyReread(facts.keyChanged, rules);
   }

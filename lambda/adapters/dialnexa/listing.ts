@@ -180,7 +180,7 @@ interface PassContext {
   options: ListOptions;
   progress: ListProgress;
   stats: ListingStats;
-  /** Pages handed to options.onRecords, each after its worker sent the next request. */
+  /** Pages handed to options.onRecords, each in a later turn than the one that read it. */
   handing: Promise<void>[];
 }
 
@@ -202,18 +202,19 @@ async function listOnce(ctx: PassContext): Promise<PassResult> {
 }
 
 async function fetchConcurrently(ctx: PassContext, pages: PageCollector, last: number): Promise<void> {
-  const { concurrency } = ctx.settings;
+  const places = Math.max(1, Math.floor(ctx.settings.concurrency));
   // Requests in flight stay at `concurrency`; twice as many workers let one page's request go out
   // while another worker parses its answer.
-  const slots = new RequestSlots(concurrency);
+  const slots = new RequestSlots(places, ctx.scope.run.signal);
   await forEachConcurrently(
-    { from: 2, to: last, concurrency: 2 * concurrency, run: ctx.scope.run, more: () => !pages.ignoresPage },
+    { from: 2, to: last, concurrency: 2 * places, run: ctx.scope.run, more: () => !pages.ignoresPage },
     async (page) => {
       let env: PageEnvelope;
       try {
         env = await fetchPage(ctx, page, slots);
       } catch (error) {
-        // The pool stopped wanting pages (below) while this one waited for a place: nothing was sent.
+        // The pool stopped wanting pages (below) while this page waited for a place: it was not sent,
+        // or a malformed answer of it is not asked for again.
         if (error instanceof SlotsClosedError) return;
         throw error;
       }
@@ -303,10 +304,11 @@ function takeIn(ctx: PassContext, pages: PageCollector, page: number, env: PageE
 }
 
 /**
- * Hands a page's records on in a later macrotask: by then the worker that fetched the page has sent
- * its next request, so the run's work on this page overlaps the wait instead of delaying the request
- * (8 pages answered at once otherwise queue 8 pages of work ahead of the 8th request). The hand-on is
- * an optimization: whatever it fails to do, the run does when it asks for the records.
+ * Hands a page's records on in a later macrotask: the pages answered in the same turn are read
+ * first, and each of their workers takes its next page, so the run's work on these records overlaps
+ * the wait instead of delaying those requests (8 pages answered at once otherwise queue 8 pages of
+ * work ahead of the 8th request). The hand-on is an optimization: whatever it fails to do, the run
+ * does when it asks for the records.
  */
 function handOn(
   ctx: PassContext,

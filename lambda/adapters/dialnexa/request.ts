@@ -4,7 +4,7 @@
 import type { PermissionError } from '../../core/errors';
 import type { Logger } from '../../core/ports';
 import type { ListingStats } from '../../core/types';
-import { afterKeyReread, type ClassifyRules, classify, type Decision } from './classify';
+import { afterKeyReread, type ClassifyRules, classify, type Decision, isSuccess } from './classify';
 import { describeFailure } from './failures';
 import { buildUrl, exchange, type HttpOutcome } from './http';
 import type { KeyHolder } from './key';
@@ -51,7 +51,7 @@ export interface RequestSpec<T> {
 export async function getJson<T>(settings: RequestSettings, scope: RequestScope, spec: RequestSpec<T>): Promise<T> {
   const url = buildUrl(settings.baseUrl, spec.path, spec.query);
   const rules = classifyRules(settings, scope.keys, spec);
-  const place = new SlotPlace(spec.slots, scope.run.signal);
+  const place = new SlotPlace(spec.slots);
   try {
     return await attempts(settings, scope, spec, { url, rules, place });
   } finally {
@@ -124,6 +124,7 @@ async function send<T>(
   await settings.limiter.acquire(run);
   stats.requests += 1;
   let headers: Headers | null = null;
+  let limiterHeld = true;
   try {
     const outcome = await exchange({
       fetch: settings.fetch,
@@ -134,15 +135,20 @@ async function send<T>(
       maxBodyBytes: settings.maxBodyBytes,
     });
     headers = headersOf(outcome);
-    // A 2xx answer is in: its place goes to the next request while it is parsed. Any other answer
-    // keeps its place until judged (a retry or a key re-read comes before anything new).
-    if (outcome.ok && outcome.answer.status >= 200 && outcome.answer.status < 300) await answered();
+    // A 2xx answer fully read: the limiter learns its headers and its place goes to the next
+    // request, both before it is parsed. Any other answer (a too-large body included) keeps both
+    // until judged: a retry or a key re-read comes before anything new.
+    if (outcome.ok && isSuccess(outcome.answer.status)) {
+      limiterHeld = false;
+      settings.limiter.release(headers);
+      await answered();
+    }
     if (outcome.ok && outcome.answer.status === 429) stats.rateLimited += 1;
     const verdict = classify({ outcome, attempt, nowMs: settings.now() }, rules);
     if (verdict.kind !== 'reread-key') return verdict;
     return afterKeyReread((await keys.afterUnauthorized(key)) !== null, rules);
   } finally {
-    settings.limiter.release(headers);
+    if (limiterHeld) settings.limiter.release(headers);
   }
 }
 

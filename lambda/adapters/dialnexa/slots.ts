@@ -11,48 +11,37 @@ export class SlotsClosedError extends Error {
   }
 }
 
-/** Waits for a place; rejects with the signal's reason when the operation stops. */
+interface Waiter {
+  wake: () => void;
+  refuse: (reason: unknown) => void;
+}
+
+/**
+ * A pool's places, for one operation. One abort listener serves every waiting request (one each
+ * would pass Node's limit of 10 listeners with 8 waiting and 8 sleeping in the rate limiter).
+ */
 export class RequestSlots {
   private free: number;
   private closed = false;
-  private readonly waiting: Array<{ wake: () => void; refuse: () => void }> = [];
+  private readonly waiting: Waiter[] = [];
 
-  constructor(size: number) {
-    this.free = size;
+  constructor(
+    size: number,
+    private readonly signal: AbortSignal,
+  ) {
+    this.free = Math.max(1, Math.floor(size));
+    signal.addEventListener('abort', () => this.refuseAll(signal.reason), { once: true });
   }
 
-  async acquire(signal: AbortSignal): Promise<void> {
-    signal.throwIfAborted();
+  /** A place, now or when one is freed; rejects when the operation stops or the pool is closed. */
+  async acquire(): Promise<void> {
+    this.signal.throwIfAborted();
     if (this.closed) throw new SlotsClosedError();
     if (this.free > 0) {
       this.free -= 1;
       return;
     }
-    await new Promise<void>((resolve, reject) => {
-      const waiter = {
-        wake: () => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        refuse: () => {
-          signal.removeEventListener('abort', onAbort);
-          reject(new SlotsClosedError());
-        },
-      };
-      const onAbort = () => {
-        const at = this.waiting.indexOf(waiter);
-        if (at !== -1) this.waiting.splice(at, 1);
-        reject(signal.reason);
-      };
-      this.waiting.push(waiter);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  /** No more requests: those waiting for a place, and any later, get SlotsClosedError. */
-  close(): void {
-    this.closed = true;
-    for (const waiter of this.waiting.splice(0)) waiter.refuse();
+    await new Promise<void>((wake, refuse) => this.waiting.push({ wake, refuse }));
   }
 
   /** Frees a place: to the longest waiting request when there is one (then true). */
@@ -65,10 +54,20 @@ export class RequestSlots {
     next.wake();
     return true;
   }
+
+  /** No more requests: those waiting for a place, and any later, get SlotsClosedError. */
+  close(): void {
+    this.closed = true;
+    this.refuseAll(new SlotsClosedError());
+  }
+
+  private refuseAll(reason: unknown): void {
+    for (const waiter of this.waiting.splice(0)) waiter.refuse(reason);
+  }
 }
 
 /** A later turn of the event loop: the promise chains woken now (a request being sent) run first. */
-export function laterTurn(): Promise<void> {
+function laterTurn(): Promise<void> {
   return new Promise<void>((resolve) => setImmediate(resolve));
 }
 
@@ -79,14 +78,11 @@ export function laterTurn(): Promise<void> {
 export class SlotPlace {
   private held = false;
 
-  constructor(
-    private readonly slots: RequestSlots | undefined,
-    private readonly signal: AbortSignal,
-  ) {}
+  constructor(private readonly slots: RequestSlots | undefined) {}
 
   async take(): Promise<void> {
     if (this.slots === undefined || this.held) return;
-    await this.slots.acquire(this.signal);
+    await this.slots.acquire();
     this.held = true;
   }
 

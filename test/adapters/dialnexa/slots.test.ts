@@ -1,68 +1,93 @@
 // The places a listing's requests share: how many are taken, who gets a freed one, and what a
 // waiting request gets when the listing stops or wants no more pages.
+import { getEventListeners } from 'node:events';
 import { RequestSlots, SlotPlace, SlotsClosedError } from '../../../lambda/adapters/dialnexa/slots';
 
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Whether `promise` has settled by the next turn. */
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  promise.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  await settle();
+  return done;
+}
+
 describe('RequestSlots', () => {
   it('gives at most `size` places, and a freed one to the longest waiting request', async () => {
-    const slots = new RequestSlots(2);
-    const signal = new AbortController().signal;
-    await slots.acquire(signal);
-    await slots.acquire(signal);
-    const order: string[] = [];
-    const third = slots.acquire(signal).then(() => order.push('third'));
-    const fourth = slots.acquire(signal).then(() => order.push('fourth'));
-    await settle();
-    expect(order).toEqual([]);
+    const slots = new RequestSlots(2, new AbortController().signal);
+    await slots.acquire();
+    await slots.acquire();
+    const third = slots.acquire();
+    const fourth = slots.acquire();
+    expect(await settled(third)).toBe(false);
     expect(slots.release()).toBe(true);
-    await third;
-    expect(order).toEqual(['third']);
+    expect(await settled(third)).toBe(true);
+    expect(await settled(fourth)).toBe(false);
     expect(slots.release()).toBe(true);
-    await fourth;
-    expect(order).toEqual(['third', 'fourth']);
-    expect(slots.release()).toBe(false); // nobody waiting: the place is free again
-    await slots.acquire(signal);
+    expect(await settled(fourth)).toBe(true);
+    // Nobody waits: a freed place is free again, and only one.
+    expect(slots.release()).toBe(false);
+    await slots.acquire();
+    expect(await settled(slots.acquire())).toBe(false);
   });
 
-  it('rejects a waiting request with the reason the operation stopped, and forgets it', async () => {
-    const slots = new RequestSlots(1);
+  it('counts a fractional size down: 2.5 places are 2', async () => {
+    const slots = new RequestSlots(2.5, new AbortController().signal);
+    await slots.acquire();
+    await slots.acquire();
+    expect(await settled(slots.acquire())).toBe(false);
+  });
+
+  it('rejects every waiting request with the reason the operation stopped, through one listener', async () => {
     const controller = new AbortController();
-    await slots.acquire(controller.signal);
-    const waiting = slots.acquire(controller.signal);
+    const slots = new RequestSlots(1, controller.signal);
+    await slots.acquire();
+    const waiting = Array.from({ length: 20 }, () => slots.acquire());
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
     controller.abort(new Error('deadline'));
-    await expect(waiting).rejects.toThrow('deadline');
-    expect(slots.release()).toBe(false);
+    for (const w of waiting) await expect(w).rejects.toThrow('deadline');
+    await expect(slots.acquire()).rejects.toThrow('deadline');
   });
 
   it('refuses the waiting requests and every later one once closed', async () => {
-    const slots = new RequestSlots(1);
-    const signal = new AbortController().signal;
-    await slots.acquire(signal);
-    const waiting = slots.acquire(signal);
+    const slots = new RequestSlots(1, new AbortController().signal);
+    await slots.acquire();
+    const waiting = slots.acquire();
     slots.close();
     await expect(waiting).rejects.toBeInstanceOf(SlotsClosedError);
-    await expect(slots.acquire(signal)).rejects.toBeInstanceOf(SlotsClosedError);
+    await expect(slots.acquire()).rejects.toBeInstanceOf(SlotsClosedError);
   });
 });
 
 describe('SlotPlace', () => {
   it('holds its place across attempts, gives it up once answered, and takes one again for a retry', async () => {
-    const slots = new RequestSlots(1);
-    const signal = new AbortController().signal;
-    const place = new SlotPlace(slots, signal);
+    const slots = new RequestSlots(1, new AbortController().signal);
+    const place = new SlotPlace(slots);
     await place.take();
     await place.take(); // a retry of an unanswered attempt keeps the place it has
-    let other = false;
-    const otherRequest = slots.acquire(signal).then(() => (other = true));
+    const other = slots.acquire();
+    expect(await settled(other)).toBe(false);
     await place.answered();
-    expect(other).toBe(true); // the waiting request got the place before `answered` returned
-    await otherRequest;
+    expect(await settled(other)).toBe(true); // the waiting request got the place
+    await place.answered(); // answered twice frees nothing more
     const retry = place.take();
-    await settle();
+    expect(await settled(retry)).toBe(false); // the only place is the other request's
     slots.release(); // the other request is answered
-    await retry;
+    expect(await settled(retry)).toBe(true);
     place.leave();
-    expect(slots.release()).toBe(false);
+    place.leave(); // left twice frees one place
+    await slots.acquire();
+    expect(await settled(slots.acquire())).toBe(false);
+  });
+
+  it('does nothing without slots', async () => {
+    const place = new SlotPlace(undefined);
+    await place.take();
+    await place.answered();
+    place.leave();
   });
 });
