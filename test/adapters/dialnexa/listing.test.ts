@@ -2,7 +2,7 @@
 // data changing between pages, guards and filters.
 import type { ListProgress } from '../../../lambda/core/ports';
 import type { NumberRecord } from '../../../lambda/core/types';
-import { generatePortfolio } from '../../../simulator';
+import { generatePortfolio, LIST_PATH } from '../../../simulator';
 import type { SimRecord } from '../../../simulator/types';
 import {
   clientFor,
@@ -166,7 +166,7 @@ describe('paging', () => {
     expect(s.requests[0].finishedAt).toBeLessThanOrEqual(s.requests[1].receivedAt); // page 1 alone first
   });
 
-  it("hands a page's records on only after its worker has sent the next request", async () => {
+  it("hands a page's records on only after the next page's request is out", async () => {
     const s = await start({ numbers: numbers(500) });
     const events: string[] = [];
     const recording: typeof fetch = (input, init) => {
@@ -214,6 +214,30 @@ describe('paging', () => {
     const listing = await clientFor(s, { concurrency: 1 }).client.listAll();
     expect(listing.records).toHaveLength(500);
     expect(listPages(s.requests)).toEqual([1, 2, 3, 3, 4, 5]);
+  });
+
+  it('gives up a place only once the whole answer is read, not when its headers arrive', async () => {
+    const s = await start({ numbers: numbers(500) });
+    s.enqueueFault({ kind: 'slow-body', delayMs: 40 }, { page: 2 });
+    const listing = await clientFor(s, { concurrency: 1 }).client.listAll();
+    expect(listing.records).toHaveLength(500);
+    const page = (n: number) => s.requests.find((r) => r.path === LIST_PATH && r.query.page === String(n));
+    expect(page(3)?.receivedAt).toBeGreaterThanOrEqual(page(2)?.finishedAt ?? Infinity);
+  });
+
+  it('takes a place again to retry a 2xx answer that did not parse, never more in flight', async () => {
+    const s = await start({ numbers: numbers(500), latencyMs: 5 });
+    s.enqueueFault({ kind: 'malformed-json' }, { page: 3 });
+    const listing = await clientFor(s, { concurrency: 1 }).client.listAll();
+    expect(listing.records).toHaveLength(500);
+    expect(listing.stats.retries).toBe(1);
+    expect(listPages(s.requests).filter((p) => p === 3)).toHaveLength(2);
+    const overlap = Math.max(
+      ...s.requests.map(
+        (r) => s.requests.filter((o) => o.receivedAt <= r.receivedAt && o.finishedAt > r.receivedAt).length,
+      ),
+    );
+    expect(overlap).toBe(1);
   });
 
   it('pages one at a time until a short page when the API gives no total', async () => {
