@@ -5,11 +5,10 @@ import * as z from 'zod';
 import { apiText } from '../../core/api-text';
 import type { CallRecord, CallsPage, CallsQuery, ReadOptions } from '../../core/ports';
 import { forbidden } from './failures';
-import { KeyHolder } from './key';
 import type { ListingSettings } from './listing';
 import { getJson } from './request';
-import { Run } from './run';
 import { count, MalformedBodyError, parseJsonBody } from './schema';
+import { sideRead } from './side-read';
 
 export const CALLS_PATH = '/v1/calls';
 
@@ -84,34 +83,20 @@ export async function listCallsPage(
   query: CallsQuery,
   options: ReadOptions = {},
 ): Promise<CallsPage> {
-  const stats = { requests: 0, retries: 0, rateLimited: 0 };
-  const run = new Run({
-    now: settings.now,
-    sleep: settings.sleep,
-    deadline: options.deadline,
-    signal: options.signal,
-    deadlineMessage: () => "reading calls did not finish before the run's deadline",
-  });
-  try {
-    return await getJson(
-      settings,
-      { run, keys: new KeyHolder(settings.keySource), stats },
-      {
-        path: CALLS_PATH,
-        query: {
-          start_date: query.startDate,
-          end_date: query.endDate,
-          page: String(query.page),
-          limit: String(query.limit),
-          to: query.to,
-          from: query.from,
-        },
-        what: query.to || query.from ? `the calls of ${query.to ?? query.from}` : `calls page ${query.page}`,
-        parse: (text) => parseCallsPage(parseJsonBody(text)),
-        forbidden: forbidden(settings.keySource.description, 'read calls', 'read access to calls'),
+  return sideRead(settings, options, 'reading calls', (scope) =>
+    getJson(settings, scope, {
+      path: CALLS_PATH,
+      query: {
+        start_date: query.startDate,
+        end_date: query.endDate,
+        page: String(query.page),
+        limit: String(query.limit),
+        to: query.to,
+        from: query.from,
       },
-    );
-  } finally {
-    run.dispose();
-  }
+      what: query.to || query.from ? `the calls of ${query.to ?? query.from}` : `calls page ${query.page}`,
+      parse: (text) => parseCallsPage(parseJsonBody(text)),
+      forbidden: forbidden(settings.keySource.description, 'read calls', 'read access to calls'),
+    }),
+  );
 }

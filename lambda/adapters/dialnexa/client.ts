@@ -14,14 +14,14 @@ import type { Listing } from '../../core/types';
 import { listCallsPage } from './calls';
 import { forbidden } from './failures';
 import { listAllFolders, type FolderSummary } from './folders';
-import { KeyHolder } from './key';
 import { listAllNumbers, type ListingSettings } from './listing';
 import { DEFAULT_MAX_BODY_BYTES } from './http';
 import { RateLimiter } from './rate-limit';
 import { listPageSpan, type PageSpan } from './resumable';
 import { getJson } from './request';
-import { defaultSleep, Run, type Sleep } from './run';
+import { defaultSleep, type Sleep } from './run';
 import { parseAgents, parseJsonBody, type AgentSummary } from './schema';
+import { sideRead } from './side-read';
 
 export interface DialNexaClientOptions {
   /** e.g. https://api.dialnexa.com (no /v1). */
@@ -95,31 +95,16 @@ export function createDialNexaClient(options: DialNexaClientOptions): DialNexaCl
     listPages: (spanOptions) => listPageSpan(settings, spanOptions),
     pageSize: settings.pageSize,
 
-    async listAgents(agentOptions = {}) {
-      const stats = { requests: 0, retries: 0, rateLimited: 0 };
-      const run = new Run({
-        now,
-        sleep: settings.sleep,
-        deadline: agentOptions.deadline,
-        signal: agentOptions.signal,
-        deadlineMessage: () => "listing agents did not finish before the run's deadline",
-      });
-      try {
-        return await getJson(
-          settings,
-          { run, keys: new KeyHolder(settings.keySource), stats },
-          {
-            path: '/v1/agents',
-            query: {},
-            what: 'the agents list',
-            parse: (text) => parseAgents(parseJsonBody(text)),
-            forbidden: forbidden(settings.keySource.description, 'read agents', 'read access to agents'),
-          },
-        );
-      } finally {
-        run.dispose();
-      }
-    },
+    listAgents: (agentOptions = {}) =>
+      sideRead(settings, agentOptions, 'listing agents', (scope) =>
+        getJson(settings, scope, {
+          path: '/v1/agents',
+          query: {},
+          what: 'the agents list',
+          parse: (text) => parseAgents(parseJsonBody(text)),
+          forbidden: forbidden(settings.keySource.description, 'read agents', 'read access to agents'),
+        }),
+      ),
   };
 }
 

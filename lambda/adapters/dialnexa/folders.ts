@@ -3,11 +3,10 @@
 // only folders already seen) and a list longer than maxPages both stop the paging.
 import type { ReadOptions } from '../../core/ports';
 import { forbidden } from './failures';
-import { KeyHolder } from './key';
 import type { ListingSettings } from './listing';
 import { getJson, type RequestScope } from './request';
-import { Run } from './run';
 import { parseFolders, parseJsonBody, type FolderPage } from './schema';
+import { sideRead } from './side-read';
 
 export const FOLDERS_PATH = '/v1/organization-folders';
 /** The API's largest folders page. */
@@ -15,21 +14,9 @@ export const FOLDERS_PAGE_SIZE = 50;
 
 export type FolderSummary = FolderPage['folders'][number];
 
-export async function listAllFolders(settings: ListingSettings, options: ReadOptions = {}): Promise<FolderSummary[]> {
-  const run = new Run({
-    now: settings.now,
-    sleep: settings.sleep,
-    deadline: options.deadline,
-    signal: options.signal,
-    deadlineMessage: () => "listing folders did not finish before the run's deadline",
-  });
-  const scope: RequestScope = {
-    run,
-    keys: new KeyHolder(settings.keySource),
-    stats: { requests: 0, retries: 0, rateLimited: 0 },
-  };
-  const byId = new Map<string, FolderSummary>();
-  try {
+export function listAllFolders(settings: ListingSettings, options: ReadOptions = {}): Promise<FolderSummary[]> {
+  return sideRead(settings, options, 'listing folders', async (scope) => {
+    const byId = new Map<string, FolderSummary>();
     for (let page = 1; page <= settings.maxPages; page++) {
       const got = await fetchFolders(settings, scope, page);
       const before = byId.size;
@@ -38,9 +25,7 @@ export async function listAllFolders(settings: ListingSettings, options: ReadOpt
       if (got.folders.length < limit || byId.size === before) break;
     }
     return [...byId.values()];
-  } finally {
-    run.dispose();
-  }
+  });
 }
 
 function fetchFolders(settings: ListingSettings, scope: RequestScope, page: number): Promise<FolderPage> {
