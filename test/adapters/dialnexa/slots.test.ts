@@ -84,10 +84,16 @@ describe('SlotPlace', () => {
     expect(await settled(slots.acquire())).toBe(false);
   });
 
-  it('does nothing without slots', async () => {
+  it('neither waits nor yields without slots', async () => {
     const place = new SlotPlace(undefined);
-    await place.take();
-    await place.answered();
-    place.leave();
+    expect(await settled(place.take())).toBe(true);
+    // Settled within microtasks: no turn of the event loop is spent (setImmediate would be one).
+    let done = false;
+    const answered = place.answered().then(() => (done = true));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(done).toBe(true);
+    await answered;
+    expect(() => place.leave()).not.toThrow();
   });
 });
