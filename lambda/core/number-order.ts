@@ -29,63 +29,97 @@ export function numericKey(phoneNumber: string): number {
 
 /** A new array of `xs` in compareByCountryThenNumber order; ties keep their input order. */
 export function sortByCountryThenNumber<T extends ListedNumber>(xs: readonly T[]): T[] {
-  const buckets = new Map<string, T[]>();
-  for (const x of xs) {
-    const bucket = buckets.get(x.countryCode);
-    if (bucket) bucket.push(x);
-    else buckets.set(x.countryCode, [x]);
-  }
-  // compareCountryCodes is 0 only for equal strings: one bucket per country is one run of the order.
-  const countries = [...buckets.keys()].sort(compareCountryCodes);
-  const sorted: T[] = [];
-  for (const country of countries) {
-    for (const x of sortOneCountry(buckets.get(country) ?? [])) sorted.push(x);
-  }
+  const { order, starts } = groupByCountry(xs);
+  const keys = new Float64Array(xs.length);
+  const sorted = new Array<T>(xs.length);
+  for (let c = 0; c + 1 < starts.length; c++) sortOneCountry(xs, { order, keys, sorted }, starts[c], starts[c + 1]);
   return sorted;
 }
 
-/** One country's numbers: the `+digits` ones by key, the rest by the comparator, then merged. */
-function sortOneCountry<T extends ListedNumber>(xs: readonly T[]): T[] {
-  const keys = new Float64Array(xs.length);
-  const keyed: T[] = [];
+/**
+ * Indices of `xs` grouped by country in compareCountryCodes order, input order within a country
+ * (a counting sort), and where each country starts. compareCountryCodes is 0 only for equal
+ * strings, so one group per distinct code is one run of the order.
+ */
+function groupByCountry(xs: readonly ListedNumber[]): { order: Uint32Array; starts: Uint32Array } {
+  const ids = new Map<string, number>();
+  const counts: number[] = [];
+  const idOf = new Uint32Array(xs.length);
+  for (let i = 0; i < xs.length; i++) {
+    let id = ids.get(xs[i].countryCode);
+    if (id === undefined) {
+      id = counts.length;
+      ids.set(xs[i].countryCode, id);
+      counts.push(0);
+    }
+    idOf[i] = id;
+    counts[id] += 1;
+  }
+  const countries = [...ids.keys()].sort(compareCountryCodes);
+  const next: number[] = new Array(counts.length);
+  const starts = new Uint32Array(countries.length + 1);
+  let at = 0;
+  countries.forEach((country, rank) => {
+    const id = ids.get(country) ?? 0;
+    starts[rank] = at;
+    next[id] = at;
+    at += counts[id];
+  });
+  starts[countries.length] = at;
+  const order = new Uint32Array(xs.length);
+  for (let i = 0; i < xs.length; i++) order[next[idOf[i]]++] = i;
+  return { order, starts };
+}
+
+interface Work<T> {
+  /** Indices into `xs`, grouped by country. */
+  readonly order: Uint32Array;
+  readonly keys: Float64Array;
+  readonly sorted: T[];
+}
+
+/** One country's numbers into sorted[start, end): the `+digits` ones by key, the rest by the comparator, merged. */
+function sortOneCountry<T extends ListedNumber>(xs: readonly T[], work: Work<T>, start: number, end: number): void {
+  const { order, keys, sorted } = work;
+  // The keyed ones move to the front of the country's range, in input order (never past where they were read).
+  let keyed = start;
   const other: T[] = [];
-  for (const x of xs) {
+  for (let p = start; p < end; p++) {
+    const x = xs[order[p]];
     const key = numericKey(x.phoneNumber);
     if (key < 0) other.push(x);
     else {
-      keys[keyed.length] = key;
-      keyed.push(x);
+      order[keyed] = order[p];
+      keys[keyed] = key;
+      keyed += 1;
     }
   }
-  const byKey = sortByKey(keyed, keys.subarray(0, keyed.length));
-  if (other.length === 0) return byKey;
-  return merge(byKey, other.sort(compareByCountryThenNumber));
+  placeByKey(xs, work, start, keyed);
+  if (other.length === 0) return;
+  const byKey = sorted.slice(start, keyed);
+  merge(byKey, other.sort(compareByCountryThenNumber), sorted, start);
 }
 
 /**
- * `xs` ordered by `keys` (native numeric sort), equal keys in input order, each run of equal keys
- * then sorted by the comparator: a stable sort of the whole by the comparator gives the same.
+ * order[start, end) into sorted[start, end) by `keys` (native numeric sort), equal keys in input
+ * order, each run of equal keys then sorted by the comparator: what a stable comparator sort gives.
  */
-function sortByKey<T extends ListedNumber>(xs: readonly T[], keys: Float64Array): T[] {
-  const n = xs.length;
-  const sortedKeys = keys.slice().sort();
-  // Each input goes to the first free slot of its key's run, found by binary search: input order within a run.
-  const used = new Uint32Array(n);
-  const out = new Array<T>(n);
-  for (let i = 0; i < n; i++) {
-    const start = lowerBound(sortedKeys, keys[i]);
-    out[start + used[start]] = xs[i];
-    used[start] += 1;
+function placeByKey<T extends ListedNumber>(xs: readonly T[], work: Work<T>, start: number, end: number): void {
+  const { order, keys, sorted } = work;
+  const sortedKeys = keys.slice(start, end).sort();
+  // Each goes to the first free slot of its key's run, found by binary search: input order within a run.
+  const used = new Uint32Array(end - start);
+  for (let p = start; p < end; p++) {
+    const run = lowerBound(sortedKeys, keys[p]);
+    sorted[start + run + used[run]] = xs[order[p]];
+    used[run] += 1;
   }
-  for (let start = 0; start < n; ) {
-    const end = start + Math.max(used[start], 1);
-    if (end - start > 1) {
-      const run = out.slice(start, end).sort(compareByCountryThenNumber);
-      for (let i = 0; i < run.length; i++) out[start + i] = run[i];
-    }
-    start = end;
+  for (let run = 0; run < end - start; run += Math.max(used[run], 1)) {
+    if (used[run] < 2) continue;
+    const from = start + run;
+    const tied = sorted.slice(from, from + used[run]).sort(compareByCountryThenNumber);
+    for (let i = 0; i < tied.length; i++) sorted[from + i] = tied[i];
   }
-  return out;
 }
 
 function lowerBound(sorted: Float64Array, key: number): number {
@@ -99,16 +133,12 @@ function lowerBound(sorted: Float64Array, key: number): number {
   return low;
 }
 
-/** Two sorted lists into one; no element of one compares equal to one of the other (their phone numbers differ). */
-function merge<T extends ListedNumber>(a: readonly T[], b: readonly T[]): T[] {
-  const out: T[] = [];
+/** Two sorted lists into out from `at`; no element of one compares equal to one of the other (their phone numbers differ). */
+function merge<T extends ListedNumber>(a: readonly T[], b: readonly T[], out: T[], at: number): void {
   let i = 0;
   let j = 0;
-  while (i < a.length && j < b.length) {
-    if (compareByCountryThenNumber(b[j], a[i]) < 0) out.push(b[j++]);
-    else out.push(a[i++]);
-  }
-  while (i < a.length) out.push(a[i++]);
-  while (j < b.length) out.push(b[j++]);
-  return out;
+  let k = at;
+  while (i < a.length && j < b.length) out[k++] = compareByCountryThenNumber(b[j], a[i]) < 0 ? b[j++] : a[i++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
 }
