@@ -29,10 +29,16 @@ export function numericKey(phoneNumber: string): number {
 
 /** A new array of `xs` in compareByCountryThenNumber order; ties keep their input order. */
 export function sortByCountryThenNumber<T extends ListedNumber>(xs: readonly T[]): T[] {
+  // Keys read in input order: the records lie in memory roughly in that order, reading them by
+  // country instead stalled on cache misses for a third of the sort's time.
+  const keyOf = new Float64Array(xs.length);
+  for (let i = 0; i < xs.length; i++) keyOf[i] = numericKey(xs[i].phoneNumber);
   const { order, starts } = groupByCountry(xs);
   const keys = new Float64Array(xs.length);
   const sorted = new Array<T>(xs.length);
-  for (let c = 0; c + 1 < starts.length; c++) sortOneCountry(xs, { order, keys, sorted }, starts[c], starts[c + 1]);
+  for (let c = 0; c + 1 < starts.length; c++) {
+    sortOneCountry(xs, { keyOf, order, keys, sorted }, starts[c], starts[c + 1]);
+  }
   return sorted;
 }
 
@@ -72,6 +78,8 @@ function groupByCountry(xs: readonly ListedNumber[]): { order: Uint32Array; star
 }
 
 interface Work<T> {
+  /** numericKey of xs[i]. */
+  readonly keyOf: Float64Array;
   /** Indices into `xs`, grouped by country. */
   readonly order: Uint32Array;
   readonly keys: Float64Array;
@@ -80,14 +88,13 @@ interface Work<T> {
 
 /** One country's numbers into sorted[start, end): the `+digits` ones by key, the rest by the comparator, merged. */
 function sortOneCountry<T extends ListedNumber>(xs: readonly T[], work: Work<T>, start: number, end: number): void {
-  const { order, keys, sorted } = work;
+  const { keyOf, order, keys, sorted } = work;
   // The keyed ones move to the front of the country's range, in input order (never past where they were read).
   let keyed = start;
   const other: T[] = [];
   for (let p = start; p < end; p++) {
-    const x = xs[order[p]];
-    const key = numericKey(x.phoneNumber);
-    if (key < 0) other.push(x);
+    const key = keyOf[order[p]];
+    if (key < 0) other.push(xs[order[p]]);
     else {
       order[keyed] = order[p];
       keys[keyed] = key;
