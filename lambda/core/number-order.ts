@@ -107,37 +107,77 @@ function sortOneCountry<T extends ListedNumber>(xs: readonly T[], work: Work<T>,
   merge(byKey, other.sort(compareByCountryThenNumber), sorted, start);
 }
 
+/** Radix digits: four passes of 13 bits cover a key's 50 bits (10^15 < 2^50), split as 26 + 24 bits. */
+const DIGIT_BITS = 13;
+const DIGIT_MASK = (1 << DIGIT_BITS) - 1;
+const LOW_PART = 2 ** 26;
+
 /**
- * order[start, end) into sorted[start, end) by `keys` (native numeric sort), equal keys in input
- * order, each run of equal keys then sorted by the comparator: what a stable comparator sort gives.
+ * order[start, end) into sorted[start, end) by `keys`, equal keys in input order (a stable LSD
+ * radix sort of positions), each run of equal keys then sorted by the comparator: what a stable
+ * comparator sort gives.
  */
 function placeByKey<T extends ListedNumber>(xs: readonly T[], work: Work<T>, start: number, end: number): void {
   const { order, keys, sorted } = work;
-  const sortedKeys = keys.slice(start, end).sort();
-  // Each goes to the first free slot of its key's run, found by binary search: input order within a run.
-  const used = new Uint32Array(end - start);
-  for (let p = start; p < end; p++) {
-    const run = lowerBound(sortedKeys, keys[p]);
-    sorted[start + run + used[run]] = xs[order[p]];
-    used[run] += 1;
+  const size = end - start;
+  const low = new Uint32Array(size);
+  const high = new Uint32Array(size);
+  for (let q = 0; q < size; q++) {
+    const key = keys[start + q];
+    low[q] = key % LOW_PART;
+    high[q] = (key - low[q]) / LOW_PART;
   }
-  for (let run = 0; run < end - start; run += Math.max(used[run], 1)) {
-    if (used[run] < 2) continue;
-    const from = start + run;
-    const tied = sorted.slice(from, from + used[run]).sort(compareByCountryThenNumber);
-    for (let i = 0; i < tied.length; i++) sorted[from + i] = tied[i];
+  let positions = new Uint32Array(size);
+  for (let q = 0; q < size; q++) positions[q] = q;
+  let spare = new Uint32Array(size);
+  const counts = new Uint32Array(DIGIT_MASK + 1);
+  for (const [part, shift] of [
+    [low, 0],
+    [low, DIGIT_BITS],
+    [high, 0],
+    [high, DIGIT_BITS],
+  ] as const) {
+    if (radixPass(part, shift, { from: positions, to: spare, counts })) [positions, spare] = [spare, positions];
+  }
+  for (let q = 0; q < size; q++) sorted[start + q] = xs[order[start + positions[q]]];
+  sortTies(keys, positions, sorted, start);
+}
+
+/** Runs of equal keys (prefix ties, duplicates) in sorted[start, ...), each sorted by the comparator. */
+function sortTies<T extends ListedNumber>(keys: Float64Array, positions: Uint32Array, sorted: T[], start: number) {
+  for (let first = 0; first < positions.length; ) {
+    const key = keys[start + positions[first]];
+    let end = first + 1;
+    while (end < positions.length && keys[start + positions[end]] === key) end += 1;
+    if (end - first > 1) {
+      const tied = sorted.slice(start + first, start + end).sort(compareByCountryThenNumber);
+      for (let i = 0; i < tied.length; i++) sorted[start + first + i] = tied[i];
+    }
+    first = end;
   }
 }
 
-function lowerBound(sorted: Float64Array, key: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (sorted[mid] < key) low = mid + 1;
-    else high = mid;
+/** One stable counting pass on a 13-bit digit, `from` into `to`; false (nothing moved) when every digit is the same. */
+function radixPass(
+  part: Uint32Array,
+  shift: number,
+  { from, to, counts }: { from: Uint32Array; to: Uint32Array; counts: Uint32Array },
+): boolean {
+  counts.fill(0);
+  for (let q = 0; q < from.length; q++) counts[(part[from[q]] >>> shift) & DIGIT_MASK] += 1;
+  let at = 0;
+  for (let d = 0; d <= DIGIT_MASK; d++) {
+    const count = counts[d];
+    if (count === from.length) return false;
+    counts[d] = at;
+    at += count;
   }
-  return low;
+  for (let q = 0; q < from.length; q++) {
+    const digit = (part[from[q]] >>> shift) & DIGIT_MASK;
+    to[counts[digit]] = from[q];
+    counts[digit] += 1;
+  }
+  return true;
 }
 
 /** Two sorted lists into out from `at`; no element of one compares equal to one of the other (their phone numbers differ). */

@@ -60,6 +60,24 @@ describe('sortByCountryThenNumber', () => {
     );
   });
 
+  it('gives the comparator sort for thousands of numbers per country, every radix digit in play', () => {
+    const xs = fc.sample(
+      fc.record({
+        countryCode: fc.constantFrom('US', 'GB', UNKNOWN_COUNTRY),
+        phoneNumber: fc.oneof(
+          { weight: 20, arbitrary: digits(6, 15).map((d) => `+${d}`) },
+          { weight: 1, arbitrary: other },
+        ),
+        id: fc.constantFrom('a', 'b'),
+      }),
+      { numRuns: 20_000, seed: 42 },
+    );
+    const sorted = sortByCountryThenNumber(xs);
+    const expected = reference(xs);
+    expect(sorted.every((x, i) => x === expected[i])).toBe(true);
+    expect(sorted.length).toBe(xs.length);
+  });
+
   it('keeps ties (same country, number and id) in input order', () => {
     const xs: Tagged[] = [3, 1, 2].flatMap((n, i) => [
       { countryCode: 'US', phoneNumber: '+1200', id: 'a', at: 2 * i },
