@@ -5,12 +5,13 @@ import { boundText, cleanApiText, SERVER_TEXT_MAX_CHARS } from './api-text';
 import { decideBaseline, ruledOutBeforeListing } from './baseline';
 import { checkAgents } from './agents';
 import { attributeCosts, type UseCaseInput } from './attribution';
-import { auditNumbers, compareByCountryThenNumber } from './audit';
+import { auditNumbers } from './audit';
 import { guardBaseline } from './baseline-guard';
 import { AllWorkspacesFailedError, isAuditError, messageOf, PermissionError } from './errors';
 import { applyFilters, isUnfiltered } from './filters';
 import { changesSince } from './history';
 import { AheadNormalizer, normalizeAgent, normalizeFolder } from './normalize';
+import { sortByCountryThenNumber } from './number-order';
 import { reconcile } from './inventory';
 import { type EarlyReads, startEarlyReads } from './early-reads';
 import type { InventorySource, ListOptions, Logger, RunAuditDeps, WorkspaceSpec } from './ports';
@@ -173,7 +174,7 @@ async function listNumbers(
 ): Promise<{ listing: ListingFacts; listed: PhoneNumber[] }> {
   const ahead = new AheadNormalizer();
   const { records, ...listing } = await listWorkspace(deps, options, ws, { filters, onRecords: ahead.take });
-  const listed = applyRateCard(ahead.all(records), options.rateCard).sort(compareByCountryThenNumber);
+  const listed = sortByCountryThenNumber(applyRateCard(ahead.all(records), options.rateCard));
   return { listing, listed };
 }
 

@@ -1,9 +1,10 @@
 // The compute bench's timed runs, made inside the bundled child (compute-child.ts, `times` mode):
 // the code timed is the code as deployed (one esbuild bundle, source maps on), not TypeScript
 // compiled file by file under tsx, which ran the same pipeline ~13% slower.
-import { auditNumbers, compareByCountryThenNumber } from '../../lambda/core/audit';
+import { auditNumbers } from '../../lambda/core/audit';
 import { diffSnapshots } from '../../lambda/core/changes';
 import { normalizeAll } from '../../lambda/core/normalize';
+import { sortByCountryThenNumber } from '../../lambda/core/number-order';
 import { parseSnapshot, snapshotFile } from '../../lambda/core/snapshot';
 import type { NumberRecord } from '../../lambda/core/types';
 import { runPipeline, type PipelineResult } from './compute-pipeline';
@@ -33,7 +34,7 @@ function timeParts(records: readonly NumberRecord[], previous: string, runs: num
   const parts: ComputeTimes['partsRunsMs'] = { normalize: [], audit: [], parse: [], diff: [], snapshotFile: [] };
   for (let i = 0; i < runs; i++) {
     let numbers: ReturnType<typeof normalizeAll> = [];
-    parts.normalize.push(time(() => (numbers = normalizeAll(records).sort(compareByCountryThenNumber))));
+    parts.normalize.push(time(() => (numbers = sortByCountryThenNumber(normalizeAll(records)))));
     parts.audit.push(time(() => auditNumbers(numbers)));
     let parsed: ReturnType<typeof parseSnapshot> | undefined;
     parts.parse.push(time(() => (parsed = parseSnapshot(previous))));
