@@ -3,7 +3,7 @@
 // Adapters come in through `deps`; nothing here touches AWS, the network or the clock directly.
 import { auditNumbers } from './audit';
 import { alreadySent, runClaimOf, sendOnce, UNCLAIMED, type SendHooks } from './claim';
-import { archiveRuns, type ArchiveResult } from './history';
+import { archiveRuns, prepareArchive, type ArchiveResult } from './history';
 import type { RunAuditDeps } from './ports';
 import type { AuditRun, RunAuditOptions, RunOutcome } from './run-types';
 import { renderAndSend } from './send-report';
@@ -36,13 +36,13 @@ async function reportAndArchive(
     options.writeHistory && deps.archive
       ? await archiveRuns(
           deps.archive,
-          {
+          prepareArchive({
             runId: options.runId,
             workspaces: ok,
             single: ok.length === 1 && outcomes.length === 1,
             context: sent.context,
             report: sent.report,
-          },
+          }),
           deps.logger,
         )
       : { archived: [], failures: [] };
