@@ -5,7 +5,7 @@ import { diffSnapshots } from './changes';
 import { messageOf } from './errors';
 import { prettyJsonBytes } from './pretty-json';
 import { isUnfiltered } from './filters';
-import type { Logger, ReportArchive } from './ports';
+import type { ArchivedRun, Logger, ReportArchive } from './ports';
 import { renderBodies, renderCsv, type RenderedReport, type ReportContext } from './report';
 import type { ArchivedLocation } from './run-types';
 import { SNAPSHOT_FILE, snapshotFile } from './snapshot';
@@ -65,45 +65,74 @@ export interface ArchiveResult {
 }
 
 /** Stores each workspace's files in its own folder and moves its baseline; never throws. */
+/** One workspace's files for the archive, rendered; or what stopped them. */
+type PreparedRun = { ws: WorkspaceAudit; files: ArchivedRun['files'] } | { ws: WorkspaceAudit; error: unknown };
+
+/** The run's archive files, rendered and not yet written. */
+export interface PreparedArchive {
+  runId: string;
+  generatedAt: Date;
+  runs: PreparedRun[];
+}
+
+/**
+ * Renders each workspace's files without writing anything, so it can run while the email is built
+ * and sent. Never throws: a workspace whose files fail is an archive failure, reported when written.
+ */
+export function prepareArchive(request: ArchiveRequest): PreparedArchive {
+  const runs = request.workspaces.map((ws): PreparedRun => {
+    try {
+      return { ws, files: archiveFiles(request, ws) };
+    } catch (error) {
+      return { ws, error };
+    }
+  });
+  return { runId: request.runId, generatedAt: request.context.generatedAt, runs };
+}
+
 export async function archiveRuns(
   archive: ReportArchive,
-  request: ArchiveRequest,
+  prepared: PreparedArchive,
   logger: Logger,
 ): Promise<ArchiveResult> {
   const result: ArchiveResult = { archived: [], failures: [] };
-  for (const ws of request.workspaces) {
+  for (const run of prepared.runs) {
     try {
-      result.archived.push(await archiveWorkspace(archive, request, ws));
+      if ('error' in run) throw run.error;
+      result.archived.push(await archiveWorkspace(archive, prepared, run.ws, run.files));
     } catch (error) {
-      const message = `the run could not be archived for ${ws.name}: ${messageOf(error)}`;
-      logger.error('archive failed', { workspace: ws.name, message });
+      const message = `the run could not be archived for ${run.ws.name}: ${messageOf(error)}`;
+      logger.error('archive failed', { workspace: run.ws.name, message });
       result.failures.push(message);
     }
   }
   return result;
 }
 
+function archiveFiles(
+  { workspaces, single, context, report }: ArchiveRequest,
+  ws: WorkspaceAudit,
+): ArchivedRun['files'] {
+  const { generatedAt } = context;
+  return {
+    'audit.json': prettyJsonBytes(toWorkspaceAuditJson(ws, generatedAt)),
+    // One workspace read: the email's CSV is this workspace's CSV (rendering 100k rows costs ~0.4 s).
+    'numbers.csv': workspaces.length === 1 ? report.csv : renderCsv([ws]),
+    // Each workspace's folder gets its own report (agencies keep clients apart).
+    'report.html': single ? report.html : renderBodies({ ...context, workspaces: [ws] }).html,
+    [SNAPSHOT_FILE]: snapshotFile(ws.name, generatedAt, ws.complete, ws.numbers),
+    // What the next runs' trend reads, instead of this whole audit.
+    [RUN_SUMMARY_FILE]: serializeRunSummary(runSummary(ws, generatedAt)),
+  };
+}
+
 async function archiveWorkspace(
   archive: ReportArchive,
-  { runId, workspaces, single, context, report }: ArchiveRequest,
+  { runId, generatedAt }: PreparedArchive,
   ws: WorkspaceAudit,
+  files: ArchivedRun['files'],
 ): Promise<ArchivedLocation> {
-  const { generatedAt } = context;
-  const { location, prefix } = await archive.writeRun({
-    workspace: ws.name,
-    date: generatedAt,
-    runId,
-    files: {
-      'audit.json': prettyJsonBytes(toWorkspaceAuditJson(ws, generatedAt)),
-      // One workspace read: the email's CSV is this workspace's CSV (rendering 100k rows costs ~0.4 s).
-      'numbers.csv': workspaces.length === 1 ? report.csv : renderCsv([ws]),
-      // Each workspace's folder gets its own report (agencies keep clients apart).
-      'report.html': single ? report.html : renderBodies({ ...context, workspaces: [ws] }).html,
-      [SNAPSHOT_FILE]: snapshotFile(ws.name, generatedAt, ws.complete, ws.numbers),
-      // What the next runs' trend reads, instead of this whole audit.
-      [RUN_SUMMARY_FILE]: serializeRunSummary(runSummary(ws, generatedAt)),
-    },
-  });
+  const { location, prefix } = await archive.writeRun({ workspace: ws.name, date: generatedAt, runId, files });
   // Decided once per workspace (lambda/core/baseline.ts); a pointer already newer than ours stays.
   const baseline =
     ws.baseline.moves &&

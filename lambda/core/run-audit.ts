@@ -3,10 +3,10 @@
 // Adapters come in through `deps`; nothing here touches AWS, the network or the clock directly.
 import { auditNumbers } from './audit';
 import { alreadySent, runClaimOf, sendOnce, UNCLAIMED, type SendHooks } from './claim';
-import { archiveRuns, type ArchiveResult } from './history';
+import { archiveRuns, prepareArchive, type ArchiveResult } from './history';
 import type { RunAuditDeps } from './ports';
 import type { AuditRun, RunAuditOptions, RunOutcome } from './run-types';
-import { renderAndSend } from './send-report';
+import { archivedContext, renderForSend, sendRendered } from './send-report';
 import { auditWorkspaces, type AuditedWorkspaces } from './workspace-run';
 
 // Entry points take the run's contract from here, with runAudit.
@@ -31,21 +31,23 @@ async function reportAndArchive(
   { filters, outcomes, ok }: AuditedWorkspaces,
   hooks: SendHooks,
 ): Promise<AuditRun> {
-  const sent = await renderAndSend(deps, options, outcomes, hooks);
+  const rendered = renderForSend(deps, options, outcomes);
+  const archive = options.writeHistory ? deps.archive : undefined;
+  const request = {
+    runId: options.runId,
+    workspaces: ok,
+    single: ok.length === 1 && outcomes.length === 1,
+    context: archivedContext(rendered),
+    report: rendered.report,
+  };
+  // The archive's files render while the email is built (its gzip in the thread pool) and sent;
+  // they are written only after the send, as before.
+  const [sent, prepared] = await Promise.all([
+    sendRendered(deps, options, rendered, hooks),
+    archive && Promise.resolve().then(() => prepareArchive(request)),
+  ]);
   const { archived, failures }: ArchiveResult =
-    options.writeHistory && deps.archive
-      ? await archiveRuns(
-          deps.archive,
-          {
-            runId: options.runId,
-            workspaces: ok,
-            single: ok.length === 1 && outcomes.length === 1,
-            context: sent.context,
-            report: sent.report,
-          },
-          deps.logger,
-        )
-      : { archived: [], failures: [] };
+    archive && prepared ? await archiveRuns(archive, prepared, deps.logger) : { archived: [], failures: [] };
   const failedWorkspaces = outcomes.length - ok.length;
   return {
     status: sent.dryRun ? 'dry-run' : 'sent',

@@ -26,13 +26,17 @@ export interface SentReport {
   warnings: string[];
 }
 
-export async function renderAndSend(
-  deps: RunAuditDeps,
-  options: RunAuditOptions,
-  workspaces: WorkspaceOutcome[],
-  hooks: SendHooks,
-): Promise<SentReport> {
-  const { logger } = deps;
+/** The report rendered as it is meant to be read, before the email is fitted to SES's limit. */
+export interface RenderedForSend {
+  workspaces: WorkspaceOutcome[];
+  generatedAt: Date;
+  /** The report context for a way the email fits; contextFor(AS_IS) is what the archive keeps. */
+  contextFor: (fit: EmailFit) => ReportContext;
+  cut: boolean;
+  report: RenderedReport;
+}
+
+export function renderForSend(deps: RunAuditDeps, options: RunAuditOptions, workspaces: WorkspaceOutcome[]) {
   const generatedAt = deps.now();
   const cut = hasCutText(workspaces);
   const contextFor = ({ attachment, csvCut }: EmailFit): ReportContext => ({
@@ -44,7 +48,28 @@ export async function renderAndSend(
     onDemandHint: options.onDemandHint,
     triggers: options.triggers,
   });
-  const report = renderReport(contextFor(AS_IS));
+  const rendered: RenderedForSend = {
+    workspaces,
+    generatedAt,
+    contextFor,
+    cut,
+    report: renderReport(contextFor(AS_IS)),
+  };
+  return rendered;
+}
+
+/** The report context the archive keeps: the email's, with the CSV attached. */
+export function archivedContext(rendered: RenderedForSend): ReportContext {
+  return rendered.contextFor(AS_IS);
+}
+
+export async function sendRendered(
+  deps: RunAuditDeps,
+  options: RunAuditOptions,
+  { workspaces, generatedAt, contextFor, cut, report }: RenderedForSend,
+  hooks: SendHooks,
+): Promise<SentReport> {
+  const { logger } = deps;
   const built = await deps.emailBuilder.build({
     from: options.from,
     to: options.to,

@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
+import { esbuildOptions } from '../../lib/audit-function';
+import { DEFAULTS } from '../../lib/config';
 import { generatePortfolio } from '../../simulator';
 import { previousSnapshotText, recordsFromPages, toPageBodies } from './compute-pipeline';
 import type { ComputeTimes } from './compute-times';
@@ -49,6 +51,11 @@ export interface ComputeResult {
     medianMs: number;
     archivedBytes: number;
     child: ChildFigures;
+    /**
+     * The same fresh-process run with the V8 flags Lambda's Node.js bootstrap passes at the stack's
+     * default memory: the heap may grow further there, so this is the figure the sizing reads.
+     */
+    lambdaChild: ChildFigures;
     /** Medians of what history adds, each timed alone on the same data: the parse, the diff, the snapshot file. */
     partsMs: { parse: number; diff: number; snapshotFile: number };
   };
@@ -78,11 +85,25 @@ function timesChild(childJs: string, args: string[]): ComputeTimes {
 }
 
 /**
+ * The flags the public bootstrap scripts of Lambda's Node.js runtimes start Node with for a memory
+ * size (MB): a tenth of it for the young generation (two semi-spaces), the rest for the old one,
+ * and gc exposed. The young generation's share is far larger than Node's default 16 MB semi-space.
+ */
+export function lambdaNodeFlags(memoryMb: number): string[] {
+  const newSpace = Math.floor(memoryMb / 10);
+  return [
+    '--expose-gc',
+    `--max-semi-space-size=${Math.floor(newSpace / 2)}`,
+    `--max-old-space-size=${memoryMb - newSpace}`,
+  ];
+}
+
+/**
  * One run and its peak, with source maps on as the Lambda runs: Node then keeps the bundle's parsed
  * map, ~20 MB of the peak a deployed run pays too.
  */
-function runChild(childJs: string, args: string[]): ChildFigures {
-  const c = JSON.parse(spawnChild(childJs, args, ['--enable-source-maps'])) as ChildOutput;
+function runChild(childJs: string, args: string[], flags: string[] = []): ChildFigures {
+  const c = JSON.parse(spawnChild(childJs, args, ['--enable-source-maps', ...flags])) as ChildOutput;
   return {
     ms: round(c.ms),
     maxRssBytes: c.maxRssKb * 1024,
@@ -100,19 +121,12 @@ export async function runComputeBench(workDir: string, runs = 5, size = COMPUTE_
   writeFileSync(previousFile, previousSnapshotText(recordsFromPages(pages)));
   pages.length = 0;
   const childJs = join(workDir, 'compute-child.js');
-  buildSync({
-    entryPoints: [join(__dirname, 'compute-child.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: true,
-    outfile: childJs,
-    logLevel: 'error',
-  });
-  note('compute: one run in a fresh process (and one with history)');
+  // Built as the function's bundle is (minified, names kept, source map without sources).
+  buildSync({ ...esbuildOptions([]), entryPoints: [join(__dirname, 'compute-child.ts')], outfile: childJs });
+  note("compute: one run in a fresh process (and one with history, also with Lambda's V8 flags)");
   const child = runChild(childJs, ['peak', pagesFile]);
   const historyChild = runChild(childJs, ['peak', pagesFile, previousFile]);
+  const lambdaChild = runChild(childJs, ['peak', pagesFile, previousFile], lambdaNodeFlags(DEFAULTS.memorySize));
   note(`compute: reference (JSON.parse of the pages + JSON.stringify of the records) and ${runs} runs, side by side`);
   const times = timesChild(childJs, [pagesFile, previousFile, String(runs)]);
   const results = times.runs;
@@ -152,6 +166,7 @@ export async function runComputeBench(workDir: string, runs = 5, size = COMPUTE_
       medianMs: round(median(historyMs)),
       archivedBytes: historyResults[historyResults.length - 1].archivedBytes,
       child: historyChild,
+      lambdaChild,
       partsMs: {
         parse: round(median(parts.parse)),
         diff: round(median(parts.diff)),

@@ -1,6 +1,6 @@
 // Turns the measured figures into the console report and the README's Performance section.
 import type { ColdStartResult } from './cold-start';
-import type { ComputeResult } from './compute';
+import { lambdaNodeFlags, type ComputeResult } from './compute';
 import type { EndToEndResult } from './end-to-end';
 import type { ScenarioResult } from './listing';
 import { CLIENT_CONCURRENCY } from './listing';
@@ -125,7 +125,7 @@ export function computeParts(c: ComputeResult): string {
     `the snapshot file among them (${ms(h.snapshotFile)}); each timed alone on the same data. ` +
     `Reference on the same data in the same process as the runs: JSON.parse of the raw pages and JSON.stringify of the records take ${ms(c.referenceMs)} ` +
     `(runs ${c.referenceRunsMs.map((v) => count(v)).join(', ')}), so the run with history is ${x(c.historyRatio)} of it. ` +
-    'The timed runs are one esbuild bundle of the pipeline in a child process, and the fresh-process runs (peak RSS) the same bundle, each run with --enable-source-maps as the Lambda runs.'
+    "The timed runs are one esbuild bundle of the pipeline, built with the options of the function's bundle, in a child process, and the fresh-process runs (peak RSS) the same bundle, each run with --enable-source-maps as the Lambda runs."
   );
 }
 
@@ -263,10 +263,14 @@ export function sizing(res: BenchResult): string[] {
   const c = res.compute;
   if (c) {
     const peak = Math.max(c.child.maxRssBytes, c.withHistory.child.maxRssBytes) / 1024 / 1024;
+    const inLambda = c.withHistory.lambdaChild.maxRssBytes / 1024 / 1024;
     const suggested = Math.ceil((2 * peak) / 128) * 128;
     out.push(
       `- Memory: a scheduled run (history on) peaked at ${peak.toFixed(0)} MB RSS for ${count(c.numbers)} numbers; with 2x headroom ` +
-        `that asks for ${suggested} MB (the stack's default is ${DEFAULTS.memorySize} MB). Lambda also gives CPU in proportion to memory ` +
+        `that asks for ${suggested} MB (the stack's default is ${DEFAULTS.memorySize} MB). Started with the V8 flags Lambda's Node.js ` +
+        `bootstrap uses at ${DEFAULTS.memorySize} MB (${lambdaNodeFlags(DEFAULTS.memorySize).join(' ')}), the same run peaked at ` +
+        `${inLambda.toFixed(0)} MB: V8 lets the young generation grow with the memory it is given, so Lambda's Max Memory Used ` +
+        'reads higher than the run needs. Lambda also gives CPU in proportion to memory ' +
         '(one full vCPU at 1,769 MB), so compute takes longer there than on this machine.',
     );
   }

@@ -182,6 +182,17 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
     );
   });
 
+  it('writes nothing to the run history when SES refuses the email, though its files render alongside the send', async () => {
+    const refusing: RawMailer = {
+      sendRaw: async () => {
+        throw new DeliveryError('SES rejected the message: Email address is not verified');
+      },
+    };
+    await expect(runAudit(deps({ mailer: refusing }), options())).rejects.toBeInstanceOf(DeliveryError);
+    expect(await readdir(dir)).toEqual([]);
+    expect(only(asRun(await runAudit(deps(), options()))).changes).toEqual({ status: 'first-run' });
+  });
+
   it('skips a corrupt previous snapshot with a warning instead of failing', async () => {
     asRun(await runAudit(deps(), options()));
     const snapshots: string[] = [];

@@ -20,7 +20,9 @@ export function createReportEmailBuilder(options: ReportEmailBuilderOptions = {}
     async build(input) {
       const filename = csvFilename(input.date);
       const { raw, attempt } = await composeWithinLimit(
-        ({ mode, csv, csvCut }) => {
+        async ({ mode, csv, csvCut }) => {
+          // Started first: a gzip runs in the thread pool while the bodies render.
+          const attachments = csv === undefined ? [] : csvAttachments(mode, filename, csv);
           const rendered = input.render({ attachment: mode, csvCut });
           return buildMime(
             {
@@ -30,7 +32,7 @@ export function createReportEmailBuilder(options: ReportEmailBuilderOptions = {}
               subject: rendered.subject,
               text: rendered.text,
               html: rendered.html,
-              attachments: csv === undefined ? [] : csvAttachments(mode, filename, csv),
+              attachments: await attachments,
             },
             { date: input.date, messageIdDomain: options.messageIdDomain },
           );

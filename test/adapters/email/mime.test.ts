@@ -1,4 +1,4 @@
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { EmailMessage } from '../../../lambda/core/ports';
 import type { AttachmentMode } from '../../../lambda/core/types';
 import {
@@ -14,14 +14,14 @@ import {
 const DATE = new Date('2025-03-03T07:00:00Z');
 const CSV = Buffer.from('id,phone_number,country\nn1,+14155550100,US\nn2,+442071838750,GB\n');
 
-function message(overrides: Partial<EmailMessage> = {}): EmailMessage {
+async function message(overrides: Partial<EmailMessage> = {}): Promise<EmailMessage> {
   return {
     from: 'Number Audit <audit@example.com>',
     to: ['ops@example.com', 'finance@example.com'],
     subject: 'Number audit: 2 numbers, 1 unrouted',
     text: 'Plain report',
     html: '<p>HTML report</p>',
-    attachments: csvAttachments('csv', 'phone-numbers.csv', CSV),
+    attachments: await csvAttachments('csv', 'phone-numbers.csv', CSV),
     ...overrides,
   };
 }
@@ -52,7 +52,7 @@ function partsOf(raw: string): string[] {
 
 describe('buildMime', () => {
   it('nests text and html in multipart/alternative inside multipart/mixed with the CSV attachment', async () => {
-    const raw = (await buildMime(message(), { date: DATE })).toString('utf8');
+    const raw = (await buildMime(await message(), { date: DATE })).toString('utf8');
     const top = header(raw, 'content-type')!;
     expect(top).toMatch(/^multipart\/mixed; boundary="([^"]+)"/);
     const outer = /boundary="([^"]+)"/.exec(top)![1];
@@ -77,7 +77,10 @@ describe('buildMime', () => {
 
   it('writes the injected date, the addresses, and a Message-ID in the given domain', async () => {
     const raw = (
-      await buildMime(message({ replyTo: ['noc@example.com'] }), { date: DATE, messageIdDomain: 'audit.example.net' })
+      await buildMime(await message({ replyTo: ['noc@example.com'] }), {
+        date: DATE,
+        messageIdDomain: 'audit.example.net',
+      })
     ).toString('utf8');
     expect(header(raw, 'date')).toBe('Mon, 03 Mar 2025 07:00:00 +0000');
     expect(header(raw, 'from')).toBe('Number Audit <audit@example.com>');
@@ -88,7 +91,7 @@ describe('buildMime', () => {
   });
 
   it('builds only multipart/alternative when there is no attachment', async () => {
-    const raw = (await buildMime(message({ attachments: [] }), { date: DATE })).toString('utf8');
+    const raw = (await buildMime(await message({ attachments: [] }), { date: DATE })).toString('utf8');
     expect(header(raw, 'content-type')).toMatch(/^multipart\/alternative;/);
     expect(raw).not.toContain('Content-Disposition: attachment');
   });
@@ -96,7 +99,7 @@ describe('buildMime', () => {
   it('never lets CR/LF in subject, addresses or filename start a new header', async () => {
     const raw = (
       await buildMime(
-        message({
+        await message({
           from: 'audit@example.com\r\nBcc: thief@evil.test',
           to: ['ops@example.com\nX-Injected-To: 1'],
           subject: 'Weekly audit\r\nBcc: thief@evil.test\r\n\r\nforged body',
@@ -122,8 +125,8 @@ describe('buildMime', () => {
 });
 
 describe('csvAttachments / gzipCsv', () => {
-  it('attaches the CSV as UTF-8 text/csv', () => {
-    const [a, ...rest] = csvAttachments('csv', 'n.csv', Buffer.from('a,é\n'));
+  it('attaches the CSV as UTF-8 text/csv', async () => {
+    const [a, ...rest] = await csvAttachments('csv', 'n.csv', Buffer.from('a,é\n'));
     expect(rest).toHaveLength(0);
     expect(a).toEqual({
       filename: 'n.csv',
@@ -132,16 +135,25 @@ describe('csvAttachments / gzipCsv', () => {
     });
   });
 
-  it('attaches the gzipped CSV as <name>.gz that gunzips back to the CSV', () => {
-    const [a] = csvAttachments('csv.gz', 'n.csv', CSV);
+  it('attaches the gzipped CSV as <name>.gz that gunzips back to the CSV', async () => {
+    const [a] = await csvAttachments('csv.gz', 'n.csv', CSV);
     expect(a.filename).toBe('n.csv.gz');
     expect(a.contentType).toBe('application/gzip');
     expect(gunzipSync(a.content).toString('utf8')).toBe(CSV.toString('utf8'));
-    expect(gunzipSync(gzipCsv(Buffer.from(CSV))).toString('utf8')).toBe(CSV.toString('utf8'));
   });
 
-  it('attaches nothing when omitted', () => {
-    expect(csvAttachments('omitted', 'n.csv', CSV)).toEqual([]);
+  it('gzips to the same bytes as a level-3 gzipSync, CSVs larger than one zlib chunk included', async () => {
+    // Larger than its 16 KB default chunks, so one output buffer must take the whole result.
+    const rows = Array.from(
+      { length: 20_000 },
+      (_, i) => `n${i},+1415555${String(i).padStart(4, '0')},US,Café ${i % 97}`,
+    );
+    const large = Buffer.from(`${rows.join('\r\n')}\r\n`, 'utf8');
+    for (const csv of [CSV, large]) expect((await gzipCsv(csv)).equals(gzipSync(csv, { level: 3 }))).toBe(true);
+  });
+
+  it('attaches nothing when omitted', async () => {
+    expect(await csvAttachments('omitted', 'n.csv', CSV)).toEqual([]);
   });
 });
 

@@ -27,7 +27,7 @@ async function rawReport(): Promise<Buffer> {
       subject: 'Number audit: 1 number, 0 unrouted – ✓',
       text: 'Total: 1',
       html: '<h1>Total: 1</h1>',
-      attachments: csvAttachments('csv', 'phone-numbers.csv', CSV),
+      attachments: await csvAttachments('csv', 'phone-numbers.csv', CSV),
     },
     { date: new Date('2025-03-03T07:00:00Z') },
   );
