@@ -1,6 +1,6 @@
 // renderCsv writes cells straight into bytes; whatever the numbers, texts, agents, folders, usage and
 // workspaces, its file must be byte for byte what the implementation before it wrote (the reference
-// below, kept verbatim but for its names and imports).
+// below: its code unchanged, less its comments and exports, `renderCsv` renamed `referenceCsv`).
 import fc from 'fast-check';
 import { agentName, checkAgents } from '../../../lambda/core/agents';
 import { agentFolder, attributeCosts } from '../../../lambda/core/attribution';
