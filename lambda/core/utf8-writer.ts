@@ -9,8 +9,8 @@
 export class Utf8Writer {
   private readonly filled: Buffer[] = [];
   private filledBytes = 0;
-  private buffer: Buffer;
-  private used = 0;
+  protected buffer: Buffer;
+  protected used = 0;
 
   constructor(capacity: number) {
     this.buffer = Buffer.allocUnsafe(capacity);
@@ -27,7 +27,8 @@ export class Utf8Writer {
     return this.filled.length === 0 ? last : Buffer.concat([...this.filled, last], this.filledBytes + this.used);
   }
 
-  private reserve(bytes: number): void {
+  /** Makes room for `bytes` more, for a subclass that writes into `buffer` itself. */
+  protected reserve(bytes: number): void {
     if (this.used + bytes <= this.buffer.length) return;
     this.filled.push(this.buffer.subarray(0, this.used));
     this.filledBytes += this.used;

@@ -5,7 +5,8 @@
 import { agentName } from '../agents';
 import { agentFolder } from '../attribution';
 import { compareByCountryThenNumber, costSourceOf, wholeCents } from '../audit';
-import type { PhoneNumber } from '../types';
+import type { PhoneNumber, UntruncatedText } from '../types';
+import type { NumberUsage } from '../usage';
 import { Utf8Writer } from '../utf8-writer';
 import type { WorkspaceAudit, WorkspaceOutcome } from '../workspace';
 
@@ -75,7 +76,88 @@ function formatCost(usd: number): string {
  */
 export type CsvText = 'full' | 'bounded';
 
-/** An inbound agent's name and folder cells. */
+/**
+ * quoteCsvField(neutraliseFormula(cell, column)), with the common case (nothing to neutralise)
+ * decided by one character code. The slow path of every cell the writer does not pass as it is.
+ */
+function csvCell(cell: string, column?: CsvColumn): string {
+  if (cell === '') return cell;
+  const c = cell.charCodeAt(0);
+  return quoteCsvField(isFormulaStart(c) ? neutraliseFormula(cell, column) : cell);
+}
+
+/** = + - @ TAB CR, as FORMULA_START. */
+function isFormulaStart(c: number): boolean {
+  return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13;
+}
+
+/** `"` `,` CR LF, as quoteCsvField's test, or outside ASCII (which only the native encoder writes). */
+function isSpecial(c: number): boolean {
+  return c >= 128 || c === 34 || c === 44 || c === 13 || c === 10;
+}
+
+/** True for a strict E.164 value, as the E164 pattern, by character codes. */
+function isE164(s: string): boolean {
+  if (s.length < 3 || s.length > 16 || s.charCodeAt(0) !== 43) return false;
+  const first = s.charCodeAt(1);
+  if (first < 49 || first > 57) return false;
+  for (let i = 2; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/**
+ * How a column's cells reach the file:
+ * - `text`: anything (API text, dates, costs): neutralised and quoted as needed;
+ * - `phone`: as `text` but a strict E.164 value stays as is (neutraliseFormula's exception);
+ * - `safe`: a value that can need neither, provably from its type (a literal union of plain
+ *   lower-case words, `true`/`false`), or one already passed through csvCell.
+ */
+type CellKind = 'text' | 'phone' | 'safe';
+
+/** What a row's cells are read from besides the number: set once per workspace, agent and number. */
+interface RowSource {
+  n: PhoneNumber;
+  /** The uncut texts when the CSV is `full` and some were cut. */
+  full: UntruncatedText | undefined;
+  used: NumberUsage | undefined;
+  agent: AgentCells;
+  /** The workspace's name, through csvCell. */
+  workspace: string;
+}
+
+interface ColumnCell {
+  kind: CellKind;
+  cell: (r: RowSource) => string;
+}
+
+/** Every column's cell; CSV_COLUMNS gives their order. */
+const CELLS: Record<CsvColumn, ColumnCell> = {
+  id: { kind: 'text', cell: (r) => r.n.id },
+  phone_number: { kind: 'phone', cell: (r) => r.n.phoneNumber },
+  country_code: { kind: 'text', cell: (r) => r.n.countryCode },
+  type: { kind: 'safe', cell: (r) => r.n.type },
+  type_inferred: { kind: 'safe', cell: (r) => (r.n.typeInferred ? 'true' : 'false') },
+  status: { kind: 'text', cell: (r) => r.full?.status ?? r.n.status ?? '' },
+  inbound_agent_id: { kind: 'text', cell: (r) => r.n.inboundAgentId ?? '' },
+  routed: { kind: 'safe', cell: (r) => (r.n.inboundAgentId !== null ? 'true' : 'false') },
+  nickname: { kind: 'text', cell: (r) => r.full?.nickname ?? r.n.nickname ?? '' },
+  provider: { kind: 'text', cell: (r) => r.full?.provider ?? r.n.provider ?? '' },
+  monthly_cost_usd: { kind: 'text', cell: (r) => (r.n.monthlyCostUsd === null ? '' : formatCost(r.n.monthlyCostUsd)) },
+  created_at: { kind: 'text', cell: (r) => r.n.createdAt ?? '' },
+  cost_source: { kind: 'safe', cell: (r) => costSourceOf(r.n) },
+  inbound_agent_name: { kind: 'safe', cell: (r) => r.agent.name },
+  workspace: { kind: 'safe', cell: (r) => r.workspace },
+  inbound_agent_folder: { kind: 'safe', cell: (r) => r.agent.folder },
+  last_call_at: { kind: 'text', cell: (r) => r.used?.lastCallAt ?? '' },
+  usage: { kind: 'safe', cell: (r) => r.used?.state ?? 'not_checked' },
+};
+
+const COLUMN_CELLS: readonly ColumnCell[] = CSV_COLUMNS.map((c) => CELLS[c]);
+
+/** An inbound agent's name and folder cells, through csvCell. */
 interface AgentCells {
   name: string;
   folder: string;
@@ -87,48 +169,14 @@ function agentCellsOf(ws: WorkspaceAudit): (agentId: string | null) => AgentCell
   return (agentId) => {
     let cells = known.get(agentId);
     if (cells === undefined) {
-      cells = { name: agentName(ws.agents, agentId) ?? '', folder: agentFolder(ws.attribution, agentId) ?? '' };
+      cells = {
+        name: csvCell(agentName(ws.agents, agentId) ?? ''),
+        folder: csvCell(agentFolder(ws.attribution, agentId) ?? ''),
+      };
       known.set(agentId, cells);
     }
     return cells;
   };
-}
-
-function row(n: PhoneNumber, ws: WorkspaceAudit, text: CsvText, agent: AgentCells): Record<CsvColumn, string> {
-  const full = text === 'full' ? n.untruncated : undefined;
-  const used = ws.usage?.status === 'checked' ? ws.usage.byNumber.get(n) : undefined;
-  return {
-    id: n.id,
-    phone_number: n.phoneNumber,
-    country_code: n.countryCode,
-    type: n.type,
-    type_inferred: String(n.typeInferred),
-    status: full?.status ?? n.status ?? '',
-    inbound_agent_id: n.inboundAgentId ?? '',
-    routed: String(n.inboundAgentId !== null),
-    nickname: full?.nickname ?? n.nickname ?? '',
-    provider: full?.provider ?? n.provider ?? '',
-    monthly_cost_usd: n.monthlyCostUsd === null ? '' : formatCost(n.monthlyCostUsd),
-    created_at: n.createdAt ?? '',
-    cost_source: costSourceOf(n),
-    inbound_agent_name: agent.name,
-    workspace: ws.name,
-    inbound_agent_folder: agent.folder,
-    last_call_at: used?.lastCallAt ?? '',
-    usage: used?.state ?? 'not_checked',
-  };
-}
-
-/**
- * quoteCsvField(neutraliseFormula(cell, column)), with the common case (nothing to neutralise)
- * decided by one character code: 1.5 million cells per 100k numbers.
- */
-function csvCell(cell: string, column: CsvColumn): string {
-  if (cell === '') return cell;
-  const c = cell.charCodeAt(0);
-  // = + - @ TAB CR
-  const risky = c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13;
-  return quoteCsvField(risky ? neutraliseFormula(cell, column) : cell);
 }
 
 /** True when some number has a text that the `bounded` CSV would cut. */
@@ -141,40 +189,112 @@ function byName(a: WorkspaceAudit, b: WorkspaceAudit): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-/** Lines per encoded chunk (~170 KB of text). */
-const LINES_PER_CHUNK = 1000;
 /** A first guess at a row's size in bytes (most are 150-200); the buffer grows past it if needed. */
 const CSV_BYTES_PER_ROW = 192;
 
 /**
- * CRLF-terminated lines, encoded to UTF-8 a thousand at a time. Kept as one string, 100k rows are
- * 34 MB (two bytes a character once one nickname is outside Latin-1) on top of 100k line strings
- * that live long enough to be copied into old space; as bytes they are 17 MB, ready to gzip or write.
+ * Cells copied straight into the file's UTF-8 bytes: an ASCII cell that needs neither neutralising
+ * nor quoting (nearly all of them) is found so by the same loop that copies it, and no string is
+ * made per row or line. Any other cell goes through csvCell and the native encoder.
  */
-class CsvLines {
-  private readonly out: Utf8Writer;
-  private lines: string[] = [];
-
-  constructor(rows: number) {
-    this.out = new Utf8Writer(1024 + rows * CSV_BYTES_PER_ROW);
+class CsvWriter extends Utf8Writer {
+  /** One cell, then `,` or, after the last, CRLF. */
+  cell(s: string, kind: CellKind, last: boolean): void {
+    // Three bytes per UTF-16 unit at most (a doubled `"` is two), `"'` and `"` around it, CRLF.
+    this.reserve(s.length * 3 + 5);
+    if (kind === 'safe' || (kind === 'phone' && isE164(s))) this.verbatim(s);
+    else this.text(s);
+    if (last) {
+      this.buffer[this.used++] = 13;
+      this.buffer[this.used++] = 10;
+    } else {
+      this.buffer[this.used++] = 44;
+    }
   }
 
-  push(line: string): void {
-    this.lines.push(line);
-    if (this.lines.length === LINES_PER_CHUNK) this.flush();
+  private text(s: string): void {
+    const end = s.length > 0 && isFormulaStart(s.charCodeAt(0)) ? -1 : copyPlain(this.buffer, this.used, s);
+    if (end < 0) this.native(csvCell(s));
+    else this.used = end;
   }
 
-  bytes(): Buffer {
-    this.flush();
-    return this.out.done();
+  private verbatim(s: string): void {
+    const end = copyAscii(this.buffer, this.used, s);
+    if (end < 0) this.native(s);
+    else this.used = end;
   }
 
-  private flush(): void {
-    if (this.lines.length === 0) return;
-    this.lines.push('');
-    this.out.write(this.lines.join('\r\n'));
-    this.lines = [];
+  /** Room was reserved by `cell`. */
+  private native(s: string): void {
+    this.used += this.buffer.write(s, this.used);
   }
+}
+
+/**
+ * Copies `s` into `buffer` from `at` when it is ASCII with no `"` `,` CR or LF: the end, else -1
+ * (the bytes copied so far are overwritten by whatever is written instead).
+ */
+function copyPlain(buffer: Uint8Array, at: number, s: string): number {
+  let end = at;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isSpecial(c)) return -1;
+    buffer[end++] = c;
+  }
+  return end;
+}
+
+/** Copies `s` into `buffer` from `at` when it is ASCII: the end, else -1 (as copyPlain). */
+function copyAscii(buffer: Uint8Array, at: number, s: string): number {
+  let end = at;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128) return -1;
+    buffer[end++] = c;
+  }
+  return end;
+}
+
+/**
+ * Writes the workspace's rows when its numbers are in compareByCountryThenNumber order (as a
+ * workspace keeps them); false as soon as two are not. Checked on the way, as snapshotFile does:
+ * a pass of its own would read 100k scattered numbers once more.
+ */
+function writeWorkspace(out: CsvWriter, ws: WorkspaceAudit, numbers: readonly PhoneNumber[], text: CsvText): boolean {
+  const agentOf = agentCellsOf(ws);
+  const usage = ws.usage?.status === 'checked' ? ws.usage.byNumber : undefined;
+  const last = COLUMN_CELLS.length - 1;
+  // One source reused for every row: no object per row.
+  let source: RowSource | undefined;
+  for (const n of numbers) {
+    const full = text === 'full' ? n.untruncated : undefined;
+    const agent = agentOf(n.inboundAgentId);
+    const used = usage?.get(n);
+    if (source === undefined) source = { n, full, used, agent, workspace: csvCell(ws.name) };
+    else if (compareByCountryThenNumber(source.n, n) > 0) return false;
+    else {
+      source.n = n;
+      source.full = full;
+      source.used = used;
+      source.agent = agent;
+    }
+    for (let i = 0; i <= last; i++) {
+      const column = COLUMN_CELLS[i] as ColumnCell;
+      out.cell(column.cell(source), column.kind, i === last);
+    }
+  }
+  return true;
+}
+
+/** The file, or null when some workspace's numbers were not in order and `sort` was false. */
+function csvFile(audited: readonly WorkspaceAudit[], text: CsvText, sort: boolean): Buffer | null {
+  const out = new CsvWriter(1024 + audited.reduce((rows, ws) => rows + ws.numbers.length, 0) * CSV_BYTES_PER_ROW);
+  out.write(`${CSV_BOM}${CSV_COLUMNS.join(',')}\r\n`);
+  for (const ws of audited) {
+    const numbers = sort ? [...ws.numbers].sort(compareByCountryThenNumber) : ws.numbers;
+    if (!writeWorkspace(out, ws, numbers, text)) return null;
+  }
+  return out.done();
 }
 
 /**
@@ -183,17 +303,8 @@ class CsvLines {
  */
 export function renderCsv(workspaces: readonly WorkspaceOutcome[], text: CsvText = 'full'): Buffer {
   const audited = workspaces.filter((w): w is WorkspaceAudit => w.ok).sort(byName);
-  const lines = new CsvLines(audited.reduce((rows, ws) => rows + ws.numbers.length, 0));
-  lines.push(`${CSV_BOM}${CSV_COLUMNS.join(',')}`);
-  const cells: string[] = new Array(CSV_COLUMNS.length);
-  for (const ws of audited) {
-    const agentOf = agentCellsOf(ws);
-    for (const n of [...ws.numbers].sort(compareByCountryThenNumber)) {
-      const byColumn = row(n, ws, text, agentOf(n.inboundAgentId));
-      for (let i = 0; i < CSV_COLUMNS.length; i++) cells[i] = csvCell(byColumn[CSV_COLUMNS[i]], CSV_COLUMNS[i]);
-      // One flat string per line from a reused array: no string per cell kept, no tree of joins.
-      lines.push(cells.join(','));
-    }
-  }
-  return lines.bytes();
+  // A stable sort leaves numbers already in order as they are: the file is the same either way.
+  const file = csvFile(audited, text, false) ?? csvFile(audited, text, true);
+  if (file === null) throw new Error('renderCsv: numbers sorted for the CSV were out of order (a bug)');
+  return file;
 }
