@@ -156,25 +156,67 @@ class ChangeLists {
  * Both lists are walked side by side: in sorted lists (as the workspace and the snapshot file keep
  * them) a number in both weeks is met at the same step, so it needs no lookup. The few met alone
  * are matched through a Map afterwards; an unsorted list only leaves more of them, never a wrong pair.
+ * Last week's numbers are handed in one at a time, so they need not all be held.
  */
-function walk(before: readonly SnapshotNumber[], current: readonly PhoneNumber[], lists: ChangeLists) {
-  const lonePrevious: number[] = [];
-  const loneCurrent: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < before.length && j < current.length) {
-    const old = before[i] as SnapshotNumber;
-    const n = current[j] as PhoneNumber;
-    if (old.id === n.id) {
-      if (!sameFields(old, n)) lists.pair(old, n, j);
-      i++;
-      j++;
-    } else if (compareByCountryThenNumber(old, n) < 0) lonePrevious.push(i++);
-    else loneCurrent.push(j++);
+class Walk {
+  readonly lonePrevious: Found<SnapshotNumber>[] = [];
+  readonly loneCurrent: number[] = [];
+  private j = 0;
+
+  constructor(
+    private readonly current: readonly PhoneNumber[],
+    private readonly lists: ChangeLists,
+  ) {}
+
+  /** Last week's number at position `at`, after every one before it. */
+  previous(old: SnapshotNumber, at: number): void {
+    const { current } = this;
+    while (this.j < current.length) {
+      const n = current[this.j] as PhoneNumber;
+      if (old.id === n.id) {
+        if (!sameFields(old, n)) this.lists.pair(old, n, this.j);
+        this.j++;
+        return;
+      }
+      if (compareByCountryThenNumber(old, n) < 0) break;
+      this.loneCurrent.push(this.j++);
+    }
+    this.lonePrevious.push({ at, item: old });
   }
-  while (i < before.length) lonePrevious.push(i++);
-  while (j < current.length) loneCurrent.push(j++);
-  return { lonePrevious, loneCurrent };
+
+  /** After last week's last number: the rest of this week's are alone. */
+  end(): this {
+    while (this.j < this.current.length) this.loneCurrent.push(this.j++);
+    return this;
+  }
+}
+
+/**
+ * The numbers met alone, matched by id. `pairedById` finds a last-week number that was paired in
+ * the walk, for a current id met alone as well (an id listed twice this week).
+ */
+function settle(
+  walk: Walk,
+  current: readonly PhoneNumber[],
+  lists: ChangeLists,
+  beforeIds: ReadonlySet<string>,
+  pairedById: (id: string) => SnapshotNumber | undefined,
+): void {
+  const alone = new Map<string, SnapshotNumber>();
+  for (const { item } of walk.lonePrevious) alone.set(item.id, item);
+  const nowIds = new Set<string>();
+  for (const j of walk.loneCurrent) {
+    const n = current[j] as PhoneNumber;
+    nowIds.add(n.id);
+    lists.count(n, 1);
+    const old = alone.get(n.id) ?? (beforeIds.has(n.id) ? pairedById(n.id) : undefined);
+    if (old) lists.compare(old, n, j);
+    else lists.added.push({ at: j, item: toSnapshotNumber(n) });
+  }
+  for (const { at, item } of walk.lonePrevious) {
+    lists.count(item, -1);
+    if (!nowIds.has(item.id)) lists.removed.push({ at, item });
+  }
 }
 
 /**
@@ -184,30 +226,13 @@ function walk(before: readonly SnapshotNumber[], current: readonly PhoneNumber[]
 export function diffSnapshots(previous: Snapshot, current: readonly PhoneNumber[]): Changes {
   const { numbers: before, ids: beforeIds } = onePerId(previous.numbers);
   const lists = new ChangeLists();
-  const { lonePrevious, loneCurrent } = walk(before, current, lists);
-
-  const alone = new Map<string, SnapshotNumber>();
-  for (const i of lonePrevious) alone.set((before[i] as SnapshotNumber).id, before[i] as SnapshotNumber);
-  // A current id met alone may still be one paired in the walk (an id listed twice this week).
+  const walk = new Walk(current, lists);
+  for (let i = 0; i < before.length; i++) walk.previous(before[i] as SnapshotNumber, i);
   let all: Map<string, SnapshotNumber> | undefined;
-  const byId = (id: string) => {
+  settle(walk.end(), current, lists, beforeIds, (id) => {
     all ??= new Map(before.map((n) => [n.id, n]));
     return all.get(id);
-  };
-  const nowIds = new Set<string>();
-  for (const j of loneCurrent) {
-    const n = current[j] as PhoneNumber;
-    nowIds.add(n.id);
-    lists.count(n, 1);
-    const old = alone.get(n.id) ?? (beforeIds.has(n.id) ? byId(n.id) : undefined);
-    if (old) lists.compare(old, n, j);
-    else lists.added.push({ at: j, item: toSnapshotNumber(n) });
-  }
-  for (const i of lonePrevious) {
-    const old = before[i] as SnapshotNumber;
-    lists.count(old, -1);
-    if (!nowIds.has(old.id)) lists.removed.push({ at: i, item: old });
-  }
+  });
   return lists.result(previous.generatedAt);
 }
 
