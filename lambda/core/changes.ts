@@ -1,7 +1,7 @@
 // What changed since the last complete run: the part of a weekly report people act on.
 import { dict } from './dict';
 import { compareByCountryThenNumber, compareCountryCodes, isUnrouted } from './audit';
-import { toSnapshotNumber, type Snapshot, type SnapshotNumber } from './snapshot';
+import { parseSnapshot, toSnapshotNumber, writtenSnapshotParts, type Snapshot, type SnapshotNumber } from './snapshot';
 import { ALL_NUMBER_TYPES, type PhoneNumber } from './types';
 
 export type ChangedNumber = SnapshotNumber;
@@ -234,6 +234,60 @@ export function diffSnapshots(previous: Snapshot, current: readonly PhoneNumber[
     return all.get(id);
   });
   return lists.result(previous.generatedAt);
+}
+
+/** The changes since a snapshot file, or why the file cannot be a baseline. */
+export type SnapshotComparison = { ok: true; changes: Changes } | { ok: false; reason: string };
+
+/**
+ * parseSnapshot then diffSnapshots, result for result and reason for reason. A file as this code
+ * writes it is read a part at a time instead, so last week's 100k numbers die young rather than
+ * all being held (and promoted) at once; anything else goes the whole-file way.
+ */
+export function changesSinceSnapshot(
+  text: string,
+  current: readonly PhoneNumber[],
+  partSize?: number,
+): SnapshotComparison {
+  return streamedChanges(text, current, partSize) ?? parsedChanges(text, current);
+}
+
+/** The whole file parsed, then diffed. */
+export function parsedChanges(text: string, current: readonly PhoneNumber[]): SnapshotComparison {
+  const parsed = parseSnapshot(text);
+  return parsed.ok ? { ok: true, changes: diffSnapshots(parsed.snapshot, current) } : parsed;
+}
+
+/**
+ * The walk fed part by part; null when the file is not as written, or as soon as it needs the whole
+ * list: a part not as written, an id listed twice last week (one is kept per id) or this week (the
+ * paired one is looked up).
+ */
+export function streamedChanges(
+  text: string,
+  current: readonly PhoneNumber[],
+  partSize?: number,
+): SnapshotComparison | null {
+  const written = writtenSnapshotParts(text, partSize);
+  if (written === null) return null;
+  const lists = new ChangeLists();
+  const walk = new Walk(current, lists);
+  const ids = new Set<string>();
+  let at = 0;
+  for (const part of written.parts) {
+    if (part === null) return null;
+    for (const old of part) {
+      if (ids.has(old.id)) return null;
+      ids.add(old.id);
+      walk.previous(old, at++);
+    }
+  }
+  let pairedTwice = false;
+  settle(walk.end(), current, lists, ids, () => {
+    pairedTwice = true;
+    return undefined;
+  });
+  return pairedTwice ? null : { ok: true, changes: lists.result(written.generatedAt) };
 }
 
 /** True when nothing at all changed (the report can then say so in one line). */

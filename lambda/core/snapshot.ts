@@ -49,13 +49,17 @@ export function toSnapshot(
   complete: boolean,
   numbers: readonly PhoneNumber[],
 ): Snapshot {
-  return {
-    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+  return snapshotOf(
     workspace,
-    generatedAt: generatedAt.toISOString(),
+    generatedAt.toISOString(),
     complete,
-    numbers: numbers.map(toSnapshotNumber).sort(compareByCountryThenNumber),
-  };
+    numbers.map(toSnapshotNumber).sort(compareByCountryThenNumber),
+  );
+}
+
+/** A snapshot's fields in the order the file has them. */
+function snapshotOf(workspace: string, generatedAt: string, complete: boolean, numbers: SnapshotNumber[]): Snapshot {
+  return { schemaVersion: SNAPSHOT_SCHEMA_VERSION, workspace, generatedAt, complete, numbers };
 }
 
 export function serializeSnapshot(snapshot: Snapshot): string {
@@ -171,7 +175,7 @@ function asWrittenSnapshot(raw: object): Snapshot | null {
     return null;
   if (typeof complete !== 'boolean' || !Array.isArray(numbers)) return null;
   for (const n of numbers) if (!isWrittenNumber(n)) return null;
-  return { schemaVersion: SNAPSHOT_SCHEMA_VERSION, workspace, generatedAt, complete, numbers };
+  return snapshotOf(workspace, generatedAt, complete, numbers);
 }
 
 /**
@@ -211,4 +215,69 @@ export function parseSnapshot(text: string): SnapshotParse {
     return { ok: false, reason: INCOMPLETE_BASELINE };
   }
   return { ok: true, snapshot: parsed.data as Snapshot };
+}
+
+/** Between two numbers as written: in valid JSON a `"` inside a string is escaped, so this is structural. */
+const NUMBER_SEPARATOR = '},{"id":"';
+const NUMBERS_OPENING = ',"numbers":[';
+
+/** A complete snapshot laid out as snapshotFile writes it, read a part of its numbers at a time. */
+export interface WrittenSnapshotParts {
+  generatedAt: string;
+  /** Each part's numbers in file order; null for a part that is not as written (stop there). */
+  parts: Iterable<SnapshotNumber[] | null>;
+}
+
+/**
+ * The head of a complete snapshot as written, or null for anything else (a hand-edited, incomplete
+ * or foreign file), which the caller then reads with parseSnapshot and its reasons.
+ */
+export function writtenSnapshotParts(text: string, partSize = SNAPSHOT_PART_NUMBERS): WrittenSnapshotParts | null {
+  const open = text.indexOf(NUMBERS_OPENING);
+  const end = text.endsWith(']}\n') ? text.length - 3 : text.endsWith(']}') ? text.length - 2 : -1;
+  const first = open + NUMBERS_OPENING.length;
+  if (open === -1 || end < first) return null;
+  let head: unknown;
+  try {
+    head = JSON.parse(`${text.slice(0, open)}}`);
+  } catch {
+    return null;
+  }
+  const { workspace, generatedAt } = head as Record<string, unknown>;
+  if (typeof workspace !== 'string' || typeof generatedAt !== 'string' || Number.isNaN(Date.parse(generatedAt)))
+    return null;
+  // Exactly the text this code writes for that head of a complete run, so the whole file parses to it too.
+  if (`${text.slice(0, first)}]}` !== JSON.stringify(snapshotOf(workspace, generatedAt, true, []))) return null;
+  return { generatedAt, parts: numberParts(text, first, end, partSize) };
+}
+
+/**
+ * The numbers between `from` and `to`, cut before every partSize-th separator. Each part is parsed
+ * on its own and must hold numbers as written: valid parts joined by commas are the valid array.
+ */
+function* numberParts(text: string, from: number, to: number, partSize: number): Generator<SnapshotNumber[] | null> {
+  let start = from;
+  while (start < to) {
+    let cut = start;
+    for (let k = 0; k < partSize && cut !== -1; k++) {
+      cut = text.indexOf(NUMBER_SEPARATOR, cut + 1);
+      if (cut >= to) cut = -1;
+    }
+    // At a separator the part ends with its `}` and the next one starts after the comma.
+    const stop = cut === -1 ? to : cut + 1;
+    let part: unknown;
+    try {
+      part = JSON.parse(`[${text.slice(start, stop)}]`);
+    } catch {
+      yield null;
+      return;
+    }
+    // Cut only at separators, so no part is empty unless the whole list is (and then `[ ]` is what it says).
+    if (!Array.isArray(part) || !part.every(isWrittenNumber)) {
+      yield null;
+      return;
+    }
+    yield part;
+    start = stop + 1;
+  }
 }

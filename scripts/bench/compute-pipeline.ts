@@ -8,7 +8,7 @@ import { createReportEmailBuilder } from '../../lambda/adapters/email/report-ema
 import { normalizeAll } from '../../lambda/core/normalize';
 import { silentLogger, type ReportArchive, type ReportEmailBuilder } from '../../lambda/core/ports';
 import { runAudit, type AuditRun } from '../../lambda/core/run-audit';
-import { parseSnapshot, serializeSnapshot, toSnapshot } from '../../lambda/core/snapshot';
+import { serializeSnapshot, toSnapshot } from '../../lambda/core/snapshot';
 import type { Listing, NumberRecord } from '../../lambda/core/types';
 
 const GENERATED_AT = new Date('2025-06-02T09:00:00Z');
@@ -48,7 +48,7 @@ export function previousSnapshotText(records: readonly NumberRecord[]): string {
 
 /**
  * An archive that has last week's snapshot and keeps nothing it is given. The snapshot's text is
- * read when the run asks for it, as the S3 archive reads the object: it need not outlive the parse.
+ * read when the run asks for it, as the S3 archive reads the object: it need not outlive the diff.
  */
 function memoryArchive(readPrevious: () => string): ReportArchive & { bytesWritten: number } {
   const archive = {
@@ -58,10 +58,7 @@ function memoryArchive(readPrevious: () => string): ReportArchive & { bytesWritt
       return { location: 'memory://bench', prefix: 'bench/' };
     },
     async readLatestSnapshot() {
-      const parsed = parseSnapshot(readPrevious());
-      return parsed.ok
-        ? { ok: true as const, snapshot: parsed.snapshot, location: 'memory://previous' }
-        : { ok: false as const, reason: parsed.reason, location: 'memory://previous' };
+      return { ok: true as const, text: readPrevious(), location: 'memory://previous' };
     },
     async writeLatestPointer() {
       return { updated: true };

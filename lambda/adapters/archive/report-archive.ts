@@ -1,8 +1,8 @@
 // ReportArchive over any ObjectStore: run folders, the latest-complete-run pointer, and reading
-// the previous snapshot back without ever failing the run over a bad baseline.
+// the previous snapshot's text back without ever failing the run over a bad pointer or a missing file.
 import * as z from 'zod';
 import type { ArchivedRun, LatestRunPointer, PreviousSnapshot, ReportArchive } from '../../core/ports';
-import { SNAPSHOT_FILE, parseSnapshot } from '../../core/snapshot';
+import { SNAPSHOT_FILE } from '../../core/snapshot';
 import { countsForTrend, parseRunSummary, RUN_SUMMARY_FILE, type RunSummary } from '../../core/trend';
 import { contentTypeFor, isRunPrefixOf, latestPointerKey, runFileKey, runPrefix, workspaceRunsPrefix } from './layout';
 import { MAX_CONFLICT_ROUNDS, type ObjectStore } from './object-store';
@@ -66,10 +66,7 @@ export class StoreReportArchive implements ReportArchive {
     const location = this.store.describe(snapshotKey);
     const snapshotObject = await this.store.get(snapshotKey);
     if (!snapshotObject) return { ok: false, reason: `the previous snapshot is missing (${location})`, location };
-    const parsed = parseSnapshot(snapshotObject.body);
-    return parsed.ok
-      ? { ok: true, snapshot: parsed.snapshot, location }
-      : { ok: false, reason: `${parsed.reason} (${location})`, location };
+    return { ok: true, text: snapshotObject.body, location };
   }
 
   async readRecentRuns(workspace: string, limit: number): Promise<RunSummary[]> {

@@ -2,7 +2,9 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FsObjectStore, LocalArchive } from '../../../lambda/adapters/archive/local-archive';
+import { changesSince } from '../../../lambda/core/history';
 import { ClaimLostError } from '../../../lambda/core/idempotency';
+import { silentLogger } from '../../../lambda/core/ports';
 import { serializeSnapshot, toSnapshot } from '../../../lambda/core/snapshot';
 import type { PhoneNumber } from '../../../lambda/core/types';
 
@@ -78,8 +80,11 @@ describe('LocalArchive history', () => {
     });
 
     const read = await new LocalArchive({ dir }).readLatestSnapshot('Acme Corp');
-    expect(read).toMatchObject({ ok: true, location: path.join(location, 'snapshot.json') });
-    expect(read?.ok && read.snapshot.numbers).toHaveLength(1);
+    expect(read).toEqual({
+      ok: true,
+      text: serializeSnapshot(toSnapshot('Acme Corp', T0, true, [number])),
+      location: path.join(location, 'snapshot.json'),
+    });
   });
 
   it('keeps the pointer on the newest complete run', async () => {
@@ -103,10 +108,10 @@ describe('LocalArchive history', () => {
       files: { 'snapshot.json': '{oops' },
     });
     await archive.writeLatestPointer('Acme', { runId: 'r', generatedAt: T0.toISOString(), prefix });
-    await expect(archive.readLatestSnapshot('Acme')).resolves.toEqual({
-      ok: false,
-      reason: `the previous snapshot is not valid JSON (${path.join(location, 'snapshot.json')})`,
-      location: path.join(location, 'snapshot.json'),
+    const file = path.join(location, 'snapshot.json');
+    await expect(changesSince(archive, 'Acme', {}, true, [number], silentLogger)).resolves.toEqual({
+      status: 'skipped',
+      reason: `the previous report (${file}) could not be used: the previous snapshot is not valid JSON (${file})`,
     });
   });
 

@@ -8,7 +8,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ArchiveError, S3Archive } from '../../../lambda/adapters/archive/s3-archive';
+import { changesSince } from '../../../lambda/core/history';
 import { ClaimLostError, IdempotencyRecordError, type IdempotencyRecord } from '../../../lambda/core/idempotency';
+import { silentLogger } from '../../../lambda/core/ports';
 import { serializeSnapshot, toSnapshot } from '../../../lambda/core/snapshot';
 import type { PhoneNumber } from '../../../lambda/core/types';
 
@@ -169,9 +171,11 @@ describe('S3Archive history', () => {
     await expect(
       archive.writeLatestPointer('Acme', { runId: 'r1', generatedAt: T0.toISOString(), prefix }),
     ).resolves.toEqual({ updated: true });
-    const read = await archive.readLatestSnapshot('Acme');
-    expect(read).toMatchObject({ ok: true, location: `s3://${BUCKET}/${prefix}snapshot.json` });
-    expect(read?.ok && read.snapshot.numbers.map((n) => n.id)).toEqual(['1']);
+    await expect(archive.readLatestSnapshot('Acme')).resolves.toEqual({
+      ok: true,
+      text: serializeSnapshot(toSnapshot('Acme', T0, true, [num('1')])),
+      location: `s3://${BUCKET}/${prefix}snapshot.json`,
+    });
   });
 
   it.each([
@@ -194,19 +198,30 @@ describe('S3Archive history', () => {
       /points outside this workspace's history/,
     ],
     ['a missing snapshot', pointerTo('r'), undefined, /previous snapshot is missing \(s3:\/\/.*\/r\/snapshot\.json\)/],
-    [
-      'a corrupt snapshot',
-      pointerTo('r'),
-      'not json',
-      /not valid JSON \(s3:\/\/audit-history\/reports\/acme\/2026\/11\/30\/r\/snapshot\.json\)/,
-    ],
-    ['an older snapshot schema', pointerTo('r'), '{"schemaVersion":0}', /older schema/],
   ])('reports %s as not ok with a reason, never throws', async (_label, pointer, snapshot, reason) => {
     bucket.set('latest/acme.json', pointer);
     if (snapshot !== undefined) bucket.set('reports/acme/2026/11/30/r/snapshot.json', snapshot);
     const read = await archive.readLatestSnapshot('Acme');
     expect(read?.ok).toBe(false);
     expect(read && !read.ok && read.reason).toMatch(reason);
+  });
+
+  it.each([
+    ['a corrupt snapshot', 'not json', 'the previous snapshot is not valid JSON'],
+    [
+      'an older snapshot schema',
+      '{"schemaVersion":0}',
+      'the previous snapshot uses an older schema (version 0; this version reads 1)',
+    ],
+  ])('hands %s over as text; the run then says why and where', async (_label, snapshot, reason) => {
+    bucket.set('latest/acme.json', pointerTo('r'));
+    bucket.set('reports/acme/2026/11/30/r/snapshot.json', snapshot);
+    const file = `s3://${BUCKET}/reports/acme/2026/11/30/r/snapshot.json`;
+    await expect(archive.readLatestSnapshot('Acme')).resolves.toEqual({ ok: true, text: snapshot, location: file });
+    await expect(changesSince(archive, 'Acme', {}, true, [num('1')], silentLogger)).resolves.toEqual({
+      status: 'skipped',
+      reason: `the previous report (${file}) could not be used: ${reason} (${file})`,
+    });
   });
 
   it('turns AccessDenied into an ArchiveError that says which permission is missing', async () => {
