@@ -277,8 +277,9 @@ export function streamedChanges(
   for (const part of written.parts) {
     if (part === null) return null;
     for (const old of part) {
-      if (ids.has(old.id)) return null;
-      ids.add(old.id);
+      const seen = ids.size;
+      // One hash lookup, not two: an id already there leaves the size as it was.
+      if (ids.add(old.id).size === seen) return null;
       walk.previous(old, at++);
     }
   }
