@@ -141,9 +141,8 @@ async function finishUsage(
   const phones = new Set(checked.map((n) => n.phoneNumber));
   const covered = await sweep(lister, ev, phones, { deadline: options.deadline, firstPage });
   const isNew = (n: PhoneNumber) => createdAfter(n.createdAt, ev.window.start);
-  if (covered) {
-    for (const p of phones) if (!ev.lastCall.has(p)) ev.idle.add(p);
-  } else {
+  // Covered: every checked number not seen called is idle (summarize says so without a set of them).
+  if (!covered) {
     const unseen = mostExpensiveFirst(checked.filter((n) => !ev.lastCall.has(n.phoneNumber) && !isNew(n)));
     await probeAll(lister, ev, unseen, options.deadline);
   }
@@ -273,10 +272,29 @@ function createdAfter(createdAt: string | null, start: number): boolean {
 
 /** Most expensive first (unknown cost last), then the usual order; each cost turned into cents once. */
 function mostExpensiveFirst(numbers: readonly PhoneNumber[]): PhoneNumber[] {
-  const keyed = numbers.map((n) => ({ n, cents: n.monthlyCostUsd === null ? -1 : toCents(n.monthlyCostUsd) }));
-  keyed.sort((a, b) => b.cents - a.cents || compareByCountryThenNumber(a.n, b.n));
-  return keyed.map((k) => k.n);
+  const cents = numbers.map((n) => (n.monthlyCostUsd === null ? -1 : toCents(n.monthlyCostUsd)));
+  const order = Array.from(numbers.keys());
+  // Numbers already in the usual order (as listed) break ties by position: one comparison per
+  // number instead of one per tie in the sort.
+  const tie = inUsualOrder(numbers)
+    ? (a: number, b: number) => a - b
+    : (a: number, b: number) => compareByCountryThenNumber(numbers[a], numbers[b]);
+  order.sort((a, b) => cents[b] - cents[a] || tie(a, b));
+  return order.map((i) => numbers[i]);
 }
+
+function inUsualOrder(numbers: readonly PhoneNumber[]): boolean {
+  for (let i = 1; i < numbers.length; i++) if (compareByCountryThenNumber(numbers[i - 1], numbers[i]) > 0) return false;
+  return true;
+}
+
+/** Shared by every number in one of these states: a workspace has tens of thousands. */
+const WITHOUT_CALL: Readonly<Record<Exclude<UsageState, 'used'>, NumberUsage>> = Object.freeze({
+  idle: Object.freeze({ state: 'idle', lastCallAt: null }),
+  unknown: Object.freeze({ state: 'unknown', lastCallAt: null }),
+  new: Object.freeze({ state: 'new', lastCallAt: null }),
+  not_checked: Object.freeze({ state: 'not_checked', lastCallAt: null }),
+});
 
 function summarize(
   numbers: readonly PhoneNumber[],
@@ -287,7 +305,7 @@ function summarize(
   const found: PhoneNumber[] = [];
   const counts = { used: 0, unknown: 0, new: 0 };
   for (const n of numbers) {
-    const usage = usageOf(n, ev, isNew);
+    const usage = usageOf(n, ev, covered, isNew);
     byNumber.set(n, usage);
     if (usage.state === 'idle') found.push(n);
     else if (usage.state !== 'not_checked') counts[usage.state] += 1;
@@ -310,10 +328,10 @@ function summarize(
   };
 }
 
-function usageOf(n: PhoneNumber, ev: Evidence, isNew: (n: PhoneNumber) => boolean): NumberUsage {
-  if (!isUsageCheckable(n)) return { state: 'not_checked', lastCallAt: null };
+function usageOf(n: PhoneNumber, ev: Evidence, covered: boolean, isNew: (n: PhoneNumber) => boolean): NumberUsage {
+  if (!isUsageCheckable(n)) return WITHOUT_CALL.not_checked;
   const last = ev.lastCall.get(n.phoneNumber);
   if (last !== undefined) return { state: 'used', lastCallAt: last };
-  if (isNew(n)) return { state: 'new', lastCallAt: null };
-  return { state: ev.idle.has(n.phoneNumber) ? 'idle' : 'unknown', lastCallAt: null };
+  if (isNew(n)) return WITHOUT_CALL.new;
+  return covered || ev.idle.has(n.phoneNumber) ? WITHOUT_CALL.idle : WITHOUT_CALL.unknown;
 }
