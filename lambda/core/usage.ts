@@ -138,8 +138,7 @@ async function finishUsage(
   firstPage?: Promise<CallsPage>,
 ): Promise<UsageResult> {
   const checked = numbers.filter(isUsageCheckable);
-  const phones = new Set(checked.map((n) => n.phoneNumber));
-  const covered = await sweep(lister, ev, phones, { deadline: options.deadline, firstPage });
+  const covered = await sweep(lister, ev, checked, { deadline: options.deadline, firstPage });
   const isNew = (n: PhoneNumber) => createdAfter(n.createdAt, ev.window.start);
   // Covered: every checked number not seen called is idle (summarize says so without a set of them).
   if (!covered) {
@@ -168,7 +167,7 @@ function deadlineOption(deadline: number | undefined): { deadline?: number } {
 async function sweep(
   lister: CallLister,
   ev: Evidence,
-  phones: Set<string>,
+  checked: readonly PhoneNumber[],
   { deadline, firstPage }: { deadline?: number; firstPage?: Promise<CallsPage> },
 ): Promise<boolean> {
   const sweepBudget = sweepBudgetOf(ev);
@@ -182,7 +181,14 @@ async function sweep(
     ev.spent += 1;
     return lister.listCalls({ ...firstSweepQuery(ev), page }, deadlineOption(deadline));
   };
-  for (let page = 1; ev.lastCall.size < phones.size; page++) {
+  // Made once a call is met: an empty window (no calls at all) needs no set of tens of thousands.
+  let phones: Set<string> | undefined;
+  const phonesOf = () => {
+    phones ??= new Set(checked.map((n) => n.phoneNumber));
+    return phones;
+  };
+  // Before any call is seen, some number is unseen exactly when there is a number at all.
+  for (let page = 1; ev.lastCall.size === 0 ? checked.length > 0 : ev.lastCall.size < phonesOf().size; page++) {
     const pending = nextPage(page);
     if (pending === undefined) return false;
     const got = await pending;
@@ -193,7 +199,7 @@ async function sweep(
       if (call.to === null && call.from === null) unreadable = true;
       for (const raw of [call.to, call.from]) {
         const p = raw === null ? null : canonicalE164(raw);
-        if (p !== null && phones.has(p)) see(ev, p, at);
+        if (p !== null && phonesOf().has(p)) see(ev, p, at);
       }
     }
     if (listEnded(got, page, read)) return !unreadable;
@@ -272,15 +278,28 @@ function createdAfter(createdAt: string | null, start: number): boolean {
 
 /** Most expensive first (unknown cost last), then the usual order; each cost turned into cents once. */
 function mostExpensiveFirst(numbers: readonly PhoneNumber[]): PhoneNumber[] {
-  const cents = numbers.map((n) => (n.monthlyCostUsd === null ? -1 : toCents(n.monthlyCostUsd)));
-  const order = Array.from(numbers.keys());
-  // Numbers already in the usual order (as listed) break ties by position: one comparison per
-  // number instead of one per tie in the sort.
-  const tie = inUsualOrder(numbers)
-    ? (a: number, b: number) => a - b
-    : (a: number, b: number) => compareByCountryThenNumber(numbers[a], numbers[b]);
-  order.sort((a, b) => cents[b] - cents[a] || tie(a, b));
-  return order.map((i) => numbers[i]);
+  if (!inUsualOrder(numbers)) {
+    const cents = numbers.map(centsOrLast);
+    const order = Array.from(numbers.keys());
+    order.sort((a, b) => cents[b] - cents[a] || compareByCountryThenNumber(numbers[a], numbers[b]));
+    return order.map((i) => numbers[i]);
+  }
+  // Already in the usual order (as listed): grouped by cost, each group keeps that order. A
+  // workspace has a handful of prices, so this is one pass instead of a sort of tens of thousands.
+  const byCents = new Map<number, PhoneNumber[]>();
+  for (const n of numbers) {
+    const cents = centsOrLast(n);
+    const group = byCents.get(cents);
+    if (group === undefined) byCents.set(cents, [n]);
+    else group.push(n);
+  }
+  const costs = [...byCents.keys()].sort((a, b) => b - a);
+  return costs.flatMap((cents) => byCents.get(cents) ?? []);
+}
+
+/** A number's monthly cost in cents; -1 (after every known cost) when unknown. */
+function centsOrLast(n: PhoneNumber): number {
+  return n.monthlyCostUsd === null ? -1 : toCents(n.monthlyCostUsd);
 }
 
 function inUsualOrder(numbers: readonly PhoneNumber[]): boolean {
