@@ -84,13 +84,20 @@ export function startOutputs(
   const root = resolve(dir);
   const paths = {} as OutputPaths;
   for (const name of OUTPUT_FILES) paths[name] = join(root, name);
+  const started: Promise<void>[] = [];
+  let written: Promise<void>;
   try {
     mkdirSync(root, { recursive: true });
-    const written = names.map((name) => writeWhole(paths[name], ready[name] ?? outputContent(name, run)));
-    return { paths, written: Promise.all(written).then(() => undefined) };
+    for (const name of names) started.push(writeWhole(paths[name], ready[name] ?? outputContent(name, run)));
+    written = Promise.all(started).then(() => undefined);
   } catch (error) {
-    return { paths, written: Promise.reject(error) };
+    // The files already started still end; the failure reported is this one.
+    for (const file of started) file.catch(() => undefined);
+    written = Promise.reject(error);
   }
+  // Awaited by the caller once its next file is made; a failure before that is no unhandled rejection.
+  written.catch(() => undefined);
+  return { paths, written };
 }
 
 /**
@@ -99,7 +106,13 @@ export function startOutputs(
  */
 function writeWhole(file: string, content: string | Uint8Array): Promise<void> {
   const bytes = typeof content === 'string' ? Buffer.from(content) : content;
-  const fd = openSync(file, 'w');
+  let fd: number;
+  try {
+    fd = openSync(file, 'w');
+  } catch (error) {
+    // As writeFile: one file that cannot be opened fails the run, and the others are still written.
+    return Promise.reject(error);
+  }
   return new Promise<void>((done, fail) => {
     const finish = (error: Error | null) =>
       close(fd, (closeError) => {
