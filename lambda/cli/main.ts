@@ -24,7 +24,7 @@ import { createCliLogger } from './logger';
 import { checkAwsAccess, nodeVersionNote, SDK_NODE_WARNING_VAR } from './aws-preflight';
 import { readInventoryFile } from './inventory-file';
 import { prepareWritableDir } from './local-paths';
-import { auditJsonBytes, writeOutputs } from './output';
+import { auditJsonBytes, OUTPUT_FILES, startOutputs } from './output';
 import { createProgressReporter, type ProgressReporter } from './progress';
 import { createRedactor, type Redactor } from './redact';
 import { oneLine, stripControls } from './sanitize';
@@ -202,18 +202,23 @@ function listDeadline(started: number, timeoutSeconds: number): number {
   return started + timeoutMs - Math.min(5000, timeoutMs / 10);
 }
 
+/** Every file but audit.json: they are ready before it is made. */
+const WRITTEN_FIRST = OUTPUT_FILES.filter((name) => name !== 'audit.json');
+
 /** Files, then the JSON or the summary on stdout; an incomplete listing is explained on stderr. */
 async function reportRun(run: AuditRun, options: CliOptions, session: Session): Promise<number> {
   const { out, err } = session;
   // Not scrubbed as a whole: every string in them that came from DialNexa was scrubbed of the key as
   // it arrived (adapters/dialnexa/scrub.ts), and nothing of ours holds it. audit.json is made and
-  // encoded once for the file and stdout (20 MB at 20k numbers).
-  const json = options.json ? auditJsonBytes(run) : undefined;
-  const writing = options.outDir ? writeOutputs(options.outDir, run, { 'audit.json': json }) : undefined;
-  // The thread pool writes the files while stdout (synchronous on a pipe) takes the JSON; a failed
+  // encoded once for the file and stdout (10 MB at 20k numbers). The thread pool writes the other
+  // files while it is made, and it while stdout (synchronous on a pipe) takes the JSON; a failed
   // write still fails the run below.
+  const others = options.outDir ? startOutputs(options.outDir, run, {}, WRITTEN_FIRST) : undefined;
+  const json = options.json ? auditJsonBytes(run) : undefined;
+  const last = options.outDir ? startOutputs(options.outDir, run, { 'audit.json': json }, ['audit.json']) : undefined;
   if (json !== undefined) session.outData(json);
-  const files = await writing;
+  await Promise.all([others?.written, last?.written]);
+  const files = others?.paths;
   if (json === undefined) {
     out(formatSummary(run, { files, delivery: deliveryLine(run, options), wallMs: Date.now() - session.started }));
   }

@@ -75,9 +75,12 @@ export function attributeCosts(numbers: readonly PhoneNumber[], input: UseCaseIn
   const unattributed = empty();
   for (const n of numbers) {
     if (n.inboundAgentId !== null) {
-      const t = agents.get(n.inboundAgentId) ?? empty();
+      let t = agents.get(n.inboundAgentId);
+      if (t === undefined) {
+        t = empty();
+        agents.set(n.inboundAgentId, t);
+      }
       add(t, n);
-      agents.set(n.inboundAgentId, t);
     } else add(isUnrouted(n) ? unrouted : unattributed, n);
   }
   const checked = input.agents?.status === 'checked' ? input.agents : undefined;

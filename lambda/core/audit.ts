@@ -2,6 +2,7 @@
 // not-active numbers, and monthly cost. Every map comes out in a deterministic key order so the
 // report, the CSV and snapshots never reorder between runs.
 import { dict } from './dict';
+import { Sums } from './sums';
 import {
   ALL_NUMBER_TYPES,
   UNKNOWN_COUNTRY,
@@ -51,18 +52,14 @@ function compareKeys(a: string, b: string, lastKey: string): number {
 }
 
 /** Keys by count descending, then key; `lastKey` always last. */
-function orderedCounts(counts: Map<string, number>, lastKey: string): Counts {
-  const keys = [...counts.keys()].sort(
-    (a, b) =>
-      (a === lastKey ? 1 : 0) - (b === lastKey ? 1 : 0) ||
-      (counts.get(b) ?? 0) - (counts.get(a) ?? 0) ||
-      compareStrings(a, b),
-  );
-  return dict(keys.map((key) => [key, counts.get(key) ?? 0]));
-}
-
-function increment(map: Map<string, number>, key: string, by = 1): void {
-  map.set(key, (map.get(key) ?? 0) + by);
+function orderedCounts(counts: Sums<string>, lastKey: string): Counts {
+  const keys = counts
+    .keys()
+    .sort(
+      (a, b) =>
+        (a === lastKey ? 1 : 0) - (b === lastKey ? 1 : 0) || counts.get(b) - counts.get(a) || compareStrings(a, b),
+    );
+  return dict(keys.map((key) => [key, counts.get(key)]));
 }
 
 function zeroTypes(): Record<NumberType, number> {
@@ -108,9 +105,10 @@ function fromCents(cents: number): number {
  * cost nothing", never "not known". Country order follows the count order of `byCountry`.
  */
 function costSummary(numbers: readonly PhoneNumber[], countryOrder: readonly string[]): CostSummary {
-  const byCountry = new Map<string, number>();
-  const byType = new Map<string, number>();
-  const byCountryType = new Map<string, Map<string, number>>();
+  const byCountry = new Sums<string>();
+  const byType = new Sums<string>();
+  const byCountryType = new Map<string, Sums<string>>();
+  let row: { country: string; sums: Sums<string> } | undefined;
   let total = 0;
   let knownCount = 0;
   const sources: Record<CostSource, number> = { api: 0, 'rate-card': 0, unknown: 0 };
@@ -120,26 +118,36 @@ function costSummary(numbers: readonly PhoneNumber[], countryOrder: readonly str
     const cents = toCents(n.monthlyCostUsd);
     knownCount += 1;
     total += cents;
-    increment(byCountry, n.countryCode, cents);
-    increment(byType, n.type, cents);
-    const row = byCountryType.get(n.countryCode) ?? new Map<string, number>();
-    increment(row, n.type, cents);
-    byCountryType.set(n.countryCode, row);
+    byCountry.add(n.countryCode, cents);
+    byType.add(n.type, cents);
+    if (row === undefined || row.country !== n.countryCode)
+      row = { country: n.countryCode, sums: rowOf(byCountryType, n.countryCode, () => new Sums<string>()) };
+    row.sums.add(n.type, cents);
   }
   const countries = countryOrder.filter((c) => byCountry.has(c));
   const types = ALL_NUMBER_TYPES.filter((t) => byType.has(t));
-  const money = (m: Map<string, number>, keys: readonly string[]): Counts =>
-    dict(keys.filter((k) => m.has(k)).map((k) => [k, fromCents(m.get(k) ?? 0)]));
+  const money = (m: Sums<string>, keys: readonly string[]): Counts =>
+    dict(keys.filter((k) => m.has(k)).map((k) => [k, fromCents(m.get(k))]));
   return {
     currency: 'USD',
     totalMonthly: fromCents(total),
     byCountry: money(byCountry, countries),
     byType: money(byType, types),
-    byCountryType: dict(countries.map((c) => [c, money(byCountryType.get(c) ?? new Map(), ALL_NUMBER_TYPES)])),
+    byCountryType: dict(countries.map((c) => [c, money(byCountryType.get(c) ?? new Sums(), ALL_NUMBER_TYPES)])),
     knownCount,
     unknownCount: numbers.length - knownCount,
     sources,
   };
+}
+
+/** A country's row of a country x type table, made on first use. */
+function rowOf<R>(rows: Map<string, R>, country: string, make: () => R): R {
+  let row = rows.get(country);
+  if (row === undefined) {
+    row = make();
+    rows.set(country, row);
+  }
+  return row;
 }
 
 /**
@@ -161,19 +169,21 @@ export function isNotActive(n: PhoneNumber): boolean {
 }
 
 export function auditNumbers(numbers: readonly PhoneNumber[]): AuditResult {
-  const countries = new Map<string, number>();
-  const statuses = new Map<string, number>();
-  const providers = new Map<string, number>();
+  const countries = new Sums<string>();
+  const statuses = new Sums<string>();
+  const providers = new Sums<string>();
   const byType = zeroTypes();
   const cells = new Map<string, Record<NumberType, number>>();
+  let row: { country: string; cells: Record<NumberType, number> } | undefined;
   for (const n of numbers) {
-    increment(countries, n.countryCode);
-    increment(statuses, n.status ?? NO_STATUS);
-    increment(providers, n.provider ?? UNKNOWN_PROVIDER);
+    countries.add(n.countryCode);
+    statuses.add(n.status ?? NO_STATUS);
+    providers.add(n.provider ?? UNKNOWN_PROVIDER);
     byType[n.type] += 1;
-    const row = cells.get(n.countryCode) ?? zeroTypes();
-    row[n.type] += 1;
-    cells.set(n.countryCode, row);
+    // Numbers come sorted by country: the row changes once per country, not per number.
+    if (row === undefined || row.country !== n.countryCode)
+      row = { country: n.countryCode, cells: rowOf(cells, n.countryCode, zeroTypes) };
+    row.cells[n.type] += 1;
   }
   const byCountry = orderedCounts(countries, UNKNOWN_COUNTRY);
   const countryOrder = Object.keys(byCountry);

@@ -12,12 +12,14 @@ const INITIAL_BYTES = 1 << 20;
 
 /**
  * The same bytes as Buffer.from(`${JSON.stringify(value, null, 2)}\n`) for JSON data (no cycles).
+ * `capacity`: the bytes expected, or more.
  * One difference, for values this code never writes: a `toJSON(key)` inside a list of more than
  * 100 elements is given its index within a part of 100, and one whose result has a toJSON of its
  * own at the first three levels has that called too.
  */
-export function prettyJsonBytes(value: unknown): Buffer {
-  const out = new Utf8Writer(INITIAL_BYTES);
+export function prettyJsonBytes(value: unknown, capacity = INITIAL_BYTES): Buffer {
+  // A first buffer that holds it all is never copied (the writer joins its buffers at the end).
+  const out = new Utf8Writer(capacity);
   // A top-level value JSON cannot write (undefined, a function) is "undefined" in a template literal.
   if (writeValue(out, jsonValueOf(value, ''), 0) === undefined) out.write('undefined');
   out.write('\n');

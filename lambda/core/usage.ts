@@ -138,12 +138,10 @@ async function finishUsage(
   firstPage?: Promise<CallsPage>,
 ): Promise<UsageResult> {
   const checked = numbers.filter(isUsageCheckable);
-  const phones = new Set(checked.map((n) => n.phoneNumber));
-  const covered = await sweep(lister, ev, phones, { deadline: options.deadline, firstPage });
+  const covered = await sweep(lister, ev, checked, { deadline: options.deadline, firstPage });
   const isNew = (n: PhoneNumber) => createdAfter(n.createdAt, ev.window.start);
-  if (covered) {
-    for (const p of phones) if (!ev.lastCall.has(p)) ev.idle.add(p);
-  } else {
+  // Covered: every checked number not seen called is idle (summarize says so without a set of them).
+  if (!covered) {
     const unseen = mostExpensiveFirst(checked.filter((n) => !ev.lastCall.has(n.phoneNumber) && !isNew(n)));
     await probeAll(lister, ev, unseen, options.deadline);
   }
@@ -169,7 +167,7 @@ function deadlineOption(deadline: number | undefined): { deadline?: number } {
 async function sweep(
   lister: CallLister,
   ev: Evidence,
-  phones: Set<string>,
+  checked: readonly PhoneNumber[],
   { deadline, firstPage }: { deadline?: number; firstPage?: Promise<CallsPage> },
 ): Promise<boolean> {
   const sweepBudget = sweepBudgetOf(ev);
@@ -183,7 +181,14 @@ async function sweep(
     ev.spent += 1;
     return lister.listCalls({ ...firstSweepQuery(ev), page }, deadlineOption(deadline));
   };
-  for (let page = 1; ev.lastCall.size < phones.size; page++) {
+  // Made once a call is met: an empty window (no calls at all) needs no set of tens of thousands.
+  let phones: Set<string> | undefined;
+  const phonesOf = () => {
+    phones ??= new Set(checked.map((n) => n.phoneNumber));
+    return phones;
+  };
+  // Before any call is seen, some number is unseen exactly when there is a number at all.
+  for (let page = 1; ev.lastCall.size === 0 ? checked.length > 0 : ev.lastCall.size < phonesOf().size; page++) {
     const pending = nextPage(page);
     if (pending === undefined) return false;
     const got = await pending;
@@ -194,7 +199,7 @@ async function sweep(
       if (call.to === null && call.from === null) unreadable = true;
       for (const raw of [call.to, call.from]) {
         const p = raw === null ? null : canonicalE164(raw);
-        if (p !== null && phones.has(p)) see(ev, p, at);
+        if (p !== null && phonesOf().has(p)) see(ev, p, at);
       }
     }
     if (listEnded(got, page, read)) return !unreadable;
@@ -273,10 +278,42 @@ function createdAfter(createdAt: string | null, start: number): boolean {
 
 /** Most expensive first (unknown cost last), then the usual order; each cost turned into cents once. */
 function mostExpensiveFirst(numbers: readonly PhoneNumber[]): PhoneNumber[] {
-  const keyed = numbers.map((n) => ({ n, cents: n.monthlyCostUsd === null ? -1 : toCents(n.monthlyCostUsd) }));
-  keyed.sort((a, b) => b.cents - a.cents || compareByCountryThenNumber(a.n, b.n));
-  return keyed.map((k) => k.n);
+  if (!inUsualOrder(numbers)) {
+    const cents = numbers.map(centsOrLast);
+    const order = Array.from(numbers.keys());
+    order.sort((a, b) => cents[b] - cents[a] || compareByCountryThenNumber(numbers[a], numbers[b]));
+    return order.map((i) => numbers[i]);
+  }
+  // Already in the usual order (as listed): grouped by cost, each group keeps that order. A
+  // workspace has a handful of prices, so this is one pass instead of a sort of tens of thousands.
+  const byCents = new Map<number, PhoneNumber[]>();
+  for (const n of numbers) {
+    const cents = centsOrLast(n);
+    const group = byCents.get(cents);
+    if (group === undefined) byCents.set(cents, [n]);
+    else group.push(n);
+  }
+  const costs = [...byCents.keys()].sort((a, b) => b - a);
+  return costs.flatMap((cents) => byCents.get(cents) ?? []);
 }
+
+/** A number's monthly cost in cents; -1 (after every known cost) when unknown. */
+function centsOrLast(n: PhoneNumber): number {
+  return n.monthlyCostUsd === null ? -1 : toCents(n.monthlyCostUsd);
+}
+
+function inUsualOrder(numbers: readonly PhoneNumber[]): boolean {
+  for (let i = 1; i < numbers.length; i++) if (compareByCountryThenNumber(numbers[i - 1], numbers[i]) > 0) return false;
+  return true;
+}
+
+/** Shared by every number in one of these states: a workspace has tens of thousands. */
+const WITHOUT_CALL: Readonly<Record<Exclude<UsageState, 'used'>, NumberUsage>> = Object.freeze({
+  idle: Object.freeze({ state: 'idle', lastCallAt: null }),
+  unknown: Object.freeze({ state: 'unknown', lastCallAt: null }),
+  new: Object.freeze({ state: 'new', lastCallAt: null }),
+  not_checked: Object.freeze({ state: 'not_checked', lastCallAt: null }),
+});
 
 function summarize(
   numbers: readonly PhoneNumber[],
@@ -287,7 +324,7 @@ function summarize(
   const found: PhoneNumber[] = [];
   const counts = { used: 0, unknown: 0, new: 0 };
   for (const n of numbers) {
-    const usage = usageOf(n, ev, isNew);
+    const usage = usageOf(n, ev, covered, isNew);
     byNumber.set(n, usage);
     if (usage.state === 'idle') found.push(n);
     else if (usage.state !== 'not_checked') counts[usage.state] += 1;
@@ -310,10 +347,10 @@ function summarize(
   };
 }
 
-function usageOf(n: PhoneNumber, ev: Evidence, isNew: (n: PhoneNumber) => boolean): NumberUsage {
-  if (!isUsageCheckable(n)) return { state: 'not_checked', lastCallAt: null };
+function usageOf(n: PhoneNumber, ev: Evidence, covered: boolean, isNew: (n: PhoneNumber) => boolean): NumberUsage {
+  if (!isUsageCheckable(n)) return WITHOUT_CALL.not_checked;
   const last = ev.lastCall.get(n.phoneNumber);
   if (last !== undefined) return { state: 'used', lastCallAt: last };
-  if (isNew(n)) return { state: 'new', lastCallAt: null };
-  return { state: ev.idle.has(n.phoneNumber) ? 'idle' : 'unknown', lastCallAt: null };
+  if (isNew(n)) return WITHOUT_CALL.new;
+  return covered || ev.idle.has(n.phoneNumber) ? WITHOUT_CALL.idle : WITHOUT_CALL.unknown;
 }

@@ -1,6 +1,6 @@
 // The CLI run in-process against real loopback servers: the DialNexa simulator, the local SES
 // emulator and the local Secrets Manager stand-in.
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
@@ -113,6 +113,22 @@ describe('number-audit CLI', () => {
     expect(r.stdout).toMatch(/^Country\s+Local\s+Toll-free\s+Mobile/m);
     expect(r.stdout).toContain(`Unrouted (active, no inbound agent): ${truth.filter(isUnrouted).length}`);
     expect(r.stdout).toContain('not sent (dry run');
+  });
+
+  it('--out fails the run when a file cannot be written, after writing the others and printing the JSON', async () => {
+    for (const blocked of ['audit.json', 'numbers.csv']) {
+      const dir = join(tmp, `out-blocked-${blocked}`);
+      // A folder where the file goes: opening it for writing fails (EISDIR).
+      await mkdir(join(dir, blocked), { recursive: true });
+      const r = await cli(['--out', dir, '--json']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/EISDIR/);
+      expect(JSON.parse(r.stdout).total).toBe(SIZE);
+      const others = ['audit.json', 'email.eml', 'numbers.csv', 'report.html', 'report.txt'].filter(
+        (f) => f !== blocked,
+      );
+      for (const file of others) expect((await readFile(join(dir, file))).length).toBeGreaterThan(0);
+    }
   });
 
   it('--out writes the five files, the same audit as --json', async () => {
