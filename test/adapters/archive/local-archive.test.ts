@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FsObjectStore, LocalArchive } from '../../../lambda/adapters/archive/local-archive';
+import { textOf } from '../../../lambda/adapters/archive/object-store';
 import { changesSince } from '../../../lambda/core/history';
 import { ClaimLostError } from '../../../lambda/core/idempotency';
 import { silentLogger } from '../../../lambda/core/ports';
@@ -113,6 +114,20 @@ describe('LocalArchive history', () => {
       status: 'skipped',
       reason: `the previous report (${file}) could not be used: the previous snapshot is not valid JSON (${file})`,
     });
+  });
+
+  it('hands over a file as its bytes, and textOf decodes them as the store did when it read text', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('{"nickname":"東京 😀'),
+      Buffer.from([0xf0, 0x9f, 0x98, 0xff]),
+      Buffer.from('"}'),
+    ]);
+    await fs.writeFile(path.join(dir, 'k.json'), bytes);
+    const stored = await new FsObjectStore(dir).get('k.json');
+    expect(stored?.bytes.equals(bytes)).toBe(true);
+    // Buffer#toString('utf8') as before: the mark kept, each bad sequence one U+FFFD.
+    expect(stored && textOf(stored)).toBe('\uFEFF{"nickname":"東京 😀\uFFFD\uFFFD"}');
   });
 
   it('never resolves a key outside the folder', async () => {
