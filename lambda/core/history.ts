@@ -33,7 +33,7 @@ export async function changesSince(
     const previous = await archive.readLatestSnapshot(workspace);
     if (previous === null) return { status: 'first-run' };
     const { location } = previous;
-    const compared = previous.ok ? changesSinceSnapshot(previous.text, numbers) : previous;
+    const compared = previous.ok ? changesSinceSnapshot(previous.bytes, numbers) : previous;
     if (compared.ok) return { status: 'compared', changes: compared.changes };
     // A file that was found but cannot be a baseline says where it is.
     const reason = previous.ok ? `${compared.reason} (${location})` : compared.reason;

@@ -150,11 +150,11 @@ export interface LatestRunPointer {
 
 /**
  * A previous snapshot that was found; `ok: false` carries a reason for a warning line. Found, it is
- * handed over as the file's text: the core reads its numbers a part at a time (and says why, if
- * the text cannot be a baseline).
+ * handed over as the file's bytes: the core decodes its numbers a part at a time (and says why, if
+ * the file cannot be a baseline).
  */
 export type PreviousSnapshot =
-  | { ok: true; text: string; location: string }
+  | { ok: true; bytes: Buffer; location: string }
   | { ok: false; reason: string; location: string };
 
 /** Run history: the S3 bucket in AWS, a folder for the CLI (`--history DIR`) and the demo. */

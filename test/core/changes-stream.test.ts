@@ -1,6 +1,6 @@
-// The run reads last week's snapshot a part at a time when the file is as this code writes it;
-// whatever the file's text, the changes (or the reason there are none) must be exactly what
-// parsing the whole file and diffing it gives (the reference below).
+// The run reads last week's snapshot a part at a time from its bytes when the file is as this code
+// writes it; whatever the file's bytes, the changes (or the reason there are none) must be exactly
+// what decoding the whole file as UTF-8, parsing it and diffing it gives (the reference below).
 import fc from 'fast-check';
 import { compareByCountryThenNumber } from '../../lambda/core/audit';
 import {
@@ -20,8 +20,9 @@ import {
 import { ALL_NUMBER_TYPES, type NumberType, type PhoneNumber } from '../../lambda/core/types';
 import { phone } from './fixtures';
 
-function reference(text: string, current: readonly PhoneNumber[]): SnapshotComparison {
-  const parsed = parseSnapshot(text);
+function reference(bytes: Buffer, current: readonly PhoneNumber[]): SnapshotComparison {
+  // The file's text as the archive made it before it handed over bytes (S3 and disk alike).
+  const parsed = parseSnapshot(bytes.toString('utf8'));
   return parsed.ok
     ? { ok: true, changes: diffSnapshots(parsed.snapshot, current) }
     : { ok: false, reason: parsed.reason };
@@ -32,6 +33,9 @@ function expectSame(actual: SnapshotComparison | null, expected: SnapshotCompari
   // JSON keeps list and key order, which toStrictEqual does not check for object keys.
   expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
 }
+
+/** Stands for bytes that are not UTF-8 (see breakBytes): written as its own two bytes, then swapped. */
+const MARK = '\u00A4';
 
 // Strings that look like the structure the stream cuts at, escapes, non-Latin text and lone surrogates.
 const hostile = fc.oneof(
@@ -46,6 +50,10 @@ const hostile = fc.oneof(
     ']}\n',
     'Zürich',
     '東京 サポート',
+    '😀 Ω',
+    `x${MARK}y`,
+    MARK,
+    '\uFEFF',
     '\uD800',
     'x\uDC00',
     '\u202Eevil',
@@ -150,14 +158,70 @@ function mutate(text: string, { kind, at, char }: Mutation, value: unknown): str
   }
 }
 
+/** Sequences a UTF-8 decoder must replace: lone continuation, cut-short leads, a UTF-16 surrogate, overlong, 0xFF. */
+const invalidArb = fc.constantFrom(
+  [0x80],
+  [0xc3],
+  [0xe2, 0x82],
+  [0xf0, 0x9f, 0x98],
+  [0xed, 0xa0, 0x80],
+  [0xc0, 0xaf],
+  [0xff],
+  [0xef, 0xbb, 0xbf],
+);
+
+/** The file's bytes as storage may hand them over: with a byte order mark, or bytes that are not UTF-8. */
+const byteMutationArb = fc.record({
+  kind: fc.constantFrom('none', 'none', 'bom', 'invalid at', 'invalid in strings', 'invalid in strings'),
+  at: fc.nat(),
+  invalid: invalidArb,
+});
+
+type ByteMutation = typeof byteMutationArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** Every MARK's two bytes swapped for `invalid`: bytes inside a string value that are not UTF-8. */
+function breakBytes(bytes: Buffer, invalid: readonly number[]): Buffer {
+  const mark = Buffer.from(MARK);
+  const out: Buffer[] = [];
+  let from = 0;
+  for (let at = bytes.indexOf(mark); at !== -1; at = bytes.indexOf(mark, from)) {
+    out.push(bytes.subarray(from, at), Buffer.from(invalid));
+    from = at + mark.length;
+  }
+  out.push(bytes.subarray(from));
+  return Buffer.concat(out);
+}
+
+function mutateBytes(bytes: Buffer, { kind, at, invalid }: ByteMutation): Buffer {
+  const k = at % (bytes.length + 1);
+  switch (kind) {
+    case 'bom':
+      return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]);
+    case 'invalid at':
+      return Buffer.concat([bytes.subarray(0, k), Buffer.from(invalid), bytes.subarray(k)]);
+    case 'invalid in strings':
+      return breakBytes(bytes, invalid);
+    default:
+      return bytes;
+  }
+}
+
 describe('changesSinceSnapshot against parseSnapshot + diffSnapshots', () => {
-  it('gives the same changes or the same reason for any snapshot text', () => {
+  it('gives the same changes or the same reason for any snapshot file', () => {
     fc.assert(
-      fc.property(weeksArb, headArb, mutationArb, fc.integer({ min: 1, max: 4 }), (weeks, head, mutation, part) => {
-        const value = { ...head, numbers: weeks.before };
-        const text = mutate(`${JSON.stringify(value)}\n`, mutation, value);
-        expectSame(changesSinceSnapshot(text, weeks.now, part), reference(text, weeks.now));
-      }),
+      fc.property(
+        weeksArb,
+        headArb,
+        mutationArb,
+        byteMutationArb,
+        fc.integer({ min: 1, max: 4 }),
+        (weeks, head, mutation, byteMutation, part) => {
+          const value = { ...head, numbers: weeks.before };
+          const text = mutate(`${JSON.stringify(value)}\n`, mutation, value);
+          const bytes = mutateBytes(Buffer.from(text), byteMutation);
+          expectSame(changesSinceSnapshot(bytes, weeks.now, part), reference(bytes, weeks.now));
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -168,15 +232,18 @@ describe('changesSinceSnapshot against parseSnapshot + diffSnapshots', () => {
         fc.array(numberArb, { maxLength: 20 }),
         weeksArb,
         fc.integer({ min: 1, max: 4 }),
-        (numbers, weeks, part) => {
+        invalidArb,
+        (numbers, weeks, part, invalid) => {
           // Unique ids and filled fields: a file as this code writes it for a workspace's listing.
           const filled = numbers.filter((n) => n.id !== '' && n.phoneNumber !== '' && n.countryCode !== '');
           const listed = [...new Map(filled.map((n) => [n.id, phone(n)])).values()];
-          const text = snapshotFile('Acme', new Date('2026-11-23T09:00:00.000Z'), true, listed, part).toString('utf8');
-          const streamed = streamedChanges(text, weeks.now, part);
+          const written = snapshotFile('Acme', new Date('2026-11-23T09:00:00.000Z'), true, listed, part);
+          // Bytes that are not UTF-8 inside the strings keep the file as written: it still streams.
+          const bytes = breakBytes(written, invalid);
+          const streamed = streamedChanges(bytes, weeks.now, part);
           const current = new Map(weeks.now.map((n) => [n.id, n]));
           if (current.size === weeks.now.length) expect(streamed).not.toBeNull();
-          expectSame(changesSinceSnapshot(text, weeks.now, part), reference(text, weeks.now));
+          expectSame(changesSinceSnapshot(bytes, weeks.now, part), reference(bytes, weeks.now));
         },
       ),
       { numRuns: 1500 },
@@ -193,7 +260,8 @@ describe('streamedChanges', () => {
       countryCode: countries[i % countries.length],
       type: ALL_NUMBER_TYPES[i % ALL_NUMBER_TYPES.length],
       inboundAgentId: i % 17 === 0 ? null : `agt_${i % 5}`,
-      nickname: i % 50 === 0 ? '},{"id":"pn_1' : null,
+      // Text outside Latin-1 (a 4-byte character last) on every number, so on both sides of every cut.
+      nickname: i % 50 === 0 ? '},{"id":"pn_1' : i % 9 === 0 ? null : `東京 ${i}${MARK}😀`,
     }),
   ).sort(compareByCountryThenNumber);
   const lastWeek: Snapshot = {
@@ -208,11 +276,26 @@ describe('streamedChanges', () => {
     .map((n, i) => (i % 300 === 1 ? { ...n, inboundAgentId: null } : i % 400 === 3 ? { ...n, status: 'expired' } : n));
 
   it('streams a file as written across several parts, to the reference result', () => {
-    const text = serializeSnapshot(lastWeek);
-    const streamed = streamedChanges(text, now);
+    const bytes = Buffer.from(serializeSnapshot(lastWeek));
+    const streamed = streamedChanges(bytes, now);
     expect(streamed).not.toBeNull();
     expect(streamed?.ok && [streamed.changes.added.length, streamed.changes.removed.length]).toEqual([13, 4]);
-    expectSame(streamed, reference(text, now));
+    expectSame(streamed, reference(bytes, now));
+  });
+
+  it('streams a file with bytes that are not UTF-8 in its strings, read as U+FFFD as the whole file would be', () => {
+    const bytes = breakBytes(Buffer.from(serializeSnapshot(lastWeek)), [0xf0, 0x9f, 0x98]);
+    const streamed = streamedChanges(bytes, now);
+    expect(streamed).not.toBeNull();
+    // Last week's nicknames now differ from this week's: each such kept number is listed as changed.
+    expect(JSON.stringify(streamed)).toContain('\uFFFD');
+    expectSame(streamed, reference(bytes, now));
+  });
+
+  it('leaves a file that starts with a byte order mark to the whole-file way, with the same result', () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(serializeSnapshot(lastWeek))]);
+    expect(streamedChanges(bytes, now)).toBeNull();
+    expectSame(changesSinceSnapshot(bytes, now), reference(bytes, now));
   });
 
   it.each([
@@ -220,8 +303,8 @@ describe('streamedChanges', () => {
     ['an id listed twice this week', lastWeek, [...now, now[5]]],
     ['an incomplete run', { ...lastWeek, complete: false }, now],
   ])('leaves %s to the whole-file way, with the same result', (_label, snapshot, current) => {
-    const text = serializeSnapshot(snapshot as Snapshot);
-    expect(streamedChanges(text, current)).toBeNull();
-    expectSame(changesSinceSnapshot(text, current), reference(text, current));
+    const bytes = Buffer.from(serializeSnapshot(snapshot as Snapshot));
+    expect(streamedChanges(bytes, current)).toBeNull();
+    expectSame(changesSinceSnapshot(bytes, current), reference(bytes, current));
   });
 });

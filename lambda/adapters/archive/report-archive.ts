@@ -66,7 +66,7 @@ export class StoreReportArchive implements ReportArchive {
     const location = this.store.describe(snapshotKey);
     const snapshotObject = await this.store.get(snapshotKey);
     if (!snapshotObject) return { ok: false, reason: `the previous snapshot is missing (${location})`, location };
-    return { ok: true, text: textOf(snapshotObject), location };
+    return { ok: true, bytes: snapshotObject.bytes, location };
   }
 
   async readRecentRuns(workspace: string, limit: number): Promise<RunSummary[]> {

@@ -83,7 +83,7 @@ describe('LocalArchive history', () => {
     const read = await new LocalArchive({ dir }).readLatestSnapshot('Acme Corp');
     expect(read).toEqual({
       ok: true,
-      text: serializeSnapshot(toSnapshot('Acme Corp', T0, true, [number])),
+      bytes: Buffer.from(serializeSnapshot(toSnapshot('Acme Corp', T0, true, [number]))),
       location: path.join(location, 'snapshot.json'),
     });
   });

@@ -209,7 +209,7 @@ describe('S3Archive history', () => {
     ).resolves.toEqual({ updated: true });
     await expect(archive.readLatestSnapshot('Acme')).resolves.toEqual({
       ok: true,
-      text: serializeSnapshot(toSnapshot('Acme', T0, true, [num('1')])),
+      bytes: Buffer.from(serializeSnapshot(toSnapshot('Acme', T0, true, [num('1')]))),
       location: `s3://${BUCKET}/${prefix}snapshot.json`,
     });
   });
@@ -249,11 +249,15 @@ describe('S3Archive history', () => {
       '{"schemaVersion":0}',
       'the previous snapshot uses an older schema (version 0; this version reads 1)',
     ],
-  ])('hands %s over as text; the run then says why and where', async (_label, snapshot, reason) => {
+  ])('hands %s over as bytes; the run then says why and where', async (_label, snapshot, reason) => {
     bucket.set('latest/acme.json', pointerTo('r'));
     bucket.set('reports/acme/2026/11/30/r/snapshot.json', snapshot);
     const file = `s3://${BUCKET}/reports/acme/2026/11/30/r/snapshot.json`;
-    await expect(archive.readLatestSnapshot('Acme')).resolves.toEqual({ ok: true, text: snapshot, location: file });
+    await expect(archive.readLatestSnapshot('Acme')).resolves.toEqual({
+      ok: true,
+      bytes: Buffer.from(snapshot),
+      location: file,
+    });
     await expect(changesSince(archive, 'Acme', {}, true, [num('1')], silentLogger)).resolves.toEqual({
       status: 'skipped',
       reason: `the previous report (${file}) could not be used: ${reason} (${file})`,
