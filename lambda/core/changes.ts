@@ -1,7 +1,7 @@
 // What changed since the last complete run: the part of a weekly report people act on.
 import { dict } from './dict';
 import { compareByCountryThenNumber, compareCountryCodes, isUnrouted } from './audit';
-import { toSnapshotNumber, type Snapshot, type SnapshotNumber } from './snapshot';
+import { parseSnapshot, toSnapshotNumber, writtenSnapshotParts, type Snapshot, type SnapshotNumber } from './snapshot';
 import { ALL_NUMBER_TYPES, type PhoneNumber } from './types';
 
 export type ChangedNumber = SnapshotNumber;
@@ -156,25 +156,67 @@ class ChangeLists {
  * Both lists are walked side by side: in sorted lists (as the workspace and the snapshot file keep
  * them) a number in both weeks is met at the same step, so it needs no lookup. The few met alone
  * are matched through a Map afterwards; an unsorted list only leaves more of them, never a wrong pair.
+ * Last week's numbers are handed in one at a time, so they need not all be held.
  */
-function walk(before: readonly SnapshotNumber[], current: readonly PhoneNumber[], lists: ChangeLists) {
-  const lonePrevious: number[] = [];
-  const loneCurrent: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < before.length && j < current.length) {
-    const old = before[i] as SnapshotNumber;
-    const n = current[j] as PhoneNumber;
-    if (old.id === n.id) {
-      if (!sameFields(old, n)) lists.pair(old, n, j);
-      i++;
-      j++;
-    } else if (compareByCountryThenNumber(old, n) < 0) lonePrevious.push(i++);
-    else loneCurrent.push(j++);
+class Walk {
+  readonly lonePrevious: Found<SnapshotNumber>[] = [];
+  readonly loneCurrent: number[] = [];
+  private j = 0;
+
+  constructor(
+    private readonly current: readonly PhoneNumber[],
+    private readonly lists: ChangeLists,
+  ) {}
+
+  /** Last week's number at position `at`, after every one before it. */
+  previous(old: SnapshotNumber, at: number): void {
+    const { current } = this;
+    while (this.j < current.length) {
+      const n = current[this.j] as PhoneNumber;
+      if (old.id === n.id) {
+        if (!sameFields(old, n)) this.lists.pair(old, n, this.j);
+        this.j++;
+        return;
+      }
+      if (compareByCountryThenNumber(old, n) < 0) break;
+      this.loneCurrent.push(this.j++);
+    }
+    this.lonePrevious.push({ at, item: old });
   }
-  while (i < before.length) lonePrevious.push(i++);
-  while (j < current.length) loneCurrent.push(j++);
-  return { lonePrevious, loneCurrent };
+
+  /** After last week's last number: the rest of this week's are alone. */
+  end(): this {
+    while (this.j < this.current.length) this.loneCurrent.push(this.j++);
+    return this;
+  }
+}
+
+/**
+ * The numbers met alone, matched by id. `pairedById` finds a last-week number that was paired in
+ * the walk, for a current id met alone as well (an id listed twice this week).
+ */
+function settle(
+  walk: Walk,
+  current: readonly PhoneNumber[],
+  lists: ChangeLists,
+  beforeIds: ReadonlySet<string>,
+  pairedById: (id: string) => SnapshotNumber | undefined,
+): void {
+  const alone = new Map<string, SnapshotNumber>();
+  for (const { item } of walk.lonePrevious) alone.set(item.id, item);
+  const nowIds = new Set<string>();
+  for (const j of walk.loneCurrent) {
+    const n = current[j] as PhoneNumber;
+    nowIds.add(n.id);
+    lists.count(n, 1);
+    const old = alone.get(n.id) ?? (beforeIds.has(n.id) ? pairedById(n.id) : undefined);
+    if (old) lists.compare(old, n, j);
+    else lists.added.push({ at: j, item: toSnapshotNumber(n) });
+  }
+  for (const { at, item } of walk.lonePrevious) {
+    lists.count(item, -1);
+    if (!nowIds.has(item.id)) lists.removed.push({ at, item });
+  }
 }
 
 /**
@@ -184,31 +226,70 @@ function walk(before: readonly SnapshotNumber[], current: readonly PhoneNumber[]
 export function diffSnapshots(previous: Snapshot, current: readonly PhoneNumber[]): Changes {
   const { numbers: before, ids: beforeIds } = onePerId(previous.numbers);
   const lists = new ChangeLists();
-  const { lonePrevious, loneCurrent } = walk(before, current, lists);
-
-  const alone = new Map<string, SnapshotNumber>();
-  for (const i of lonePrevious) alone.set((before[i] as SnapshotNumber).id, before[i] as SnapshotNumber);
-  // A current id met alone may still be one paired in the walk (an id listed twice this week).
+  const walk = new Walk(current, lists);
+  for (let i = 0; i < before.length; i++) walk.previous(before[i] as SnapshotNumber, i);
   let all: Map<string, SnapshotNumber> | undefined;
-  const byId = (id: string) => {
+  settle(walk.end(), current, lists, beforeIds, (id) => {
     all ??= new Map(before.map((n) => [n.id, n]));
     return all.get(id);
-  };
-  const nowIds = new Set<string>();
-  for (const j of loneCurrent) {
-    const n = current[j] as PhoneNumber;
-    nowIds.add(n.id);
-    lists.count(n, 1);
-    const old = alone.get(n.id) ?? (beforeIds.has(n.id) ? byId(n.id) : undefined);
-    if (old) lists.compare(old, n, j);
-    else lists.added.push({ at: j, item: toSnapshotNumber(n) });
-  }
-  for (const i of lonePrevious) {
-    const old = before[i] as SnapshotNumber;
-    lists.count(old, -1);
-    if (!nowIds.has(old.id)) lists.removed.push({ at: i, item: old });
-  }
+  });
   return lists.result(previous.generatedAt);
+}
+
+/** The changes since a snapshot file, or why the file cannot be a baseline. */
+export type SnapshotComparison = { ok: true; changes: Changes } | { ok: false; reason: string };
+
+/**
+ * parseSnapshot of the file's text (its bytes decoded as UTF-8) then diffSnapshots, result for
+ * result and reason for reason. A file as this code writes it is read a part at a time from its
+ * bytes instead, so neither its 17-34 MB of text nor last week's 100k numbers are ever held at
+ * once; anything else goes the whole-file way.
+ */
+export function changesSinceSnapshot(
+  bytes: Buffer,
+  current: readonly PhoneNumber[],
+  partSize?: number,
+): SnapshotComparison {
+  return streamedChanges(bytes, current, partSize) ?? parsedChanges(bytes, current);
+}
+
+/** The whole file decoded and parsed, then diffed. */
+export function parsedChanges(bytes: Buffer, current: readonly PhoneNumber[]): SnapshotComparison {
+  const parsed = parseSnapshot(bytes.toString('utf8'));
+  return parsed.ok ? { ok: true, changes: diffSnapshots(parsed.snapshot, current) } : parsed;
+}
+
+/**
+ * The walk fed part by part; null when the file is not as written, or as soon as it needs the whole
+ * list: a part not as written, an id listed twice last week (one is kept per id) or this week (the
+ * paired one is looked up).
+ */
+export function streamedChanges(
+  bytes: Buffer,
+  current: readonly PhoneNumber[],
+  partSize?: number,
+): SnapshotComparison | null {
+  const written = writtenSnapshotParts(bytes, partSize);
+  if (written === null) return null;
+  const lists = new ChangeLists();
+  const walk = new Walk(current, lists);
+  const ids = new Set<string>();
+  let at = 0;
+  for (const part of written.parts) {
+    if (part === null) return null;
+    for (const old of part) {
+      const seen = ids.size;
+      // One hash lookup, not two: an id already there leaves the size as it was.
+      if (ids.add(old.id).size === seen) return null;
+      walk.previous(old, at++);
+    }
+  }
+  let pairedTwice = false;
+  settle(walk.end(), current, lists, ids, () => {
+    pairedTwice = true;
+    return undefined;
+  });
+  return pairedTwice ? null : { ok: true, changes: lists.result(written.generatedAt) };
 }
 
 /** True when nothing at all changed (the report can then say so in one line). */

@@ -1,7 +1,7 @@
 // Run history: each run's files, and the baseline (the latest complete, verified, unfiltered run the
 // baseline guard let through) that the next run's "changes" are compared with.
 import { toWorkspaceAuditJson } from './audit-json';
-import { diffSnapshots } from './changes';
+import { changesSinceSnapshot } from './changes';
 import { messageOf } from './errors';
 import { prettyJsonBytes } from './pretty-json';
 import { isUnfiltered } from './filters';
@@ -32,14 +32,13 @@ export async function changesSince(
   try {
     const previous = await archive.readLatestSnapshot(workspace);
     if (previous === null) return { status: 'first-run' };
-    if (!previous.ok) {
-      logger.warn('previous snapshot skipped', { workspace, reason: previous.reason, location: previous.location });
-      return {
-        status: 'skipped',
-        reason: `the previous report (${previous.location}) could not be used: ${previous.reason}`,
-      };
-    }
-    return { status: 'compared', changes: diffSnapshots(previous.snapshot, numbers) };
+    const { location } = previous;
+    const compared = previous.ok ? changesSinceSnapshot(previous.bytes, numbers) : previous;
+    if (compared.ok) return { status: 'compared', changes: compared.changes };
+    // A file that was found but cannot be a baseline says where it is.
+    const reason = previous.ok ? `${compared.reason} (${location})` : compared.reason;
+    logger.warn('previous snapshot skipped', { workspace, reason, location });
+    return { status: 'skipped', reason: `the previous report (${location}) could not be used: ${reason}` };
   } catch (error) {
     const message = messageOf(error);
     logger.warn('previous snapshot could not be read', { workspace, message });

@@ -2,7 +2,6 @@
 // here, never from the orchestrator; the core never imports an adapter.
 import type { ClaimOutcome, IdempotencyRecord } from './idempotency';
 import type { RenderedBodies } from './report';
-import type { Snapshot } from './snapshot';
 import type { Inventory } from './inventory';
 import type { RunSummary } from './trend';
 import type { CallLister, ReadOptions } from './calls';
@@ -149,9 +148,13 @@ export interface LatestRunPointer {
   prefix: string;
 }
 
-/** A previous snapshot that was found; `ok: false` carries a reason for a warning line. */
+/**
+ * A previous snapshot that was found; `ok: false` carries a reason for a warning line. Found, it is
+ * handed over as the file's bytes: the core decodes its numbers a part at a time (and says why, if
+ * the file cannot be a baseline).
+ */
 export type PreviousSnapshot =
-  | { ok: true; snapshot: Snapshot; location: string }
+  | { ok: true; bytes: Buffer; location: string }
   | { ok: false; reason: string; location: string };
 
 /** Run history: the S3 bucket in AWS, a folder for the CLI (`--history DIR`) and the demo. */

@@ -49,13 +49,17 @@ export function toSnapshot(
   complete: boolean,
   numbers: readonly PhoneNumber[],
 ): Snapshot {
-  return {
-    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+  return snapshotOf(
     workspace,
-    generatedAt: generatedAt.toISOString(),
+    generatedAt.toISOString(),
     complete,
-    numbers: numbers.map(toSnapshotNumber).sort(compareByCountryThenNumber),
-  };
+    numbers.map(toSnapshotNumber).sort(compareByCountryThenNumber),
+  );
+}
+
+/** A snapshot's fields in the order the file has them. */
+function snapshotOf(workspace: string, generatedAt: string, complete: boolean, numbers: SnapshotNumber[]): Snapshot {
+  return { schemaVersion: SNAPSHOT_SCHEMA_VERSION, workspace, generatedAt, complete, numbers };
 }
 
 export function serializeSnapshot(snapshot: Snapshot): string {
@@ -171,7 +175,7 @@ function asWrittenSnapshot(raw: object): Snapshot | null {
     return null;
   if (typeof complete !== 'boolean' || !Array.isArray(numbers)) return null;
   for (const n of numbers) if (!isWrittenNumber(n)) return null;
-  return { schemaVersion: SNAPSHOT_SCHEMA_VERSION, workspace, generatedAt, complete, numbers };
+  return snapshotOf(workspace, generatedAt, complete, numbers);
 }
 
 /**
@@ -211,4 +215,85 @@ export function parseSnapshot(text: string): SnapshotParse {
     return { ok: false, reason: INCOMPLETE_BASELINE };
   }
   return { ok: true, snapshot: parsed.data as Snapshot };
+}
+
+/**
+ * Between two numbers as written: in valid JSON a `"` inside a string is escaped, so this is
+ * structural. Searched in the file's bytes: an ASCII byte is never part of a multi-byte UTF-8
+ * character, nor swallowed by the U+FFFD an invalid sequence decodes to, so ASCII found in the
+ * bytes is that ASCII in the decoded text, and text between two such places decodes on its own.
+ */
+const NUMBER_SEPARATOR = Buffer.from('},{"id":"');
+const NUMBERS_OPENING = Buffer.from(',"numbers":[');
+const BRACKET = 0x5d;
+const BRACE = 0x7d;
+const NEWLINE = 0x0a;
+
+/** A complete snapshot laid out as snapshotFile writes it, read a part of its numbers at a time. */
+export interface WrittenSnapshotParts {
+  generatedAt: string;
+  /** Each part's numbers in file order; null for a part that is not as written (stop there). */
+  parts: Iterable<SnapshotNumber[] | null>;
+}
+
+/** Where the numbers end: before the file's closing `]}` and its newline, if any; -1 without them. */
+function numbersEnd(bytes: Buffer): number {
+  const n = bytes.length - (bytes[bytes.length - 1] === NEWLINE ? 1 : 0);
+  return n >= 2 && bytes[n - 2] === BRACKET && bytes[n - 1] === BRACE ? n - 2 : -1;
+}
+
+/**
+ * The head of a complete snapshot file as written, or null for anything else (a hand-edited,
+ * incomplete or foreign file), which the caller then decodes whole and reads with parseSnapshot.
+ */
+export function writtenSnapshotParts(bytes: Buffer, partSize = SNAPSHOT_PART_NUMBERS): WrittenSnapshotParts | null {
+  const open = bytes.indexOf(NUMBERS_OPENING);
+  const end = numbersEnd(bytes);
+  const first = open + NUMBERS_OPENING.length;
+  if (open === -1 || end < first) return null;
+  const head = bytes.toString('utf8', 0, first);
+  let fields: unknown;
+  try {
+    fields = JSON.parse(`${head.slice(0, -NUMBERS_OPENING.length)}}`);
+  } catch {
+    return null;
+  }
+  const { workspace, generatedAt } = fields as Record<string, unknown>;
+  if (typeof workspace !== 'string' || typeof generatedAt !== 'string' || Number.isNaN(Date.parse(generatedAt)))
+    return null;
+  // Exactly the text this code writes for that head of a complete run, so the whole file parses to it too.
+  if (`${head}]}` !== JSON.stringify(snapshotOf(workspace, generatedAt, true, []))) return null;
+  return { generatedAt, parts: numberParts(bytes, first, end, partSize) };
+}
+
+/**
+ * The numbers between `from` and `to`, cut before every partSize-th separator. Each part is
+ * decoded and parsed on its own (a string of ~50-100 KB that dies young) and must hold numbers as
+ * written: valid parts joined by commas are the valid array.
+ */
+function* numberParts(bytes: Buffer, from: number, to: number, partSize: number): Generator<SnapshotNumber[] | null> {
+  let start = from;
+  while (start < to) {
+    let cut = start;
+    for (let k = 0; k < partSize && cut !== -1; k++) {
+      cut = bytes.indexOf(NUMBER_SEPARATOR, cut + 1);
+      if (cut >= to) cut = -1;
+    }
+    // At a separator the part ends with its `}` and the next one starts after the comma.
+    const stop = cut === -1 ? to : cut + 1;
+    let part: unknown;
+    try {
+      part = JSON.parse(`[${bytes.toString('utf8', start, stop)}]`);
+    } catch {
+      yield null;
+      return;
+    }
+    // Cut only at separators, so no part is empty unless the whole list is (and then `[ ]` is what it says).
+    if (!Array.isArray(part) || !part.every(isWrittenNumber)) {
+      yield null;
+      return;
+    }
+    yield part;
+    start = stop + 1;
+  }
 }

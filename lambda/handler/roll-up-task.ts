@@ -3,6 +3,7 @@
 // schedule time (the same claim protocol as every other email).
 import type { Context } from 'aws-lambda';
 import { FAN_OUT_KEYS, runRegistryKey, runSummariesPrefix, summaryKey } from '../adapters/archive/layout';
+import { textOf } from '../adapters/archive/object-store';
 import { alreadySent, type RunClaim, sendOnce } from '../core/claim';
 import { ConfigError, RunInProgressError } from '../core/errors';
 import { failedSummary, fanOutRunKey, registryVersionOf, rollUpClaimKey, type WorkspaceSummary } from '../core/fan-out';
@@ -86,7 +87,7 @@ async function plan(ctx: FanOutContext, event: PlanEvent): Promise<Plan> {
   const input = event.input ?? {};
   const runKey = fanOutRunKey({ ...input, executionName: event.executionName });
   const stored = await ctx.store.get(FAN_OUT_KEYS.registry);
-  const registry = stored === null ? [] : JSON.parse(stored.body);
+  const registry = stored === null ? [] : JSON.parse(textOf(stored));
   if (!Array.isArray(registry)) throw new ConfigError(FAN_OUT_KEYS.registry, 'must be a JSON list of workspaces');
   const all = parseRegistry(
     `${FAN_OUT_KEYS.registry} (after the stack's workspaces)`,
@@ -189,7 +190,7 @@ async function publishRollUpEvent(
 async function runNames(ctx: FanOutContext, runKey: string): Promise<string[]> {
   const stored = await ctx.store.get(runRegistryKey(runKey));
   if (stored === null) throw new ConfigError(runRegistryKey(runKey), 'is missing: the plan step writes it');
-  return parseRegistry(runRegistryKey(runKey), stored.body, ctx.secretPrefix).map((e) => e.name);
+  return parseRegistry(runRegistryKey(runKey), textOf(stored), ctx.secretPrefix).map((e) => e.name);
 }
 
 /**
@@ -202,7 +203,10 @@ async function readSummaries(
   names: readonly string[],
 ): Promise<{ summaries: WorkspaceSummary[]; csvs: string[] }> {
   const present = new Set(await ctx.store.list(runSummariesPrefix(runKey)));
-  const read = async (key: string) => (present.has(key) ? ((await ctx.store.get(key))?.body ?? null) : null);
+  const read = async (key: string) => {
+    const stored = present.has(key) ? await ctx.store.get(key) : null;
+    return stored === null ? null : textOf(stored);
+  };
   const summaries: WorkspaceSummary[] = [];
   const csvs: string[] = [];
   const BATCH = 25;

@@ -5,6 +5,7 @@ import { configRunOptions, listDeadlineOf } from './run-options';
 import type { Context } from 'aws-lambda';
 import { objectCheckpointStore } from '../adapters/archive/checkpoint-store';
 import { contentTypeFor, runRegistryKey, summaryKey } from '../adapters/archive/layout';
+import { textOf } from '../adapters/archive/object-store';
 import { createDialNexaClient, type DialNexaClient } from '../adapters/dialnexa';
 import { compareListings } from '../adapters/dialnexa/listing';
 import type { PassResult } from '../adapters/dialnexa/pages';
@@ -68,7 +69,7 @@ export async function handler(event: unknown, context: Context): Promise<Workspa
     // A second delivery of the same schedule time: this client is done, nothing is listed again.
     const earlier = await ctx.store.get(key);
     if (earlier !== null) {
-      const summary = JSON.parse(earlier.body) as WorkspaceSummary;
+      const summary = JSON.parse(textOf(earlier)) as WorkspaceSummary;
       return { ...resultOf(task), status: 'done', outcome: summary.status };
     }
     // The state machine caught this client's task failing (a Lambda timeout): that is its summary.
@@ -124,13 +125,13 @@ async function readRunRegistry(ctx: FanOutContext, runKey: string, version: stri
   const key = runRegistryKey(runKey);
   const stored = await ctx.store.get(key);
   if (stored === null) throw new ConfigError(key, 'is missing: the plan step writes it before any workspace task');
-  if (registryVersionOf(stored.body) !== version) {
+  if (registryVersionOf(textOf(stored)) !== version) {
     throw new ConfigError(
       key,
       'changed since this execution planned it (a later plan of the same run); re-run the client',
     );
   }
-  const registry = parseRegistry(key, stored.body, ctx.secretPrefix);
+  const registry = parseRegistry(key, textOf(stored), ctx.secretPrefix);
   registries.set(`${runKey}/${version}`, registry);
   return registry;
 }

@@ -21,7 +21,7 @@ async function times(file: string, previousFile: string, runs: number): Promise<
     .split('\n')
     .filter((line) => line !== '');
   const records = recordsFromPages(pages);
-  const result = await timeCompute(pages, records, readFileSync(previousFile, 'utf8'), runs);
+  const result = await timeCompute(pages, records, readFileSync(previousFile), runs);
   process.stdout.write(JSON.stringify(result));
 }
 
@@ -44,7 +44,8 @@ async function peak(file: string, previousFile: string | undefined): Promise<voi
     if (line !== '') held.records.push(...recordsFromPages([line]));
   }
   const numbers = held.records.length;
-  const history = previousFile ? { readPreviousSnapshot: () => readFileSync(previousFile, 'utf8') } : undefined;
+  // Bytes, as the archive hands them over: the run decodes them a part at a time.
+  const history = previousFile ? { readPreviousSnapshot: () => readFileSync(previousFile) } : undefined;
   const before = { rssKb: statusKb('VmRSS'), hwmKb: statusKb('VmHWM') };
   // "5" resets the high-water mark (Linux >= 4.0), so VmHWM afterwards is the pipeline's own peak.
   let hwmReset = false;

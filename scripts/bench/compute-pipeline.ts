@@ -8,7 +8,7 @@ import { createReportEmailBuilder } from '../../lambda/adapters/email/report-ema
 import { normalizeAll } from '../../lambda/core/normalize';
 import { silentLogger, type ReportArchive, type ReportEmailBuilder } from '../../lambda/core/ports';
 import { runAudit, type AuditRun } from '../../lambda/core/run-audit';
-import { parseSnapshot, serializeSnapshot, toSnapshot } from '../../lambda/core/snapshot';
+import { serializeSnapshot, toSnapshot } from '../../lambda/core/snapshot';
 import type { Listing, NumberRecord } from '../../lambda/core/types';
 
 const GENERATED_AT = new Date('2025-06-02T09:00:00Z');
@@ -47,10 +47,10 @@ export function previousSnapshotText(records: readonly NumberRecord[]): string {
 }
 
 /**
- * An archive that has last week's snapshot and keeps nothing it is given. The snapshot's text is
- * read when the run asks for it, as the S3 archive reads the object: it need not outlive the parse.
+ * An archive that has last week's snapshot and keeps nothing it is given. The snapshot's bytes are
+ * read when the run asks for it, as the S3 archive reads the object: they need not outlive the diff.
  */
-function memoryArchive(readPrevious: () => string): ReportArchive & { bytesWritten: number } {
+function memoryArchive(readPrevious: () => Buffer): ReportArchive & { bytesWritten: number } {
   const archive = {
     bytesWritten: 0,
     async writeRun(run: Parameters<ReportArchive['writeRun']>[0]) {
@@ -58,10 +58,7 @@ function memoryArchive(readPrevious: () => string): ReportArchive & { bytesWritt
       return { location: 'memory://bench', prefix: 'bench/' };
     },
     async readLatestSnapshot() {
-      const parsed = parseSnapshot(readPrevious());
-      return parsed.ok
-        ? { ok: true as const, snapshot: parsed.snapshot, location: 'memory://previous' }
-        : { ok: false as const, reason: parsed.reason, location: 'memory://previous' };
+      return { ok: true as const, bytes: readPrevious(), location: 'memory://previous' };
     },
     async writeLatestPointer() {
       return { updated: true };
@@ -87,7 +84,7 @@ export interface PipelineResult {
  */
 export async function runPipeline(
   listed: () => NumberRecord[],
-  history?: { readPreviousSnapshot: () => string },
+  history?: { readPreviousSnapshot: () => Buffer },
 ): Promise<PipelineResult> {
   const listAll = async (): Promise<Listing> => {
     const records = listed();

@@ -2,10 +2,10 @@
 // the code timed is the code as deployed (one esbuild bundle, source maps on), not TypeScript
 // compiled file by file under tsx, which ran the same pipeline ~13% slower.
 import { auditNumbers } from '../../lambda/core/audit';
-import { diffSnapshots } from '../../lambda/core/changes';
+import { changesSinceSnapshot } from '../../lambda/core/changes';
 import { normalizeAll } from '../../lambda/core/normalize';
 import { sortByCountryThenNumber } from '../../lambda/core/number-order';
-import { parseSnapshot, snapshotFile } from '../../lambda/core/snapshot';
+import { snapshotFile, writtenSnapshotParts } from '../../lambda/core/snapshot';
 import type { NumberRecord } from '../../lambda/core/types';
 import { runPipeline, type PipelineResult } from './compute-pipeline';
 
@@ -14,7 +14,11 @@ export interface ComputeTimes {
   referenceRunsMs: number[];
   runs: PipelineResult[];
   historyRuns: PipelineResult[];
-  /** Each part timed alone on the same data, every run (ms). */
+  /**
+   * Each part timed alone on the same data, every run (ms). The run reads last week's snapshot a
+   * part at a time as it diffs: `parse` is that reading alone (decode and JSON.parse of each part),
+   * `diff` what the whole comparison (changesSinceSnapshot) takes beyond it in the same round.
+   */
   partsRunsMs: { normalize: number[]; audit: number[]; parse: number[]; diff: number[]; snapshotFile: number[] };
 }
 
@@ -30,17 +34,22 @@ function time(fn: () => unknown): number {
   return performance.now() - t;
 }
 
-function timeParts(records: readonly NumberRecord[], previous: string, runs: number): ComputeTimes['partsRunsMs'] {
+/** Every part of last week's file read and dropped, as the streamed diff reads them; throws if it would not stream. */
+function readParts(previous: Buffer): void {
+  const written = writtenSnapshotParts(previous);
+  if (written === null) throw new Error("bench: last week's snapshot is not as written");
+  for (const part of written.parts) if (part === null) throw new Error("bench: last week's snapshot has a bad part");
+}
+
+function timeParts(records: readonly NumberRecord[], previous: Buffer, runs: number): ComputeTimes['partsRunsMs'] {
   const parts: ComputeTimes['partsRunsMs'] = { normalize: [], audit: [], parse: [], diff: [], snapshotFile: [] };
   for (let i = 0; i < runs; i++) {
     let numbers: ReturnType<typeof normalizeAll> = [];
     parts.normalize.push(time(() => (numbers = sortByCountryThenNumber(normalizeAll(records)))));
     parts.audit.push(time(() => auditNumbers(numbers)));
-    let parsed: ReturnType<typeof parseSnapshot> | undefined;
-    parts.parse.push(time(() => (parsed = parseSnapshot(previous))));
-    const last = parsed?.ok ? parsed.snapshot : undefined;
-    if (last === undefined) throw new Error("bench: last week's snapshot does not parse");
-    parts.diff.push(time(() => diffSnapshots(last, numbers)));
+    const parse = time(() => readParts(previous));
+    parts.parse.push(parse);
+    parts.diff.push(time(() => changesSinceSnapshot(previous, numbers)) - parse);
     parts.snapshotFile.push(time(() => snapshotFile('Bench workspace', new Date(), true, numbers)));
   }
   return parts;
@@ -50,7 +59,7 @@ function timeParts(records: readonly NumberRecord[], previous: string, runs: num
 export async function timeCompute(
   pages: readonly string[],
   records: NumberRecord[],
-  previous: string,
+  previous: Buffer,
   runs: number,
 ): Promise<ComputeTimes> {
   const referenceRunsMs = Array.from({ length: runs }, () => time(() => jsonReference(pages)));

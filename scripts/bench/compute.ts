@@ -56,7 +56,7 @@ export interface ComputeResult {
      * default memory: the heap may grow further there, so this is the figure the sizing reads.
      */
     lambdaChild: ChildFigures;
-    /** Medians of what history adds, each timed alone on the same data: the parse, the diff, the snapshot file. */
+    /** Medians of what history adds, timed alone on the same data: reading the parts, the diff beyond it, the snapshot file. */
     partsMs: { parse: number; diff: number; snapshotFile: number };
   };
   floors: Record<string, boolean>;

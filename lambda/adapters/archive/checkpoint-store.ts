@@ -3,7 +3,7 @@
 // invocation rewrites the pages before it.
 import type { CheckpointStore, FetchedPages, ListingCheckpoint } from '../dialnexa/resumable';
 import { checkpointKey, checkpointPagesKey, contentTypeFor } from './layout';
-import type { ObjectStore } from './object-store';
+import { type ObjectStore, textOf } from './object-store';
 
 interface Head {
   checkpoint: ListingCheckpoint;
@@ -18,14 +18,14 @@ export function objectCheckpointStore(store: ObjectStore, runKey: string, worksp
     async load() {
       const found = await store.get(headKey);
       if (found === null) return null;
-      head = JSON.parse(found.body) as Head;
+      head = JSON.parse(textOf(found)) as Head;
       const { pass } = head.checkpoint;
       const chunks = await Promise.all(
         Array.from({ length: head.chunks }, (_, n) => store.get(checkpointPagesKey(runKey, workspace, pass, n))),
       );
       const pages: FetchedPages = chunks.flatMap((c, n) => {
         if (c === null) throw new Error(`checkpoint pages ${n} of ${workspace} are missing`);
-        return JSON.parse(c.body) as FetchedPages;
+        return JSON.parse(textOf(c)) as FetchedPages;
       });
       return { checkpoint: head.checkpoint, pages };
     },

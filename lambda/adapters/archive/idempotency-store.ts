@@ -12,7 +12,7 @@ import {
 } from '../../core/idempotency';
 import type { IdempotencyStore } from '../../core/ports';
 import { idempotencyRecordKey } from './layout';
-import { MAX_CONFLICT_ROUNDS, type ObjectStore } from './object-store';
+import { MAX_CONFLICT_ROUNDS, type ObjectStore, textOf } from './object-store';
 
 export interface StoreIdempotencyOptions {
   /** Timestamps of markSending/markSent/release (claim takes `now` from its caller). */
@@ -105,7 +105,7 @@ export class StoreIdempotencyStore implements IdempotencyStore {
   private async read(path: string): Promise<{ record: IdempotencyRecord; etag: string } | null> {
     const stored = await this.store.get(path);
     return stored
-      ? { record: parseIdempotencyRecord(stored.body, this.store.describe(path)), etag: stored.etag }
+      ? { record: parseIdempotencyRecord(textOf(stored), this.store.describe(path)), etag: stored.etag }
       : null;
   }
 

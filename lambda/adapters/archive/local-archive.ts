@@ -36,7 +36,7 @@ export class FsObjectStore implements ObjectStore {
   async get(key: string): Promise<StoredObject | null> {
     try {
       const content = await fs.readFile(this.file(key));
-      return { body: content.toString('utf8'), etag: etagOf(content) };
+      return { bytes: content, etag: etagOf(content) };
     } catch (e) {
       if (errorCode(e) === 'ENOENT') return null;
       throw e;

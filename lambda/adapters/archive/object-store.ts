@@ -2,7 +2,8 @@
 // both provide them, so the history and claim logic is written (and tested) once.
 
 export interface StoredObject {
-  body: string;
+  /** The object as stored; a reader that wants text decodes it with textOf. */
+  bytes: Buffer;
   /** Opaque version tag handed back to putIfMatch (the S3 ETag, a content hash on disk). */
   etag: string;
 }
@@ -19,6 +20,14 @@ export interface ObjectStore {
   list(prefix: string): Promise<string[]>;
   /** Where a key lives, for people: an s3:// URL or a file path. */
   describe(key: string): string;
+}
+
+/**
+ * An object's text, decoded as both stores always have (S3's transformToString('utf-8') is
+ * Buffer#toString there too): UTF-8, a byte order mark kept as U+FEFF, invalid bytes as U+FFFD.
+ */
+export function textOf(object: StoredObject): string {
+  return object.bytes.toString('utf8');
 }
 
 /** Bounds the re-read/retry loops: each lost race means another writer made progress. */

@@ -1,11 +1,11 @@
 // ReportArchive over any ObjectStore: run folders, the latest-complete-run pointer, and reading
-// the previous snapshot back without ever failing the run over a bad baseline.
+// the previous snapshot's text back without ever failing the run over a bad pointer or a missing file.
 import * as z from 'zod';
 import type { ArchivedRun, LatestRunPointer, PreviousSnapshot, ReportArchive } from '../../core/ports';
-import { SNAPSHOT_FILE, parseSnapshot } from '../../core/snapshot';
+import { SNAPSHOT_FILE } from '../../core/snapshot';
 import { countsForTrend, parseRunSummary, RUN_SUMMARY_FILE, type RunSummary } from '../../core/trend';
 import { contentTypeFor, isRunPrefixOf, latestPointerKey, runFileKey, runPrefix, workspaceRunsPrefix } from './layout';
-import { MAX_CONFLICT_ROUNDS, type ObjectStore } from './object-store';
+import { MAX_CONFLICT_ROUNDS, type ObjectStore, textOf } from './object-store';
 
 const pointerSchema = z.object({
   schemaVersion: z.literal(1),
@@ -48,7 +48,7 @@ export class StoreReportArchive implements ReportArchive {
     const stored = await this.store.get(pointerKey);
     if (!stored) return null;
     const pointerLocation = this.store.describe(pointerKey);
-    const pointer = parsePointer(stored.body);
+    const pointer = parsePointer(textOf(stored));
     if (!pointer)
       return {
         ok: false,
@@ -66,10 +66,7 @@ export class StoreReportArchive implements ReportArchive {
     const location = this.store.describe(snapshotKey);
     const snapshotObject = await this.store.get(snapshotKey);
     if (!snapshotObject) return { ok: false, reason: `the previous snapshot is missing (${location})`, location };
-    const parsed = parseSnapshot(snapshotObject.body);
-    return parsed.ok
-      ? { ok: true, snapshot: parsed.snapshot, location }
-      : { ok: false, reason: `${parsed.reason} (${location})`, location };
+    return { ok: true, bytes: snapshotObject.bytes, location };
   }
 
   async readRecentRuns(workspace: string, limit: number): Promise<RunSummary[]> {
@@ -90,7 +87,7 @@ export class StoreReportArchive implements ReportArchive {
       if (found.length >= limit && !sameDay) break;
       const file = folders.get(folder)?.has(RUN_SUMMARY_FILE) ? RUN_SUMMARY_FILE : 'audit.json';
       const stored = await this.store.get(folder + file);
-      const summary = stored === null ? null : parseRunSummary(stored.body);
+      const summary = stored === null ? null : parseRunSummary(textOf(stored));
       if (summary !== null && countsForTrend(summary)) found.push(summary);
     }
     return found.sort((a, b) => Date.parse(b.generatedAt) - Date.parse(a.generatedAt)).slice(0, limit);
@@ -110,7 +107,7 @@ export class StoreReportArchive implements ReportArchive {
         if (await this.store.putIfAbsent(key, body)) return { updated: true };
         continue;
       }
-      const current = parsePointer(existing.body);
+      const current = parsePointer(textOf(existing));
       if (current && Date.parse(current.generatedAt) >= at) return { updated: false };
       if (await this.store.putIfMatch(key, body, existing.etag)) return { updated: true };
     }

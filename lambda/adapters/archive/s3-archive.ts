@@ -52,9 +52,11 @@ export class S3ObjectStore implements ObjectStore {
   async get(key: string): Promise<StoredObject | null> {
     try {
       const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      const body = (await out.Body?.transformToString('utf-8')) ?? '';
+      const array = await out.Body?.transformToByteArray();
       if (!out.ETag) throw new ArchiveError(`S3 returned no ETag for ${this.describe(key)}`);
-      return { body, etag: out.ETag };
+      // The SDK's array wrapped, not copied.
+      const bytes = array ? Buffer.from(array.buffer, array.byteOffset, array.byteLength) : Buffer.alloc(0);
+      return { bytes, etag: out.ETag };
     } catch (e) {
       if (isNotFound(e)) return null;
       throw this.failure('read', key, e);

@@ -2,7 +2,10 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FsObjectStore, LocalArchive } from '../../../lambda/adapters/archive/local-archive';
+import { textOf } from '../../../lambda/adapters/archive/object-store';
+import { changesSince } from '../../../lambda/core/history';
 import { ClaimLostError } from '../../../lambda/core/idempotency';
+import { silentLogger } from '../../../lambda/core/ports';
 import { serializeSnapshot, toSnapshot } from '../../../lambda/core/snapshot';
 import type { PhoneNumber } from '../../../lambda/core/types';
 
@@ -78,8 +81,11 @@ describe('LocalArchive history', () => {
     });
 
     const read = await new LocalArchive({ dir }).readLatestSnapshot('Acme Corp');
-    expect(read).toMatchObject({ ok: true, location: path.join(location, 'snapshot.json') });
-    expect(read?.ok && read.snapshot.numbers).toHaveLength(1);
+    expect(read).toEqual({
+      ok: true,
+      bytes: Buffer.from(serializeSnapshot(toSnapshot('Acme Corp', T0, true, [number]))),
+      location: path.join(location, 'snapshot.json'),
+    });
   });
 
   it('keeps the pointer on the newest complete run', async () => {
@@ -103,11 +109,25 @@ describe('LocalArchive history', () => {
       files: { 'snapshot.json': '{oops' },
     });
     await archive.writeLatestPointer('Acme', { runId: 'r', generatedAt: T0.toISOString(), prefix });
-    await expect(archive.readLatestSnapshot('Acme')).resolves.toEqual({
-      ok: false,
-      reason: `the previous snapshot is not valid JSON (${path.join(location, 'snapshot.json')})`,
-      location: path.join(location, 'snapshot.json'),
+    const file = path.join(location, 'snapshot.json');
+    await expect(changesSince(archive, 'Acme', {}, true, [number], silentLogger)).resolves.toEqual({
+      status: 'skipped',
+      reason: `the previous report (${file}) could not be used: the previous snapshot is not valid JSON (${file})`,
     });
+  });
+
+  it('hands over a file as its bytes, and textOf decodes them as the store did when it read text', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('{"nickname":"東京 😀'),
+      Buffer.from([0xf0, 0x9f, 0x98, 0xff]),
+      Buffer.from('"}'),
+    ]);
+    await fs.writeFile(path.join(dir, 'k.json'), bytes);
+    const stored = await new FsObjectStore(dir).get('k.json');
+    expect(stored?.bytes.equals(bytes)).toBe(true);
+    // Buffer#toString('utf8') as before: the mark kept, each bad sequence one U+FFFD.
+    expect(stored && textOf(stored)).toBe('\uFEFF{"nickname":"東京 😀\uFFFD\uFFFD"}');
   });
 
   it('never resolves a key outside the folder', async () => {

@@ -7,8 +7,11 @@ import {
   type PutObjectCommandInput,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ArchiveError, S3Archive } from '../../../lambda/adapters/archive/s3-archive';
+import { textOf } from '../../../lambda/adapters/archive/object-store';
+import { ArchiveError, S3Archive, S3ObjectStore } from '../../../lambda/adapters/archive/s3-archive';
+import { changesSince } from '../../../lambda/core/history';
 import { ClaimLostError, IdempotencyRecordError, type IdempotencyRecord } from '../../../lambda/core/idempotency';
+import { silentLogger } from '../../../lambda/core/ports';
 import { serializeSnapshot, toSnapshot } from '../../../lambda/core/snapshot';
 import type { PhoneNumber } from '../../../lambda/core/types';
 
@@ -27,27 +30,40 @@ function s3Error(name: string, status: number): S3ServiceException {
 
 /** An in-memory bucket with S3's conditional-write rules (If-None-Match: *, If-Match: etag). */
 class FakeBucket {
-  readonly objects = new Map<string, { body: string; etag: string; contentType?: string }>();
+  readonly objects = new Map<string, { body: Buffer; etag: string; contentType?: string }>();
   private version = 0;
   /** Runs before each PutObject is judged: simulate a competitor writing first, or a 409. */
   beforePut: ((input: PutObjectCommandInput) => void) | undefined;
 
-  set(key: string, body: string): string {
+  set(key: string, body: Buffer | string): string {
     const etag = `"v${++this.version}"`;
-    this.objects.set(key, { body, etag });
+    this.objects.set(key, { body: Buffer.from(body), etag });
     return etag;
   }
 
+  text(key: string): string | undefined {
+    return this.objects.get(key)?.body.toString('utf8');
+  }
+
   json(key: string): unknown {
-    const o = this.objects.get(key);
-    return o ? JSON.parse(o.body) : undefined;
+    const text = this.text(key);
+    return text === undefined ? undefined : JSON.parse(text);
   }
 
   install(): void {
     s3.on(GetObjectCommand).callsFake((input) => {
       const o = this.objects.get(input.Key);
       if (!o) throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } });
-      return { Body: { transformToString: async () => o.body }, ETag: o.etag };
+      // A fresh copy each time, as each GetObject is its own download.
+      const bytes = Uint8Array.from(o.body);
+      return {
+        Body: {
+          transformToByteArray: async () => bytes,
+          // What the SDK does on Node for utf-8 (Buffer#toString), which the store used until it handed over bytes.
+          transformToString: async (encoding: BufferEncoding) => Buffer.from(bytes).toString(encoding),
+        },
+        ETag: o.etag,
+      };
     });
     s3.on(PutObjectCommand).callsFake((input: PutObjectCommandInput) => {
       const hook = this.beforePut;
@@ -60,7 +76,7 @@ class FakeBucket {
       if (input.IfMatch !== undefined && !existing)
         throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } });
       if (input.IfMatch !== undefined && existing?.etag !== input.IfMatch) throw s3Error('PreconditionFailed', 412);
-      const body = Buffer.isBuffer(input.Body) ? input.Body.toString('utf8') : String(input.Body);
+      const body = Buffer.isBuffer(input.Body) ? input.Body : String(input.Body);
       const etag = this.set(key, body);
       this.objects.get(key)!.contentType = input.ContentType;
       return { ETag: etag };
@@ -121,6 +137,28 @@ function num(id: string, over: Partial<PhoneNumber> = {}): PhoneNumber {
   };
 }
 
+/** A byte order mark, text outside Latin-1 and bytes that are not UTF-8 (a cut-short 4-byte character, 0xFF). */
+const AWKWARD_BYTES = Buffer.concat([
+  Buffer.from([0xef, 0xbb, 0xbf]),
+  Buffer.from('{"nickname":"東京 😀'),
+  Buffer.from([0xf0, 0x9f, 0x98, 0xff]),
+  Buffer.from('"}'),
+]);
+
+describe('S3ObjectStore reads', () => {
+  it('hands over the bytes as stored, and textOf decodes them as the store did when it read text', async () => {
+    bucket.set('k.json', AWKWARD_BYTES);
+    const store = new S3ObjectStore(new S3Client({}), BUCKET);
+    const stored = await store.get('k.json');
+    expect(stored?.bytes.equals(AWKWARD_BYTES)).toBe(true);
+    const download = (await new S3Client({}).send(new GetObjectCommand({ Bucket: BUCKET, Key: 'k.json' }))).Body;
+    const before = await download?.transformToString('utf-8');
+    expect(stored && textOf(stored)).toBe(before);
+    // The mark kept, each bad sequence one U+FFFD: what JSON.parse of a pointer or record then sees.
+    expect(before).toBe('\uFEFF{"nickname":"東京 😀\uFFFD\uFFFD"}');
+  });
+});
+
 describe('S3Archive history', () => {
   it('writes a run under reports/<slug>/<yyyy>/<mm>/<dd>/<run-id>/ by UTC date, with content types', async () => {
     const out = await archive.writeRun({
@@ -140,7 +178,7 @@ describe('S3Archive history', () => {
       [BUCKET, `${prefix}numbers.csv`, 'text/csv; charset=utf-8', undefined, undefined],
       [BUCKET, `${prefix}report.html`, 'text/html; charset=utf-8', undefined, undefined],
     ]);
-    expect(bucket.objects.get(`${prefix}numbers.csv`)?.body).toBe('id\n');
+    expect(bucket.text(`${prefix}numbers.csv`)).toBe('id\n');
   });
 
   it.each([
@@ -169,9 +207,11 @@ describe('S3Archive history', () => {
     await expect(
       archive.writeLatestPointer('Acme', { runId: 'r1', generatedAt: T0.toISOString(), prefix }),
     ).resolves.toEqual({ updated: true });
-    const read = await archive.readLatestSnapshot('Acme');
-    expect(read).toMatchObject({ ok: true, location: `s3://${BUCKET}/${prefix}snapshot.json` });
-    expect(read?.ok && read.snapshot.numbers.map((n) => n.id)).toEqual(['1']);
+    await expect(archive.readLatestSnapshot('Acme')).resolves.toEqual({
+      ok: true,
+      bytes: Buffer.from(serializeSnapshot(toSnapshot('Acme', T0, true, [num('1')]))),
+      location: `s3://${BUCKET}/${prefix}snapshot.json`,
+    });
   });
 
   it.each([
@@ -194,19 +234,34 @@ describe('S3Archive history', () => {
       /points outside this workspace's history/,
     ],
     ['a missing snapshot', pointerTo('r'), undefined, /previous snapshot is missing \(s3:\/\/.*\/r\/snapshot\.json\)/],
-    [
-      'a corrupt snapshot',
-      pointerTo('r'),
-      'not json',
-      /not valid JSON \(s3:\/\/audit-history\/reports\/acme\/2026\/11\/30\/r\/snapshot\.json\)/,
-    ],
-    ['an older snapshot schema', pointerTo('r'), '{"schemaVersion":0}', /older schema/],
   ])('reports %s as not ok with a reason, never throws', async (_label, pointer, snapshot, reason) => {
     bucket.set('latest/acme.json', pointer);
     if (snapshot !== undefined) bucket.set('reports/acme/2026/11/30/r/snapshot.json', snapshot);
     const read = await archive.readLatestSnapshot('Acme');
     expect(read?.ok).toBe(false);
     expect(read && !read.ok && read.reason).toMatch(reason);
+  });
+
+  it.each([
+    ['a corrupt snapshot', 'not json', 'the previous snapshot is not valid JSON'],
+    [
+      'an older snapshot schema',
+      '{"schemaVersion":0}',
+      'the previous snapshot uses an older schema (version 0; this version reads 1)',
+    ],
+  ])('hands %s over as bytes; the run then says why and where', async (_label, snapshot, reason) => {
+    bucket.set('latest/acme.json', pointerTo('r'));
+    bucket.set('reports/acme/2026/11/30/r/snapshot.json', snapshot);
+    const file = `s3://${BUCKET}/reports/acme/2026/11/30/r/snapshot.json`;
+    await expect(archive.readLatestSnapshot('Acme')).resolves.toEqual({
+      ok: true,
+      bytes: Buffer.from(snapshot),
+      location: file,
+    });
+    await expect(changesSince(archive, 'Acme', {}, true, [num('1')], silentLogger)).resolves.toEqual({
+      status: 'skipped',
+      reason: `the previous report (${file}) could not be used: ${reason} (${file})`,
+    });
   });
 
   it('turns AccessDenied into an ArchiveError that says which permission is missing', async () => {
@@ -359,9 +414,9 @@ describe('S3Archive idempotency', () => {
     const second = await archive.claim(KEY, { leaseMs: LEASE, now: later(LEASE + 1) });
     expect(second).toMatchObject({ outcome: 'claimed', takeover: true });
     if (first.outcome !== 'claimed') throw new Error('expected a claim');
-    const before = bucket.objects.get(RECORD_KEY)!.body;
+    const before = bucket.text(RECORD_KEY);
     await expect(archive.markSending(KEY, first.token)).rejects.toThrow(ClaimLostError);
-    expect(bucket.objects.get(RECORD_KEY)!.body).toBe(before);
+    expect(bucket.text(RECORD_KEY)).toBe(before);
   });
 
   it('fences an owner that loses the If-Match write itself', async () => {
