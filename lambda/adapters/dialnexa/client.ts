@@ -15,7 +15,7 @@ import { listCallsPage } from './calls';
 import { forbidden } from './failures';
 import { listAllFolders, type FolderSummary } from './folders';
 import { listAllNumbers, type ListingSettings } from './listing';
-import { DEFAULT_MAX_BODY_BYTES } from './http';
+import { DEFAULT_MAX_BODY_BYTES, fetchTransport } from './http';
 import { RateLimiter } from './rate-limit';
 import { listPageSpan, type PageSpan } from './resumable';
 import { getJson } from './request';
@@ -70,7 +70,7 @@ export function createDialNexaClient(options: DialNexaClientOptions): DialNexaCl
   const settings: ListingSettings = {
     baseUrl: options.baseUrl,
     keySource: options.keySource,
-    fetch: options.fetch ?? globalThis.fetch,
+    transport: fetchTransport(options.fetch ?? globalThis.fetch),
     now,
     sleep: options.sleep ?? defaultSleep,
     random: options.random ?? Math.random,

@@ -1,9 +1,14 @@
 // One HTTP exchange with DialNexa: a request and its whole body, inside one timeout. Failures
 // come back as values so the retry loop can decide; only the operation's own abort is thrown.
 
+/** Response headers as callers read them: a fetch `Headers` or a view over node:http's. */
+export interface HttpHeaders {
+  get(name: string): string | null;
+}
+
 export interface HttpAnswer {
   status: number;
-  headers: Headers;
+  headers: HttpHeaders;
   /** The body as text; parsed by the caller (a stalled body must fail inside the timeout). */
   text: string;
 }
@@ -12,13 +17,33 @@ export type HttpOutcome =
   | { ok: true; answer: HttpAnswer }
   | { ok: false; kind: 'timeout' | 'network'; detail: string }
   /** The body is over `maxBodyBytes`: not read (Content-Length) or cut off while streaming. */
-  | { ok: false; kind: 'too-large'; status: number; headers: Headers; detail: string };
+  | { ok: false; kind: 'too-large'; status: number; headers: HttpHeaders; detail: string };
 
 /** Far above any real page (100 records are a few tens of KB), far below what hurts a Lambda. */
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
+/** What a transport got: the whole body, or why it stopped reading it. */
+export interface TransportAnswer {
+  status: number;
+  headers: HttpHeaders;
+  body: { text: string } | { over: 'declared'; bytes: number } | { over: 'streamed' };
+}
+
+/**
+ * Sends one GET and reads its body up to `maxBodyBytes`. Rejects on a network failure or once
+ * `signal` aborts (mid-body included); never follows a redirect on its own account.
+ */
+export interface Transport {
+  get(
+    url: string,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+    maxBodyBytes: number,
+  ): Promise<TransportAnswer>;
+}
+
 export interface ExchangeOptions {
-  fetch: typeof fetch;
+  transport: Transport;
   url: string;
   headers: Record<string, string>;
   timeoutMs: number;
@@ -29,7 +54,7 @@ export interface ExchangeOptions {
 }
 
 export async function exchange({
-  fetch: fetchFn,
+  transport,
   url,
   headers,
   timeoutMs,
@@ -44,15 +69,17 @@ export async function exchange({
     timeoutMs,
   );
   try {
-    const res = await fetchFn(url, { method: 'GET', headers, signal: AbortSignal.any([timeout.signal, signal]) });
-    const declared = Number(res.headers.get('content-length'));
-    if (Number.isFinite(declared) && declared > maxBodyBytes) {
-      await res.body?.cancel().catch(() => undefined);
-      return tooLarge(res, `the body is ${declared} bytes (Content-Length), over the ${maxBodyBytes}-byte limit`);
-    }
-    const text = await readCapped(res, maxBodyBytes);
-    if (text === null) return tooLarge(res, `the body ran past the ${maxBodyBytes}-byte limit`);
-    return { ok: true, answer: { status: res.status, headers: res.headers, text } };
+    const {
+      status,
+      headers: answerHeaders,
+      body,
+    } = await transport.get(url, headers, AbortSignal.any([timeout.signal, signal]), maxBodyBytes);
+    if ('text' in body) return { ok: true, answer: { status, headers: answerHeaders, text: body.text } };
+    const detail =
+      body.over === 'declared'
+        ? `the body is ${body.bytes} bytes (Content-Length), over the ${maxBodyBytes}-byte limit`
+        : `the body ran past the ${maxBodyBytes}-byte limit`;
+    return { ok: false, kind: 'too-large', status, headers: answerHeaders, detail };
   } catch (err) {
     if (signal.aborted) throw signal.reason;
     if (timeout.signal.aborted) {
@@ -64,8 +91,31 @@ export async function exchange({
   }
 }
 
-function tooLarge(res: Response, detail: string): HttpOutcome {
-  return { ok: false, kind: 'too-large', status: res.status, headers: res.headers, detail };
+/** A Content-Length over the limit, or null when there is none (or it is not a number). */
+export function declaredOver(contentLength: string | null | undefined, maxBytes: number): number | null {
+  const declared = Number(contentLength);
+  return Number.isFinite(declared) && declared > maxBytes ? declared : null;
+}
+
+/** UTF-8 with a BOM dropped and bad bytes replaced, as res.text() does. */
+export function decodeBody(chunks: readonly Uint8Array[]): string {
+  return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
+}
+
+/** The transport over an injected `fetch` (tests inject faults through it). */
+export function fetchTransport(fetchFn: typeof fetch): Transport {
+  return {
+    async get(url, headers, signal, maxBodyBytes) {
+      const res = await fetchFn(url, { method: 'GET', headers, signal });
+      const declared = declaredOver(res.headers.get('content-length'), maxBodyBytes);
+      if (declared !== null) {
+        await res.body?.cancel().catch(() => undefined);
+        return { status: res.status, headers: res.headers, body: { over: 'declared', bytes: declared } };
+      }
+      const text = await readCapped(res, maxBodyBytes);
+      return { status: res.status, headers: res.headers, body: text === null ? { over: 'streamed' } : { text } };
+    },
+  };
 }
 
 /** The body as text, or null once it passes `maxBytes` (the rest is never read). */
@@ -84,8 +134,7 @@ async function readCapped(res: Response, maxBytes: number): Promise<string | nul
     }
     chunks.push(value);
   }
-  // TextDecoder drops a BOM like res.text() does.
-  return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
+  return decodeBody(chunks);
 }
 
 function describeNetworkError(err: unknown): string {
