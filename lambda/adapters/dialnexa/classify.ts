@@ -2,7 +2,7 @@
 // after so many ms, or an error to stop with. The loop in request.ts only carries it out.
 import type { PermissionError } from '../../core/errors';
 import { exhausted, type Failure, type FailureContext, refused, unauthorized } from './failures';
-import { type HttpOutcome, statusLine } from './http';
+import { type HttpHeaders, type HttpOutcome, statusLine } from './http';
 import { type BackoffOptions, backoffDelay, isRetryableStatus, parseRetryAfter } from './retry';
 import { errorMessageOf, MalformedBodyError } from './schema';
 import { boundText, cleanApiText, SERVER_TEXT_MAX_CHARS } from '../../core/api-text';
@@ -80,7 +80,7 @@ export function afterKeyReread<T>(keyChanged: boolean, rules: FailureContext): D
   return keyChanged ? { kind: 'rekey' } : { kind: 'fatal', error: unauthorized(rules) };
 }
 
-function parsed<T>(facts: AttemptFacts, rules: ClassifyRules<T>, text: string, headers: Headers): Verdict<T> {
+function parsed<T>(facts: AttemptFacts, rules: ClassifyRules<T>, text: string, headers: HttpHeaders): Verdict<T> {
   try {
     return { kind: 'success', value: rules.parse(text) };
   } catch (err) {
@@ -94,7 +94,7 @@ function retryOrStop<T>(
   facts: AttemptFacts,
   rules: ClassifyRules<T>,
   failure: Failure,
-  headers: Headers | null,
+  headers: HttpHeaders | null,
 ): Verdict<T> {
   if (facts.attempt >= rules.maxAttempts) return { kind: 'fatal', error: exhausted(failure, facts.attempt, rules) };
   const retryAfterMs = headers ? parseRetryAfter(headers.get('retry-after'), facts.nowMs) : null;

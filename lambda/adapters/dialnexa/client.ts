@@ -15,7 +15,7 @@ import { listCallsPage } from './calls';
 import { forbidden } from './failures';
 import { listAllFolders, type FolderSummary } from './folders';
 import { listAllNumbers, type ListingSettings } from './listing';
-import { DEFAULT_MAX_BODY_BYTES } from './http';
+import { DEFAULT_MAX_BODY_BYTES, fetchTransport, nodeTransport } from './http';
 import { RateLimiter } from './rate-limit';
 import { listPageSpan, type PageSpan } from './resumable';
 import { getJson } from './request';
@@ -27,6 +27,7 @@ export interface DialNexaClientOptions {
   /** e.g. https://api.dialnexa.com (no /v1). */
   baseUrl: string;
   keySource: KeySource;
+  /** Sends through this fetch instead of node:http/https (tests inject faults with it). */
   fetch?: typeof fetch;
   now?: () => number;
   sleep?: Sleep;
@@ -70,7 +71,7 @@ export function createDialNexaClient(options: DialNexaClientOptions): DialNexaCl
   const settings: ListingSettings = {
     baseUrl: options.baseUrl,
     keySource: options.keySource,
-    fetch: options.fetch ?? globalThis.fetch,
+    transport: options.fetch ? fetchTransport(options.fetch) : nodeTransport(),
     now,
     sleep: options.sleep ?? defaultSleep,
     random: options.random ?? Math.random,

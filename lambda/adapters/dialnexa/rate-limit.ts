@@ -1,5 +1,6 @@
 // One limiter per client (the limit is per API key), shared by every concurrent worker, so that
 // together they never send more than the server's X-RateLimit-* headers say is left.
+import type { HttpHeaders } from './http';
 
 /** What a limiter wait needs from the caller: an abort signal and a deadline-aware sleep. */
 export interface WaitContext {
@@ -97,7 +98,7 @@ export class RateLimiter {
   }
 
   /** Marks one request answered (or failed) and learns from its headers. */
-  release(headers?: Headers | null): void {
+  release(headers?: HttpHeaders | null): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
     if (headers) this.observe(headers);
     const waiters = [...this.waiters];
@@ -120,7 +121,7 @@ export class RateLimiter {
     return this.inFlight === 0 ? 1 : 0;
   }
 
-  private observe(headers: Headers): void {
+  private observe(headers: HttpHeaders): void {
     const now = this.now();
     const limit = parseCount(headers.get('x-ratelimit-limit'));
     const remaining = parseCount(headers.get('x-ratelimit-remaining'));

@@ -6,7 +6,7 @@ import type { Logger } from '../../core/ports';
 import type { ListingStats } from '../../core/types';
 import { afterKeyReread, type ClassifyRules, classify, type Decision, isSuccess } from './classify';
 import { describeFailure } from './failures';
-import { buildUrl, exchange, type HttpOutcome } from './http';
+import { buildUrl, exchange, type HttpHeaders, type HttpOutcome, type Transport } from './http';
 import type { KeyHolder } from './key';
 import type { RateLimiter } from './rate-limit';
 import { scrubJsonText } from './scrub';
@@ -15,7 +15,7 @@ import { type RequestSlots, SlotPlace } from './slots';
 
 export interface RequestSettings {
   baseUrl: string;
-  fetch: typeof fetch;
+  transport: Transport;
   now: () => number;
   random: () => number;
   logger: Logger;
@@ -123,11 +123,11 @@ async function send<T>(
   const key = await keys.get();
   await settings.limiter.acquire(run);
   stats.requests += 1;
-  let headers: Headers | null = null;
+  let headers: HttpHeaders | null = null;
   let limiterHeld = true;
   try {
     const outcome = await exchange({
-      fetch: settings.fetch,
+      transport: settings.transport,
       url,
       headers: { Authorization: `Bearer ${key}`, Accept: 'application/json' },
       timeoutMs: settings.requestTimeoutMs,
@@ -152,7 +152,7 @@ async function send<T>(
   }
 }
 
-function headersOf(outcome: HttpOutcome): Headers | null {
+function headersOf(outcome: HttpOutcome): HttpHeaders | null {
   if (outcome.ok) return outcome.answer.headers;
   return outcome.kind === 'too-large' ? outcome.headers : null;
 }

@@ -211,17 +211,17 @@ describe('classify', () => {
     ],
     [
       'a network error is retried',
-      facts({ ok: false, kind: 'network', detail: 'fetch failed (ECONNREFUSED)' }, 2),
-      retry({ kind: 'network', detail: 'fetch failed (ECONNREFUSED)' }, 250),
+      facts({ ok: false, kind: 'network', detail: 'connect 192.0.2.1:443 (ECONNREFUSED)' }, 2),
+      retry({ kind: 'network', detail: 'connect 192.0.2.1:443 (ECONNREFUSED)' }, 250),
     ],
     [
       'a network error on the last attempt names the origin it could not reach',
-      facts({ ok: false, kind: 'network', detail: 'fetch failed (ECONNREFUSED)' }, 3),
+      facts({ ok: false, kind: 'network', detail: 'connect 192.0.2.1:443 (ECONNREFUSED)' }, 3),
       {
         kind: 'fatal',
         error: 'ApiError',
         message:
-          'could not reach DialNexa at https://api.dialnexa.test for page 2 (3 attempts): fetch failed (ECONNREFUSED)',
+          'could not reach DialNexa at https://api.dialnexa.test for page 2 (3 attempts): connect 192.0.2.1:443 (ECONNREFUSED)',
       },
     ],
     [

@@ -270,7 +270,7 @@ describe('retries', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as Error).message).toMatch(
-      /^could not reach DialNexa at http:\/\/127\.0\.0\.1:\d+ for page 1 \(2 attempts\): fetch failed \(ECONNREFUSED\)/,
+      /^could not reach DialNexa at http:\/\/127\.0\.0\.1:\d+ for page 1 \(2 attempts\): connect 127\.0\.0\.1:\d+ \(ECONNREFUSED\)$/,
     );
   });
 
