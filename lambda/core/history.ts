@@ -63,45 +63,41 @@ export interface ArchiveResult {
   failures: string[];
 }
 
-/** Stores each workspace's files in its own folder and moves its baseline; never throws. */
 /** One workspace's files for the archive, rendered; or what stopped them. */
-type PreparedRun = { ws: WorkspaceAudit; files: ArchivedRun['files'] } | { ws: WorkspaceAudit; error: unknown };
+export type PreparedRun = { ws: WorkspaceAudit; files: ArchivedRun['files'] } | { ws: WorkspaceAudit; error: unknown };
 
-/** The run's archive files, rendered and not yet written. */
-export interface PreparedArchive {
-  runId: string;
-  generatedAt: Date;
-  runs: PreparedRun[];
+/**
+ * Renders one workspace's files without writing anything. Never throws: files that fail to render
+ * are that workspace's archive failure, reported when archiveRuns comes to it.
+ */
+export function prepareRun(request: ArchiveRequest, ws: WorkspaceAudit): PreparedRun {
+  try {
+    return { ws, files: archiveFiles(request, ws) };
+  } catch (error) {
+    return { ws, error };
+  }
 }
 
 /**
- * Renders each workspace's files without writing anything, so it can run while the email is built
- * and sent. Never throws: a workspace whose files fail is an archive failure, reported when written.
+ * Stores each workspace's files in its own folder and moves its baseline; never throws. Each
+ * workspace is rendered just before it is written, so a run holds one workspace's files at a time;
+ * `ready` is one already rendered (the run's single workspace, rendered while its email was built).
  */
-export function prepareArchive(request: ArchiveRequest): PreparedArchive {
-  const runs = request.workspaces.map((ws): PreparedRun => {
-    try {
-      return { ws, files: archiveFiles(request, ws) };
-    } catch (error) {
-      return { ws, error };
-    }
-  });
-  return { runId: request.runId, generatedAt: request.context.generatedAt, runs };
-}
-
 export async function archiveRuns(
   archive: ReportArchive,
-  prepared: PreparedArchive,
+  request: ArchiveRequest,
   logger: Logger,
+  ready?: PreparedRun,
 ): Promise<ArchiveResult> {
   const result: ArchiveResult = { archived: [], failures: [] };
-  for (const run of prepared.runs) {
+  for (const ws of request.workspaces) {
+    const run = ready?.ws === ws ? ready : prepareRun(request, ws);
     try {
       if ('error' in run) throw run.error;
-      result.archived.push(await archiveWorkspace(archive, prepared, run.ws, run.files));
+      result.archived.push(await archiveWorkspace(archive, request, ws, run.files));
     } catch (error) {
-      const message = `the run could not be archived for ${run.ws.name}: ${messageOf(error)}`;
-      logger.error('archive failed', { workspace: run.ws.name, message });
+      const message = `the run could not be archived for ${ws.name}: ${messageOf(error)}`;
+      logger.error('archive failed', { workspace: ws.name, message });
       result.failures.push(message);
     }
   }
@@ -127,10 +123,11 @@ function archiveFiles(
 
 async function archiveWorkspace(
   archive: ReportArchive,
-  { runId, generatedAt }: PreparedArchive,
+  { runId, context }: ArchiveRequest,
   ws: WorkspaceAudit,
   files: ArchivedRun['files'],
 ): Promise<ArchivedLocation> {
+  const { generatedAt } = context;
   const { location, prefix } = await archive.writeRun({ workspace: ws.name, date: generatedAt, runId, files });
   // Decided once per workspace (lambda/core/baseline.ts); a pointer already newer than ours stays.
   const baseline =

@@ -3,7 +3,7 @@
 // Adapters come in through `deps`; nothing here touches AWS, the network or the clock directly.
 import { auditNumbers } from './audit';
 import { alreadySent, runClaimOf, sendOnce, UNCLAIMED, type SendHooks } from './claim';
-import { archiveRuns, prepareArchive, type ArchiveResult } from './history';
+import { type ArchiveRequest, archiveRuns, type ArchiveResult, prepareRun } from './history';
 import type { RunAuditDeps } from './ports';
 import type { AuditRun, RunAuditOptions, RunOutcome } from './run-types';
 import { archivedContext, renderForSend, sendRendered } from './send-report';
@@ -33,21 +33,21 @@ async function reportAndArchive(
 ): Promise<AuditRun> {
   const rendered = renderForSend(deps, options, outcomes);
   const archive = options.writeHistory ? deps.archive : undefined;
-  const request = {
+  const request: ArchiveRequest = {
     runId: options.runId,
     workspaces: ok,
     single: ok.length === 1 && outcomes.length === 1,
     context: archivedContext(rendered),
     report: rendered.report,
   };
-  // The archive's files render while the email is built (its gzip in the thread pool) and sent;
-  // they are written only after the send, as before.
-  const [sent, prepared] = await Promise.all([
-    sendRendered(deps, options, rendered, hooks),
-    archive && Promise.resolve().then(() => prepareArchive(request)),
-  ]);
-  const { archived, failures }: ArchiveResult =
-    archive && prepared ? await archiveRuns(archive, prepared, deps.logger) : { archived: [], failures: [] };
+  // A one-workspace run's files render while its email is built (its CSV gzipped in the thread
+  // pool), so before the send; they are written only after it. Runs of several workspaces render
+  // and write one workspace at a time after the send, holding one workspace's files at a time.
+  const ahead = archive && request.single ? Promise.resolve().then(() => prepareRun(request, ok[0])) : undefined;
+  const [sent, ready] = await Promise.all([sendRendered(deps, options, rendered, hooks), ahead]);
+  const { archived, failures }: ArchiveResult = archive
+    ? await archiveRuns(archive, request, deps.logger, ready)
+    : { archived: [], failures: [] };
   const failedWorkspaces = outcomes.length - ok.length;
   return {
     status: sent.dryRun ? 'dry-run' : 'sent',

@@ -1,15 +1,17 @@
-// The run's archive files: rendered first (while the email is built and sent), written after.
-import { archiveRuns, prepareArchive } from '../../lambda/core/history';
+// The run's archive files: each workspace rendered (prepareRun), then written by archiveRuns.
+import { archiveRuns, prepareRun } from '../../lambda/core/history';
 import { type ArchivedRun, type ReportArchive, silentLogger } from '../../lambda/core/ports';
 import { renderReport } from '../../lambda/core/report';
 import { SNAPSHOT_FILE } from '../../lambda/core/snapshot';
 import { RUN_SUMMARY_FILE } from '../../lambda/core/trend';
+import type { WorkspaceAudit } from '../../lambda/core/workspace';
 import { failedWorkspace, phone, reportContext, workspace } from './fixtures';
 
-function memoryArchive() {
+function memoryArchive(events: string[] = []) {
   const runs: ArchivedRun[] = [];
   const archive: ReportArchive = {
     async writeRun(run) {
+      events.push(`write ${run.workspace}`);
       runs.push(run);
       return { location: `memory://${run.workspace}`, prefix: `${run.workspace}/` };
     },
@@ -23,33 +25,58 @@ function memoryArchive() {
   return { runs, archive };
 }
 
-describe('prepareArchive, then archiveRuns', () => {
-  it('renders every file without writing any; archiveRuns writes them', async () => {
+/** A workspace that notes when its numbers are read (rendering reads them; writing does not). */
+function watched(name: string, events: string[]): WorkspaceAudit {
+  const ws = workspace([phone()], { name });
+  const numbers = ws.numbers;
+  Object.defineProperty(ws, 'numbers', {
+    get() {
+      if (events[events.length - 1] !== `render ${name}`) events.push(`render ${name}`);
+      return numbers;
+    },
+  });
+  return ws;
+}
+
+function request(workspaces: WorkspaceAudit[], single: boolean) {
+  const ctx = { ...reportContext([]), workspaces };
+  return { runId: 'r1', workspaces, single, context: ctx, report: renderReport(ctx) };
+}
+
+describe('prepareRun and archiveRuns', () => {
+  it('renders a workspace without writing it; archiveRuns writes the files rendered ahead as they are', async () => {
     const ws = workspace([phone(), phone({ id: 'phn_2', phoneNumber: '+12015550101' })]);
-    const ctx = { ...reportContext([]), workspaces: [ws] };
-    const report = renderReport(ctx);
+    const req = request([ws], true);
     const { runs, archive } = memoryArchive();
-    const prepared = prepareArchive({
-      runId: 'r1',
-      workspaces: [ctx.workspaces[0]],
-      single: true,
-      context: ctx,
-      report,
-    });
+    const ready = prepareRun(req, ws);
     expect(runs).toHaveLength(0);
 
-    const result = await archiveRuns(archive, prepared, silentLogger);
+    const result = await archiveRuns(archive, req, silentLogger, ready);
     expect(result).toEqual({
       archived: [{ workspace: 'Acme prod', location: 'memory://Acme prod', baseline: true }],
       failures: [],
     });
+    if (!('files' in ready)) throw new Error('the workspace did not render');
+    // The very files rendered ahead: not rendered again.
+    expect(runs[0].files).toBe(ready.files);
     expect(Object.keys(runs[0].files).sort()).toEqual(
       ['audit.json', 'numbers.csv', 'report.html', RUN_SUMMARY_FILE, SNAPSHOT_FILE].sort(),
     );
     // One workspace: the archive keeps the email's own CSV and HTML.
-    expect(runs[0].files['numbers.csv']).toBe(report.csv);
-    expect(runs[0].files['report.html']).toBe(report.html);
-    expect(runs[0]).toMatchObject({ workspace: 'Acme prod', runId: 'r1', date: ctx.generatedAt });
+    expect(runs[0].files['numbers.csv']).toBe(req.report.csv);
+    expect(runs[0].files['report.html']).toBe(req.report.html);
+    expect(runs[0]).toMatchObject({ workspace: 'Acme prod', runId: 'r1', date: req.context.generatedAt });
+  });
+
+  it('renders and writes several workspaces one at a time, holding one workspace of files at once', async () => {
+    const events: string[] = [];
+    const workspaces = [watched('A', events), watched('B', events), watched('C', events)];
+    const req = request(workspaces, false);
+    events.length = 0;
+    const { archive } = memoryArchive(events);
+
+    await archiveRuns(archive, req, silentLogger);
+    expect(events).toEqual(['render A', 'write A', 'render B', 'write B', 'render C', 'write C']);
   });
 
   it('turns a workspace whose files fail into an archive failure, never a throw, and still writes the others', async () => {
@@ -61,17 +88,17 @@ describe('prepareArchive, then archiveRuns', () => {
       },
     });
     const ctx = { ...reportContext([]), workspaces: [broken, good, failedWorkspace('Down')] };
-    const { runs, archive } = memoryArchive();
-    const request = {
+    const req = {
       runId: 'r2',
       workspaces: [broken, good],
       single: false,
       context: ctx,
       report: renderReport({ ...ctx, workspaces: [good] }),
     };
+    const { runs, archive } = memoryArchive();
 
-    const prepared = prepareArchive(request);
-    const result = await archiveRuns(archive, prepared, silentLogger);
+    expect(prepareRun(req, broken)).toEqual({ ws: broken, error: new Error('numbers unreadable') });
+    const result = await archiveRuns(archive, req, silentLogger);
     expect(result.failures).toEqual(['the run could not be archived for Broken: numbers unreadable']);
     expect(result.archived.map((a) => a.workspace)).toEqual(['Good']);
     expect(runs.map((r) => r.workspace)).toEqual(['Good']);
