@@ -13,6 +13,14 @@ import { scrubJsonText } from './scrub';
 import type { Run } from './run';
 import { type RequestSlots, SlotPlace } from './slots';
 
+/**
+ * Sent with every request: fetch sent `node`, node:http sends none, and common WAF rules (AWS WAF's
+ * NoUserAgent_HEADER among them) refuse a request without one, which would read as a refused key.
+ * No Accept-Encoding: pages come uncompressed (a page of 100 numbers is ~26 KB, and the listing is
+ * bound by the API's rate limit, not by bandwidth).
+ */
+export const USER_AGENT = 'number-audit';
+
 export interface RequestSettings {
   baseUrl: string;
   transport: Transport;
@@ -129,7 +137,7 @@ async function send<T>(
     const outcome = await exchange({
       transport: settings.transport,
       url,
-      headers: { Authorization: `Bearer ${key}`, Accept: 'application/json' },
+      headers: { Authorization: `Bearer ${key}`, Accept: 'application/json', 'User-Agent': USER_AGENT },
       timeoutMs: settings.requestTimeoutMs,
       signal: run.signal,
       maxBodyBytes: settings.maxBodyBytes,
