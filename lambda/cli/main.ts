@@ -24,7 +24,7 @@ import { createCliLogger } from './logger';
 import { checkAwsAccess, nodeVersionNote, SDK_NODE_WARNING_VAR } from './aws-preflight';
 import { readInventoryFile } from './inventory-file';
 import { prepareWritableDir } from './local-paths';
-import { auditJsonBytes, OUTPUT_FILES, startOutputs } from './output';
+import { allWritten, auditJsonBytes, OUTPUT_FILES, startOutputs } from './output';
 import { createProgressReporter, type ProgressReporter } from './progress';
 import { createRedactor, type Redactor } from './redact';
 import { oneLine, stripControls } from './sanitize';
@@ -217,7 +217,7 @@ async function reportRun(run: AuditRun, options: CliOptions, session: Session): 
   const json = options.json ? auditJsonBytes(run) : undefined;
   const last = options.outDir ? startOutputs(options.outDir, run, { 'audit.json': json }, ['audit.json']) : undefined;
   if (json !== undefined) session.outData(json);
-  await Promise.all([others?.written, last?.written]);
+  await allWritten([others?.written, last?.written]);
   const files = others?.paths;
   if (json === undefined) {
     out(formatSummary(run, { files, delivery: deliveryLine(run, options), wallMs: Date.now() - session.started }));

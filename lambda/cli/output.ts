@@ -89,7 +89,7 @@ export function startOutputs(
   try {
     mkdirSync(root, { recursive: true });
     for (const name of names) started.push(writeWhole(paths[name], ready[name] ?? outputContent(name, run)));
-    written = Promise.all(started).then(() => undefined);
+    written = allWritten(started);
   } catch (error) {
     // The files already started still end; the failure reported is this one.
     for (const file of started) file.catch(() => undefined);
@@ -98,6 +98,12 @@ export function startOutputs(
   // Awaited by the caller once its next file is made; a failure before that is no unhandled rejection.
   written.catch(() => undefined);
   return { paths, written };
+}
+
+/** Resolves once every write has ended, failed or not; then fails with the first failure, if any. */
+export async function allWritten(writes: ReadonlyArray<Promise<void> | undefined>): Promise<void> {
+  const failed = (await Promise.allSettled(writes)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /**

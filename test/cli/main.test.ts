@@ -128,6 +128,8 @@ describe('number-audit CLI', () => {
         (f) => f !== blocked,
       );
       for (const file of others) expect((await readFile(join(dir, file))).length).toBeGreaterThan(0);
+      // Whole, not begun: the run ends only once every write has ended.
+      if (blocked !== 'audit.json') expect(await readFile(join(dir, 'audit.json'), 'utf8')).toBe(r.stdout);
     }
   });
 
