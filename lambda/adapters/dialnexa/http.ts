@@ -187,7 +187,11 @@ function readBody(
   });
 }
 
-/** node:http's headers (names lowercased) read like `Headers.get`: repeated values joined by ", ". */
+/**
+ * node:http's headers (names lowercased) read like `Headers.get`: repeated values joined by ", ",
+ * except those Node keeps only the first of (Retry-After, Content-Length, Location and a few more;
+ * fetch joined a repeated Retry-After, which then did not parse and was ignored).
+ */
 class NodeHeaders implements HttpHeaders {
   constructor(private readonly raw: http.IncomingHttpHeaders) {}
 
@@ -242,7 +246,14 @@ function describeNetworkError(err: unknown): string {
   // Duck-typed: fetch's errors may come from another realm (instanceof Error fails there).
   const e = err as { message?: unknown; code?: unknown; cause?: { code?: unknown; message?: unknown } } | null;
   const message = e && typeof e.message === 'string' ? e.message : String(err);
-  if (typeof e?.code === 'string' && e.code !== '') return `${message.replace(` ${e.code} `, ' ')} (${e.code})`;
+  if (typeof e?.code === 'string' && e.code !== '') {
+    // Node puts the code in its message ("connect ECONNREFUSED 1.2.3.4:443", "read ECONNRESET"): said once, last.
+    const rest = message
+      .split(' ')
+      .filter((word) => word !== e.code)
+      .join(' ');
+    return rest === '' ? e.code : `${rest} (${e.code})`;
+  }
   const cause = e?.cause;
   const causeText =
     cause && typeof cause === 'object'
