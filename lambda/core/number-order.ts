@@ -27,8 +27,15 @@ export function numericKey(phoneNumber: string): number {
   return key;
 }
 
+/**
+ * Below this many numbers the comparator sort is the quicker one: the radix code runs once per
+ * process, unoptimized (a CLI run of 20k numbers: ~17 ms against ~11 ms; at 100k, ~25 against ~60).
+ */
+export const RADIX_FROM = 32_768;
+
 /** A new array of `xs` in compareByCountryThenNumber order; ties keep their input order. */
-export function sortByCountryThenNumber<T extends ListedNumber>(xs: readonly T[]): T[] {
+export function sortByCountryThenNumber<T extends ListedNumber>(xs: readonly T[], radixFrom = RADIX_FROM): T[] {
+  if (xs.length < radixFrom) return [...xs].sort(compareByCountryThenNumber);
   // Keys read in input order: the records lie in memory roughly in that order, reading them by
   // country instead stalled on cache misses for a third of the sort's time.
   const keyOf = new Float64Array(xs.length);
