@@ -1,5 +1,6 @@
 // What changed since the last complete run: the part of a weekly report people act on.
 import { dict } from './dict';
+import { IdHashes } from './id-hashes';
 import { compareByCountryThenNumber, compareCountryCodes, isUnrouted } from './audit';
 import { parseSnapshot, toSnapshotNumber, writtenSnapshotParts, type Snapshot, type SnapshotNumber } from './snapshot';
 import { ALL_NUMBER_TYPES, type PhoneNumber } from './types';
@@ -193,13 +194,14 @@ class Walk {
 
 /**
  * The numbers met alone, matched by id. `pairedById` finds a last-week number that was paired in
- * the walk, for a current id met alone as well (an id listed twice this week).
+ * the walk, for a current id met alone as well (an id listed twice this week). `beforeIds` may
+ * also say yes for an id it never held (hashes that collide); `pairedById` then decides.
  */
 function settle(
   walk: Walk,
   current: readonly PhoneNumber[],
   lists: ChangeLists,
-  beforeIds: ReadonlySet<string>,
+  beforeIds: { has(id: string): boolean },
   pairedById: (id: string) => SnapshotNumber | undefined,
 ): void {
   const alone = new Map<string, SnapshotNumber>();
@@ -273,14 +275,13 @@ export function streamedChanges(
   if (written === null) return null;
   const lists = new ChangeLists();
   const walk = new Walk(current, lists);
-  const ids = new Set<string>();
+  // A repeated id (or a hash collision, as rare) sends the run down the exact path.
+  const ids = new IdHashes();
   let at = 0;
   for (const part of written.parts) {
     if (part === null) return null;
     for (const old of part) {
-      const seen = ids.size;
-      // One hash lookup, not two: an id already there leaves the size as it was.
-      if (ids.add(old.id).size === seen) return null;
+      if (!ids.add(old.id)) return null;
       walk.previous(old, at++);
     }
   }
