@@ -202,6 +202,16 @@ function listDeadline(started: number, timeoutSeconds: number): number {
   return started + timeoutMs - Math.min(5000, timeoutMs / 10);
 }
 
+/** `make()`, or, when it throws, its error once the writes already started have ended. */
+async function afterWrites<T>(writes: Promise<void> | undefined, make: () => T): Promise<T> {
+  try {
+    return make();
+  } catch (error) {
+    await Promise.allSettled([writes]);
+    throw error;
+  }
+}
+
 /** Every file but audit.json: they are ready before it is made. */
 const WRITTEN_FIRST = OUTPUT_FILES.filter((name) => name !== 'audit.json');
 
@@ -214,7 +224,7 @@ async function reportRun(run: AuditRun, options: CliOptions, session: Session): 
   // files while it is made, and it while stdout (synchronous on a pipe) takes the JSON; a failed
   // write still fails the run below.
   const others = options.outDir ? startOutputs(options.outDir, run, {}, WRITTEN_FIRST) : undefined;
-  const json = options.json ? auditJsonBytes(run) : undefined;
+  const json = options.json ? await afterWrites(others?.written, () => auditJsonBytes(run)) : undefined;
   const last = options.outDir ? startOutputs(options.outDir, run, { 'audit.json': json }, ['audit.json']) : undefined;
   if (json !== undefined) session.outData(json);
   await allWritten([others?.written, last?.written]);

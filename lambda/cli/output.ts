@@ -91,9 +91,10 @@ export function startOutputs(
     for (const name of names) started.push(writeWhole(paths[name], ready[name] ?? outputContent(name, run)));
     written = allWritten(started);
   } catch (error) {
-    // The files already started still end; the failure reported is this one.
-    for (const file of started) file.catch(() => undefined);
-    written = Promise.reject(error);
+    // The files already started end first; the failure reported is this one.
+    written = Promise.allSettled(started).then(() => {
+      throw error;
+    });
   }
   // Awaited by the caller once its next file is made; a failure before that is no unhandled rejection.
   written.catch(() => undefined);
