@@ -276,7 +276,8 @@ export function streamedChanges(
   const lists = new ChangeLists();
   const walk = new Walk(current, lists);
   // A repeated id (or a hash collision, as rare) sends the run down the exact path.
-  const ids = new IdHashes();
+  // Sized for the file (a number is ~170 bytes of it), so the table never grows.
+  const ids = new IdHashes(bytes.length / 128);
   let at = 0;
   for (const part of written.parts) {
     if (part === null) return null;
