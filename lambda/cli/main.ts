@@ -24,7 +24,7 @@ import { createCliLogger } from './logger';
 import { checkAwsAccess, nodeVersionNote, SDK_NODE_WARNING_VAR } from './aws-preflight';
 import { readInventoryFile } from './inventory-file';
 import { prepareWritableDir } from './local-paths';
-import { allWritten, auditJsonBytes, OUTPUT_FILES, startOutputs } from './output';
+import { allWritten, auditJsonBytes, failAfter, OUTPUT_FILES, startOutputs } from './output';
 import { createProgressReporter, type ProgressReporter } from './progress';
 import { createRedactor, type Redactor } from './redact';
 import { oneLine, stripControls } from './sanitize';
@@ -207,8 +207,7 @@ async function afterWrites<T>(writes: Promise<void> | undefined, make: () => T):
   try {
     return make();
   } catch (error) {
-    await Promise.allSettled([writes]);
-    throw error;
+    return failAfter([writes], error);
   }
 }
 

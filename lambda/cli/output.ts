@@ -92,13 +92,17 @@ export function startOutputs(
     written = allWritten(started);
   } catch (error) {
     // The files already started end first; the failure reported is this one.
-    written = Promise.allSettled(started).then(() => {
-      throw error;
-    });
+    written = failAfter(started, error);
   }
   // Awaited by the caller once its next file is made; a failure before that is no unhandled rejection.
   written.catch(() => undefined);
   return { paths, written };
+}
+
+/** Fails with `error` once every write already started has ended. */
+export async function failAfter(writes: ReadonlyArray<Promise<void> | undefined>, error: unknown): Promise<never> {
+  await Promise.allSettled(writes);
+  throw error;
 }
 
 /** Resolves once every write has ended, failed or not; then fails with the first failure, if any. */

@@ -6,7 +6,7 @@ import { alreadySent, runClaimOf, sendOnce, UNCLAIMED, type SendHooks } from './
 import { type ArchiveRequest, archiveRuns, type ArchiveResult, prepareRun } from './history';
 import type { RunAuditDeps } from './ports';
 import type { AuditRun, RunAuditOptions, RunOutcome } from './run-types';
-import { archivedContext, renderForSend, sendRendered } from './send-report';
+import { renderForSend, sendRendered } from './send-report';
 import { auditWorkspaces, type AuditedWorkspaces } from './workspace-run';
 
 // Entry points take the run's contract from here, with runAudit.
@@ -37,7 +37,7 @@ async function reportAndArchive(
     runId: options.runId,
     workspaces: ok,
     single: ok.length === 1 && outcomes.length === 1,
-    context: archivedContext(rendered),
+    context: rendered.context,
     report: rendered.report,
   };
   // A one-workspace run's files render while its email is built (its CSV gzipped in the thread
@@ -52,14 +52,14 @@ async function reportAndArchive(
   return {
     status: sent.dryRun ? 'dry-run' : 'sent',
     runId: options.runId,
-    generatedAt: sent.context.generatedAt,
+    generatedAt: rendered.context.generatedAt,
     filters,
     workspaces: outcomes,
     // One workspace: its audit already is the combined one (auditing 100k numbers again costs ~50 ms).
     combined: ok.length === 1 ? ok[0].audit : auditNumbers(ok.flatMap((o) => o.numbers)),
     complete: failedWorkspaces === 0 && ok.every((o) => o.complete),
     failedWorkspaces,
-    report: sent.report,
+    report: rendered.report,
     email: sent.email,
     dryRun: sent.dryRun,
     archived,

@@ -17,9 +17,6 @@ function cutTextNote({ attachment, csvCut }: EmailFit): string {
 }
 
 export interface SentReport {
-  /** The email's report context with the CSV attached (what the archive keeps). */
-  context: ReportContext;
-  report: RenderedReport;
   email: AuditRun['email'];
   dryRun: boolean;
   /** Problems that did not stop the send. */
@@ -29,10 +26,11 @@ export interface SentReport {
 /** The report rendered as it is meant to be read, before the email is fitted to SES's limit. */
 export interface RenderedForSend {
   workspaces: WorkspaceOutcome[];
-  generatedAt: Date;
-  /** The report context for a way the email fits; contextFor(AS_IS) is what the archive keeps. */
+  /** The report context for a way the email fits. */
   contextFor: (fit: EmailFit) => ReportContext;
   cut: boolean;
+  /** The context with the CSV attached as it is: the report's, and what the archive keeps. */
+  context: ReportContext;
   report: RenderedReport;
 }
 
@@ -48,25 +46,21 @@ export function renderForSend(deps: RunAuditDeps, options: RunAuditOptions, work
     onDemandHint: options.onDemandHint,
     triggers: options.triggers,
   });
+  const context = contextFor(AS_IS);
   const rendered: RenderedForSend = {
     workspaces,
-    generatedAt,
     contextFor,
     cut,
-    report: renderReport(contextFor(AS_IS)),
+    context,
+    report: renderReport(context),
   };
   return rendered;
-}
-
-/** The report context the archive keeps: the email's, with the CSV attached. */
-export function archivedContext(rendered: RenderedForSend): ReportContext {
-  return rendered.contextFor(AS_IS);
 }
 
 export async function sendRendered(
   deps: RunAuditDeps,
   options: RunAuditOptions,
-  { workspaces, generatedAt, contextFor, cut, report }: RenderedForSend,
+  { workspaces, contextFor, cut, context, report }: RenderedForSend,
   hooks: SendHooks,
 ): Promise<SentReport> {
   const { logger } = deps;
@@ -74,7 +68,7 @@ export async function sendRendered(
     from: options.from,
     to: options.to,
     replyTo: options.replyTo,
-    date: generatedAt,
+    date: context.generatedAt,
     csv: report.csv,
     ...(cut ? { cutCsv: () => renderCsv(workspaces, 'bounded') } : {}),
     render: (fit) => (fit.attachment === 'csv' && !fit.csvCut ? report : renderBodies(contextFor(fit))),
@@ -99,8 +93,6 @@ export async function sendRendered(
     if (warning !== undefined) warnings.push(warning);
   }
   return {
-    context: contextFor(AS_IS),
-    report,
     email: { raw: built.raw, attachment: built.attachment, csvCut: built.csvCut, messageId },
     dryRun,
     warnings,

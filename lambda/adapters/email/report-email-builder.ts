@@ -22,9 +22,9 @@ export function createReportEmailBuilder(options: ReportEmailBuilderOptions = {}
       const { raw, attempt } = await composeWithinLimit(
         async ({ mode, csv, csvCut }) => {
           // Started first: a gzip runs in the thread pool while the bodies render.
-          const attachments = csv === undefined ? [] : csvAttachments(mode, filename, csv);
+          const attachments = csv === undefined ? Promise.resolve([]) : csvAttachments(mode, filename, csv);
           // Awaited below; if rendering throws first, a failed gzip must not be an unhandled rejection.
-          if (attachments instanceof Promise) attachments.catch(() => undefined);
+          attachments.catch(() => undefined);
           const rendered = input.render({ attachment: mode, csvCut });
           return buildMime(
             {
