@@ -8,12 +8,16 @@ import { isUnfiltered } from './filters';
 import type { ArchivedRun, Logger, ReportArchive } from './ports';
 import { renderBodies, renderCsv, type RenderedReport, type ReportContext } from './report';
 import type { ArchivedLocation } from './run-types';
-import { SNAPSHOT_FILE, snapshotFile } from './snapshot';
+import { SNAPSHOT_FILE, type SnapshotDraft, snapshotDraft, snapshotFile } from './snapshot';
 import { RUN_SUMMARY_FILE, runSummary, serializeRunSummary } from './trend';
 import type { ListFilters, PhoneNumber } from './types';
 import type { ChangesSection, WorkspaceAudit } from './workspace';
 
-/** The changes section of one workspace: a comparison with its baseline, or why there is none. */
+/**
+ * The changes section of one workspace: a comparison with its baseline, or why there is none. With
+ * a baseline to compare, this week's snapshot file is drafted first (the comparison reads it) and
+ * comes back for the archive, which would write it anyway.
+ */
 export async function changesSince(
   archive: ReportArchive,
   workspace: string,
@@ -21,28 +25,36 @@ export async function changesSince(
   complete: boolean,
   numbers: readonly PhoneNumber[],
   logger: Logger,
-): Promise<ChangesSection> {
+): Promise<{ section: ChangesSection; draft?: SnapshotDraft }> {
   if (!isUnfiltered(filters)) {
-    return { status: 'skipped', reason: 'this run is filtered; changes are compared for unfiltered runs only' };
+    return {
+      section: { status: 'skipped', reason: 'this run is filtered; changes are compared for unfiltered runs only' },
+    };
   }
   if (!complete) {
     // Numbers missing from an incomplete listing would all read as "removed".
-    return { status: 'skipped', reason: 'the listing is incomplete, so changes are not compared' };
+    return { section: { status: 'skipped', reason: 'the listing is incomplete, so changes are not compared' } };
   }
   try {
     const previous = await archive.readLatestSnapshot(workspace);
-    if (previous === null) return { status: 'first-run' };
+    if (previous === null) return { section: { status: 'first-run' } };
     const { location } = previous;
-    const compared = previous.ok ? changesSinceSnapshot(previous.bytes, numbers) : previous;
-    if (compared.ok) return { status: 'compared', changes: compared.changes };
+    const draft = previous.ok ? (snapshotDraft(workspace, numbers) ?? undefined) : undefined;
+    const compared = previous.ok ? changesSinceSnapshot(previous.bytes, numbers, draft) : previous;
+    if (compared.ok) return { section: { status: 'compared', changes: compared.changes }, draft };
     // A file that was found but cannot be a baseline says where it is.
     const reason = previous.ok ? `${compared.reason} (${location})` : compared.reason;
     logger.warn('previous snapshot skipped', { workspace, reason, location });
-    return { status: 'skipped', reason: `the previous report (${location}) could not be used: ${reason}` };
+    return {
+      section: { status: 'skipped', reason: `the previous report (${location}) could not be used: ${reason}` },
+      draft,
+    };
   } catch (error) {
     const message = messageOf(error);
     logger.warn('previous snapshot could not be read', { workspace, message });
-    return { status: 'skipped', reason: `the run history could not be read: ${message}`, historyUnreadable: true };
+    return {
+      section: { status: 'skipped', reason: `the run history could not be read: ${message}`, historyUnreadable: true },
+    };
   }
 }
 
@@ -115,7 +127,9 @@ function archiveFiles(
     'numbers.csv': workspaces.length === 1 ? report.csv : renderCsv([ws]),
     // Each workspace's folder gets its own report (agencies keep clients apart).
     'report.html': single ? report.html : renderBodies({ ...context, workspaces: [ws] }).html,
-    [SNAPSHOT_FILE]: snapshotFile(ws.name, generatedAt, ws.complete, ws.numbers),
+    // Drafted when its changes were compared; written here otherwise.
+    [SNAPSHOT_FILE]:
+      ws.snapshotDraft?.file(generatedAt, ws.complete) ?? snapshotFile(ws.name, generatedAt, ws.complete, ws.numbers),
     // What the next runs' trend reads, instead of this whole audit.
     [RUN_SUMMARY_FILE]: serializeRunSummary(runSummary(ws, generatedAt)),
   };

@@ -75,6 +75,69 @@ const SNAPSHOT_PART_NUMBERS = 250;
 /** A first guess at a number's size in the file (most are 150-200 bytes); the buffer grows past it if needed. */
 const SNAPSHOT_BYTES_PER_NUMBER = 224;
 
+/** After the numbers: the array's and the object's ends, and the newline serializeSnapshot adds. */
+const FILE_END = ']}\n';
+/** The longest date toISOString writes (an extended year), so a head always fits the room kept for it. */
+const LONGEST_DATE = '+275760-09-13T00:00:00.000Z';
+
+/** Everything before the first number: `{...,"numbers":[]}` less its last two characters. */
+function fileHead(workspace: string, generatedAt: string, complete: boolean): string {
+  return JSON.stringify(snapshotOf(workspace, generatedAt, complete, [])).slice(0, -2);
+}
+
+/**
+ * A workspace's snapshot file before its date is known: the numbers written, with room kept in
+ * front for the head. The changes compare these bytes with last week's file, number by number, so
+ * a number that did not change is never decoded; the archive's file is then this with its head.
+ */
+export class SnapshotDraft {
+  private bytes: Buffer | undefined;
+
+  /** `room` bytes kept for the head, then the numbers, then FILE_END. */
+  constructor(
+    readonly workspace: string,
+    /** The numbers written, in this order: the draft's numbers are theirs, one for one. */
+    readonly of: readonly PhoneNumber[],
+    /**
+     * Every number has values the snapshot's schema accepts (no empty id, say), so bytes in a file
+     * that equal one of them are a number as written without being parsed.
+     */
+    readonly valid: boolean,
+    bytes: Buffer,
+    private readonly room: number,
+  ) {
+    this.bytes = bytes;
+  }
+
+  /** The numbers' text, `{...},{...}` as the file has it (empty for none). */
+  get numbers(): Buffer {
+    const bytes = this.unspent();
+    return bytes.subarray(this.room, bytes.length - FILE_END.length);
+  }
+
+  /** The whole file (serializeSnapshot of toSnapshot, in UTF-8): the head is written into the room kept for it. Once only. */
+  file(generatedAt: Date, complete: boolean): Buffer {
+    const bytes = this.unspent();
+    this.bytes = undefined;
+    const head = fileHead(this.workspace, generatedAt.toISOString(), complete);
+    const start = this.room - Buffer.byteLength(head);
+    // Never short (the room fits the longest head); checked all the same, as writing would overwrite numbers.
+    if (start < 0) return Buffer.concat([Buffer.from(head), bytes.subarray(this.room)]);
+    bytes.write(head, start);
+    return bytes.subarray(start);
+  }
+
+  /** Never in a JSON output: a run's result may be serialized whole. */
+  toJSON(): undefined {
+    return undefined;
+  }
+
+  private unspent(): Buffer {
+    if (this.bytes === undefined) throw new Error('SnapshotDraft: the file was already made from this draft (a bug)');
+    return this.bytes;
+  }
+}
+
 /**
  * `serializeSnapshot(toSnapshot(...))` as UTF-8, byte for byte, encoded in parts: as one string the
  * file is 17 MB of text at 100k numbers (34 MB once one nickname is outside Latin-1), on top of
@@ -87,37 +150,42 @@ export function snapshotFile(
   numbers: readonly PhoneNumber[],
   partSize = SNAPSHOT_PART_NUMBERS,
 ): Buffer {
-  const head = JSON.stringify(toSnapshot(workspace, generatedAt, complete, []));
-  const inOrder = sortedSnapshotFile(head, numbers, partSize);
-  if (inOrder !== null) return inOrder;
-  // The same stable sort over the same keys as toSnapshot, so the same order.
-  const sorted = sortedSnapshotFile(head, [...numbers].sort(compareByCountryThenNumber), partSize);
-  if (sorted === null) throw new Error('snapshotFile: numbers sorted for the snapshot were out of order (a bug)');
-  return sorted;
+  const draft =
+    snapshotDraft(workspace, numbers, partSize) ??
+    // The same stable sort over the same keys as toSnapshot, so the same order.
+    snapshotDraft(workspace, [...numbers].sort(compareByCountryThenNumber), partSize);
+  if (draft === null) throw new Error('snapshotFile: numbers sorted for the snapshot were out of order (a bug)');
+  return draft.file(generatedAt, complete);
 }
 
 /**
- * The file for numbers already in snapshot order (as a workspace keeps them), or null as soon as
+ * The draft for numbers already in snapshot order (as a workspace keeps them), or null as soon as
  * two are out of order. Checked here, on each part's fresh objects, rather than by sorting a copy
  * of them all first: the sort of a sorted list is a pass of its own over 100k scattered numbers.
  */
-function sortedSnapshotFile(head: string, numbers: readonly PhoneNumber[], partSize: number): Buffer | null {
-  const out = new Utf8Writer(256 + numbers.length * SNAPSHOT_BYTES_PER_NUMBER);
-  // `{...,"numbers":[]}` less its last two characters: everything up to the first number.
-  out.write(head.slice(0, -2));
+export function snapshotDraft(
+  workspace: string,
+  numbers: readonly PhoneNumber[],
+  partSize = SNAPSHOT_PART_NUMBERS,
+): SnapshotDraft | null {
+  const room = Buffer.byteLength(fileHead(workspace, LONGEST_DATE, false));
+  const out = new Utf8Writer(room + numbers.length * SNAPSHOT_BYTES_PER_NUMBER + FILE_END.length);
+  out.write(' '.repeat(room));
   let last: SnapshotNumber | undefined;
+  let valid = true;
   for (let start = 0; start < numbers.length; start += partSize) {
     const part = numbers.slice(start, start + partSize).map(toSnapshotNumber);
     for (const n of part) {
       if (last !== undefined && compareByCountryThenNumber(last, n) > 0) return null;
       last = n;
+      valid &&= hasSchemaValues(n);
     }
     if (start > 0) out.write(',');
     // `[a,b,...]` less its brackets: the same text as these numbers inside the whole array.
     out.write(JSON.stringify(part).slice(1, -1));
   }
-  out.write(']}\n');
-  return out.done();
+  out.write(FILE_END);
+  return new SnapshotDraft(workspace, numbers, valid, out.done(), room);
 }
 
 const numberSchema = z.object({
@@ -152,9 +220,12 @@ function isWrittenNumber(n: unknown): n is SnapshotNumber {
   if (typeof n !== 'object' || n === null || Array.isArray(n)) return false;
   let i = 0;
   for (const key in n) if (key !== NUMBER_KEYS[i++]) return false;
-  const o = n as Record<string, unknown>;
+  return i === NUMBER_KEYS.length && hasSchemaValues(n as Record<keyof SnapshotNumber, unknown>);
+}
+
+/** The values numberSchema accepts, whatever the keys' order. */
+function hasSchemaValues(o: Record<keyof SnapshotNumber, unknown>): boolean {
   return (
-    i === NUMBER_KEYS.length &&
     isFilled(o.id) &&
     isFilled(o.phoneNumber) &&
     isFilled(o.countryCode) &&
@@ -225,15 +296,16 @@ export function parseSnapshot(text: string): SnapshotParse {
  */
 const NUMBER_SEPARATOR = Buffer.from('},{"id":"');
 const NUMBERS_OPENING = Buffer.from(',"numbers":[');
+const ID_OPENING = '{"id":"';
 const BRACKET = 0x5d;
 const BRACE = 0x7d;
 const NEWLINE = 0x0a;
 
-/** A complete snapshot laid out as snapshotFile writes it, read a part of its numbers at a time. */
-export interface WrittenSnapshotParts {
+/** Where a complete snapshot file as written has its numbers (bytes from .. to), and its date. */
+export interface WrittenSnapshot {
   generatedAt: string;
-  /** Each part's numbers in file order; null for a part that is not as written (stop there). */
-  parts: Iterable<SnapshotNumber[] | null>;
+  from: number;
+  to: number;
 }
 
 /** Where the numbers end: before the file's closing `]}` and its newline, if any; -1 without them. */
@@ -246,12 +318,12 @@ function numbersEnd(bytes: Buffer): number {
  * The head of a complete snapshot file as written, or null for anything else (a hand-edited,
  * incomplete or foreign file), which the caller then decodes whole and reads with parseSnapshot.
  */
-export function writtenSnapshotParts(bytes: Buffer, partSize = SNAPSHOT_PART_NUMBERS): WrittenSnapshotParts | null {
+export function writtenSnapshot(bytes: Buffer): WrittenSnapshot | null {
   const open = bytes.indexOf(NUMBERS_OPENING);
-  const end = numbersEnd(bytes);
-  const first = open + NUMBERS_OPENING.length;
-  if (open === -1 || end < first) return null;
-  const head = bytes.toString('utf8', 0, first);
+  const to = numbersEnd(bytes);
+  const from = open + NUMBERS_OPENING.length;
+  if (open === -1 || to < from) return null;
+  const head = bytes.toString('utf8', 0, from);
   let fields: unknown;
   try {
     fields = JSON.parse(`${head.slice(0, -NUMBERS_OPENING.length)}}`);
@@ -263,37 +335,74 @@ export function writtenSnapshotParts(bytes: Buffer, partSize = SNAPSHOT_PART_NUM
     return null;
   // Exactly the text this code writes for that head of a complete run, so the whole file parses to it too.
   if (`${head}]}` !== JSON.stringify(snapshotOf(workspace, generatedAt, true, []))) return null;
-  return { generatedAt, parts: numberParts(bytes, first, end, partSize) };
+  return { generatedAt, from, to };
 }
 
 /**
- * The numbers between `from` and `to`, cut before every partSize-th separator. Each part is
- * decoded and parsed on its own (a string of ~50-100 KB that dies young) and must hold numbers as
- * written: valid parts joined by commas are the valid array.
+ * The numbers in `bytes` between `from` and `to`, one at a time: each is cut before the separator
+ * that follows it, found in the bytes, so a number is decoded only when it is parsed. Numbers
+ * that each parse as written, joined by commas, are the valid array.
  */
-function* numberParts(bytes: Buffer, from: number, to: number, partSize: number): Generator<SnapshotNumber[] | null> {
-  let start = from;
-  while (start < to) {
-    let cut = start;
-    for (let k = 0; k < partSize && cut !== -1; k++) {
-      cut = bytes.indexOf(NUMBER_SEPARATOR, cut + 1);
-      if (cut >= to) cut = -1;
-    }
-    // At a separator the part ends with its `}` and the next one starts after the comma.
-    const stop = cut === -1 ? to : cut + 1;
-    let part: unknown;
+export class WrittenNumbers {
+  /** The current number's place in the list, and its bytes: [start, end). */
+  index = 0;
+  start: number;
+  end: number;
+
+  constructor(
+    private readonly bytes: Buffer,
+    from: number,
+    private readonly to: number,
+  ) {
+    this.start = from;
+    this.end = this.endOf(from);
+  }
+
+  get done(): boolean {
+    return this.start >= this.to;
+  }
+
+  /** On to the next number (its bytes start after the comma). */
+  next(): void {
+    this.index += 1;
+    this.start = this.end + 1;
+    this.end = this.endOf(this.start);
+  }
+
+  /** Where the current number's id starts, after `{"id":"` (as every number as written begins). */
+  get idStart(): number {
+    return this.start + ID_OPENING.length;
+  }
+
+  /** Moves on to the number at `index`, if the list has one. */
+  seek(index: number): boolean {
+    while (this.index < index && !this.done) this.next();
+    return this.index === index && !this.done;
+  }
+
+  /** The current numbers of both lists are the same bytes, so the same number with the same fields. */
+  sameAs(other: WrittenNumbers): boolean {
+    return (
+      this.end - this.start === other.end - other.start &&
+      this.bytes.compare(other.bytes, other.start, other.end, this.start, this.end) === 0
+    );
+  }
+
+  /** The current number, decoded and parsed; null when it is not a number as this code writes it. */
+  parse(): SnapshotNumber | null {
+    let n: unknown;
     try {
-      part = JSON.parse(`[${bytes.toString('utf8', start, stop)}]`);
+      n = JSON.parse(this.bytes.toString('utf8', this.start, this.end));
     } catch {
-      yield null;
-      return;
+      return null;
     }
-    // Cut only at separators, so no part is empty unless the whole list is (and then `[ ]` is what it says).
-    if (!Array.isArray(part) || !part.every(isWrittenNumber)) {
-      yield null;
-      return;
-    }
-    yield part;
-    start = stop + 1;
+    return isWrittenNumber(n) ? n : null;
+  }
+
+  /** At a separator a number ends with its `}`; the last one ends where the list does. */
+  private endOf(start: number): number {
+    if (start >= this.to) return this.to;
+    const at = this.bytes.indexOf(NUMBER_SEPARATOR, start);
+    return at === -1 || at >= this.to ? this.to : at + 1;
   }
 }

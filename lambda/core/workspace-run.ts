@@ -112,7 +112,7 @@ async function auditListed(
     });
   }
   const recent = recentRuns(deps, ws.name);
-  const { useCases, changes, inventory, usage } = await sideChecks(deps, ws, {
+  const { useCases, changes, snapshotDraft, inventory, usage } = await sideChecks(deps, ws, {
     filters,
     listing,
     numbers,
@@ -150,6 +150,7 @@ async function auditListed(
     audit: auditNumbers(numbers),
     agents,
     changes,
+    ...(snapshotDraft ? { snapshotDraft } : {}),
     attribution: attributeCosts(numbers, useCases),
     ...(inventory ? { inventory } : {}),
     ...(usage ? { usage } : {}),
@@ -190,7 +191,7 @@ async function sideChecks(
   }: { filters: ListFilters; listing: ListingFacts; numbers: PhoneNumber[]; early: EarlyReads },
 ) {
   const { logger } = deps;
-  const [useCases, changes, inventory, usage] = await Promise.all([
+  const [useCases, compared, inventory, usage] = await Promise.all([
     readUseCases(ws.name, numbers, early, logger),
     deps.archive ? changesSince(deps.archive, ws.name, filters, listing.complete, numbers, logger) : undefined,
     deps.inventory === undefined
@@ -200,7 +201,7 @@ async function sideChecks(
         : { status: 'unreadable' as const, reason: FILTERED_INVENTORY },
     early.usage === undefined ? undefined : usageCheck(ws.name, early.usage, numbers, logger),
   ]);
-  return { useCases, changes, inventory, usage };
+  return { useCases, changes: compared?.section, snapshotDraft: compared?.draft, inventory, usage };
 }
 
 /** The archive's latest runs for the trend, read while the workspace is checked; undefined without them. */

@@ -5,6 +5,7 @@ import type { CostAttribution } from './attribution';
 import type { BaselineGuard } from './baseline-guard';
 import type { Changes } from './changes';
 import type { FilterCheck } from './filters';
+import type { SnapshotDraft } from './snapshot';
 import { isUnreconciled, type Reconciliation } from './inventory';
 import type { TrendPoint } from './trend';
 import type { UsageCheck } from './usage';
@@ -39,6 +40,11 @@ export interface WorkspaceAudit {
   agents?: AgentCheck;
   /** undefined = no history configured. */
   changes?: ChangesSection;
+  /**
+   * This week's snapshot file less its head, drafted to compare it with last week's and kept for the
+   * archive, which makes the file from it once; undefined when nothing was compared.
+   */
+  snapshotDraft?: SnapshotDraft;
   /** Cost by inbound agent (use case) and by the agents' folders (teams). */
   attribution: CostAttribution;
   /** undefined = no inventory given for this workspace. */

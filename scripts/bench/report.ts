@@ -120,9 +120,9 @@ export function computeParts(c: ComputeResult): string {
   return (
     `Where the median run goes: normalize (and sort) ${ms(p.normalize)}, audit ${ms(p.audit)}, ` +
     `email build ${ms(p.email)} (MIME; the ${mb(c.csvBytes)} CSV went as ${c.attachment}, message ${mb(c.rawBytes)}), ` +
-    `render and the rest ${ms(p.renderAndRest)}. With history the run also reads last week's snapshot part by part ` +
-    `from its bytes (decoding and parsing ${ms(h.parse)}), diffs it as it reads (${ms(h.diff)} more) and writes ${mb(c.withHistory.archivedBytes)} of archive files, ` +
-    `the snapshot file among them (${ms(h.snapshotFile)}); each timed alone on the same data. ` +
+    `render and the rest ${ms(p.renderAndRest)}. With history the run also writes this week's snapshot file (${ms(h.draft)}), ` +
+    `compares last week's file with it number by number, decoding only the numbers whose bytes differ (${ms(h.diff)}), ` +
+    `and writes ${mb(c.withHistory.archivedBytes)} of archive files; each timed alone on the same data. ` +
     `Reference on the same data in the same process as the runs: JSON.parse of the raw pages and JSON.stringify of the records take ${ms(c.referenceMs)} ` +
     `(runs ${c.referenceRunsMs.map((v) => count(v)).join(', ')}), so the run with history is ${x(c.historyRatio)} of it. ` +
     "The timed runs are one esbuild bundle of the pipeline, built with the options of the function's bundle, in a child process, and the fresh-process runs (peak RSS) the same bundle, each run with --enable-source-maps as the Lambda runs."

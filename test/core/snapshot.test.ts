@@ -1,4 +1,11 @@
-import { parseSnapshot, serializeSnapshot, snapshotFile, toSnapshot } from '../../lambda/core/snapshot';
+import {
+  parseSnapshot,
+  serializeSnapshot,
+  snapshotDraft,
+  snapshotFile,
+  toSnapshot,
+  WrittenNumbers,
+} from '../../lambda/core/snapshot';
 import type { PhoneNumber } from '../../lambda/core/types';
 import { phone } from './fixtures';
 
@@ -77,6 +84,70 @@ describe('snapshotFile', () => {
 
   it('writes an empty or incomplete snapshot the same way', () => {
     expect(snapshotFile('Acme', at, false, []).toString()).toBe(serializeSnapshot(toSnapshot('Acme', at, false, [])));
+  });
+});
+
+describe('snapshotDraft', () => {
+  const numbers = [
+    num({ id: '1', nickname: 'Zürich ☎ desk' }),
+    num({ id: '2', nickname: '"quoted" \\ back' }),
+    num({ id: '3', countryCode: 'unknown', status: null }),
+  ];
+
+  it.each([
+    ['a date', new Date('2026-11-30T09:00:00Z'), true],
+    ['the latest date there is', new Date(8.64e15), false],
+    ['the earliest', new Date(-8.64e15), true],
+  ])('becomes the whole file once its head is known (%s), in the room kept for it', (_label, date, complete) => {
+    const workspace = 'Acme "prod" ☎';
+    const draft = snapshotDraft(workspace, numbers, 2);
+    expect(draft?.numbers.toString()).toBe(
+      JSON.stringify(toSnapshot(workspace, date, complete, numbers).numbers).slice(1, -1),
+    );
+    const inRoom = draft?.numbers.buffer;
+    const file = draft?.file(date, complete);
+    expect(file?.toString()).toBe(serializeSnapshot(toSnapshot(workspace, date, complete, numbers)));
+    // Not a copy: the head went in front of the numbers already written.
+    expect(file?.buffer).toBe(inRoom);
+  });
+
+  it('is null for numbers out of snapshot order (the caller sorts them, or reads every number)', () => {
+    expect(snapshotDraft('Acme', [numbers[1], numbers[0]])).toBeNull();
+  });
+
+  it('makes its file once: a second file would write over the first', () => {
+    const draft = snapshotDraft('Acme', numbers);
+    draft?.file(at, true);
+    expect(() => draft?.file(at, true)).toThrow(/already made/);
+    expect(() => draft?.numbers).toThrow(/already made/);
+  });
+
+  it('never appears in a JSON output of the run it belongs to', () => {
+    expect(JSON.stringify({ name: 'Acme', snapshotDraft: snapshotDraft('Acme', numbers) })).toBe('{"name":"Acme"}');
+  });
+});
+
+describe('WrittenNumbers', () => {
+  it('cuts numbers at the separator only, whatever their strings hold, each parsed as written', () => {
+    const tricky = [
+      num({ id: '1', nickname: '},{"id":"2' }),
+      num({ id: '2', nickname: '}' }),
+      num({ id: '3', nickname: null }),
+    ];
+    const draft = snapshotDraft('Acme', tricky);
+    const bytes = draft?.numbers ?? Buffer.alloc(0);
+    const read = new WrittenNumbers(bytes, 0, bytes.length);
+    const ids: (string | undefined)[] = [];
+    for (; !read.done; read.next()) ids.push(read.parse()?.id);
+    expect(ids).toEqual(['1', '2', '3']);
+    expect(read.seek(3)).toBe(false);
+    const again = new WrittenNumbers(bytes, 0, bytes.length);
+    expect(again.seek(2) && again.parse()?.id).toBe('3');
+  });
+
+  it('says a number is not as written when its bytes are not one number', () => {
+    const bytes = Buffer.from('{"id":"1","phoneNumber":"+1"}');
+    expect(new WrittenNumbers(bytes, 0, bytes.length).parse()).toBeNull();
   });
 });
 

@@ -21,6 +21,7 @@ import {
   RunInProgressError,
 } from '../../lambda/core/errors';
 import { parseRateCard } from '../../lambda/core/rate-card';
+import { serializeSnapshot, toSnapshot } from '../../lambda/core/snapshot';
 import { runAudit, type RunAuditOptions } from '../../lambda/core/run-audit';
 import { silentLogger, type RawMailer, type WorkspaceSpec } from '../../lambda/core/ports';
 import { generateAgents, generatePortfolio, startSimulator, type SimRecord, type Simulator } from '../../simulator';
@@ -168,6 +169,11 @@ describe('runAudit with history, agents, costs, workspaces and idempotency', () 
       expectedDelta[cc] = (expectedDelta[cc] ?? 0) + d;
     for (const k of Object.keys(expectedDelta)) if (expectedDelta[k] === 0) delete expectedDelta[k];
     expect(c.countDelta.byCountry).toEqual(expectedDelta);
+    // The snapshot this run archived was drafted for the comparison: with its head, it is the whole file.
+    const archived = await archive.readLatestSnapshot('Acme prod');
+    expect(archived?.ok && archived.bytes.toString('utf8')).toBe(
+      serializeSnapshot(toSnapshot('Acme prod', clock, true, second.numbers)),
+    );
 
     // The email leads with the changes and a removed number asks for action.
     const json = toAuditJson(run);

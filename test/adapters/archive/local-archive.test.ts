@@ -110,7 +110,9 @@ describe('LocalArchive history', () => {
     });
     await archive.writeLatestPointer('Acme', { runId: 'r', generatedAt: T0.toISOString(), prefix });
     const file = path.join(location, 'snapshot.json');
-    await expect(changesSince(archive, 'Acme', {}, true, [number], silentLogger)).resolves.toEqual({
+    await expect(
+      changesSince(archive, 'Acme', {}, true, [number], silentLogger).then((c) => c.section),
+    ).resolves.toEqual({
       status: 'skipped',
       reason: `the previous report (${file}) could not be used: the previous snapshot is not valid JSON (${file})`,
     });

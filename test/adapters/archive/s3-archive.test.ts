@@ -258,7 +258,9 @@ describe('S3Archive history', () => {
       bytes: Buffer.from(snapshot),
       location: file,
     });
-    await expect(changesSince(archive, 'Acme', {}, true, [num('1')], silentLogger)).resolves.toEqual({
+    await expect(
+      changesSince(archive, 'Acme', {}, true, [num('1')], silentLogger).then((c) => c.section),
+    ).resolves.toEqual({
       status: 'skipped',
       reason: `the previous report (${file}) could not be used: ${reason} (${file})`,
     });
