@@ -4,7 +4,7 @@
 //   npm run bench -- --json                  one JSON object on stdout
 //   npm run bench -- --only listing,compute  a subset (listing, e2e, compute, cold, usage, fanout)
 //   npm run bench -- --md FILE               also write the README's Performance section
-//   npm run bench -- --runs N                compute runs for the median (default 5)
+//   npm run bench -- --runs N                compute and end-to-end runs for the median (default 5)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     }
     if (cli.only.has('e2e')) {
       load('e2e');
-      partial.endToEnd = await runEndToEndBench(workDir, Math.min(cli.runs, 3));
+      partial.endToEnd = await runEndToEndBench(workDir, cli.runs);
     }
     if (cli.only.has('compute')) {
       load('compute');

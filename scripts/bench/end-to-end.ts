@@ -105,7 +105,7 @@ export function measureStart(): EndToEndResult['start'] {
   return { binHelpMs, nodeMs, overMs: round(binHelpMs - nodeMs, 1), binRunsMs, nodeRunsMs };
 }
 
-export async function runEndToEndBench(workDir: string, runs = 3): Promise<EndToEndResult> {
+export async function runEndToEndBench(workDir: string, runs = 5): Promise<EndToEndResult> {
   if (spawnSync(process.execPath, [BIN, '--help'], { stdio: 'ignore' }).status !== 0)
     throw new Error(`the CLI is not built (${CLI_BUNDLE}); run npm run build:cli`);
   note('end to end: CLI start (--help) against node -e 0');
