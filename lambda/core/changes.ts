@@ -301,8 +301,8 @@ export function streamedChanges(
   const ids = new IdHashes(bytes.length / 170);
   const before = new WrittenNumbers(bytes, written.from, written.to);
   // The draft's numbers are `current`'s one for one only if it was written from this very list.
-  const now =
-    draft?.of === current && draft.valid ? new WrittenNumbers(draft.numbers, 0, draft.numbers.length) : undefined;
+  const usable = draft !== undefined && draft.of === current && draft.valid && !draft.spent;
+  const now = usable ? new WrittenNumbers(draft.numbers, 0, draft.numbers.length) : undefined;
   for (; !before.done; before.next()) {
     // Read in place: the id hashed from the file's bytes, this week's number not even touched.
     const unchanged = now?.seek(walk.next) && before.sameAs(now) ? ids.addWritten(bytes, before.idStart) : null;

@@ -16,7 +16,7 @@ import type { ChangesSection, WorkspaceAudit } from './workspace';
 /**
  * The changes section of one workspace: a comparison with its baseline, or why there is none. With
  * a baseline to compare, this week's snapshot file is drafted first (the comparison reads it) and
- * comes back for the archive, which would write it anyway.
+ * comes back, for a run whose archive will write it.
  */
 export async function changesSince(
   archive: ReportArchive,
@@ -39,7 +39,7 @@ export async function changesSince(
     const previous = await archive.readLatestSnapshot(workspace);
     if (previous === null) return { section: { status: 'first-run' } };
     const { location } = previous;
-    const draft = previous.ok ? (snapshotDraft(workspace, numbers) ?? undefined) : undefined;
+    const draft = previous.ok ? draftOf(workspace, numbers, logger) : undefined;
     const compared = previous.ok ? changesSinceSnapshot(previous.bytes, numbers, draft) : previous;
     if (compared.ok) return { section: { status: 'compared', changes: compared.changes }, draft };
     // A file that was found but cannot be a baseline says where it is.
@@ -56,6 +56,31 @@ export async function changesSince(
       section: { status: 'skipped', reason: `the run history could not be read: ${message}`, historyUnreadable: true },
     };
   }
+}
+
+/**
+ * This week's snapshot file less its head, for the comparison; undefined when the numbers are not
+ * in snapshot order or it cannot be made (the comparison then parses every number: slower, same
+ * result), so a failure here is never taken for unreadable history.
+ */
+function draftOf(workspace: string, numbers: readonly PhoneNumber[], logger: Logger): SnapshotDraft | undefined {
+  try {
+    return snapshotDraft(workspace, numbers) ?? undefined;
+  } catch (error) {
+    logger.warn("this week's snapshot could not be drafted; comparing without it", {
+      workspace,
+      message: messageOf(error),
+    });
+    return undefined;
+  }
+}
+
+/** The workspace's snapshot.json: its draft with the head, when it was drafted from these very numbers. */
+function snapshotFileOf(ws: WorkspaceAudit, generatedAt: Date): Buffer {
+  const draft = ws.snapshotDraft;
+  return draft !== undefined && draft.of === ws.numbers && !draft.spent
+    ? draft.file(generatedAt, ws.complete)
+    : snapshotFile(ws.name, generatedAt, ws.complete, ws.numbers);
 }
 
 export interface ArchiveRequest {
@@ -127,9 +152,7 @@ function archiveFiles(
     'numbers.csv': workspaces.length === 1 ? report.csv : renderCsv([ws]),
     // Each workspace's folder gets its own report (agencies keep clients apart).
     'report.html': single ? report.html : renderBodies({ ...context, workspaces: [ws] }).html,
-    // Drafted when its changes were compared; written here otherwise.
-    [SNAPSHOT_FILE]:
-      ws.snapshotDraft?.file(generatedAt, ws.complete) ?? snapshotFile(ws.name, generatedAt, ws.complete, ws.numbers),
+    [SNAPSHOT_FILE]: snapshotFileOf(ws, generatedAt),
     // What the next runs' trend reads, instead of this whole audit.
     [RUN_SUMMARY_FILE]: serializeRunSummary(runSummary(ws, generatedAt)),
   };

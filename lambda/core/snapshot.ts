@@ -127,6 +127,11 @@ export class SnapshotDraft {
     return bytes.subarray(start);
   }
 
+  /** The file was made from it (file() hands its bytes over). */
+  get spent(): boolean {
+    return this.bytes === undefined;
+  }
+
   /** Never in a JSON output: a run's result may be serialized whole. */
   toJSON(): undefined {
     return undefined;

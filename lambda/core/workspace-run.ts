@@ -117,6 +117,7 @@ async function auditListed(
     listing,
     numbers,
     early,
+    keepDraft: keepsDraft(options),
   });
   const { agents } = useCases;
   const guard = guardBaseline(changes?.status === 'compared' ? changes.changes : undefined, numbers.length, {
@@ -179,6 +180,15 @@ async function listNumbers(
   return { listing, listed };
 }
 
+/**
+ * Whether the snapshot draft made for the changes is kept for the archive: only in a run of one
+ * workspace that writes history, whose files render ahead while its email is built. A run of
+ * several renders each workspace's file just before writing it, so it holds one at a time.
+ */
+function keepsDraft(options: RunAuditOptions): boolean {
+  return options.writeHistory === true && options.workspaces.length === 1;
+}
+
 /** What a workspace's numbers are checked against besides themselves, all at once. */
 async function sideChecks(
   deps: RunAuditDeps,
@@ -188,7 +198,8 @@ async function sideChecks(
     listing,
     numbers,
     early,
-  }: { filters: ListFilters; listing: ListingFacts; numbers: PhoneNumber[]; early: EarlyReads },
+    keepDraft,
+  }: { filters: ListFilters; listing: ListingFacts; numbers: PhoneNumber[]; early: EarlyReads; keepDraft: boolean },
 ) {
   const { logger } = deps;
   const [useCases, compared, inventory, usage] = await Promise.all([
@@ -201,7 +212,8 @@ async function sideChecks(
         : { status: 'unreadable' as const, reason: FILTERED_INVENTORY },
     early.usage === undefined ? undefined : usageCheck(ws.name, early.usage, numbers, logger),
   ]);
-  return { useCases, changes: compared?.section, snapshotDraft: compared?.draft, inventory, usage };
+  const snapshotDraft = keepDraft ? compared?.draft : undefined;
+  return { useCases, changes: compared?.section, snapshotDraft, inventory, usage };
 }
 
 /** The archive's latest runs for the trend, read while the workspace is checked; undefined without them. */

@@ -19,6 +19,7 @@ import {
   snapshotDraft,
   snapshotFile,
   toSnapshotNumber,
+  WrittenNumbers,
 } from '../../lambda/core/snapshot';
 import { ALL_NUMBER_TYPES, type NumberType, type PhoneNumber } from '../../lambda/core/types';
 import { phone } from './fixtures';
@@ -338,6 +339,30 @@ describe('streamedChanges', () => {
     const result = changesSinceSnapshot(bytes, refused, draftOf(refused, true));
     expect(result.ok).toBe(false);
     expectSame(result, reference(bytes, refused));
+  });
+
+  it('decodes only the numbers whose bytes differ from the draft, and every number without one', () => {
+    const bytes = Buffer.from(serializeSnapshot(lastWeek));
+    const parse = jest.spyOn(WrittenNumbers.prototype, 'parse');
+    try {
+      expectSame(streamedChanges(bytes, now, draftOf(now, true)), reference(bytes, now));
+      const withDraft = parse.mock.calls.length;
+      parse.mockClear();
+      expectSame(streamedChanges(bytes, now), reference(bytes, now));
+      expect(parse.mock.calls.length).toBe(lastWeek.numbers.length);
+      // The few that changed, were removed, or sit where an added number moved this week's list on.
+      expect(withDraft).toBeGreaterThan(0);
+      expect(withDraft).toBeLessThan(lastWeek.numbers.length / 10);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it('compares without a draft whose file was already made, rather than failing', () => {
+    const bytes = Buffer.from(serializeSnapshot(lastWeek));
+    const spent = draftOf(now, true);
+    spent?.file(new Date(), true);
+    expectSame(streamedChanges(bytes, now, spent), reference(bytes, now));
   });
 
   it('uses a draft only with the very list it was written from', () => {

@@ -2,7 +2,7 @@
 import { archiveRuns, prepareRun } from '../../lambda/core/history';
 import { type ArchivedRun, type ReportArchive, silentLogger } from '../../lambda/core/ports';
 import { renderReport } from '../../lambda/core/report';
-import { SNAPSHOT_FILE } from '../../lambda/core/snapshot';
+import { SNAPSHOT_FILE, serializeSnapshot, snapshotDraft, toSnapshot } from '../../lambda/core/snapshot';
 import { RUN_SUMMARY_FILE } from '../../lambda/core/trend';
 import type { WorkspaceAudit } from '../../lambda/core/workspace';
 import { failedWorkspace, phone, reportContext, workspace } from './fixtures';
@@ -102,5 +102,35 @@ describe('prepareRun and archiveRuns', () => {
     expect(result.failures).toEqual(['the run could not be archived for Broken: numbers unreadable']);
     expect(result.archived.map((a) => a.workspace)).toEqual(['Good']);
     expect(runs.map((r) => r.workspace)).toEqual(['Good']);
+  });
+
+  describe("snapshot.json from the workspace's draft", () => {
+    const numbers = () => [phone(), phone({ id: 'phn_2', phoneNumber: '+12015550101', nickname: 'Zürich ☎' })];
+    const expected = (ws: WorkspaceAudit) =>
+      serializeSnapshot(toSnapshot(ws.name, reportContext([]).generatedAt, ws.complete, ws.numbers));
+    const snapshotOf = (ws: WorkspaceAudit) => {
+      const run = prepareRun(request([ws], true), ws);
+      if (!('files' in run)) throw new Error('the workspace did not render');
+      return String(run.files[SNAPSHOT_FILE]);
+    };
+
+    it('is the draft with its head when it was drafted from these very numbers (the draft is then spent)', () => {
+      const ws = workspace(numbers());
+      const draft = snapshotDraft(ws.name, ws.numbers) ?? undefined;
+      ws.snapshotDraft = draft;
+      expect(snapshotOf(ws)).toBe(expected(ws));
+      expect(draft?.spent).toBe(true);
+    });
+
+    it('is written afresh when the draft is of other numbers or already spent', () => {
+      const other = workspace(numbers());
+      other.snapshotDraft = snapshotDraft(other.name, numbers()) ?? undefined;
+      expect(snapshotOf(other)).toBe(expected(other));
+      expect(other.snapshotDraft?.spent).toBe(false);
+      const spent = workspace(numbers());
+      spent.snapshotDraft = snapshotDraft(spent.name, spent.numbers) ?? undefined;
+      spent.snapshotDraft?.file(new Date(), true);
+      expect(snapshotOf(spent)).toBe(expected(spent));
+    });
   });
 });
