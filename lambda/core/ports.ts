@@ -150,8 +150,8 @@ export interface LatestRunPointer {
 
 /**
  * A previous snapshot that was found; `ok: false` carries a reason for a warning line. Found, it is
- * handed over as the file's bytes: the core decodes its numbers a part at a time (and says why, if
- * the file cannot be a baseline).
+ * handed over as the file's bytes: the core reads its numbers one at a time, decoding only those
+ * that changed (and says why, if the file cannot be a baseline).
  */
 export type PreviousSnapshot =
   | { ok: true; bytes: Buffer; location: string }

@@ -44,7 +44,7 @@ async function peak(file: string, previousFile: string | undefined): Promise<voi
     if (line !== '') held.records.push(...recordsFromPages([line]));
   }
   const numbers = held.records.length;
-  // Bytes, as the archive hands them over: the run decodes them a part at a time.
+  // Bytes, as the archive hands them over: the run reads them a number at a time.
   const history = previousFile ? { readPreviousSnapshot: () => readFileSync(previousFile) } : undefined;
   const before = { rssKb: statusKb('VmRSS'), hwmKb: statusKb('VmHWM') };
   // "5" resets the high-water mark (Linux >= 4.0), so VmHWM afterwards is the pipeline's own peak.
