@@ -3,6 +3,7 @@ import { dict } from './dict';
 import { IdHashes } from './id-hashes';
 import { compareByCountryThenNumber, compareCountryCodes, isUnrouted } from './audit';
 import {
+  numbersInFile,
   parseSnapshot,
   type Snapshot,
   type SnapshotDraft,
@@ -296,9 +297,9 @@ export function streamedChanges(
   const lists = new ChangeLists();
   const walk = new Walk(current, lists);
   // A repeated id (or a hash collision, as rare) sends the run down the exact path.
-  // Sized for the file (a number is ~170 bytes of it): a table of 2^18 keys (2 MB) for 100k numbers,
-  // which stays in the CPU's caches far better than the 4 MB a larger guess gives (half the time).
-  const ids = new IdHashes(bytes.length / 170);
+  // Sized for the file: a table of 2^18 keys (2 MB) for 100k numbers, which stays in the CPU's
+  // caches far better than the 4 MB a larger guess gives (half the time).
+  const ids = new IdHashes(numbersInFile(bytes.length));
   const before = new WrittenNumbers(bytes, written.from, written.to);
   // The draft's numbers are `current`'s one for one only if it was written from this very list.
   const usable = draft !== undefined && draft.of === current && draft.valid && !draft.spent;

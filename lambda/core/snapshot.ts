@@ -72,8 +72,15 @@ export function serializeSnapshot(snapshot: Snapshot): string {
  * instead of waiting in old space for a full collection.
  */
 const SNAPSHOT_PART_NUMBERS = 250;
-/** A first guess at a number's size in the file (most are 150-200 bytes); the buffer grows past it if needed. */
+/** About how many bytes a number takes in the file (most take 150-200). */
+const TYPICAL_NUMBER_BYTES = 170;
+/** A first guess at a number's size in the file, over most; the buffer grows past it if needed. */
 const SNAPSHOT_BYTES_PER_NUMBER = 224;
+
+/** About how many numbers a snapshot file of `bytes` holds. */
+export function numbersInFile(bytes: number): number {
+  return bytes / TYPICAL_NUMBER_BYTES;
+}
 
 /** After the numbers: the array's and the object's ends, and the newline serializeSnapshot adds. */
 const FILE_END = ']}\n';
@@ -299,9 +306,10 @@ export function parseSnapshot(text: string): SnapshotParse {
  * character, nor swallowed by the U+FFFD an invalid sequence decodes to, so ASCII found in the
  * bytes is that ASCII in the decoded text, and text between two such places decodes on its own.
  */
-const NUMBER_SEPARATOR = Buffer.from('},{"id":"');
-const NUMBERS_OPENING = Buffer.from(',"numbers":[');
+/** How every number as written begins. */
 const ID_OPENING = '{"id":"';
+const NUMBER_SEPARATOR = Buffer.from(`},${ID_OPENING}`);
+const NUMBERS_OPENING = Buffer.from(',"numbers":[');
 const BRACKET = 0x5d;
 const BRACE = 0x7d;
 const NEWLINE = 0x0a;
