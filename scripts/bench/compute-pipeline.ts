@@ -1,6 +1,6 @@
 // The compute part of a run for an inventory already listed, through the same runAudit the
 // Lambda calls: normalize, audit, render HTML/text/CSV, build the MIME (shrinking the CSV to fit).
-// With `history`, also what a scheduled run adds: last week's snapshot parsed and diffed, and
+// With `history`, also what a scheduled run adds: last week's snapshot compared with this week's, and
 // the run's files rendered for the archive (kept in memory, not written).
 import { newListingStats } from '../../lambda/adapters/dialnexa/listing';
 import { parsePageEnvelope, toNumberRecord } from '../../lambda/adapters/dialnexa/schema';

@@ -103,7 +103,7 @@ export function computeTable(c: ComputeResult): string {
         peak(c.child.rssBeforeBytes),
       ],
       [
-        "… plus history (last week's snapshot parsed and diffed, archive files rendered)",
+        "… plus history (this week's snapshot drafted and compared with last week's, archive files rendered)",
         ms(c.withHistory.medianMs),
         c.withHistory.runsMs.map((v) => count(v)).join(', '),
         ms(c.withHistory.child.ms),
