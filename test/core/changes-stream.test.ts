@@ -362,6 +362,7 @@ describe('streamedChanges', () => {
     const bytes = Buffer.from(serializeSnapshot(lastWeek));
     const spent = draftOf(now, true);
     spent?.file(new Date(), true);
+    expect(spent?.spent).toBe(true);
     expectSame(streamedChanges(bytes, now, spent), reference(bytes, now));
   });
 

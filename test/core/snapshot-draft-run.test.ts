@@ -1,10 +1,12 @@
 // This week's snapshot draft inside a workspace's run: made to compare with the baseline, and kept
 // for the archive only by a one-workspace run that writes history (a run of several workspaces
 // renders each snapshot file just before writing it, holding one at a time).
-import { silentLogger, type ReportArchive, type RunAuditDeps } from '../../lambda/core/ports';
+import { changesSince } from '../../lambda/core/history';
+import { type Logger, silentLogger, type ReportArchive, type RunAuditDeps } from '../../lambda/core/ports';
 import type { RunAuditOptions } from '../../lambda/core/run-types';
 import { serializeSnapshot, toSnapshot } from '../../lambda/core/snapshot';
 import type { Listing } from '../../lambda/core/types';
+import { Utf8Writer } from '../../lambda/core/utf8-writer';
 import { auditWorkspaces } from '../../lambda/core/workspace-run';
 import { phone } from './fixtures';
 
@@ -60,5 +62,23 @@ test.each([
     expect(ws.changes?.status === 'compared' && ws.changes.changes.added.map((n) => n.id)).toEqual(['b']);
     expect(ws.snapshotDraft !== undefined).toBe(kept);
     if (ws.snapshotDraft) expect(ws.snapshotDraft.of).toBe(ws.numbers);
+  }
+});
+
+test('a draft that cannot be made leaves the comparison to read every number, never history unreadable', async () => {
+  const warnings: string[] = [];
+  const logger: Logger = { ...silentLogger, warn: (message) => void warnings.push(message) };
+  const numbers = [phone({ id: 'a', phoneNumber: '+12015550101' }), phone({ id: 'b', phoneNumber: '+12015550102' })];
+  const done = jest.spyOn(Utf8Writer.prototype, 'done').mockImplementationOnce(() => {
+    throw new RangeError('Array buffer allocation failed');
+  });
+  try {
+    const { section, draft } = await changesSince(archive, 'Acme', {}, true, numbers, logger);
+    expect(section.status === 'compared' && section.changes.added.map((n) => n.id)).toEqual(['b']);
+    expect(section).not.toHaveProperty('historyUnreadable');
+    expect(draft).toBeUndefined();
+    expect(warnings).toEqual(["this week's snapshot could not be drafted; comparing without it"]);
+  } finally {
+    done.mockRestore();
   }
 });
