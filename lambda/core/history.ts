@@ -16,7 +16,7 @@ import type { ChangesSection, WorkspaceAudit } from './workspace';
 /**
  * The changes section of one workspace: a comparison with its baseline, or why there is none. With
  * a baseline to compare, this week's snapshot file is drafted first (the comparison reads it) and
- * comes back, for a run whose archive will write it.
+ * comes back with the section; the caller decides whether the archive gets it (keepsDraft).
  */
 export async function changesSince(
   archive: ReportArchive,

@@ -300,14 +300,14 @@ export function parseSnapshot(text: string): SnapshotParse {
   return { ok: true, snapshot: parsed.data as Snapshot };
 }
 
+/** How every number as written begins. */
+const ID_OPENING = '{"id":"';
 /**
  * Between two numbers as written: in valid JSON a `"` inside a string is escaped, so this is
  * structural. Searched in the file's bytes: an ASCII byte is never part of a multi-byte UTF-8
  * character, nor swallowed by the U+FFFD an invalid sequence decodes to, so ASCII found in the
  * bytes is that ASCII in the decoded text, and text between two such places decodes on its own.
  */
-/** How every number as written begins. */
-const ID_OPENING = '{"id":"';
 const NUMBER_SEPARATOR = Buffer.from(`},${ID_OPENING}`);
 const NUMBERS_OPENING = Buffer.from(',"numbers":[');
 const BRACKET = 0x5d;
