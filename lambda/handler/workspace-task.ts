@@ -125,13 +125,14 @@ async function readRunRegistry(ctx: FanOutContext, runKey: string, version: stri
   const key = runRegistryKey(runKey);
   const stored = await ctx.store.get(key);
   if (stored === null) throw new ConfigError(key, 'is missing: the plan step writes it before any workspace task');
-  if (registryVersionOf(textOf(stored)) !== version) {
+  const text = textOf(stored);
+  if (registryVersionOf(text) !== version) {
     throw new ConfigError(
       key,
       'changed since this execution planned it (a later plan of the same run); re-run the client',
     );
   }
-  const registry = parseRegistry(key, textOf(stored), ctx.secretPrefix);
+  const registry = parseRegistry(key, text, ctx.secretPrefix);
   registries.set(`${runKey}/${version}`, registry);
   return registry;
 }
