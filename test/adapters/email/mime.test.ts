@@ -7,7 +7,6 @@ import {
   csvAttachments,
   type FitAttempt,
   fitAttempts,
-  gzipCsv,
   SES_MAX_RAW_BYTES,
 } from '../../../lambda/adapters/email/mime';
 
@@ -124,7 +123,7 @@ describe('buildMime', () => {
   });
 });
 
-describe('csvAttachments / gzipCsv', () => {
+describe('csvAttachments', () => {
   it('attaches the CSV as UTF-8 text/csv', async () => {
     const [a, ...rest] = await csvAttachments('csv', 'n.csv', Buffer.from('a,é\n'));
     expect(rest).toHaveLength(0);
@@ -149,7 +148,10 @@ describe('csvAttachments / gzipCsv', () => {
       (_, i) => `n${i},+1415555${String(i).padStart(4, '0')},US,Café ${i % 97}`,
     );
     const large = Buffer.from(`${rows.join('\r\n')}\r\n`, 'utf8');
-    for (const csv of [CSV, large]) expect((await gzipCsv(csv)).equals(gzipSync(csv, { level: 3 }))).toBe(true);
+    for (const csv of [CSV, large]) {
+      const [gz] = await csvAttachments('csv.gz', 'n.csv', csv);
+      expect(gz.content.equals(gzipSync(csv, { level: 3 }))).toBe(true);
+    }
   });
 
   it('attaches nothing when omitted', async () => {
