@@ -202,12 +202,11 @@ async function listOnce(ctx: PassContext): Promise<PassResult> {
 }
 
 async function fetchConcurrently(ctx: PassContext, pages: PageCollector, last: number): Promise<void> {
-  const places = Math.max(1, Math.floor(ctx.settings.concurrency));
   // Requests in flight stay at `concurrency`; twice as many workers let one page's request go out
   // while another worker parses its answer.
-  const slots = new RequestSlots(places, ctx.scope.run.signal);
+  const slots = new RequestSlots(ctx.settings.concurrency, ctx.scope.run.signal);
   await forEachConcurrently(
-    { from: 2, to: last, concurrency: 2 * places, run: ctx.scope.run, more: () => !pages.ignoresPage },
+    { from: 2, to: last, concurrency: 2 * slots.size, run: ctx.scope.run, more: () => !pages.ignoresPage },
     async (page) => {
       let env: PageEnvelope;
       try {

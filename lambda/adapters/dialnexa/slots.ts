@@ -21,6 +21,8 @@ interface Waiter {
  * would pass Node's limit of 10 listeners with 8 waiting and 8 sleeping in the rate limiter).
  */
 export class RequestSlots {
+  /** How many places the pool has: at least one, whole. */
+  readonly size: number;
   private free: number;
   private closed = false;
   private readonly waiting: Waiter[] = [];
@@ -29,7 +31,8 @@ export class RequestSlots {
     size: number,
     private readonly signal: AbortSignal,
   ) {
-    this.free = Math.max(1, Math.floor(size));
+    this.size = Math.max(1, Math.floor(size));
+    this.free = this.size;
     signal.addEventListener('abort', () => this.refuseAll(signal.reason), { once: true });
   }
 

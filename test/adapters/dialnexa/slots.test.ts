@@ -37,6 +37,7 @@ describe('RequestSlots', () => {
 
   it('counts a fractional size down: 2.5 places are 2', async () => {
     const slots = new RequestSlots(2.5, new AbortController().signal);
+    expect(slots.size).toBe(2);
     await slots.acquire();
     await slots.acquire();
     expect(await settled(slots.acquire())).toBe(false);
