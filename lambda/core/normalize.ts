@@ -1,6 +1,7 @@
 // Turns validated API records into the audit's PhoneNumber: one country, one canonical type, one
 // effective status, one agent id. Pure: the numbering-plan metadata is the only input besides the record.
 import { apiText, boundText, cleanApiText, UNREADABLE_ID } from './api-text';
+import { isPlusDigits } from './e164';
 import { type PlanFacts, planFacts } from './numbering-plan';
 import {
   UNKNOWN_COUNTRY,
@@ -49,16 +50,6 @@ export function canonicalE164(raw: string): string {
   let digits = raw.trim().replace(/[\s\-.()/]/g, '');
   if (digits.startsWith('00')) digits = `+${digits.slice(2)}`;
   return digits.startsWith('+') ? digits : `+${digits}`;
-}
-
-/** `+` then at least one ASCII digit and nothing else. */
-function isPlusDigits(value: string): boolean {
-  if (value.length < 2 || value.charCodeAt(0) !== 0x2b) return false;
-  for (let i = 1; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return false;
-  }
-  return true;
 }
 
 /**

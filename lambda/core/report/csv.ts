@@ -5,6 +5,7 @@
 import { agentName } from '../agents';
 import { agentFolder } from '../attribution';
 import { compareByCountryThenNumber, costSourceOf, wholeCents } from '../audit';
+import { isStrictE164 } from '../e164';
 import type { PhoneNumber, UntruncatedText } from '../types';
 import type { NumberUsage } from '../usage';
 import { Utf8Writer } from '../utf8-writer';
@@ -36,7 +37,6 @@ export const CSV_COLUMNS = [
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
-const E164 = /^\+[1-9]\d{1,14}$/;
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /**
@@ -51,7 +51,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  * drop the `+` on display, which we accept. Anything else in that column is neutralised too.
  */
 export function neutraliseFormula(cell: string, column?: CsvColumn): string {
-  if (column === 'phone_number' && E164.test(cell)) return cell;
+  if (column === 'phone_number' && isStrictE164(cell)) return cell;
   return FORMULA_START.test(cell) ? `'${cell}` : cell;
 }
 
@@ -94,18 +94,6 @@ function isFormulaStart(c: number): boolean {
 /** `"` `,` CR LF, as quoteCsvField's test, or outside ASCII (which only the native encoder writes). */
 function isSpecial(c: number): boolean {
   return c >= 128 || c === 34 || c === 44 || c === 13 || c === 10;
-}
-
-/** True for a strict E.164 value, as the E164 pattern, by character codes. */
-function isE164(s: string): boolean {
-  if (s.length < 3 || s.length > 16 || s.charCodeAt(0) !== 43) return false;
-  const first = s.charCodeAt(1);
-  if (first < 49 || first > 57) return false;
-  for (let i = 2; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
 }
 
 /**
@@ -202,7 +190,7 @@ class CsvWriter extends Utf8Writer {
   cell(s: string, kind: CellKind, last: boolean): void {
     // Three bytes per UTF-16 unit at most (a doubled `"` is two), `"'` and `"` around it, CRLF.
     this.reserve(s.length * 3 + 5);
-    if (kind === 'safe' || (kind === 'phone' && isE164(s))) this.verbatim(s);
+    if (kind === 'safe' || (kind === 'phone' && isStrictE164(s))) this.verbatim(s);
     else this.text(s);
     if (last) {
       this.buffer[this.used++] = 13;
