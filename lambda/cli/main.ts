@@ -219,7 +219,7 @@ async function reportRun(run: AuditRun, options: CliOptions, session: Session): 
   const { out, err } = session;
   // Not scrubbed as a whole: every string in them that came from DialNexa was scrubbed of the key as
   // it arrived (adapters/dialnexa/scrub.ts), and nothing of ours holds it. audit.json is made and
-  // encoded once for the file and stdout (10 MB at 20k numbers). The thread pool writes the other
+  // encoded once for the file and stdout (10-20 MB at 20k numbers). The thread pool writes the other
   // files while it is made, and it while stdout (synchronous on a pipe) takes the JSON; a failed
   // write still fails the run below.
   const others = options.outDir ? startOutputs(options.outDir, run, {}, WRITTEN_FIRST) : undefined;

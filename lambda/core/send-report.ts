@@ -34,7 +34,11 @@ export interface RenderedForSend {
   report: RenderedReport;
 }
 
-export function renderForSend(deps: RunAuditDeps, options: RunAuditOptions, workspaces: WorkspaceOutcome[]) {
+export function renderForSend(
+  deps: RunAuditDeps,
+  options: RunAuditOptions,
+  workspaces: WorkspaceOutcome[],
+): RenderedForSend {
   const generatedAt = deps.now();
   const cut = hasCutText(workspaces);
   const contextFor = ({ attachment, csvCut }: EmailFit): ReportContext => ({
@@ -47,14 +51,7 @@ export function renderForSend(deps: RunAuditDeps, options: RunAuditOptions, work
     triggers: options.triggers,
   });
   const context = contextFor(AS_IS);
-  const rendered: RenderedForSend = {
-    workspaces,
-    contextFor,
-    cut,
-    context,
-    report: renderReport(context),
-  };
-  return rendered;
+  return { workspaces, contextFor, cut, context, report: renderReport(context) };
 }
 
 export async function sendRendered(

@@ -1,5 +1,5 @@
 // ReportArchive over any ObjectStore: run folders, the latest-complete-run pointer, and reading
-// the previous snapshot's text back without ever failing the run over a bad pointer or a missing file.
+// the previous snapshot's bytes back without ever failing the run over a bad pointer or a missing file.
 import * as z from 'zod';
 import type { ArchivedRun, LatestRunPointer, PreviousSnapshot, ReportArchive } from '../../core/ports';
 import { SNAPSHOT_FILE } from '../../core/snapshot';
