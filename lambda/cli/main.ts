@@ -5,15 +5,13 @@ import { INCOMPLETE_LISTING_WARNING } from '../core/workspace-run';
 import { INCOMPLETE_FALLBACK } from '../core/report/model-workspace';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SESClient } from '@aws-sdk/client-ses';
-import { awsClientOptions } from '../adapters/aws/client-options';
 import { LocalArchive } from '../adapters/archive/local-archive';
 import { createDialNexaClient } from '../adapters/dialnexa';
 import { createReportEmailBuilder } from '../adapters/email/report-email-builder';
 import { createEnvKeySource } from '../adapters/secrets/env-key-source';
-import { createSecretsManagerKeySource } from '../adapters/secrets/secrets-manager-key-source';
-import { createSesClient, SesRawMailer } from '../adapters/ses/ses-mailer';
+import type * as AwsClients from './aws-clients';
 import { ConfigError } from '../core/errors';
 import type { KeySource } from '../core/ports';
 import { parseRateCardText, type RateCard } from '../core/rate-card';
@@ -50,6 +48,12 @@ export interface CliDeps {
 }
 
 export const PROGRAM = 'number-audit';
+
+/**
+ * The AWS SDK clients, loaded by the first run that calls AWS (--send, --secret-id). require, not
+ * import(): esbuild then wraps them in a lazy initializer, so every other run starts without them.
+ */
+const awsClients = (): typeof AwsClients => require('./aws-clients');
 /** The core's warning for an incomplete listing: reportRun says it once, with what was written. */
 const ON_DEMAND_HINT = 'Run it again any time from a terminal: npm run --silent audit -- --help';
 
@@ -136,7 +140,9 @@ async function auditOnce(options: CliOptions, session: Session): Promise<AuditRu
     runAudit(
       {
         emailBuilder: timings.emailBuilder(createReportEmailBuilder()),
-        mailer: aws.ses && new SesRawMailer({ client: aws.ses, configurationSetName: options.configurationSet }),
+        mailer:
+          aws.ses &&
+          new (awsClients().SesRawMailer)({ client: aws.ses, configurationSetName: options.configurationSet }),
         archive: options.historyDir ? new LocalArchive({ dir: options.historyDir }) : undefined,
         inventory,
         now: deps.now ?? (() => new Date()),
@@ -177,15 +183,12 @@ async function awsClientsFor(
   { io, deps, progress }: Session,
 ): Promise<{ ses?: SESClient; secrets?: SecretsManagerClient }> {
   const ses = options.send
-    ? (deps.sesClient ?? createSesClient(awsClientConfig(io.env, 'AWS_ENDPOINT_URL_SES')))
+    ? (deps.sesClient ?? awsClients().createSesClient(awsClientConfig(io.env, 'AWS_ENDPOINT_URL_SES')))
     : undefined;
   const secrets =
     options.key.kind === 'secret'
       ? (deps.secretsClient ??
-        new SecretsManagerClient({
-          ...awsClientOptions(),
-          ...awsClientConfig(io.env, 'AWS_ENDPOINT_URL_SECRETS_MANAGER'),
-        }))
+        awsClients().createSecretsClient(awsClientConfig(io.env, 'AWS_ENDPOINT_URL_SECRETS_MANAGER')))
       : undefined;
   if (secrets) await checkAwsAccess(secrets, '--secret-id', 'Secrets Manager');
   if (ses) await checkAwsAccess(ses, '--send', 'SES');
@@ -266,7 +269,7 @@ async function readRateCard(file: string): Promise<RateCard> {
 function keySourceFor(options: CliOptions, env: CliIo['env'], client: SecretsManagerClient | undefined): KeySource {
   if (options.key.kind === 'env') return createEnvKeySource(options.key.varName, env);
   if (client === undefined) throw new Error('--secret-id without a Secrets Manager client');
-  return createSecretsManagerKeySource({
+  return awsClients().createSecretsManagerKeySource({
     secretId: options.key.secretId,
     field: options.key.field,
     // One run, one read: nothing to cache across.
