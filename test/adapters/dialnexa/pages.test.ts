@@ -1,4 +1,5 @@
 // The page collector on its own: dedupe, stop rules and guards, without a server.
+import fc from 'fast-check';
 import { PageCollector } from '../../../lambda/adapters/dialnexa/pages';
 import type { PageEnvelope } from '../../../lambda/adapters/dialnexa/schema';
 
@@ -52,6 +53,29 @@ describe('PageCollector', () => {
     expect(pass.records.map((r) => r.id)).toEqual(ids(0, 8));
     expect(duplicatesDropped).toBe(1);
     expect(pass).toMatchObject({ totals: [8, 9, 9], listedCount: 8, stopReason: null, invalid: [] });
+  });
+
+  it('keeps the first record of each id in page order, whatever the arrival order and repeats (property)', () => {
+    // Ids from a small pool so pages repeat each other; a record is invalid when its number is.
+    const record = fc.record({ id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'), valid: fc.boolean() });
+    const pagesOf = fc.array(fc.array(record, { maxLength: 4 }), { minLength: 1, maxLength: 6 });
+    fc.assert(
+      fc.property(pagesOf, fc.func(fc.integer()), (pages, rank) => {
+        const envs = pages.map((page) => ({
+          ...env([]),
+          rawRecords: page.map(({ id, valid }) => ({ id, phone_number: valid ? '+14155550100' : '555' })),
+        }));
+        const collector = new PageCollector(envs[0], 4);
+        const arrival = envs.map((_, i) => i + 1).sort((a, b) => rank(a) - rank(b) || a - b);
+        for (const page of arrival) collector.record(page, envs[page - 1]);
+        // The reference: every valid record in page order, each id's first kept.
+        const valid = pages.flat().filter((r) => r.valid);
+        const kept = valid.filter((r, i) => valid.findIndex((o) => o.id === r.id) === i);
+        const { pass, duplicatesDropped } = collector.result();
+        expect(pass.records.map((r) => r.id)).toEqual(kept.map((r) => r.id));
+        expect(duplicatesDropped).toBe(valid.length - kept.length);
+      }),
+    );
   });
 
   it('keeps invalid records out, naming page and position, and counts each as listed', () => {
