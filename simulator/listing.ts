@@ -46,7 +46,9 @@ export function typeOf(rec: SimRecord): string | undefined {
   return readNumber(rec.phone_number).type;
 }
 
-export function filterRecords(records: readonly SimRecord[], q: ListQuery): SimRecord[] {
+export function filterRecords(records: readonly SimRecord[], q: ListQuery): readonly SimRecord[] {
+  // No filter: the records themselves, not a copy of the whole portfolio for every page asked for.
+  if (q.countryCode === undefined && q.type === undefined) return records;
   return records.filter(
     (r) =>
       (q.countryCode === undefined || countryOf(r) === q.countryCode) && (q.type === undefined || typeOf(r) === q.type),
