@@ -1,5 +1,4 @@
-// The AWS SDK clients the CLI makes: loaded only by a run that calls AWS (--send, --secret-id),
-// through main.ts's awsClients().
+// The AWS SDK clients the CLI makes, loaded only through main.ts's awsClients() (which says when).
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { awsClientOptions } from '../adapters/aws/client-options';
 

@@ -50,8 +50,9 @@ export interface CliDeps {
 export const PROGRAM = 'number-audit';
 
 /**
- * The AWS SDK clients, loaded by the first run that calls AWS (--send, --secret-id). require, not
- * import(): esbuild then wraps them in a lazy initializer, so every other run starts without them.
+ * The AWS SDK clients, loaded by the first run that calls AWS (--send, --secret-id): every other
+ * run starts without initializing them. require, so the call sites stay synchronous; esbuild
+ * defers the module's init to the first call.
  */
 const awsClients = (): typeof AwsClients => require('./aws-clients');
 /** The core's warning for an incomplete listing: reportRun says it once, with what was written. */

@@ -21,21 +21,22 @@ afterAll(async () => {
 /** What a run may load only when it calls AWS: the CLI's clients module and the SDK clients themselves. */
 const AWS_MODULES = ['../../lambda/cli/aws-clients', '@aws-sdk/client-ses', '@aws-sdk/client-secrets-manager'];
 
-/** main, freshly loaded, with each of AWS_MODULES recording its load. */
+/**
+ * main from a fresh module registry, with each of AWS_MODULES recording its load. Not
+ * isolateModules: main requires the clients during the run, after such a callback has returned,
+ * so the load would land in the shared registry (and a module cached by an earlier test would
+ * never be loaded again).
+ */
 function loadMain(): { main: typeof Main.main; loaded: string[] } {
+  jest.resetModules();
   const loaded: string[] = [];
-  let main: typeof Main.main | undefined;
-  jest.isolateModules(() => {
-    for (const name of AWS_MODULES) {
-      jest.doMock(name, () => {
-        loaded.push(name);
-        return jest.requireActual(name);
-      });
-    }
-    main = (require('../../lambda/cli/main') as typeof Main).main;
-  });
-  if (main === undefined) throw new Error('main did not load');
-  return { main, loaded };
+  for (const name of AWS_MODULES) {
+    jest.doMock(name, () => {
+      loaded.push(name);
+      return jest.requireActual(name);
+    });
+  }
+  return { main: (require('../../lambda/cli/main') as typeof Main).main, loaded };
 }
 
 async function run(main: typeof Main.main, argv: string[], env: Record<string, string>): Promise<number> {

@@ -33,7 +33,7 @@ export class PageCollector {
   private readonly totals: number[] = [];
   private readonly seen = new Set<string>();
   private anonymous = 0;
-  /** A valid record came with an id already seen: result() has repeats to drop. */
+  /** A valid record came with an id already seen: result() may have repeats to drop. */
   private repeats = false;
   private ignoredPage: string | null = null;
   private maxPagesHit: string | null = null;
