@@ -2,7 +2,7 @@
 // and that agent's folder (the team). Sums are whole cents, so every part adds up to the
 // workspace's totalMonthly exactly: agents + unrouted + unattributed = total, folders = agents.
 import { isUnrouted, toCents } from './audit';
-import { dict } from './dict';
+import { dict, entryOf } from './dict';
 import type { Agent, AgentCheck, Folder, PhoneNumber } from './types';
 
 /** byFolder key for agents that sit in no folder (and for agents that do not exist). */
@@ -74,14 +74,8 @@ export function attributeCosts(numbers: readonly PhoneNumber[], input: UseCaseIn
   const unrouted = empty();
   const unattributed = empty();
   for (const n of numbers) {
-    if (n.inboundAgentId !== null) {
-      let t = agents.get(n.inboundAgentId);
-      if (t === undefined) {
-        t = empty();
-        agents.set(n.inboundAgentId, t);
-      }
-      add(t, n);
-    } else add(isUnrouted(n) ? unrouted : unattributed, n);
+    if (n.inboundAgentId !== null) add(entryOf(agents, n.inboundAgentId, empty), n);
+    else add(isUnrouted(n) ? unrouted : unattributed, n);
   }
   const checked = input.agents?.status === 'checked' ? input.agents : undefined;
   const folderOf = new Map<string, string | null>(input.agentList.map((a) => [a.id, a.folderId ?? null]));
@@ -92,11 +86,10 @@ export function attributeCosts(numbers: readonly PhoneNumber[], input: UseCaseIn
   const folders = new Map<string, Tally>();
   for (const [id, t] of byAgent) {
     const key = folderOf.get(id) ?? NO_FOLDER;
-    const f = folders.get(key) ?? empty();
+    const f = entryOf(folders, key, empty);
     f.numbers += t.numbers;
     f.cents += t.cents;
     f.unknown += t.unknown;
-    folders.set(key, f);
   }
   return {
     byAgent: dict(

@@ -1,7 +1,7 @@
 // Aggregates normalized numbers into the audit: counts, the country x type matrix, unrouted and
 // not-active numbers, and monthly cost. Every map comes out in a deterministic key order so the
 // report, the CSV and snapshots never reorder between runs.
-import { dict } from './dict';
+import { dict, entryOf } from './dict';
 import { Sums } from './sums';
 import {
   ALL_NUMBER_TYPES,
@@ -121,7 +121,7 @@ function costSummary(numbers: readonly PhoneNumber[], countryOrder: readonly str
     byCountry.add(n.countryCode, cents);
     byType.add(n.type, cents);
     if (row === undefined || row.country !== n.countryCode)
-      row = { country: n.countryCode, sums: rowOf(byCountryType, n.countryCode, () => new Sums<string>()) };
+      row = { country: n.countryCode, sums: entryOf(byCountryType, n.countryCode, () => new Sums<string>()) };
     row.sums.add(n.type, cents);
   }
   const countries = countryOrder.filter((c) => byCountry.has(c));
@@ -138,16 +138,6 @@ function costSummary(numbers: readonly PhoneNumber[], countryOrder: readonly str
     unknownCount: numbers.length - knownCount,
     sources,
   };
-}
-
-/** A country's row of a country x type table, made on first use. */
-function rowOf<R>(rows: Map<string, R>, country: string, make: () => R): R {
-  let row = rows.get(country);
-  if (row === undefined) {
-    row = make();
-    rows.set(country, row);
-  }
-  return row;
 }
 
 /**
@@ -182,7 +172,7 @@ export function auditNumbers(numbers: readonly PhoneNumber[]): AuditResult {
     byType[n.type] += 1;
     // Numbers come sorted by country: the row changes once per country, not per number.
     if (row === undefined || row.country !== n.countryCode)
-      row = { country: n.countryCode, cells: rowOf(cells, n.countryCode, zeroTypes) };
+      row = { country: n.countryCode, cells: entryOf(cells, n.countryCode, zeroTypes) };
     row.cells[n.type] += 1;
   }
   const byCountry = orderedCounts(countries, UNKNOWN_COUNTRY);

@@ -9,3 +9,13 @@ export function dict<V>(entries: Iterable<readonly [string, V]> = []): Record<st
   for (const [key, value] of entries) out[key] = value;
   return out;
 }
+
+/** The entry `map` holds for `key`, made by `make` and added on first use. */
+export function entryOf<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let entry = map.get(key);
+  if (entry === undefined) {
+    entry = make();
+    map.set(key, entry);
+  }
+  return entry;
+}
